@@ -1,0 +1,716 @@
+"""The catalog: which documents are in the library, where their text is, how far each was read.
+
+A library home folder looks like this (nothing is created before it is needed)::
+
+    documents/<id>.txt   the stored text of each document, UTF-8, exactly `Parsed.text`
+    catalog.json         the metadata of every document (title, source, date, ...)
+    reading.json         the reading position in each document
+    settings.json        preferences such as the theme
+    exports/             where Markdown exports go
+
+Text lives in plain files, never inside a TinyDB file, so listing a thousand documents
+reads one small JSON file and no text at all. Reading positions are kept apart from the
+metadata, so saving a position while another process imports files never contends for
+the same file. Every JSON file goes through `library.storage.Store`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, fields
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from library.document import Document
+from library.sanitize import one_line
+from library.segment import count_words, paragraph_spans, reading_minutes, sentence_spans
+from library.storage import (
+    Record,
+    Store,
+    StoreError,
+    atomic_write_text,
+    fsync_directory,
+)
+
+if TYPE_CHECKING:
+    # Parsing (and charset detection) is imported only when adding files: listing and
+    # reading never need it, and `newsreader list` must start fast.
+    from library.parse import Parsed
+
+SORT_KEYS: tuple[str, ...] = ("added", "title", "date", "source", "length", "progress")
+"""The orders `Catalog.entries` knows, in the order the library's `s` key cycles them:
+``added`` newest first, ``title`` A to Z, ``date`` newest first (undated last),
+``source`` A to Z (unknown last), ``length`` shortest first, ``progress`` most read first.
+Ties keep the ``added`` order."""
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+"""File endings picked up inside folders; a file named explicitly is tried whatever its name."""
+
+ID_LENGTH = 12
+"""Hex digits in a document id: the start of the sha256 of its text when first added."""
+
+CATALOG_FILE = "catalog.json"
+READING_FILE = "reading.json"
+SETTINGS_FILE = "settings.json"
+DOCUMENTS_FOLDER = "documents"
+EXPORTS_FOLDER = "exports"
+
+WELCOME_TITLE = "Welcome to newsreader"
+"""The title of the built-in guide added to an empty library."""
+
+_DOCUMENTS = "documents"
+_POSITIONS = "positions"
+_SETTINGS = "settings"
+_SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+_CANDIDATES_SHOWN = 5
+
+
+class UnknownDocument(StoreError, LookupError):
+    """No document has the given id or id prefix."""
+
+
+class AmbiguousId(StoreError, LookupError):
+    """An id prefix matches more than one document; the message lists them."""
+
+
+class MissingText(StoreError):
+    """The catalog knows the document but its text file is gone."""
+
+
+class LibraryError(StoreError):
+    """The library folder itself cannot be used (it is a file, or cannot be created)."""
+
+
+# --- models ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the catalog knows about one document, without its text."""
+
+    id: str
+    """Stable id: the first 12 hex digits of the sha256 of the text when first added."""
+    title: str
+    """The document's title."""
+    source: str | None
+    """The publication, if known."""
+    date: str | None
+    """Publication date as ISO ``YYYY-MM-DD``, if known."""
+    caption: str | None
+    """A photo caption found before the text, if any."""
+    words: int
+    """Number of words in the text."""
+    reading_minutes: int
+    """Estimated reading time, at least 1."""
+    path: str | None
+    """Absolute path of the file it came from; None for the built-in guide."""
+    added: str
+    """When the document was first added, ISO 8601 UTC."""
+    content_hash: str
+    """sha256 hex digest of the stored text; changes when the file is updated."""
+    updated: str
+    """When the text or metadata last changed, ISO 8601 UTC."""
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the entry as a plain, JSON-ready dict (for `--json` output)."""
+        return {name: getattr(self, name) for name in _ENTRY_FIELD_NAMES}
+
+    def _record(self) -> Record:
+        return {name: getattr(self, name) for name in _ENTRY_FIELD_NAMES[1:]}
+
+
+_ENTRY_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Entry))
+"""Entry's fields in order, `id` first."""
+
+
+def entry_to_dict(entry: Entry) -> dict[str, Any]:
+    """Return `entry` as a plain, JSON-ready dict (the same as `Entry.to_json`)."""
+    return entry.to_json()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadingState:
+    """Where the reader left a document."""
+
+    offset: int = 0
+    """The reading cursor, as an offset into the document's text."""
+    progress: float = 0.0
+    """How far through the document the reader got, from 0 to 1."""
+    opened: str | None = None
+    """When the document was last opened, ISO 8601 UTC; None if never."""
+
+
+@dataclass(frozen=True, slots=True)
+class AddResult:
+    """What one `Catalog.add` did with each file it was given."""
+
+    added: tuple[Entry, ...] = ()
+    """Documents new to the library."""
+    updated: tuple[Entry, ...] = ()
+    """Documents whose file changed since they were added: same id, new text."""
+    unchanged: tuple[Entry, ...] = ()
+    """Files already in the library (the same file, or the same text from elsewhere)."""
+    failed: tuple[tuple[str, str], ...] = ()
+    """``(path, one-sentence reason)`` for each file that could not be added."""
+    previous_hashes: tuple[tuple[str, str], ...] = ()
+    """``(id, content hash before the update)`` for each entry in `updated`."""
+
+
+# --- the catalog -----------------------------------------------------------------------
+
+
+class Catalog:
+    """The documents of one library home folder, their metadata and reading positions."""
+
+    def __init__(self, home: Path) -> None:
+        """Describe the library at `home`; use `Catalog.open` to start using one."""
+        self.home = Path(home)
+        self.documents_folder = self.home / DOCUMENTS_FOLDER
+        self.exports_folder = self.home / EXPORTS_FOLDER
+        self._catalog = Store(self.home / CATALOG_FILE, kind="catalog", label="catalog file")
+        self._reading = Store(
+            self.home / READING_FILE, kind="reading", label="reading-position file"
+        )
+        self._settings = Store(self.home / SETTINGS_FILE, kind="settings", label="settings file")
+
+    @classmethod
+    def open(cls, home: Path) -> Catalog:
+        """Open the library at `home`, creating the folder if needed.
+
+        A library that has never been used gets the built-in welcome guide. Every store
+        file is checked once, so `warnings` already tells of any damaged one.
+
+        Raises:
+            LibraryError: `home` cannot be created or is not a folder.
+        """
+        home = Path(home)
+        try:
+            home.mkdir(parents=True, exist_ok=True)
+        except OSError as err:
+            reason = err.strerror or str(err)
+            raise LibraryError(f"The library folder {home} cannot be used: {reason}.") from err
+        catalog = cls(home)
+        first_run = not catalog._catalog.path.exists() and not catalog.documents_folder.exists()
+        if first_run:
+            catalog._add_welcome()
+        for store in catalog._stores():
+            store.check()
+        return catalog
+
+    def __repr__(self) -> str:
+        return f"Catalog({str(self.home)!r})"
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One sentence per problem met in the library's files, to show the user.
+
+        For example a damaged file that was set aside, or a file from a newer release.
+        """
+        return tuple(dict.fromkeys(w for store in self._stores() for w in store.warnings))
+
+    def _stores(self) -> tuple[Store, ...]:
+        return (self._catalog, self._reading, self._settings)
+
+    # -- listing and finding
+
+    def entries(self, sort: str = "added") -> tuple[Entry, ...]:
+        """Return every document's entry in the order `sort` names (see `SORT_KEYS`).
+
+        Reads only the catalog (and the reading positions for ``progress``), never text.
+        """
+        if sort not in SORT_KEYS:
+            raise ValueError(f"Unknown sort order {sort!r}; use one of {', '.join(SORT_KEYS)}.")
+        entries = sorted(self._entries(), key=_added_key, reverse=True)
+        if sort == "title":
+            entries.sort(key=lambda e: e.title.casefold())
+        elif sort == "date":
+            entries.sort(key=lambda e: e.date or "", reverse=True)  # "" sorts undated last
+        elif sort == "source":
+            entries.sort(key=lambda e: (e.source is None, (e.source or "").casefold()))
+        elif sort == "length":
+            entries.sort(key=lambda e: e.words)
+        elif sort == "progress":
+            states = self.all_reading_states()
+            entries.sort(
+                key=lambda e: states[e.id].progress if e.id in states else 0.0, reverse=True
+            )
+        return tuple(entries)
+
+    def _entries(self) -> Iterator[Entry]:
+        for doc_id, record in self._catalog.read_table(_DOCUMENTS).items():
+            entry = _entry_from_record(doc_id, record)
+            if entry is not None:
+                yield entry
+
+    def resolve(self, id_or_prefix: str) -> Entry:
+        """Return the entry whose id is `id_or_prefix`, or the only one starting with it.
+
+        Raises:
+            UnknownDocument: No id starts with it.
+            AmbiguousId: Several ids start with it; the message lists them.
+        """
+        records = self._catalog.read_table(_DOCUMENTS)
+        wanted = id_or_prefix.strip()
+        for key in dict.fromkeys((wanted, wanted.lower())):
+            if key in records:
+                entry = _entry_from_record(key, records[key])
+                if entry is not None:
+                    return entry
+        shown = one_line(wanted)
+        if not wanted:
+            raise UnknownDocument("No document id was given.")
+        prefix = wanted.lower()
+        matches = sorted(doc_id for doc_id in records if doc_id.lower().startswith(prefix))
+        if not matches:
+            raise UnknownDocument(f'No document in the library has the id "{shown}".')
+        if len(matches) == 1:
+            entry = _entry_from_record(matches[0], records[matches[0]])
+            if entry is None:
+                raise UnknownDocument(f'No document in the library has the id "{shown}".')
+            return entry
+        described = [
+            f"{doc_id} ({_short_title(records[doc_id].get('title'))})"
+            for doc_id in matches[:_CANDIDATES_SHOWN]
+        ]
+        more = len(matches) - _CANDIDATES_SHOWN
+        listing = ", ".join(described) + (f" and {more} more" if more > 0 else "")
+        raise AmbiguousId(
+            f'The id "{shown}" matches {len(matches)} documents: {listing}; type more of the id.'
+        )
+
+    def entry(self, doc_id: str) -> Entry:
+        """Return the entry with exactly this id.
+
+        Raises:
+            UnknownDocument: There is none.
+        """
+        record = self._catalog.read_table(_DOCUMENTS).get(doc_id)
+        entry = _entry_from_record(doc_id, record) if record is not None else None
+        if entry is None:
+            raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
+        return entry
+
+    # -- text
+
+    def text_path(self, doc_id: str) -> Path:
+        """Return where the text of `doc_id` is stored (it may not exist)."""
+        if _SAFE_ID.fullmatch(doc_id) is None:
+            raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
+        return self.documents_folder / f"{doc_id}.txt"
+
+    def text(self, doc_id: str) -> str:
+        """Return the stored text of `doc_id`, exactly as stored: the text offsets index.
+
+        Raises:
+            UnknownDocument: The id is not in the library.
+            MissingText: The catalog knows it but its text file is gone.
+        """
+        path = self.text_path(doc_id)
+        try:
+            return path.read_bytes().decode("utf-8")
+        except FileNotFoundError as err:
+            entry = self.entry(doc_id)  # raises UnknownDocument when it is not known at all
+            raise MissingText(
+                f'The text of "{_short_title(entry.title)}" ({doc_id}) is missing from {path}; '
+                "add its file again or remove it."
+            ) from err
+        except (OSError, UnicodeDecodeError) as err:
+            reason = getattr(err, "strerror", None) or str(err)
+            raise MissingText(f"The text file {path} cannot be read: {reason}.") from err
+
+    def load(self, doc_id: str) -> Document:
+        """Return the document `doc_id` with its text split into paragraphs and sentences."""
+        entry = self.entry(doc_id)
+        text = self.text(doc_id)
+        paragraphs = paragraph_spans(text)
+        return Document(
+            id=entry.id,
+            title=entry.title,
+            source=entry.source,
+            date=entry.date,
+            caption=entry.caption,
+            text=text,
+            paragraphs=paragraphs,
+            sentences=sentence_spans(text, paragraphs),
+            words=entry.words,
+            reading_minutes=entry.reading_minutes,
+            path=entry.path,
+            content_hash=entry.content_hash,
+            added=entry.added,
+        )
+
+    # -- adding and removing
+
+    def add(self, paths: Iterable[Path]) -> AddResult:
+        """Add files and folders (recursively) to the library.
+
+        Inside folders only ``.txt``, ``.text``, ``.md`` and ``.markdown`` files are taken,
+        hidden files and folders are skipped, and files are taken in sorted order. A file
+        named explicitly is tried whatever its name. The same file twice, or the same text
+        from another file, is left as it is; a changed version of a file already in the
+        library updates that document, keeping its id. Files that cannot be read are
+        reported in `AddResult.failed` and change nothing.
+
+        All text files are written (atomically) before the catalog records them, and the
+        catalog is written once, however many files there are.
+        """
+        from library.parse import UnreadableFile, load_file
+
+        parsed: list[tuple[str | None, Parsed]] = []
+        failed: list[tuple[str, str]] = []
+        for given, found in self._collect(paths):
+            if isinstance(found, str):
+                failed.append((given, found))
+                continue
+            try:
+                parsed.append((str(found), load_file(found)))
+            except UnreadableFile as err:
+                failed.append((given, str(err)))
+            except OSError as err:
+                reason = err.strerror or str(err)
+                failed.append((given, f"The file {given} cannot be read: {reason}."))
+        result = self._add_parsed(parsed)
+        return AddResult(
+            added=result.added,
+            updated=result.updated,
+            unchanged=result.unchanged,
+            failed=tuple(failed),
+            previous_hashes=result.previous_hashes,
+        )
+
+    def _collect(self, paths: Iterable[Path]) -> list[tuple[str, Path | str]]:
+        """Expand folders, in the order given.
+
+        Returns ``(path as given, resolved file)`` for each file to read, or
+        ``(path as given, reason)`` for each path that cannot be added.
+        """
+        found: list[tuple[str, Path | str]] = []
+        seen: set[Path] = set()
+        home = self.home.resolve()
+
+        def take(given: str, path: Path) -> None:
+            resolved = path.resolve()
+            if resolved not in seen:
+                seen.add(resolved)
+                found.append((given, resolved))
+
+        for path in paths:
+            given = str(path)
+            path = Path(path).expanduser()
+            if path.is_dir():
+                files = _text_files_under(path, skip=home)
+                if not files:
+                    reason = f"No text files (.txt, .text, .md, .markdown) were found in {given}."
+                    found.append((given, reason))
+                for file in files:
+                    take(str(file), file)
+            elif path.exists():
+                take(given, path)
+            else:
+                found.append((given, f"There is no file or folder at {given}."))
+        return found
+
+    def _add_welcome(self) -> None:
+        from importlib.resources import files
+
+        from library.parse import parse_text
+
+        raw = files("library").joinpath("welcome.txt").read_text(encoding="utf-8")
+        self._add_parsed([(None, parse_text(raw, fallback_title=WELCOME_TITLE))])
+
+    def _add_parsed(self, items: list[tuple[str | None, Parsed]]) -> AddResult:
+        """Record parsed documents: plan on a snapshot, write texts, then commit once."""
+        if not items:
+            return AddResult()
+        hashes = [hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() for _, parsed in items]
+
+        # Plan on a snapshot, outside the lock: writing many text files can take a while,
+        # and other processes should be able to read the catalog meanwhile.
+        before = self._catalog.read_table(_DOCUMENTS)
+        plan = _Plan(before, self.documents_folder)
+        for (path, parsed), content_hash in zip(items, hashes, strict=True):
+            plan.decide(path, parsed, content_hash)
+        written: dict[str, str] = {}
+        for doc_id, (text, content_hash) in plan.texts.items():
+            atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
+            written[doc_id] = content_hash
+        if written:
+            fsync_directory(self.documents_folder)
+
+        # Decide again on the fresh catalog under the lock: another process may have added
+        # files meanwhile. Any text the first plan did not foresee is written here, still
+        # before the catalog file itself is replaced at the end of the transaction.
+        with self._catalog.transaction() as db:
+            table = db.table(_DOCUMENTS)
+            now = table.records()
+            final = _Plan(now, self.documents_folder)
+            for (path, parsed), content_hash in zip(items, hashes, strict=True):
+                final.decide(path, parsed, content_hash)
+            # A text is written again if the plan did not write it, or if another process
+            # changed its entry since the snapshot (it may have replaced the file too).
+            late = {
+                doc_id: text_and_hash
+                for doc_id, text_and_hash in final.texts.items()
+                if written.get(doc_id) != text_and_hash[1] or now.get(doc_id) != before.get(doc_id)
+            }
+            for doc_id, (text, _) in late.items():
+                atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
+            if late:
+                fsync_directory(self.documents_folder)
+            table.put_many({entry.id: entry._record() for entry in final.changed.values()})
+        return AddResult(
+            added=tuple(final.added.values()),
+            updated=tuple(final.updated.values()),
+            unchanged=tuple(final.unchanged.values()),
+            previous_hashes=tuple(final.previous_hashes.items()),
+        )
+
+    def remove(self, doc_id: str) -> Entry:
+        """Remove a document: its metadata, its text file and its reading position.
+
+        Raises:
+            UnknownDocument: The id is not in the library.
+        """
+        with self._catalog.transaction() as db:
+            record = db.table(_DOCUMENTS).record(doc_id)
+            entry = _entry_from_record(doc_id, record) if record is not None else None
+            if entry is None:
+                raise UnknownDocument(
+                    f'No document in the library has the id "{one_line(doc_id)}".'
+                )
+            db.table(_DOCUMENTS).delete(doc_id)
+        # The catalog no longer names the text, so a crash from here on leaves at worst
+        # an unused file behind, never an entry without its text.
+        self.text_path(doc_id).unlink(missing_ok=True)
+        if self._reading.path.exists():
+            with self._reading.transaction() as db:
+                db.table(_POSITIONS).delete(doc_id)
+        return entry
+
+    # -- reading positions
+
+    def reading_state(self, doc_id: str) -> ReadingState:
+        """Return where the reader left `doc_id` (the start, if never opened)."""
+        return _state_from_record(self._reading.read_table(_POSITIONS).get(doc_id))
+
+    def all_reading_states(self) -> dict[str, ReadingState]:
+        """Return the reading position of every document that has one, by id."""
+        return {
+            doc_id: _state_from_record(record)
+            for doc_id, record in self._reading.read_table(_POSITIONS).items()
+        }
+
+    def save_reading_state(self, doc_id: str, state: ReadingState) -> None:
+        """Remember where the reader is in `doc_id` (progress is clamped to 0..1)."""
+        record = {
+            "offset": max(0, int(state.offset)),
+            "progress": min(1.0, max(0.0, float(state.progress))),
+            "opened": state.opened,
+        }
+        with self._reading.transaction() as db:
+            db.table(_POSITIONS).put(doc_id, record)
+
+    # -- settings
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """Return the stored value of setting `key`, or `default` when it is not set."""
+        record = self._settings.read_table(_SETTINGS).get(key)
+        if record is None or "value" not in record:
+            return default
+        return record["value"]
+
+    def set_setting(self, key: str, value: Any) -> None:
+        """Store a JSON-compatible value for setting `key`."""
+        json.dumps(value)  # fail here, with TypeError, not halfway through a write
+        with self._settings.transaction() as db:
+            db.table(_SETTINGS).put(key, {"value": value})
+
+
+# --- helpers ---------------------------------------------------------------------------
+
+
+class _Plan:
+    """Decides, for each parsed file, whether it is new, changed or already there."""
+
+    def __init__(self, records: dict[str, Record], documents_folder: Path) -> None:
+        self.documents_folder = documents_folder
+        self.entries: dict[str, Entry] = {}
+        for doc_id, record in records.items():
+            entry = _entry_from_record(doc_id, record)
+            if entry is not None:
+                self.entries[doc_id] = entry
+        self.taken = set(records)
+        self.by_path = {e.path: e.id for e in self.entries.values() if e.path is not None}
+        self.by_hash = {e.content_hash: e.id for e in self.entries.values()}
+        self.texts: dict[str, tuple[str, str]] = {}
+        """Text files to write: id → (text, content hash)."""
+        self.changed: dict[str, Entry] = {}
+        """Entries to store: id → entry."""
+        self.added: dict[str, Entry] = {}
+        self.updated: dict[str, Entry] = {}
+        self.unchanged: dict[str, Entry] = {}
+        self.previous_hashes: dict[str, str] = {}
+        self.now = _now()
+
+    def decide(self, path: str | None, parsed: Parsed, content_hash: str) -> None:
+        """Classify one parsed file, updating the plan as if it had been stored."""
+        known_id = self.by_path.get(path) if path is not None else None
+        if known_id is not None:
+            old = self.entries[known_id]
+            if old.content_hash == content_hash:
+                self._unchanged(old, parsed)
+                return
+            entry = _entry_for(known_id, path, parsed, content_hash, old.added, self.now)
+            self._store(entry, parsed)
+            self.by_hash.pop(old.content_hash, None)
+            self.by_hash[content_hash] = known_id
+            if known_id in self.added:  # the same file twice in one batch, changed meanwhile
+                self.added[known_id] = entry
+            else:
+                self.updated[known_id] = entry
+                self.previous_hashes.setdefault(known_id, old.content_hash)
+                self.unchanged.pop(known_id, None)
+            return
+        same_text = self.by_hash.get(content_hash)
+        if same_text is not None:
+            self._unchanged(self.entries[same_text], parsed)
+            return
+        doc_id = _new_id(parsed.text, content_hash, self.taken)
+        entry = _entry_for(doc_id, path, parsed, content_hash, self.now, self.now)
+        self._store(entry, parsed)
+        self.by_hash[content_hash] = doc_id
+        self.added[doc_id] = entry
+
+    def _store(self, entry: Entry, parsed: Parsed) -> None:
+        self.entries[entry.id] = entry
+        self.changed[entry.id] = entry
+        self.taken.add(entry.id)
+        if entry.path is not None:
+            self.by_path[entry.path] = entry.id
+        self.texts[entry.id] = (parsed.text, entry.content_hash)
+
+    def _unchanged(self, entry: Entry, parsed: Parsed) -> None:
+        if entry.id not in self.added and entry.id not in self.updated:
+            self.unchanged[entry.id] = entry
+        if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
+            # Its text file was lost (deleted by hand, or a crash): this text restores it.
+            self.texts[entry.id] = (parsed.text, entry.content_hash)
+
+
+def _entry_for(
+    doc_id: str, path: str | None, parsed: Parsed, content_hash: str, added: str, now: str
+) -> Entry:
+    words = count_words(parsed.text)
+    return Entry(
+        id=doc_id,
+        title=parsed.title,
+        source=parsed.source,
+        date=parsed.date,
+        caption=parsed.caption,
+        words=words,
+        reading_minutes=reading_minutes(words),
+        path=path,
+        added=added,
+        content_hash=content_hash,
+        updated=now,
+    )
+
+
+def _new_id(text: str, content_hash: str, taken: set[str]) -> str:
+    """Return the id for new text: its hash prefix, or a variant if that is already used."""
+    doc_id = content_hash[:ID_LENGTH]
+    attempt = 0
+    while doc_id in taken:
+        attempt += 1
+        salted = f"{attempt}\n{text}".encode()
+        doc_id = hashlib.sha256(salted).hexdigest()[:ID_LENGTH]
+    return doc_id
+
+
+def _text_files_under(folder: Path, *, skip: Path) -> list[Path]:
+    """Return the text files in `folder` and below, sorted, without hidden ones."""
+    found: list[Path] = []
+    for directory, subfolders, names in os.walk(folder):
+        current = Path(directory)
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".") and (current / name).resolve() != skip
+        )
+        found.extend(
+            current / name
+            for name in names
+            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES
+        )
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+_ENTRY_FIELDS = frozenset(_ENTRY_FIELD_NAMES[1:])
+
+
+def _entry_from_record(doc_id: str, record: Record) -> Entry | None:
+    """Build an entry from a stored record; tolerate hand edits, skip what is unusable."""
+    if record.keys() == _ENTRY_FIELDS:
+        entry = Entry(id=doc_id, **record)
+        if isinstance(entry.title, str) and isinstance(entry.words, int):
+            return entry
+    title = record.get("title")
+    content_hash = record.get("content_hash")
+    if not isinstance(title, str) or not isinstance(content_hash, str):
+        return None
+    words = record.get("words")
+    words = words if isinstance(words, int) and not isinstance(words, bool) else 0
+    minutes = record.get("reading_minutes")
+    added = record.get("added")
+    added = added if isinstance(added, str) else ""
+    updated = record.get("updated")
+    return Entry(
+        id=doc_id,
+        title=title,
+        source=_optional_str(record.get("source")),
+        date=_optional_str(record.get("date")),
+        caption=_optional_str(record.get("caption")),
+        words=words,
+        reading_minutes=minutes if isinstance(minutes, int) else reading_minutes(words),
+        path=_optional_str(record.get("path")),
+        added=added,
+        content_hash=content_hash,
+        updated=updated if isinstance(updated, str) else added,
+    )
+
+
+def _optional_str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _state_from_record(record: Record | None) -> ReadingState:
+    if record is None:
+        return ReadingState()
+    offset = record.get("offset")
+    progress = record.get("progress")
+    opened = record.get("opened")
+    return ReadingState(
+        offset=offset if isinstance(offset, int) and offset >= 0 else 0,
+        progress=min(1.0, max(0.0, float(progress)))
+        if isinstance(progress, int | float) and not isinstance(progress, bool)
+        else 0.0,
+        opened=opened if isinstance(opened, str) else None,
+    )
+
+
+def _added_key(entry: Entry) -> str:
+    return entry.added
+
+
+def _short_title(title: object) -> str:
+    text = one_line(title) if isinstance(title, str) else "untitled"
+    return text if len(text) <= 40 else text[:39].rstrip() + "…"
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

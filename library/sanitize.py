@@ -1,0 +1,45 @@
+"""Make untrusted text safe to draw on a terminal, one character for one.
+
+Control characters must never reach the terminal, yet every offset into a document must
+still hold, so each dangerous character is replaced by exactly one visible character.
+"""
+
+from __future__ import annotations
+
+import re
+
+_BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+
+
+def _replacement(char: str) -> str:
+    code = ord(char)
+    if code < 0x20:
+        return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␀ for NUL
+    if code == 0x7F:
+        return "\u2421"  # ␡
+    return "\ufffd"  # C1 controls and bidirectional overrides
+
+
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")
+_TABLE = {
+    ord(c): _replacement(c)
+    for c in [chr(i) for i in range(0x20) if chr(i) not in "\n\t"]
+    + [chr(0x7F)]
+    + [chr(i) for i in range(0x80, 0xA0)]
+    + list(_BIDI)
+}
+
+
+def visible(text: str) -> str:
+    """Return `text` with every control character drawn as a visible stand-in.
+
+    Newline and tab are kept. The result has exactly the length of `text`.
+    """
+    if _UNSAFE.search(text) is None:
+        return text
+    return text.translate(_TABLE)
+
+
+def one_line(text: str) -> str:
+    """Return `text` made visible and folded onto one line (for titles and table cells)."""
+    return visible(text).replace("\n", " ").replace("\t", " ")

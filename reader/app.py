@@ -1,0 +1,67 @@
+"""The Textual app: built by `make_app` from its collaborators, so tests can build their own."""
+
+from __future__ import annotations
+
+from textual.app import App
+from textual.binding import Binding
+
+from library.catalog import Catalog
+from reader.commands import DocumentCommands, LibraryCommands
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryScreen
+from reader.screens.reader import ReaderScreen
+
+DEFAULT_THEME = "textual-dark"
+
+
+class NewsreaderApp(App[None]):
+    """Reads documents from a `Catalog`; the library screen is the base of the stack."""
+
+    CSS_PATH = "newsreader.tcss"
+    TITLE = "newsreader"
+    COMMANDS = App.COMMANDS | {DocumentCommands, LibraryCommands}
+    BINDINGS = [
+        Binding(
+            "question_mark",
+            "help",
+            "Help",
+            id="app.help",
+            tooltip="Show every key of this screen",
+        ),
+    ]
+
+    def __init__(self, catalog: Catalog, *, open_id: str | None = None) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self._open_id = open_id
+
+    def on_mount(self) -> None:
+        theme = self.catalog.setting("theme", DEFAULT_THEME)
+        if isinstance(theme, str) and theme in self.available_themes:
+            self.theme = theme
+        self.theme_changed_signal.subscribe(self, self._remember_theme)
+        self.push_screen(LibraryScreen())
+        for warning in self.catalog.warnings:
+            self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
+        if self._open_id is not None:
+            self.open_document(self._open_id)
+
+    def _remember_theme(self, theme: object) -> None:
+        name = getattr(theme, "name", None)
+        if isinstance(name, str) and name != self.catalog.setting("theme", DEFAULT_THEME):
+            self.catalog.set_setting("theme", name)
+
+    def open_document(self, doc_id: str) -> None:
+        """Open the document `doc_id` in the reader, at its remembered position."""
+        document = self.catalog.load(doc_id)
+        state = self.catalog.reading_state(doc_id)
+        self.push_screen(ReaderScreen(document, state.offset))
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.screen))
+
+
+def make_app(catalog: Catalog, *, open_id: str | None = None) -> NewsreaderApp:
+    """Build the app around `catalog`, optionally opening `open_id` at once."""
+    return NewsreaderApp(catalog, open_id=open_id)

@@ -1,0 +1,317 @@
+"""The `newsreader` command line.
+
+Commands that do not open the app never import Textual: it is imported only by `run_app`.
+Every error reaches the user as one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO
+
+from library.home import resolve_home
+from library.sanitize import one_line, visible
+from reader.labels import length_label, progress_label
+
+if TYPE_CHECKING:
+    from library.catalog import Catalog, Entry
+
+PROG = "newsreader"
+
+USAGE = """\
+newsreader [--library DIR] [PATH|ID]          open the app (PATH is added first, then opened)
+       newsreader [--library DIR] COMMAND ...
+
+commands:
+  add PATH...                                  import files and folders (recursive)
+  list [--sort KEY] [--json]                   the documents
+  show ID [--json]                             one document's text, or its metadata and text
+  search QUERY [--doc ID] [--limit N] [--json] fuzzy search across documents
+  remove ID                                    remove a document from the library
+
+ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
+"""
+
+
+class UsageError(Exception):
+    """A mistake in the command line itself; exits with status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors are exceptions, so `main` prints them as one line."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _build_parsers() -> tuple[_Parser, dict[str, _Parser]]:
+    top = _Parser(prog=PROG, usage=USAGE, add_help=True)
+    top.add_argument("--library", metavar="DIR", help="the library folder to use")
+    top.add_argument("--version", action="store_true", help="print the version and exit")
+    top.add_argument("target", nargs="?", help=argparse.SUPPRESS)
+
+    commands: dict[str, _Parser] = {}
+
+    def command(name: str, text: str) -> _Parser:
+        parser = _Parser(prog=f"{PROG} {name}", description=text)
+        commands[name] = parser
+        return parser
+
+    add = command("add", "Import files and folders (folders recursively) into the library.")
+    add.add_argument("paths", nargs="+", metavar="PATH")
+
+    from library.catalog import SORT_KEYS
+
+    list_ = command("list", "List the documents in the library.")
+    list_.add_argument("--sort", choices=SORT_KEYS, default="added")
+    list_.add_argument("--json", action="store_true", help="print a JSON array")
+
+    show = command("show", "Print a document's text exactly as stored.")
+    show.add_argument("id", metavar="ID")
+    show.add_argument("--json", action="store_true", help="print metadata and text as JSON")
+
+    search = command("search", "Fuzzy search across the documents in the library.")
+    search.add_argument("query", metavar="QUERY")
+    search.add_argument("--doc", metavar="ID", help="search only this document")
+    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
+    search.add_argument("--json", action="store_true", help="print a JSON array")
+
+    remove = command("remove", "Remove a document (its text, metadata and reading position).")
+    remove.add_argument("id", metavar="ID")
+    return top, commands
+
+
+def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
+    """Split argv into the global part and the command part (from the command name on)."""
+    from_command = list(argv)
+    head: list[str] = []
+    commands = set(COMMANDS)
+    while from_command:
+        arg = from_command[0]
+        if arg in commands:
+            return head, from_command
+        head.append(from_command.pop(0))
+        if arg == "--library" and from_command:
+            head.append(from_command.pop(0))
+    return head, []
+
+
+def _out(stream: TextIO, text: str) -> None:
+    """Write untrusted text, made visible when it goes to a terminal."""
+    stream.write(visible(text) if stream.isatty() else text)
+
+
+def _entry_dict(entry: Entry, progress: float, highlights: int) -> dict[str, Any]:
+    return {
+        "id": entry.id,
+        "title": entry.title,
+        "source": entry.source,
+        "date": entry.date,
+        "caption": entry.caption,
+        "words": entry.words,
+        "reading_minutes": entry.reading_minutes,
+        "path": entry.path,
+        "added": entry.added,
+        "updated": entry.updated,
+        "content_hash": entry.content_hash,
+        "progress": round(progress, 4),
+        "highlights": highlights,
+    }
+
+
+def _print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(f"{PROG}: {one_line(message)}\n")
+
+
+def _open_catalog(library: str | None) -> Catalog:
+    from library.catalog import Catalog
+
+    catalog = Catalog.open(resolve_home(library))
+    for warning in catalog.warnings:
+        _warn(warning)
+    return catalog
+
+
+def cmd_add(catalog: Catalog, args: argparse.Namespace) -> int:
+    result = catalog.add(Path(p) for p in args.paths)
+    for label, entries in (
+        ("added", result.added),
+        ("updated", result.updated),
+        ("unchanged", result.unchanged),
+    ):
+        for entry in entries:
+            _out(sys.stdout, f"{label:9}  {entry.id}  {one_line(entry.title)}\n")
+    for path, message in result.failed:
+        _warn(f"skipped {path}: {message}" if message and path not in message else message)
+    if not result.failed:
+        return 0
+    return 1 if not (result.added or result.updated or result.unchanged) else 3
+
+
+def cmd_list(catalog: Catalog, args: argparse.Namespace) -> int:
+    entries = catalog.entries(sort=args.sort)
+    states = catalog.all_reading_states()
+    progress = {e.id: states[e.id].progress if e.id in states else 0.0 for e in entries}
+    if args.json:
+        _print_json([_entry_dict(e, progress[e.id], 0) for e in entries])
+        return 0
+    if not entries:
+        sys.stdout.write("The library is empty. Add documents with: newsreader add PATH\n")
+        return 0
+    for e in entries:
+        date = e.date or "          "
+        source = f"  ({one_line(e.source)})" if e.source else ""
+        line = (
+            f"{e.id}  {date}  {length_label(e.reading_minutes):>7}"
+            f"  {progress_label(progress[e.id]):>4}"
+            f"  {one_line(e.title)}{source}\n"
+        )
+        _out(sys.stdout, line)
+    return 0
+
+
+def cmd_show(catalog: Catalog, args: argparse.Namespace) -> int:
+    entry = catalog.resolve(args.id)
+    text = catalog.text(entry.id)
+    if args.json:
+        state = catalog.reading_state(entry.id)
+        value = _entry_dict(entry, state.progress, 0)
+        value["text"] = text
+        _print_json(value)
+        return 0
+    _out(sys.stdout, text)
+    if not text.endswith("\n"):
+        sys.stdout.write("\n")
+    return 0
+
+
+def cmd_search(catalog: Catalog, args: argparse.Namespace) -> int:
+    from library.search import context_snippet, search_documents
+
+    if args.limit < 1:
+        raise UsageError(f"{PROG} search: --limit must be at least 1")
+    entries = (catalog.resolve(args.doc),) if args.doc else catalog.entries()
+    titles = {e.id: e.title for e in entries}
+    texts = {e.id: catalog.text(e.id) for e in entries}
+    found = search_documents(texts.items(), args.query, args.limit)
+    rows = [
+        {
+            "document_id": doc_id,
+            "title": titles[doc_id],
+            "start": match.start,
+            "end": match.end,
+            "score": round(match.score, 1),
+            "context": context_snippet(texts[doc_id], match.start, match.end),
+        }
+        for doc_id, match in found
+    ]
+    if args.json:
+        _print_json(rows)
+        return 0
+    if not rows:
+        sys.stderr.write(f"{PROG}: no matches for {one_line(args.query)!r}\n")
+        return 1
+    for row in rows:
+        _out(
+            sys.stdout,
+            f"{row['document_id']}  {row['start']:>8}  {row['score']:5.1f}  "
+            f"{one_line(str(row['title']))[:40]}\n    {one_line(str(row['context']))}\n",
+        )
+    return 0
+
+
+def cmd_remove(catalog: Catalog, args: argparse.Namespace) -> int:
+    entry = catalog.remove(catalog.resolve(args.id).id)
+    _out(sys.stdout, f"removed  {entry.id}  {one_line(entry.title)}\n")
+    return 0
+
+
+COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
+    "add": cmd_add,
+    "list": cmd_list,
+    "show": cmd_show,
+    "search": cmd_search,
+    "remove": cmd_remove,
+}
+
+
+def run_app(library: str | None, target: str | None) -> int:
+    """Open the app, first adding `target` when it is a path, then opening it."""
+    catalog = _open_catalog(library)
+    open_id: str | None = None
+    if target is not None:
+        path = Path(target)
+        if path.exists():
+            result = catalog.add([path])
+            if result.failed:
+                raise UsageError(result.failed[0][1])
+            touched = result.added + result.updated + result.unchanged
+            if len(touched) == 1:
+                open_id = touched[0].id
+        else:
+            open_id = catalog.resolve(target).id
+
+    from reader.app import make_app
+
+    app = make_app(catalog, open_id=open_id)
+    app.run()
+    return app.return_code or 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
+    from library.catalog import AmbiguousId, UnknownDocument
+    from library.parse import UnreadableFile
+    from library.storage import StoreError
+
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        head, rest = _split_global(args_list)
+        top, commands = _build_parsers()
+        options, extra = top.parse_known_args(head)
+        if extra:
+            if options.target is not None and not Path(options.target).exists():
+                names = ", ".join(commands)
+                raise UsageError(f"{PROG}: unknown command {options.target!r} (commands: {names})")
+            raise UsageError(f"{PROG}: unexpected arguments: {' '.join(extra)}")
+        if options.version:
+            from importlib.metadata import version
+
+            sys.stdout.write(f"{PROG} {version('newsreader')}\n")
+            return 0
+        if not rest:
+            return run_app(options.library, options.target)
+        if options.target is not None:
+            raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
+        args = commands[rest[0]].parse_args(rest[1:])
+        catalog = _open_catalog(options.library)
+        return COMMANDS[rest[0]](catalog, args)
+    except UsageError as err:
+        sys.stderr.write(f"{one_line(str(err))}\n")
+        return 2
+    except (UnknownDocument, AmbiguousId, UnreadableFile, StoreError) as err:
+        _warn(str(err))
+        return 1
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as err:
+        _warn(f"{err.strerror or err}: {err.filename}" if err.filename else str(err))
+        return 1
+    except Exception as err:  # noqa: BLE001 - the last line of defence: never a traceback
+        _warn(f"unexpected error ({type(err).__name__}): {err}")
+        return 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

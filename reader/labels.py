@@ -1,0 +1,19 @@
+"""Short labels shared by the command line and the app (no Textual import here)."""
+
+from __future__ import annotations
+
+
+def progress_label(progress: float) -> str:
+    """Say how far a document has been read, in four characters or fewer."""
+    if progress <= 0:
+        return "new"
+    if progress >= 0.995:
+        return "done"
+    return f"{progress:.0%}"
+
+
+def length_label(minutes: int) -> str:
+    """Reading time in at most seven characters: `4 min`, `2 h`, `41 h`."""
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{round(minutes / 60)} h"

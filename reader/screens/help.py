@@ -1,0 +1,73 @@
+"""The help screen, generated from the real bindings of the screen it covers."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
+    """List `(keys, description, tooltip)` for every binding active on `screen`.
+
+    Keys bound to the same action are joined (`j / down`), in the order they were declared.
+    """
+    grouped: dict[tuple[int, str], tuple[list[str], Binding]] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if not binding.description or binding.system:
+            continue
+        key = (id(active.node), binding.action)
+        display = screen.app.get_key_display(replace(binding, key_display=None))
+        if key in grouped:
+            if display not in grouped[key][0]:
+                grouped[key][0].append(display)
+        else:
+            grouped[key] = ([display], binding)
+    return [
+        (" / ".join(keys), binding.description, binding.tooltip)
+        for keys, binding in grouped.values()
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key that works on the screen below, and what it does."""
+
+    BINDINGS = [
+        Binding("escape", "dismiss", "Close", id="help.close"),
+        Binding("question_mark", "dismiss", "Close", show=False, id="help.close2"),
+        Binding("q", "dismiss", "Close", show=False, id="help.close3"),
+    ]
+
+    def __init__(self, covered: Screen[object]) -> None:
+        super().__init__()
+        self._rows = describe_bindings(covered)
+        self._title = getattr(covered, "HELP_TITLE", "Keys")
+
+    def compose(self) -> ComposeResult:
+        width = max((len(keys) for keys, _, _ in self._rows), default=4) + 2
+        lines: list[Content] = [Content.assemble((self._title, "bold"), "\n")]
+        for keys, description, tooltip in self._rows:
+            extra = f" — {tooltip}" if tooltip and tooltip != description else ""
+            lines.append(
+                Content.assemble(
+                    (keys.ljust(width), "bold $accent"), description, (extra, "dim"), "\n"
+                )
+            )
+        lines.append(
+            Content.assemble(
+                ("\nctrl+p".ljust(width + 1), "bold $accent"),
+                "command palette (themes, documents, actions)\n",
+            )
+        )
+        lines.append(Content.assemble(("esc".ljust(width), "bold $accent"), "close this help"))
+        with VerticalScroll(classes="dialog help"):
+            yield Static(Content("").join(lines))
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,276 @@
+"""The library screen: every document in a table, with sort, fuzzy filter, add and remove."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual import events, on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from library.catalog import SORT_KEYS, AddResult, Catalog, Entry
+from library.filtering import filter_ranked
+from library.sanitize import one_line
+from reader.labels import length_label, progress_label
+from reader.screens.dialogs import AskPathScreen, ConfirmScreen
+
+SORT_LABELS = {
+    "added": "recently added",
+    "title": "title",
+    "date": "date",
+    "source": "source",
+    "length": "length",
+    "progress": "progress",
+}
+
+
+def summarize_add(result: AddResult) -> str:
+    """One or two plain sentences on what an add did."""
+    parts = []
+    if result.added:
+        parts.append(f"added {len(result.added)}")
+    if result.updated:
+        parts.append(f"updated {len(result.updated)}")
+    if result.unchanged:
+        parts.append(f"{len(result.unchanged)} already in the library")
+    text = ", ".join(parts).capitalize() + "." if parts else ""
+    if result.failed:
+        first = result.failed[0][1]
+        more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
+        text = f"{text} Skipped: {first}{more}".strip()
+    return text or "Nothing to add there."
+
+
+_FIXED_COLUMNS = (
+    ("Source", "source", 20),
+    ("Date", "date", 10),
+    ("Length", "length", 7),
+    ("Read", "read", 5),
+)
+
+
+class LibraryScreen(Screen[None]):
+    """Lists the documents; `enter` opens one in the reader."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False, id="library.down"),
+        Binding("k", "cursor_up", "Up", show=False, id="library.up"),
+        Binding(
+            "enter", "open", "Open", id="library.open", tooltip="Read this document", priority=True
+        ),
+        Binding("slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter"),
+        Binding("escape", "clear_filter", "Clear", show=False, id="library.clear"),
+        Binding("s", "cycle_sort", "Sort", id="library.sort", tooltip="Cycle the sort order"),
+        Binding("a", "add", "Add", id="library.add", tooltip="Add a file or folder"),
+        Binding("x", "remove", "Remove", id="library.remove", tooltip="Remove (asks first)"),
+        Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._entries: tuple[Entry, ...] = ()
+        self._shown: list[Entry] = []
+
+    @property
+    def catalog(self) -> Catalog:
+        catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009 - set by NewsreaderApp
+        return catalog
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="library-title")
+        yield Input(placeholder="Filter by title or source", id="filter")
+        table: DataTable[Text] = DataTable(id="documents", cursor_type="row", zebra_stripes=True)
+        yield table
+        yield Static(id="library-empty")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#filter", Input).display = False
+        sort = self.catalog.setting("library_sort", "added")
+        self._sort = sort if sort in SORT_KEYS else "added"
+        self._title_width = 0
+        self._set_columns(self.size.width)
+        self.reload()
+        self.query_one("#documents", DataTable).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._set_columns(event.size.width):
+            self._refill()
+
+    def _set_columns(self, width: int) -> bool:
+        """Give the title column whatever the fixed columns leave; True if it changed."""
+        fixed = sum(w for _, _, w in _FIXED_COLUMNS) + 2 * (len(_FIXED_COLUMNS) + 1) + 2
+        title_width = max(20, width - fixed)
+        if title_width == self._title_width:
+            return False
+        self._title_width = title_width
+        table = self.query_one("#documents", DataTable)
+        table.clear(columns=True)
+        table.add_column("Title", key="title", width=title_width)
+        for label, key, column_width in _FIXED_COLUMNS:
+            table.add_column(label, key=key, width=column_width)
+        return True
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    @property
+    def sort(self) -> str:
+        """The current sort key (one of `SORT_KEYS`)."""
+        return self._sort
+
+    @property
+    def shown(self) -> tuple[Entry, ...]:
+        """The entries currently in the table, in table order."""
+        return tuple(self._shown)
+
+    def reload(self, keep: str | None = None) -> None:
+        """Read the catalog again and refill the table, keeping the cursor's document."""
+        self._entries = self.catalog.entries(sort=self._sort)
+        self._states = self.catalog.all_reading_states()
+        self._refill(keep)
+
+    def _current_id(self) -> str | None:
+        table = self.query_one("#documents", DataTable)
+        if not self._shown or table.cursor_row >= len(self._shown):
+            return None
+        return self._shown[table.cursor_row].id
+
+    def _refill(self, keep: str | None = None) -> None:
+        table = self.query_one("#documents", DataTable)
+        keep = keep or self._current_id()
+        query = self.query_one("#filter", Input).value
+        fields = [f"{e.title} {e.source or ''}" for e in self._entries]
+        self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
+        table.clear()
+        for entry in self._shown:
+            state = self._states.get(entry.id)
+            table.add_row(
+                Text(one_line(entry.title), no_wrap=True, overflow="ellipsis"),
+                Text(one_line(entry.source or ""), style="dim"),
+                Text(entry.date or ""),
+                Text(length_label(entry.reading_minutes), justify="right"),
+                Text(progress_label(state.progress if state else 0.0), justify="right"),
+                key=entry.id,
+            )
+        if keep is not None:
+            for row, entry in enumerate(self._shown):
+                if entry.id == keep:
+                    table.move_cursor(row=row)
+                    break
+        self._update_title(query)
+
+    def _update_title(self, query: str) -> None:
+        count = len(self._entries)
+        noun = "document" if count == 1 else "documents"
+        text = f" Library · {count} {noun} · sorted by {SORT_LABELS[self._sort]}"
+        if query:
+            text += f" · {len(self._shown)} match {one_line(query)!r}"
+        self.query_one("#library-title", Static).update(Content(text))
+        empty = self.query_one("#library-empty", Static)
+        if not self._entries:
+            empty.update(Content("The library is empty. Press a to add a file or folder."))
+        elif not self._shown:
+            empty.update(Content("Nothing matches the filter. Press esc to clear it."))
+        empty.display = not self._shown
+
+    def action_cursor_down(self) -> None:
+        self.query_one("#documents", DataTable).action_cursor_down()
+
+    def action_cursor_up(self) -> None:
+        self.query_one("#documents", DataTable).action_cursor_up()
+
+    def action_open(self) -> None:
+        if self.query_one("#filter", Input).has_focus:
+            self.query_one("#documents", DataTable).focus()
+            return
+        doc_id = self._current_id()
+        if doc_id is not None:
+            open_document = getattr(self.app, "open_document")  # noqa: B009
+            open_document(doc_id)
+
+    @on(DataTable.RowSelected, "#documents")
+    def _row_selected(self, event: DataTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        field.display = True
+        # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
+        self.set_focus(field)
+
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self) -> None:
+        self._refill()
+        if self._shown:
+            self.query_one("#documents", DataTable).move_cursor(row=0)
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self) -> None:
+        self.query_one("#documents", DataTable).focus()
+
+    def action_clear_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if field.value:
+            field.value = ""
+        field.display = False
+        self.query_one("#documents", DataTable).focus()
+
+    def action_cycle_sort(self) -> None:
+        self._sort = SORT_KEYS[(SORT_KEYS.index(self._sort) + 1) % len(SORT_KEYS)]
+        self.catalog.set_setting("library_sort", self._sort)
+        self.reload()
+        self.notify(f"Sorted by {SORT_LABELS[self._sort]}.", timeout=2)
+
+    def action_add(self) -> None:
+        self.app.push_screen(
+            AskPathScreen("Add a file or folder", "Path to a file or folder (~ works)"),
+            self._add_path,
+        )
+
+    def _add_path(self, path: str | None) -> None:
+        if path:
+            self.notify("Adding…", timeout=2)
+            self._add_worker(Path(path).expanduser())
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def _add_worker(self, path: Path) -> None:
+        if not path.exists():
+            self.app.call_from_thread(self._added, None, f"There is no file or folder at {path}.")
+            return
+        result = self.catalog.add([path])
+        self.app.call_from_thread(self._added, result, summarize_add(result))
+
+    def _added(self, result: AddResult | None, message: str) -> None:
+        failed = result is None or bool(result.failed)
+        new = result.added + result.updated if result else ()
+        self.reload(keep=new[0].id if new else None)
+        self.notify(
+            one_line(message), severity="warning" if failed else "information", markup=False
+        )
+
+    def action_remove(self) -> None:
+        doc_id = self._current_id()
+        if doc_id is None:
+            return
+        entry = next(e for e in self._shown if e.id == doc_id)
+        question = f"Remove “{one_line(entry.title)}” from the library?"
+        detail = "Its text and reading position are deleted. The original file is not touched."
+        self.app.push_screen(
+            ConfirmScreen(question, detail), lambda yes: self._remove(doc_id, bool(yes))
+        )
+
+    def _remove(self, doc_id: str, confirmed: bool) -> None:
+        if not confirmed:
+            return
+        row = self.query_one("#documents", DataTable).cursor_row
+        entry = self.catalog.remove(doc_id)
+        self.reload()
+        if self._shown:
+            self.query_one("#documents", DataTable).move_cursor(row=min(row, len(self._shown) - 1))
+        self.notify(f"Removed “{one_line(entry.title)}”.", markup=False)

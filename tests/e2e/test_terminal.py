@@ -1,0 +1,70 @@
+"""The real `newsreader` command in a pseudo-terminal, driven as a person would."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.e2e.terminal import Terminal
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
+
+
+def newsreader_command() -> str:
+    found = Path(sys.executable).with_name("newsreader")
+    if found.exists():
+        return str(found)
+    which = shutil.which("newsreader")
+    if which is None:
+        pytest.skip("the newsreader command is not installed")
+    return which
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    environ = dict(os.environ)
+    environ["NEWSREADER_HOME"] = str(tmp_path / "lib")
+    return environ
+
+
+def test_add_list_read_quit_and_reopen(tmp_path: Path, env: dict[str, str]) -> None:
+    command = newsreader_command()
+    source = tmp_path / "src"
+    shutil.copytree(FIXTURES, source)
+    added = subprocess.run(
+        [command, "add", str(source)], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert added.returncode == 0, added.stderr
+    assert "added" in added.stdout
+
+    terminal = Terminal([command], env, columns=110, lines=32)
+    try:
+        screen = terminal.wait_for("Library")
+        assert "Field notes on slow reading" in screen
+        assert "Welcome to newsreader" in screen
+        terminal.send("/")
+        terminal.send("cooperative")
+        terminal.wait_for("1 match")
+        terminal.send("\r")
+        terminal.send("\r")
+        screen = terminal.wait_for("Vale of Sennet")
+        assert "min left" in screen
+        terminal.send("}")
+        terminal.send("j")
+        terminal.wait_for("%")
+        terminal.send("q")
+        terminal.wait_for("Library")
+        terminal.send("q")
+        assert terminal.wait_exit() == 0
+    finally:
+        terminal.close()
+
+    listed = subprocess.run([command, "list"], env=env, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0
+    orchard = next(line for line in listed.stdout.splitlines() if "A cooperative" in line)
+    assert "new" not in orchard.split("A cooperative")[0]

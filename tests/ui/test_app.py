@@ -1,0 +1,192 @@
+"""Pilot tests of the app: the library screen, the reader screen, help and the palette."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from library.catalog import Catalog
+from reader.app import make_app
+from reader.screens.help import HelpScreen
+from reader.screens.library import LibraryScreen
+from reader.screens.reader import ReaderScreen
+from reader.widgets.document_view import DocumentView
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
+SIZE = (120, 36)
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    home = tmp_path / "lib"
+    catalog = Catalog.open(home)
+    source = tmp_path / "src"
+    shutil.copytree(FIXTURES, source)
+    result = catalog.add([source])
+    assert not result.failed
+    return catalog
+
+
+def titles(screen: LibraryScreen) -> list[str]:
+    return [e.title for e in screen.shown]
+
+
+async def test_library_lists_documents_and_welcome(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        shown = titles(screen)
+        assert "Field notes on slow reading" in shown
+        assert any(t.startswith("The harbour authority in Port Ellery") for t in shown)
+        assert any(t.startswith("Welcome to newsreader") for t in shown)
+
+
+async def test_open_move_back_and_reopen_at_same_place(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", *"harbour", "enter", "enter")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert reader.document.title.startswith("The harbour authority")
+        view = reader.query_one(DocumentView)
+        start = view.cursor_offset
+        await pilot.press("j", "j", "j")
+        moved = view.cursor_offset
+        assert moved > start
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        doc_id = reader.document.id
+        assert catalog.reading_state(doc_id).offset == moved
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.query_one(DocumentView).cursor_offset == moved
+
+
+async def test_reader_paragraph_and_end_keys(catalog: Catalog) -> None:
+    doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(DocumentView)
+        document = app.screen.document  # type: ignore[attr-defined]
+        await pilot.press("right_curly_bracket")
+        assert view.cursor_offset == document.paragraphs[1][0]
+        await pilot.press("G")
+        assert view.cursor_offset == document.sentences[-1][0]
+        await pilot.press("g")
+        assert view.cursor_offset == 0
+
+
+async def test_filter_is_fuzzy_and_esc_clears(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        everything = len(screen.shown)
+        await pilot.press("slash", *"orchrd")
+        assert titles(screen)[0].startswith("A cooperative of growers")
+        await pilot.press("enter", "escape")
+        assert len(screen.shown) == everything
+
+
+async def test_sort_cycles_and_is_remembered(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert screen.sort == "added"
+        await pilot.press("s")
+        assert screen.sort == "title"
+        assert titles(screen) == sorted(titles(screen), key=str.casefold)
+    assert catalog.setting("library_sort", "added") == "title"
+
+
+async def test_remove_asks_first(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        before = len(screen.shown)
+        victim = screen.shown[0].id
+        await pilot.press("x", "n")
+        assert len(screen.shown) == before
+        await pilot.press("x", "y")
+        await pilot.pause()
+        assert len(screen.shown) == before - 1
+        assert victim not in {e.id for e in catalog.entries()}
+
+
+async def test_add_from_the_library(catalog: Catalog, tmp_path: Path) -> None:
+    extra = tmp_path / "extra.txt"
+    extra.write_text("Extra extra\n\nA new article arrives by the keyboard.\n", encoding="utf-8")
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.press(*str(extra), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert "Extra extra" in titles(screen)
+
+
+async def test_help_lists_the_real_bindings(catalog: Catalog) -> None:
+    doc_id = catalog.entries()[0].id
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_screen = app.screen
+        assert isinstance(help_screen, HelpScreen)
+        descriptions = " ".join(d for _, d, _ in help_screen._rows)
+        assert "Library" in descriptions
+        await pilot.press("escape")
+        assert isinstance(app.screen, ReaderScreen)
+
+
+async def test_theme_choice_is_remembered(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        app.theme = "nord"
+        await pilot.pause()
+    assert catalog.setting("theme", None) == "nord"
+    again = make_app(catalog)
+    async with again.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert again.theme == "nord"
+
+
+async def test_hostile_titles_are_shown_literally(tmp_path: Path) -> None:
+    catalog = Catalog.open(tmp_path / "lib")
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text(
+        "[bold]Not bold[/bold] \x1b[31mred[@click=app.quit]\n\nBody [link=x]here[/link].\n",
+        encoding="utf-8",
+    )
+    catalog.add([hostile])
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        await pilot.press("slash", *"Not bold", "enter", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("q")
+        assert app.is_running

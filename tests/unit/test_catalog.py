@@ -1,0 +1,557 @@
+"""The catalog: adding, updating, finding, sorting and removing documents; reading state."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+import library.catalog as catalog_module
+from library.catalog import (
+    SORT_KEYS,
+    WELCOME_TITLE,
+    AmbiguousId,
+    Catalog,
+    Entry,
+    MissingText,
+    ReadingState,
+    UnknownDocument,
+    entry_to_dict,
+)
+from library.home import resolve_home
+from library.parse import load_file
+
+REPO = Path(__file__).resolve().parents[2]
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def article(
+    folder: Path,
+    name: str,
+    title: str,
+    body: str | None = None,
+    *,
+    date: str | None = None,
+    source: str | None = None,
+) -> Path:
+    """Write a small article in the corpus's conventions and return its path.
+
+    The title line is not part of the stored text, so the default body names the title:
+    two files with the same body would be the same document.
+    """
+    if body is None:
+        body = f"This is the story of {title}. It has two sentences."
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    marker = f" date {date} " if date else ""
+    ending = f"\nSource: {source}" if source else ""
+    path.write_text(f"{marker}{title}\n\n{body}{ending}\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def catalog(tmp_path: Path) -> Catalog:
+    """An opened library (it holds the welcome guide)."""
+    return Catalog.open(tmp_path / "library")
+
+
+@pytest.fixture
+def sources(tmp_path: Path) -> Path:
+    folder = tmp_path / "src"
+    folder.mkdir()
+    return folder
+
+
+def user_entries(catalog: Catalog, sort: str = "added") -> tuple[Entry, ...]:
+    """Every entry but the welcome guide."""
+    return tuple(e for e in catalog.entries(sort) if e.path is not None)
+
+
+def catalog_bytes(catalog: Catalog) -> bytes:
+    return (catalog.home / "catalog.json").read_bytes()
+
+
+# --- home ------------------------------------------------------------------------------
+
+
+def test_home_comes_from_the_option_then_the_variable_then_the_platform(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSREADER_HOME", str(tmp_path / "from-env"))
+    assert resolve_home(str(tmp_path / "from-cli")) == tmp_path / "from-cli"
+    assert resolve_home(None) == tmp_path / "from-env"
+    monkeypatch.setenv("NEWSREADER_HOME", "")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(sys, "platform", "linux")
+    assert resolve_home(None) == tmp_path / "data" / "newsreader"
+    monkeypatch.delenv("NEWSREADER_HOME")
+    assert resolve_home(None) == tmp_path / "data" / "newsreader"
+    assert not (tmp_path / "data").exists()
+    assert not (tmp_path / "from-cli").exists() and not (tmp_path / "from-env").exists()
+
+
+def test_home_expands_the_user_folder(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert resolve_home("~/books") == tmp_path / "books"
+
+
+def test_a_file_where_the_library_should_be_is_a_clear_error(tmp_path: Path) -> None:
+    (tmp_path / "lib").write_text("not a folder")
+    with pytest.raises(catalog_module.LibraryError, match="cannot be used"):
+        Catalog.open(tmp_path / "lib")
+
+
+# --- the welcome guide -----------------------------------------------------------------
+
+
+def test_first_run_adds_the_welcome_guide_once(tmp_path: Path) -> None:
+    home = tmp_path / "library"
+    catalog = Catalog.open(home)
+    (welcome,) = catalog.entries()
+    assert welcome.title == WELCOME_TITLE
+    assert welcome.path is None
+    assert welcome.id == hashlib.sha256(catalog.text(welcome.id).encode()).hexdigest()[:12]
+    assert "Press j" in catalog.text(welcome.id)
+    assert 400 <= welcome.words <= 700
+    assert catalog.warnings == ()
+
+    assert len(Catalog.open(home).entries()) == 1  # not added twice
+    catalog.remove(welcome.id)
+    assert Catalog.open(home).entries() == ()  # a library emptied by hand stays empty
+
+
+def test_welcome_guide_teaches_the_documented_keys(catalog: Catalog) -> None:
+    text = catalog.text(catalog.entries()[0].id)
+    for phrase in ("Press j", "Press k", "Press h", "Press a", "Press v", "Press /", "Press e"):
+        assert phrase in text
+    for key in ("}", "{", "ctrl+s", "esc", "tab", "ctrl+p", "?", " n ", " N ", " c ", " t ", " u "):
+        assert key in text
+
+
+# --- adding ----------------------------------------------------------------------------
+
+
+def test_add_one_file(catalog: Catalog, sources: Path) -> None:
+    path = article(sources, "a.txt", "Bridges and trains", date="2021-05-06", source="The Test")
+    result = catalog.add([path])
+    assert result.updated == result.unchanged == ()
+    assert result.failed == ()
+    (entry,) = result.added
+    expected_text = load_file(path).text
+    assert catalog.text(entry.id) == expected_text
+    digest = hashlib.sha256(expected_text.encode("utf-8")).hexdigest()
+    assert entry.id == digest[:12] and entry.content_hash == digest
+    assert (entry.title, entry.date, entry.source) == (
+        "Bridges and trains",
+        "2021-05-06",
+        "The Test",
+    )
+    assert entry.path == str(path.resolve())
+    assert entry.words == 12 and entry.reading_minutes == 1
+    assert entry.added == entry.updated and entry.added.endswith("Z")
+    assert (catalog.home / "documents" / f"{entry.id}.txt").read_bytes().decode() == expected_text
+    assert catalog.entry(entry.id) == entry
+    assert entry_to_dict(entry) == entry.to_json()
+    assert json.loads(json.dumps(entry.to_json()))["title"] == "Bridges and trains"
+
+
+def test_add_folder_recursively_skipping_hidden_and_other_files(
+    catalog: Catalog, sources: Path
+) -> None:
+    article(sources, "b.txt", "Second by name")
+    article(sources, "a.md", "Ignored heading", "# Markdown title\n\nSome body text here.")
+    article(sources, "deeper/c.text", "Nested text")
+    article(sources, "deeper/still/d.markdown", "Deep", "# Deepest markdown\n\nBody.")
+    article(sources, "notes.log", "Not a text suffix")
+    article(sources, ".hidden.txt", "Hidden file")
+    article(sources, ".git/e.txt", "In a hidden folder")
+    result = catalog.add([sources])
+    assert result.failed == ()
+    assert [Path(e.path or "").name for e in result.added] == [
+        "a.md", "b.txt", "c.text", "d.markdown",
+    ]  # fmt: skip
+    assert {e.title for e in result.added} == {
+        "Markdown title", "Second by name", "Nested text", "Deepest markdown",
+    }  # fmt: skip
+    # Listing by added keeps the order of a batch.
+    assert [e.title for e in user_entries(catalog)] == [e.title for e in result.added]
+
+
+def test_an_explicitly_named_file_is_tried_whatever_its_suffix(
+    catalog: Catalog, sources: Path
+) -> None:
+    path = article(sources, "notes.log", "A log that is really an article")
+    (entry,) = catalog.add([path]).added
+    assert entry.title == "A log that is really an article"
+
+
+def test_adding_the_same_file_twice_changes_nothing(catalog: Catalog, sources: Path) -> None:
+    path = article(sources, "a.txt", "Once only")
+    (entry,) = catalog.add([path]).added
+    before = catalog_bytes(catalog)
+    result = catalog.add([path, sources])
+    assert result.unchanged == (entry,)
+    assert result.added == result.updated == ()
+    assert result.failed == ()
+    assert catalog_bytes(catalog) == before  # not even rewritten
+    assert len(user_entries(catalog)) == 1
+
+
+def test_the_same_text_from_another_file_is_not_added_again(
+    catalog: Catalog, sources: Path
+) -> None:
+    first = article(sources, "a.txt", "Twins")
+    second = sources / "copy" / "b.txt"
+    second.parent.mkdir()
+    second.write_bytes(first.read_bytes())
+    (entry,) = catalog.add([first]).added
+    result = catalog.add([second])
+    assert result.unchanged == (entry,) and result.added == ()
+    assert catalog.entry(entry.id).path == str(first.resolve())
+
+
+def test_a_changed_file_updates_its_document_and_keeps_its_id(
+    catalog: Catalog, sources: Path
+) -> None:
+    path = article(sources, "a.txt", "First version", "Old body text.", source="Old Paper")
+    (old,) = catalog.add([path]).added
+    article(sources, "a.txt", "Second version", "New body text, longer than before.")
+    result = catalog.add([path])
+    (new,) = result.updated
+    assert result.added == result.unchanged == ()
+    assert new.id == old.id
+    assert new.title == "Second version" and new.source is None
+    assert new.content_hash != old.content_hash
+    assert new.added == old.added and new.updated >= old.updated
+    assert result.previous_hashes == ((old.id, old.content_hash),)
+    assert catalog.text(old.id) == "New body text, longer than before."
+    assert [e.id for e in user_entries(catalog)] == [old.id]
+
+
+def test_unreadable_files_fail_with_a_sentence_and_change_nothing(
+    catalog: Catalog, sources: Path
+) -> None:
+    good = article(sources, "good.txt", "A good one")
+    empty = sources / "empty.txt"
+    empty.write_bytes(b"")
+    binary = sources / "binary.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    missing = sources / "missing.txt"
+    before = catalog_bytes(catalog)
+    documents_before = sorted(os.listdir(catalog.home / "documents"))
+
+    result = catalog.add([empty, binary, missing])
+    assert result.added == result.updated == result.unchanged == ()
+    assert [path for path, _ in result.failed] == [str(empty), str(binary), str(missing)]
+    for _, message in result.failed:
+        assert message.endswith(".") and "\n" not in message
+    assert catalog_bytes(catalog) == before
+    assert sorted(os.listdir(catalog.home / "documents")) == documents_before
+
+    mixed = catalog.add([good, binary])
+    assert [e.title for e in mixed.added] == ["A good one"]
+    assert [path for path, _ in mixed.failed] == [str(binary)]
+
+
+def test_a_folder_without_text_files_is_reported(catalog: Catalog, sources: Path) -> None:
+    (sources / "image.png").write_bytes(b"\x89PNG")
+    result = catalog.add([sources])
+    assert result.added == () and len(result.failed) == 1
+    assert "No text files" in result.failed[0][1]
+
+
+def test_a_lost_text_file_is_restored_by_adding_its_file_again(
+    catalog: Catalog, sources: Path
+) -> None:
+    path = article(sources, "a.txt", "Fragile")
+    (entry,) = catalog.add([path]).added
+    (catalog.home / "documents" / f"{entry.id}.txt").unlink()
+    with pytest.raises(MissingText, match="is missing from"):
+        catalog.text(entry.id)
+    assert catalog.add([path]).unchanged == (entry,)
+    assert catalog.text(entry.id) == load_file(path).text
+
+
+def test_add_leaves_no_temporary_files(catalog: Catalog, sources: Path) -> None:
+    for number in range(5):
+        article(sources, f"{number}.txt", f"Article number {number}")
+    catalog.add([sources])
+    everything = [p.name for p in catalog.home.rglob("*")]
+    assert not [name for name in everything if name.endswith(".tmp")]
+
+
+def test_listing_reads_no_text_and_tolerates_hand_edited_records(
+    catalog: Catalog, sources: Path
+) -> None:
+    (entry,) = catalog.add([article(sources, "a.txt", "Edited by hand")]).added
+    catalog_file = catalog.home / "catalog.json"
+    data = json.loads(catalog_file.read_text(encoding="utf-8"))
+    record = data["documents"][entry.id]
+    del record["caption"], record["reading_minutes"]
+    record["unknown field"] = True
+    data["documents"]["0123456789ab"] = {"title": 42}  # unusable: skipped, not fatal
+    catalog_file.write_text(json.dumps(data), encoding="utf-8")
+    for text_file in (catalog.home / "documents").iterdir():
+        text_file.unlink()
+
+    listed = {e.id: e for e in catalog.entries()}
+    assert "0123456789ab" not in listed
+    assert listed[entry.id].title == "Edited by hand"
+    assert listed[entry.id].caption is None and listed[entry.id].reading_minutes == 1
+    assert catalog.warnings == ()
+
+
+# --- finding ---------------------------------------------------------------------------
+
+
+def test_resolve_by_id_or_unique_prefix(catalog: Catalog, sources: Path) -> None:
+    for number in range(40):
+        article(sources, f"{number:02}.txt", f"Article {number}", f"Body number {number}.")
+    catalog.add([sources])
+    entries = catalog.entries()
+    ids = [e.id for e in entries]
+    target = entries[7]
+    assert catalog.resolve(target.id) == target
+    assert catalog.resolve(target.id.upper()) == target
+    unique = next(
+        target.id[:n] for n in range(1, 13) if sum(i.startswith(target.id[:n]) for i in ids) == 1
+    )
+    assert catalog.resolve(unique) == target
+
+    shared = next(c for c in "0123456789abcdef" if sum(i.startswith(c) for i in ids) > 1)
+    with pytest.raises(AmbiguousId) as ambiguous:
+        catalog.resolve(shared)
+    message = str(ambiguous.value)
+    assert message.startswith(f'The id "{shared}" matches ')
+    assert "type more of the id" in message and "\n" not in message
+    first = sorted(i for i in ids if i.startswith(shared))[0]
+    assert first in message
+
+    with pytest.raises(UnknownDocument, match='has the id "zz9"'):
+        catalog.resolve("zz9")
+    with pytest.raises(UnknownDocument):
+        catalog.resolve("")
+    assert isinstance(ambiguous.value, LookupError)
+
+
+def test_text_refuses_ids_that_are_not_ids(catalog: Catalog) -> None:
+    for bad in ("../catalog", "a/b", "", "x" * 100):
+        with pytest.raises(UnknownDocument):
+            catalog.text(bad)
+    with pytest.raises(UnknownDocument):
+        catalog.text("abcdefabcdef")
+
+
+def test_load_gives_a_document_with_spans(catalog: Catalog, sources: Path) -> None:
+    path = article(
+        sources, "a.txt", "Spans", "One sentence here. And another one.\n\nA second paragraph."
+    )
+    (entry,) = catalog.add([path]).added
+    document = catalog.load(entry.id)
+    assert document.id == entry.id and document.title == "Spans"
+    assert document.text == catalog.text(entry.id)
+    assert [document.text[a:b] for a, b in document.paragraphs] == [
+        "One sentence here. And another one.",
+        "A second paragraph.",
+    ]
+    assert [document.text[a:b] for a, b in document.sentences] == [
+        "One sentence here.",
+        "And another one.",
+        "A second paragraph.",
+    ]
+    assert document.content_hash == entry.content_hash and document.path == entry.path
+
+
+# --- sorting ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """Control the catalog's clock: each `add` takes the next time from the list."""
+    times = [f"2026-01-0{day}T10:00:00.000Z" for day in range(1, 10)]
+    monkeypatch.setattr(catalog_module, "_now", lambda: times.pop(0))
+    yield times
+
+
+def test_sort_keys(catalog: Catalog, sources: Path, clock: list[str]) -> None:
+    assert SORT_KEYS == ("added", "title", "date", "source", "length", "progress")
+    long_body = "Many words here. " * 30
+    specs = [
+        ("b.txt", "banana", "Short body.", "2020-01-01", "Zeta News"),
+        ("a.txt", "Apple", long_body, None, None),
+        ("c.txt", "cherry", "A body of medium size, seven words.", "2022-06-30", "alpha post"),
+    ]
+    entries = {}
+    for name, title, body, date, source in specs:
+        path = article(sources, name, title, body, date=date, source=source)
+        (entries[title],) = catalog.add([path]).added
+
+    def titles(sort: str) -> list[str]:
+        return [e.title for e in user_entries(catalog, sort)]
+
+    assert titles("added") == ["cherry", "Apple", "banana"]
+    assert titles("title") == ["Apple", "banana", "cherry"]
+    assert titles("date") == ["cherry", "banana", "Apple"]
+    assert titles("source") == ["cherry", "banana", "Apple"]
+    assert titles("length") == ["banana", "cherry", "Apple"]
+
+    catalog.save_reading_state(entries["banana"].id, ReadingState(offset=3, progress=0.9))
+    catalog.save_reading_state(entries["Apple"].id, ReadingState(offset=1, progress=0.2))
+    assert titles("progress") == ["banana", "Apple", "cherry"]
+
+    with pytest.raises(ValueError, match="Unknown sort order"):
+        catalog.entries("colour")
+
+
+# --- removing --------------------------------------------------------------------------
+
+
+def test_remove_drops_metadata_text_and_reading_state(catalog: Catalog, sources: Path) -> None:
+    keep = catalog.add([article(sources, "keep.txt", "Keep me")]).added[0]
+    gone = catalog.add([article(sources, "gone.txt", "Remove me")]).added[0]
+    catalog.save_reading_state(gone.id, ReadingState(offset=5, progress=0.5))
+    catalog.save_reading_state(keep.id, ReadingState(offset=2, progress=0.1))
+
+    assert catalog.remove(gone.id) == gone
+    assert [e.id for e in user_entries(catalog)] == [keep.id]
+    assert not (catalog.home / "documents" / f"{gone.id}.txt").exists()
+    assert gone.id not in catalog.all_reading_states()
+    assert catalog.reading_state(keep.id).offset == 2
+    with pytest.raises(UnknownDocument):
+        catalog.remove(gone.id)
+    with pytest.raises(UnknownDocument):
+        catalog.resolve(gone.id)
+    # Adding the file again brings it back, with the same id.
+    assert catalog.add([sources / "gone.txt"]).added[0].id == gone.id
+
+
+# --- reading state and settings ------------------------------------------------------
+
+
+def test_reading_state_round_trip(catalog: Catalog) -> None:
+    doc_id = catalog.entries()[0].id
+    assert catalog.reading_state(doc_id) == ReadingState(offset=0, progress=0.0, opened=None)
+    assert catalog.all_reading_states() == {}
+    state = ReadingState(offset=1234, progress=0.42, opened="2026-11-28T04:15:00Z")
+    catalog.save_reading_state(doc_id, state)
+    assert catalog.reading_state(doc_id) == state
+    assert Catalog.open(catalog.home).all_reading_states() == {doc_id: state}
+    catalog.save_reading_state(doc_id, ReadingState(offset=-5, progress=7.0))
+    assert catalog.reading_state(doc_id) == ReadingState(offset=0, progress=1.0)
+    assert json.loads((catalog.home / "reading.json").read_text())["_meta"]["store"]["kind"] == (
+        "reading"
+    )
+
+
+def test_settings_round_trip(catalog: Catalog) -> None:
+    assert catalog.setting("theme", "textual-dark") == "textual-dark"
+    catalog.set_setting("theme", "nord")
+    catalog.set_setting("wrap", {"width": 72})
+    reopened = Catalog.open(catalog.home)
+    assert reopened.setting("theme", "textual-dark") == "nord"
+    assert reopened.setting("wrap") == {"width": 72}
+    with pytest.raises(TypeError):
+        catalog.set_setting("bad", object())
+
+
+# --- damaged files ---------------------------------------------------------------------
+
+
+def test_a_damaged_catalog_is_kept_aside_and_reported(catalog: Catalog, sources: Path) -> None:
+    catalog.add([article(sources, "a.txt", "Soon lost")])
+    catalog_file = catalog.home / "catalog.json"
+    catalog_file.write_bytes(catalog_file.read_bytes()[:50])
+    (catalog.home / "reading.json").write_text("[]")
+
+    reopened = Catalog.open(catalog.home)
+    assert len(reopened.warnings) == 2
+    catalog_warning, reading_warning = reopened.warnings
+    assert catalog_warning.startswith(
+        f"The catalog file {catalog_file} was damaged; it was kept as"
+    )
+    assert reading_warning.startswith("The reading-position file ")
+    asides = sorted(p.name for p in catalog.home.iterdir() if ".damaged-" in p.name)
+    assert len(asides) == 2
+    # Not a first run: the guide is not added again; the library goes on working.
+    assert reopened.entries() == ()
+    assert len(reopened.add([sources]).added) == 1
+
+
+# --- concurrency -----------------------------------------------------------------------
+
+ADDER = """
+import sys
+from pathlib import Path
+from library.catalog import Catalog
+
+catalog = Catalog.open(Path(sys.argv[1]))
+result = catalog.add([Path(p) for p in sys.argv[2:]])
+assert not result.failed, result.failed
+"""
+
+
+def test_two_processes_adding_at_once_keep_the_catalog_whole(tmp_path: Path) -> None:
+    home = tmp_path / "library"
+    Catalog.open(home)
+    folders = [tmp_path / "one", tmp_path / "two"]
+    for number in range(30):
+        article(folders[number % 2], f"{number:02}.txt", f"Article {number}", f"Body {number}.")
+    shared = article(tmp_path / "both", "shared.txt", "In both batches")
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", ADDER, str(home), str(folder), str(shared)],
+            cwd=REPO,
+            env=environment,
+            stderr=subprocess.PIPE,
+        )
+        for folder in folders
+    ]
+    for worker in workers:
+        _, errors = worker.communicate(timeout=120)
+        assert worker.returncode == 0, errors.decode()
+    catalog = Catalog.open(home)
+    entries = user_entries(catalog)
+    assert len(entries) == 31
+    for entry in entries:
+        text = catalog.text(entry.id)
+        assert hashlib.sha256(text.encode()).hexdigest() == entry.content_hash
+
+
+# --- the shared corpus -----------------------------------------------------------------
+
+
+def test_the_shared_corpus_is_added_and_listed(catalog: Catalog) -> None:
+    if not CORPUS.is_dir() or not any(CORPUS.glob("*.txt")):
+        pytest.skip("../shared/corpus is not present")
+    files = sorted(CORPUS.glob("*.txt"))
+    result = catalog.add([CORPUS])
+    assert result.failed == ()
+    assert len(result.added) == len(files)
+    by_name = {Path(e.path or "").name: e for e in user_entries(catalog)}
+    assert set(by_name) == {f.name for f in files}
+    for entry in by_name.values():
+        assert entry.title and len(entry.title) <= 100
+        assert entry.caption is None or entry.title not in entry.caption
+        assert entry.words > 100
+        assert entry.date is None or len(entry.date) == 10
+
+    financial = by_name.get("000_d13208a75ad07fcb.txt")
+    if financial is not None:
+        assert financial.title.startswith("Joe Biden and Xi Jinping concluded a call")
+        assert financial.source == "Financial Times"
+        assert financial.date is None
+    globe = by_name.get("004_3070b542610b7c5b.txt")
+    if globe is not None:
+        assert globe.date == "2022-03-18"
+        assert globe.title.startswith("U.S. President Joe Biden is planning to warn")
+        assert globe.caption is not None and globe.caption.startswith(
+            "U.S. President Joe Biden meets virtually"
+        )
+    assert catalog.add([CORPUS]).unchanged == result.added

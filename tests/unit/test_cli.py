@@ -1,0 +1,152 @@
+"""The command line: add, list, show, search, remove, and its errors."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from reader.cli import main
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> Path:
+    source = tmp_path / "src"
+    shutil.copytree(FIXTURES, source)
+    assert main(["add", str(source)]) == 0
+    return source
+
+
+def run_json(capsys: pytest.CaptureFixture[str], *argv: str) -> list[dict[str, object]]:
+    capsys.readouterr()
+    assert main(list(argv)) == 0
+    value = json.loads(capsys.readouterr().out)
+    assert isinstance(value, list)
+    return value
+
+
+def test_list_json_has_the_documented_fields(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    fields = {
+        "id",
+        "title",
+        "source",
+        "date",
+        "caption",
+        "words",
+        "reading_minutes",
+        "path",
+        "added",
+        "progress",
+        "highlights",
+    }
+    assert all(fields <= set(row) for row in rows)
+    harbour = next(r for r in rows if str(r["title"]).startswith("The harbour authority"))
+    assert harbour["date"] == "2024-05-02"
+    assert harbour["source"] == "The Coastal Gazette"
+    assert str(harbour["caption"]).startswith("Fishing boats wait at the quay")
+    notes = next(r for r in rows if r["title"] == "Field notes on slow reading")
+    assert notes["source"] == "The Margin"
+    assert notes["date"] == "2023-11-20"
+
+
+def test_corpus_comes_out_right(corpus: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["add", str(corpus)]) == 0
+    rows = run_json(capsys, "list", "--json")
+    by_path = {Path(str(r["path"])).name: r for r in rows if r["path"]}
+    first = by_path["004_3070b542610b7c5b.txt"]
+    assert first["date"] == "2022-03-18"
+    assert str(first["caption"]).startswith("U.S. President Joe Biden meets virtually")
+    assert str(first["title"]).startswith("U.S. President Joe Biden is planning to warn")
+    assert len(str(first["title"])) <= 95
+    second = by_path["000_d13208a75ad07fcb.txt"]
+    assert second["source"] == "Financial Times"
+    assert second["date"] is None
+    assert str(second["title"]).startswith("Joe Biden and Xi Jinping concluded a call")
+
+
+def test_add_twice_is_a_no_op(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    before = run_json(capsys, "list", "--json")
+    assert main(["add", str(library)]) == 0
+    assert "unchanged" in capsys.readouterr().out
+    assert run_json(capsys, "list", "--json") == before
+
+
+def test_show_prints_stored_text_and_json(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    doc = next(r for r in rows if r["title"] == "Field notes on slow reading")
+    assert main(["show", str(doc["id"])[:6]]) == 0
+    text = capsys.readouterr().out
+    assert text.startswith("Reading slowly is a skill.")
+    assert main(["show", str(doc["id"]), "--json"]) == 0
+    value = json.loads(capsys.readouterr().out)
+    assert value["id"] == doc["id"]
+    assert value["text"].rstrip("\n") == text.rstrip("\n")
+
+
+def test_search_finds_with_offsets(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(capsys, "search", "brekwater", "--json")
+    assert rows
+    best = rows[0]
+    assert main(["show", str(best["document_id"])]) == 0
+    text = capsys.readouterr().out
+    assert "breakwater" in text[int(str(best["start"])) : int(str(best["end"]))]
+
+
+def test_remove(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(capsys, "list", "--json")
+    doc = next(r for r in rows if r["title"] == "Field notes on slow reading")
+    assert main(["remove", str(doc["id"])]) == 0
+    assert doc["id"] not in {r["id"] for r in run_json(capsys, "list", "--json")}
+
+
+@pytest.mark.parametrize(
+    ("argv", "status", "needle"),
+    [
+        (["show", "zzzz"], 1, "zzzz"),
+        (["remove", "nope"], 1, "nope"),
+        (["list", "--sort", "colour"], 2, "colour"),
+        (["frobnicate", "x"], 2, "frobnicate"),
+        (["search", "x", "--limit", "0"], 2, "--limit"),
+        (["add"], 2, "PATH"),
+    ],
+)
+def test_errors_are_one_line(
+    library: Path,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    status: int,
+    needle: str,
+) -> None:
+    capsys.readouterr()
+    assert main(argv) == status
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert needle in err
+    assert "Traceback" not in err
+
+
+def test_add_bad_files_says_why_and_keeps_library(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    before = run_json(capsys, "list", "--json")
+    empty = tmp_path / "empty.txt"
+    empty.write_bytes(b"")
+    binary = tmp_path / "photo.png"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 4)
+    assert main(["add", str(empty), str(binary)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert len(err) == 2
+    assert "empty.txt" in err[0]
+    assert "photo.png" in err[1]
+    assert run_json(capsys, "list", "--json") == before
+    assert main(["add", str(tmp_path / "missing.txt")]) == 1
+    assert "missing.txt" in capsys.readouterr().err
