@@ -15,13 +15,14 @@ from textual.widgets import Static
 def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
     """List `(keys, description, tooltip)` for every binding active on `screen`.
 
-    Keys bound to the same action are joined (`j / down`), in the order they were declared.
+    Only bindings with an `id` are listed (ours all have one; Textual's generic scrolling and
+    focus bindings do not). Keys bound to the same action are joined, letters first (`j / ↓`).
     """
     grouped: dict[tuple[int, str], tuple[list[str], Binding]] = {}
     for active in screen.active_bindings.values():
         binding = active.binding
-        if not binding.description or binding.system:
-            continue
+        if binding.id is None or not binding.description or binding.system:
+            continue  # only our own bindings carry ids; Textual's generic ones are left out
         key = (id(active.node), binding.action)
         display = screen.app.get_key_display(replace(binding, key_display=None))
         if key in grouped:
@@ -30,7 +31,11 @@ def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
         else:
             grouped[key] = ([display], binding)
     return [
-        (" / ".join(keys), binding.description, binding.tooltip)
+        (
+            " / ".join(sorted(keys, key=lambda k: (len(k) > 1, k))),
+            binding.description,
+            binding.tooltip,
+        )
         for keys, binding in grouped.values()
     ]
 

@@ -393,11 +393,6 @@ class _Frame:
         return len(self.front) + self.body.line_count
 
 
-_SENTENCE = Binding.Group("Sentence", compact=True)
-_PAGE = Binding.Group("Page", compact=True)
-_PARAGRAPH = Binding.Group("Paragraph", compact=True)
-_ENDS = Binding.Group("Start/end", compact=True)
-
 PAGE_OVERLAP = 2
 """Lines of the old page still shown after paging, for continuity."""
 
@@ -458,16 +453,15 @@ class DocumentView(ScrollView, can_focus=True):
             key_display="j",
             id="document_view.next_sentence",
             tooltip="Move the reading cursor to the next sentence",
-            group=_SENTENCE,
         ),
         Binding(
             "k,up",
             "previous_sentence",
             "Previous sentence",
             key_display="k",
+            show=False,
             id="document_view.previous_sentence",
             tooltip="Move the reading cursor to the previous sentence",
-            group=_SENTENCE,
         ),
         Binding(
             "}",
@@ -476,7 +470,6 @@ class DocumentView(ScrollView, can_focus=True):
             show=False,
             id="document_view.next_paragraph",
             tooltip="Move the reading cursor to the start of the next paragraph",
-            group=_PARAGRAPH,
         ),
         Binding(
             "{",
@@ -485,7 +478,6 @@ class DocumentView(ScrollView, can_focus=True):
             show=False,
             id="document_view.previous_paragraph",
             tooltip="Move the reading cursor to the start of this or the previous paragraph",
-            group=_PARAGRAPH,
         ),
         Binding(
             "space,pagedown",
@@ -494,16 +486,15 @@ class DocumentView(ScrollView, can_focus=True):
             key_display="space",
             id="document_view.page_down",
             tooltip="Show the next page; the cursor goes to its first sentence",
-            group=_PAGE,
         ),
         Binding(
             "b,pageup",
             "previous_page",
             "Page up",
             key_display="b",
+            show=False,
             id="document_view.page_up",
             tooltip="Show the previous page; the cursor goes to its first sentence",
-            group=_PAGE,
         ),
         Binding(
             "g,home",
@@ -512,7 +503,6 @@ class DocumentView(ScrollView, can_focus=True):
             show=False,
             id="document_view.start",
             tooltip="Go to the start of the document",
-            group=_ENDS,
         ),
         Binding(
             "G,end",
@@ -521,7 +511,6 @@ class DocumentView(ScrollView, can_focus=True):
             show=False,
             id="document_view.end",
             tooltip="Go to the last sentence of the document",
-            group=_ENDS,
         ),
     ]
 

@@ -1,0 +1,155 @@
+"""Split stored text into paragraphs and sentences, and count its words.
+
+The reader moves by sentence and by paragraph, so both must be found quickly even in a
+book of several megabytes. Everything here is regex-driven and works on offsets into the
+text, never on copies, so spans can be used directly as `Document` offsets.
+"""
+
+from __future__ import annotations
+
+import re
+
+from library.document import Span
+
+WORDS_PER_MINUTE = 230
+"""An adult's typical silent reading speed, used for reading-time estimates."""
+
+# One or more blank lines (lines holding nothing but spaces or tabs) end a paragraph.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
+
+# A place where a sentence may end: terminal punctuation, any closing quotes or brackets,
+# whitespace, then the first visible character of what follows (kept in `next`). The
+# sentence itself ends after group `end`; the next one starts at the match's end.
+_CLOSERS = "\"'”’»)\\]"
+_OPENERS = "\"'“‘«(\\[¿¡"
+# A following ASCII lowercase letter means the sentence goes on ("“Why?” he asked"); it
+# is ruled out here, in the regex engine, because it is by far the most common case.
+_CANDIDATE = re.compile(
+    rf"(?P<end>[.!?…]++[{_CLOSERS}]*+)\s++(?=[{_OPENERS}]*+(?P<next>[^\sa-z]))",
+)
+
+# Abbreviations after which a period never ends a sentence (titles before a name,
+# Latin shorthands that are always followed by more of the same sentence).
+_NEVER_FINAL = frozenset(
+    """
+    mr mrs ms messrs mme mlle dr prof st mt ft gen sen rep gov lt col capt cpt sgt
+    cmdr adm maj rev hon pres supt insp det atty fr sra srta
+    e.g eg i.e ie cf viz vs v approx ca
+    """.split()
+)
+
+# Abbreviations that end a sentence only when a capitalised word follows them, and never
+# before a number: "Nov. 15", "No. 5", but "... and so on, etc. The next ...".
+_FINAL_BEFORE_CAPITAL = frozenset(
+    """
+    jan feb mar apr jun jul aug sep sept oct nov dec
+    no nos vol vols fig figs p pp ch sec art op ed eds
+    etc al inc corp co ltd llc plc bros jr sr esq
+    """.split()
+)
+
+# Words that usually open a sentence: after an initialism such as "U.S." a capitalised
+# word is most often a name ("U.S. President"), unless it is one of these.
+_SENTENCE_OPENERS = frozenset(
+    """
+    a an the he she it they we i you his her its their our my your this that these those
+    there here but and or so yet however meanwhile still then now when while what why how
+    who where if as after before in on at for from by with some many most all no not one
+    two both mr mrs ms dr
+    """.split()
+)
+
+_INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")
+"""Letters each followed by a period, minus the last period: "U.S", "J", "a.m"."""
+
+
+def paragraph_spans(text: str) -> tuple[Span, ...]:
+    """Return the span of each paragraph of `text`, trimmed of surrounding whitespace.
+
+    Stored text separates paragraphs with exactly one blank line; more blank lines (or
+    lines of spaces) are tolerated, and text without any is one paragraph.
+    """
+    spans: list[Span] = []
+    start = 0
+    for brk in _PARAGRAPH_BREAK.finditer(text):
+        _add_trimmed(text, start, brk.start(), spans)
+        start = brk.end()
+    _add_trimmed(text, start, len(text), spans)
+    return tuple(spans)
+
+
+def _add_trimmed(text: str, start: int, end: int, spans: list[Span]) -> None:
+    """Append `(start, end)` to `spans` without its outer whitespace, unless it is blank."""
+    start, end = _trim(text, start, end)
+    if start < end:
+        spans.append((start, end))
+
+
+def _trim(text: str, start: int, end: int) -> Span:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def sentence_spans(text: str, paragraphs: tuple[Span, ...]) -> tuple[Span, ...]:
+    """Return the span of each sentence of `text`, paragraph by paragraph.
+
+    Sentences never cross a paragraph, never overlap and are trimmed: the whitespace
+    between two sentences belongs to neither. Every paragraph with any visible text
+    holds at least one sentence, and together they cover all of its visible characters.
+    """
+    spans: list[Span] = []
+    append = spans.append
+    for par_start, par_end in paragraphs:
+        start, end = _trim(text, par_start, par_end)
+        if start >= end:
+            continue
+        for match in _CANDIDATE.finditer(text, start, end):
+            if _continues(text, match):
+                continue
+            append((start, match.end("end")))
+            start = match.end()
+        append((start, end))
+    return tuple(spans)
+
+
+def _continues(text: str, match: re.Match[str]) -> bool:
+    """Tell whether the sentence goes on past this candidate ending."""
+    following = match.group("next")
+    if following.islower():
+        # "Heavens! what an attack!", "“Why?” he asked", "e.g. this" — one sentence.
+        return True
+    punctuation = match.group("end").rstrip(_CLOSERS)
+    if punctuation != ".":
+        return False
+    period = match.start("end")
+    before = text[max(0, period - 40) : period].rsplit(None, 1)
+    if period == 0 or not before or text[period - 1].isspace():
+        return False
+    word = before[-1].lstrip(_OPENERS)
+    key = word.lower()
+    if key in _NEVER_FINAL:
+        return True
+    if key in _FINAL_BEFORE_CAPITAL:
+        return following.isdigit() or not following.isalpha()
+    if _INITIALISM.fullmatch(word) is None:
+        return False
+    if len(word) == 1:
+        # An initial: "J. R. Tolkien", "George W. Bush".
+        return word.isupper()
+    # "U.S. President" goes on; "... said the U.S. The talks ..." does not.
+    next_word = text[match.end() : match.end() + 24].split(None, 1)
+    opener = next_word[0].strip(_OPENERS + _CLOSERS + ",;:").lower() if next_word else ""
+    return opener not in _SENTENCE_OPENERS
+
+
+def count_words(text: str) -> int:
+    """Return the number of whitespace-separated words in `text`."""
+    return len(text.split())
+
+
+def reading_minutes(words: int) -> int:
+    """Return the estimated minutes needed to read `words` words, at least 1."""
+    return max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)

@@ -1,0 +1,127 @@
+"""Pilot tests of fuzzy search in the reader: typing, enter, n/N, esc."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from library.catalog import Catalog
+from reader.app import make_app
+from reader.screens.library import LibraryScreen
+from reader.screens.reader import ReaderScreen
+from reader.widgets.document_view import DocumentView
+from reader.widgets.find_bar import FindBar
+
+SIZE = (120, 36)
+TEXT = (
+    "The ferry left at dawn. The harbour was quiet.\n\n"
+    "Gulls followed the ferry out past the breakwater. Nobody spoke.\n\n"
+    "By noon the ferry had reached the islands, where the harbour master waited.\n"
+)
+
+
+@pytest.fixture
+def doc(tmp_path: Path) -> tuple[Catalog, str]:
+    catalog = Catalog.open(tmp_path / "lib")
+    path = tmp_path / "ferry.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return catalog, catalog.add([path]).added[0].id
+
+
+async def wait_for_search(app: object, pilot: object) -> None:
+    await app.workers.wait_for_complete()  # type: ignore[attr-defined]
+    await pilot.pause()  # type: ignore[attr-defined]
+
+
+async def test_typing_lights_and_counts_matches(doc: tuple[Catalog, str]) -> None:
+    catalog, doc_id = doc
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"ferry")
+        await wait_for_search(app, pilot)
+        text = screen.document.text
+        assert len(screen.matches) == 3
+        assert all(text[m.start : m.end].lower() == "ferry" for m in screen.matches)
+        assert screen.query_one(FindBar).is_open
+        view = screen.query_one(DocumentView)
+        assert view.cursor_offset == 0  # typing does not move the cursor
+
+
+async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
+    doc: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = doc
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.query_one(DocumentView)
+        text = screen.document.text
+        await pilot.press("slash", *"harbour master", "enter")
+        await wait_for_search(app, pilot)
+        current = screen.current_match
+        assert current is not None
+        assert text[current.start : current.end] == "harbour master"
+        assert view.has_focus
+        assert view.cursor_span[0] <= current.start < view.cursor_span[1]
+
+        await pilot.press("slash", *"ferry", "enter")
+        await wait_for_search(app, pilot)
+        starts = [m.start for m in screen.matches]
+        assert screen.current_match is not None
+        first = starts.index(screen.current_match.start)
+        await pilot.press("n")
+        assert screen.current_match.start == starts[(first + 1) % 3]
+        await pilot.press("N")
+        assert screen.current_match.start == starts[first]
+        await pilot.press("N", "N", "N")
+        assert screen.current_match.start == starts[first]
+
+
+async def test_typo_is_forgiven(doc: tuple[Catalog, str]) -> None:
+    catalog, doc_id = doc
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"brekwater", "enter")
+        await wait_for_search(app, pilot)
+        match = screen.current_match
+        assert match is not None
+        assert "breakwater" in screen.document.text[match.start : match.end]
+
+
+async def test_esc_clears_then_goes_back(doc: tuple[Catalog, str]) -> None:
+    catalog, doc_id = doc
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"gulls", "enter")
+        await wait_for_search(app, pilot)
+        assert screen.matches
+        await pilot.press("escape")
+        assert not screen.matches
+        assert not screen.query_one(FindBar).is_open
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_n_without_a_search_says_so(doc: tuple[Catalog, str]) -> None:
+    catalog, doc_id = doc
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        assert app.screen.current_match is None
