@@ -203,9 +203,7 @@ class ReaderScreen(Screen[None]):
     def _draw_matches(self) -> None:
         view = self.query_one(DocumentView)
         current = self.current_match
-        marks = [
-            (m.start, m.end, CURRENT_MATCH if m is current else MATCH) for m in self._ordered
-        ]
+        marks = [(m.start, m.end, CURRENT_MATCH if m is current else MATCH) for m in self._ordered]
         view.set_marks(marks, layer="matches")
         bar = self.query_one(FindBar)
         count = len(self._ordered)
