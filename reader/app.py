@@ -10,6 +10,7 @@ from reader.commands import DocumentCommands, LibraryCommands
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
+from reader.screens.search import LibrarySearchScreen
 
 DEFAULT_THEME = "textual-dark"
 
@@ -51,11 +52,16 @@ class NewsreaderApp(App[None]):
         if isinstance(name, str) and name != self.catalog.setting("theme", DEFAULT_THEME):
             self.catalog.set_setting("theme", name)
 
-    def open_document(self, doc_id: str) -> None:
-        """Open the document `doc_id` in the reader, at its remembered position."""
+    def open_document(self, doc_id: str, offset: int | None = None) -> None:
+        """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
         document = self.catalog.load(doc_id)
-        state = self.catalog.reading_state(doc_id)
-        self.push_screen(ReaderScreen(document, state.offset))
+        if offset is None:
+            offset = self.catalog.reading_state(doc_id).offset
+        self.push_screen(ReaderScreen(document, offset))
+
+    def action_search_library(self) -> None:
+        """Open the search across every document."""
+        self.push_screen(LibrarySearchScreen())
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

@@ -63,6 +63,13 @@ class LibraryScreen(Screen[None]):
             "enter", "open", "Open", id="library.open", tooltip="Read this document", priority=True
         ),
         Binding("slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter"),
+        Binding(
+            "f",
+            "app.search_library",
+            "Search all",
+            id="library.search",
+            tooltip="Fuzzy search the text of every document",
+        ),
         Binding("escape", "clear_filter", "Clear", show=False, id="library.clear"),
         Binding("s", "cycle_sort", "Sort", id="library.sort", tooltip="Cycle the sort order"),
         Binding("a", "add", "Add", id="library.add", tooltip="Add a file or folder"),

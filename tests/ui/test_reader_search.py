@@ -125,3 +125,27 @@ async def test_n_without_a_search_says_so(doc: tuple[Catalog, str]) -> None:
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
         assert app.screen.current_match is None
+
+
+async def test_library_search_opens_document_at_the_match(doc: tuple[Catalog, str]) -> None:
+    from reader.screens.search import LibrarySearchScreen
+
+    catalog, doc_id = doc
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibrarySearchScreen)
+        await pilot.press(*"harbor mastr")
+        await wait_for_search(app, pilot)
+        assert screen.results
+        found_id, match = screen.results[0]
+        assert found_id == doc_id
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        view = reader.query_one(DocumentView)
+        assert view.cursor_span[0] <= match.start < view.cursor_span[1]
