@@ -5,6 +5,7 @@ from __future__ import annotations
 from textual.app import App
 from textual.binding import Binding
 
+from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.commands import DocumentCommands, LibraryCommands
 from reader.screens.help import HelpScreen
@@ -31,9 +32,16 @@ class NewsreaderApp(App[None]):
         ),
     ]
 
-    def __init__(self, catalog: Catalog, *, open_id: str | None = None) -> None:
+    def __init__(
+        self,
+        catalog: Catalog,
+        annotations: AnnotationStore,
+        *,
+        open_id: str | None = None,
+    ) -> None:
         super().__init__()
         self.catalog = catalog
+        self.annotations = annotations
         self._open_id = open_id
 
     def on_mount(self) -> None:
@@ -42,7 +50,7 @@ class NewsreaderApp(App[None]):
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         self.push_screen(LibraryScreen())
-        for warning in self.catalog.warnings:
+        for warning in (*self.catalog.warnings, *self.annotations.warnings):
             self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
         if self._open_id is not None:
             self.open_document(self._open_id)
@@ -68,6 +76,13 @@ class NewsreaderApp(App[None]):
             self.push_screen(HelpScreen(self.screen))
 
 
-def make_app(catalog: Catalog, *, open_id: str | None = None) -> NewsreaderApp:
-    """Build the app around `catalog`, optionally opening `open_id` at once."""
-    return NewsreaderApp(catalog, open_id=open_id)
+def make_app(
+    catalog: Catalog,
+    annotations: AnnotationStore | None = None,
+    *,
+    open_id: str | None = None,
+) -> NewsreaderApp:
+    """Build the app around `catalog` (and the annotation store of the same library, unless
+    one is given), optionally opening `open_id` at once."""
+    store = annotations if annotations is not None else AnnotationStore(catalog.home)
+    return NewsreaderApp(catalog, store, open_id=open_id)

@@ -8,7 +8,9 @@ from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
-from textual.widgets import Input, Static
+from textual.widgets import Input, Static, TextArea
+
+from library.sanitize import one_line
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -55,6 +57,66 @@ class AskPathScreen(ModalScreen[str | None]):
     @on(Input.Submitted, "#path")
     def _submitted(self, event: Input.Submitted) -> None:
         self.dismiss(event.value.strip() or None)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class AskTextScreen(ModalScreen[str | None]):
+    """Asks for one line of text, starting from `value`; `enter` returns it, `esc` None."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask_text.cancel")]
+
+    def __init__(self, title: str, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self._title = title
+        self._value = value
+        self._hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static(Content(self._title), classes="dialog-title")
+            yield Input(value=self._value, id="text")
+            yield Static(Content(self._hint or "enter  save    esc  cancel"), classes="dialog-keys")
+
+    @on(Input.Submitted, "#text")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class NoteEditorScreen(ModalScreen[str | None]):
+    """Edits a note (Markdown, several lines); `ctrl+s` returns it, `esc` returns None."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
+        Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
+    ]
+
+    def __init__(self, quote: str, note: str) -> None:
+        super().__init__()
+        self._quote = quote
+        self._note = note
+
+    def compose(self) -> ComposeResult:
+        quote = one_line(self._quote)
+        if len(quote) > 200:
+            quote = quote[:199] + "…"
+        with Vertical(classes="dialog note-editor"):
+            yield Static(Content("Note"), classes="dialog-title")
+            yield Static(Content(f"“{quote}”"), classes="dialog-detail")
+            yield TextArea(self._note, id="note", soft_wrap=True, show_line_numbers=False)
+            yield Static(Content("ctrl+s  save    esc  cancel"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        editor = self.query_one("#note", TextArea)
+        self.set_focus(editor)
+        editor.move_cursor(editor.document.end)
+
+    def action_save(self) -> None:
+        self.dismiss(self.query_one("#note", TextArea).text)
 
     def action_cancel(self) -> None:
         self.dismiss(None)

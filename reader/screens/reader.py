@@ -11,12 +11,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from annotations.model import Highlight
+from annotations.session import DocumentAnnotations
+from annotations.store import AnnotationStore
 from library.catalog import Catalog, ReadingState
 from library.document import Document
 from library.sanitize import one_line
 from library.search import Match, index_for
+from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
+from reader.widgets.highlights_panel import HighlightsPanel
 
 SAVE_DELAY = 1.0
 """Seconds of stillness before the reading position is written (and always on leaving)."""
@@ -26,6 +31,8 @@ MATCH_LIMIT = 1000
 
 MATCH = "document-view--match"
 CURRENT_MATCH = "document-view--match-current"
+SELECTION = "document-view--selection"
+NOTE_SIGN = "✎"
 
 
 class ReaderScreen(Screen[None]):
@@ -36,14 +43,107 @@ class ReaderScreen(Screen[None]):
         Binding("slash", "find", "Search", id="reader.find", tooltip="Fuzzy search this document"),
         Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+        Binding(
+            "h",
+            "highlight",
+            "Highlight",
+            id="reader.highlight",
+            tooltip="Highlight the selection, the current match, or this sentence",
+        ),
+        Binding(
+            "v",
+            "select",
+            "Select",
+            id="reader.select",
+            tooltip="Start a selection here; j/k extend it by sentence, ←/→ by word",
+        ),
+        Binding(
+            "right",
+            "select_word(1)",
+            "Select word",
+            show=False,
+            id="reader.select_right",
+            priority=True,
+        ),
+        Binding(
+            "left",
+            "select_word(-1)",
+            "Unselect word",
+            show=False,
+            id="reader.select_left",
+            priority=True,
+        ),
+        Binding(
+            "enter", "highlight", "Highlight selection", show=False, id="reader.highlight_selection"
+        ),
+        Binding(
+            "a",
+            "note",
+            "Note",
+            id="reader.note",
+            tooltip="Write or edit the note of the highlight here",
+        ),
+        Binding(
+            "c",
+            "color",
+            "Color",
+            show=False,
+            id="reader.color",
+            tooltip="Cycle the color of the highlight here",
+        ),
+        Binding(
+            "t",
+            "tags",
+            "Tags",
+            show=False,
+            id="reader.tags",
+            tooltip="Edit the tags of the highlight here",
+        ),
+        Binding(
+            "x",
+            "delete",
+            "Delete",
+            show=False,
+            id="reader.delete",
+            tooltip="Delete the highlight here",
+        ),
+        Binding(
+            "u",
+            "undo",
+            "Undo",
+            show=False,
+            id="reader.undo",
+            tooltip="Undo the last highlight change",
+        ),
+        Binding(
+            "right_square_bracket",
+            "next_highlight",
+            "Next highlight",
+            show=False,
+            id="reader.next_highlight",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_highlight",
+            "Previous highlight",
+            show=False,
+            id="reader.previous_highlight",
+        ),
+        Binding(
+            "tab",
+            "panel",
+            "Highlights",
+            id="reader.panel",
+            tooltip="List this document's highlights",
+        ),
         Binding("q", "back", "Library", id="reader.back", tooltip="Back to the library"),
         Binding(
             "escape",
             "escape",
-            "Clear search / library",
+            "Cancel / library",
             show=False,
             id="reader.escape",
-            tooltip="Clear the search, or go back to the library",
+            tooltip="Cancel the selection, clear the search, or go back to the library",
         ),
     ]
 
@@ -70,6 +170,13 @@ class ReaderScreen(Screen[None]):
         self._current: int | None = None
         """Index into `_ordered` of the current match."""
         self._jump_when_found = False
+        self._selection: tuple[int, int] | None = None
+        self._selection_anchor: tuple[int, int] = (0, 0)
+
+    @property
+    def annotations(self) -> DocumentAnnotations:
+        """This document's highlights (loaded when the screen is made)."""
+        return self._annotations
 
     @property
     def catalog(self) -> Catalog:
@@ -78,11 +185,17 @@ class ReaderScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield DocumentView(self.document, cursor_offset=self._offset, id="document")
+        yield HighlightsPanel()
         yield FindBar()
         yield Static(id="reader-status")
         yield Footer()
 
     def on_mount(self) -> None:
+        store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
+        self._annotations = DocumentAnnotations(
+            store, self.document.id, self.document.text, self.document.content_hash
+        )
+        self._draw_highlights()
         self.query_one(DocumentView).focus()
         view = self.query_one(DocumentView)
         self._offset = view.cursor_offset
@@ -90,6 +203,8 @@ class ReaderScreen(Screen[None]):
         self._update_status()
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        if self._selection is not None:
+            self._extend_selection()
         self._offset = event.offset
         self._progress = event.progress
         self._dirty = True
@@ -99,6 +214,25 @@ class ReaderScreen(Screen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
 
     def _update_status(self) -> None:
+        here = self._highlight_here() if hasattr(self, "_annotations") else None
+        if self._selection is not None:
+            start, end = self._selection
+            words = len(self.document.text[start:end].split())
+            note = f"Selecting {words} word{'s' if words != 1 else ''}"
+            hint = " · j/k sentence, ←/→ word, enter or h highlight, esc cancel"
+            self.query_one("#reader-status", Static).update(
+                Content.assemble((f" {note}", "bold"), (hint, "dim"))
+            )
+            return
+        if here is not None:
+            parts: list[str | tuple[str, str]] = [(f" ▌{here.color} highlight", "bold")]
+            if here.note:
+                parts.append(f" · {NOTE_SIGN} note")
+            if here.tags:
+                parts.append(" · #" + one_line(" #".join(here.tags)))
+            parts.append((" · a note, c color, t tags, x delete", "dim"))
+            self.query_one("#reader-status", Static).update(Content.assemble(*parts))
+            return
         words_left = round(self.document.words * (1 - self._progress))
         minutes = max(0, round(words_left / 230))
         left = "finished" if self._progress >= 0.995 else f"{minutes} min left"
@@ -129,7 +263,9 @@ class ReaderScreen(Screen[None]):
         self.dismiss(None)
 
     def action_escape(self) -> None:
-        if self._query or self.query_one(FindBar).is_open:
+        if self._selection is not None:
+            self._end_selection()
+        elif self._query or self.query_one(FindBar).is_open:
             self.clear_search()
         else:
             self.action_back()
@@ -254,3 +390,210 @@ class ReaderScreen(Screen[None]):
 
     def action_previous_match(self) -> None:
         self._step(-1)
+
+    # Highlights --------------------------------------------------------------------------
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("select_word", "highlight_selection"):
+            return self._selection is not None
+        return True
+
+    def _draw_highlights(self) -> None:
+        view = self.query_one(DocumentView)
+        placed = self._annotations.placed
+        view.set_marks(
+            [(h.start, h.end, f"document-view--highlight-{h.color}") for h in placed],
+            layer="highlights",
+        )
+        view.set_margin_marks((h.start, NOTE_SIGN) for h in placed if h.note)
+        self._update_status()
+
+    def _highlight_here(self) -> Highlight | None:
+        """The highlight under the reading cursor (overlapping its sentence)."""
+        view = self.query_one(DocumentView)
+        span = view.cursor_span
+        if span is None:
+            return None
+        return self._annotations.find(*span)
+
+    def _target_span(self) -> tuple[int, int] | None:
+        """What `h` highlights: the selection, else the current match, else the sentence."""
+        if self._selection is not None:
+            return self._selection
+        match = self.current_match
+        if match is not None:
+            return (match.start, match.end)
+        return self.query_one(DocumentView).cursor_span
+
+    def _create_highlight(self) -> Highlight | None:
+        span = self._target_span()
+        self._end_selection()
+        if span is None:
+            return None
+        existing = self._annotations.exact(*span)
+        if existing is not None:
+            self.notify("That is highlighted already.", timeout=2)
+            return existing
+        try:
+            highlight = self._annotations.create(*span)
+        except ValueError as err:
+            self.notify(str(err), severity="warning", markup=False)
+            return None
+        self._draw_highlights()
+        return highlight
+
+    def action_highlight(self) -> None:
+        if self._create_highlight() is not None:
+            self.notify("Highlighted.", timeout=1.5)
+
+    def action_highlight_selection(self) -> None:
+        self.action_highlight()
+
+    def action_select(self) -> None:
+        view = self.query_one(DocumentView)
+        span = view.cursor_span
+        if span is None:
+            return
+        self._selection_anchor = span
+        self._selection = span
+        self._draw_selection()
+
+    def _extend_selection(self) -> None:
+        span = self.query_one(DocumentView).cursor_span
+        if span is None:
+            return
+        anchor_start, anchor_end = self._selection_anchor
+        if span[0] >= anchor_start:
+            self._selection = (anchor_start, max(anchor_end, span[1]))
+        else:
+            self._selection = (span[0], anchor_end)
+        self._draw_selection()
+
+    def action_select_word(self, delta: int) -> None:
+        if self._selection is None:
+            return
+        text = self.document.text
+        start, end = self._selection
+        if delta > 0:
+            while end < len(text) and text[end].isspace():
+                end += 1
+            while end < len(text) and not text[end].isspace():
+                end += 1
+        else:
+            probe = end
+            while probe > start and text[probe - 1].isspace():
+                probe -= 1
+            while probe > start and not text[probe - 1].isspace():
+                probe -= 1
+            while probe > start and text[probe - 1].isspace():
+                probe -= 1
+            if probe > start:
+                end = probe
+        self._selection = (start, end)
+        self._draw_selection()
+
+    def _draw_selection(self) -> None:
+        view = self.query_one(DocumentView)
+        if self._selection is None:
+            view.clear_marks("selection")
+        else:
+            view.set_marks([(*self._selection, SELECTION)], layer="selection")
+        self._update_status()
+
+    def _end_selection(self) -> None:
+        if self._selection is not None:
+            self._selection = None
+            self._draw_selection()
+
+    def _require_highlight(self) -> Highlight | None:
+        here = self._highlight_here()
+        if here is None:
+            self.notify("No highlight here: press h to make one.", timeout=2)
+        return here
+
+    def action_note(self) -> None:
+        here = self._highlight_here() if self._selection is None else None
+        if here is None:
+            here = self._create_highlight()
+        if here is None:
+            return
+        target = here
+
+        def save(note: str | None) -> None:
+            if note is None or note == target.note:
+                return
+            self._annotations.set_note(target, note)
+            self._draw_highlights()
+            self.notify("Note saved." if note.strip() else "Note removed.", timeout=1.5)
+
+        self.app.push_screen(NoteEditorScreen(here.quote, here.note), save)
+
+    def action_color(self) -> None:
+        here = self._require_highlight()
+        if here is not None:
+            self._annotations.cycle_color(here)
+            self._draw_highlights()
+
+    def action_tags(self) -> None:
+        here = self._require_highlight()
+        if here is None:
+            return
+        target = here
+
+        def save(value: str | None) -> None:
+            if value is None:
+                return
+            tags = tuple(t.strip().lstrip("#") for t in value.split(","))
+            self._annotations.set_tags(target, tags)
+            self._draw_highlights()
+
+        self.app.push_screen(
+            AskTextScreen("Tags", ", ".join(here.tags), "comma between tags · enter save · esc"),
+            save,
+        )
+
+    def action_delete(self) -> None:
+        here = self._require_highlight()
+        if here is not None:
+            self._annotations.delete(here)
+            self._draw_highlights()
+            self.notify("Highlight deleted (u undoes).", timeout=2)
+
+    def action_undo(self) -> None:
+        change = self._annotations.undo()
+        if change is None:
+            self.notify("Nothing to undo.", timeout=1.5)
+            return
+        self._draw_highlights()
+        self.notify(f"Undone: {change.what}.", timeout=1.5)
+
+    def _jump_to_highlight(self, highlight: Highlight | None, missing: str) -> None:
+        if highlight is None:
+            self.notify(missing, timeout=1.5)
+            return
+        self.query_one(DocumentView).move_to_offset(highlight.start)
+
+    def action_next_highlight(self) -> None:
+        span = self.query_one(DocumentView).cursor_span or (0, 0)
+        self._jump_to_highlight(self._annotations.next_after(span[1] - 1), "No highlight below.")
+
+    def action_previous_highlight(self) -> None:
+        span = self.query_one(DocumentView).cursor_span or (0, 0)
+        self._jump_to_highlight(self._annotations.previous_before(span[0]), "No highlight above.")
+
+    def action_panel(self) -> None:
+        panel = self.query_one(HighlightsPanel)
+        panel.show(self._annotations.highlights, self._highlight_here())
+
+    def on_highlights_panel_chosen(self, event: HighlightsPanel.Chosen) -> None:
+        self.query_one(HighlightsPanel).close()
+        view = self.query_one(DocumentView)
+        view.focus()
+        if event.highlight.status == "orphaned":
+            self.notify("That highlight lost its place in the text.", timeout=3)
+            return
+        view.move_to_offset(event.highlight.start)
+
+    def on_highlights_panel_closed(self) -> None:
+        self.query_one(HighlightsPanel).close()
+        self.query_one(DocumentView).focus()

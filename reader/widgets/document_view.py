@@ -414,6 +414,7 @@ class DocumentView(ScrollView, can_focus=True):
         "document-view--byline",
         "document-view--caption",
         "document-view--cursor",
+        "document-view--margin",
         *MARK_CLASSES,
     }
 
@@ -430,6 +431,7 @@ class DocumentView(ScrollView, can_focus=True):
         & > .document-view--byline { color: $text-muted; }
         & > .document-view--caption { color: $text-muted; text-style: italic; }
         & > .document-view--cursor { background: $primary 22%; }
+        & > .document-view--margin { color: $text-accent; text-style: bold; }
         & > .document-view--highlight-yellow { background: #e6c229 38%; }
         & > .document-view--highlight-green { background: #4caf50 38%; }
         & > .document-view--highlight-blue { background: #3d8bfd 38%; }
@@ -587,6 +589,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._mark_layers: dict[str, tuple[Mark, ...]] = {}
         self._marks = _NO_MARKS
         self._marks_version = 0
+        self._margin_offsets: list[int] = []
+        self._margin_signs: list[str] = []
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._styles: dict[tuple[bool, tuple[str, ...]], Style] = {}
         self.set_reactive(DocumentView.measure, max(1, measure))
@@ -677,6 +681,15 @@ class DocumentView(ScrollView, can_focus=True):
         """
         self._mark_layers[layer] = tuple(marks)
         self._rebuild_marks()
+
+    def set_margin_marks(self, marks: Iterable[tuple[int, str]]) -> None:
+        """Show a one-cell sign (say, a note marker) in the left margin of the line holding
+        each offset; replaces the previous margin marks. Needs a margin of two cells."""
+        ordered = sorted((offset, sign[:1]) for offset, sign in marks if sign)
+        self._margin_offsets = [offset for offset, _ in ordered]
+        self._margin_signs = [sign for _, sign in ordered]
+        self._marks_version += 1
+        self.refresh()
 
     def clear_marks(self, layer: str | None = None) -> None:
         """Remove the marks of `layer`, or of every layer when None."""
@@ -1026,7 +1039,17 @@ class DocumentView(ScrollView, can_focus=True):
             in_cursor = cursor_part is not None and cursor_part[0] <= piece_start < cursor_part[1]
             style = base if not in_cursor and not classes else self._style(in_cursor, classes)
             segments.append(Segment(shown[piece_start - start : piece_end - start], style))
-        return self._place_in_column(frame, base, segments, cell_len(shown))
+        strip = self._place_in_column(frame, base, segments, cell_len(shown))
+        at = bisect_left(self._margin_offsets, start)
+        if frame.left >= 2 and at < len(self._margin_offsets) and self._margin_offsets[at] < end:
+            sign = Segment(
+                self._margin_signs[at],
+                base + self.get_component_rich_style("document-view--margin"),
+            )
+            strip = Strip.join(
+                [strip.crop(0, frame.left - 2), Strip([sign], 1), strip.crop(frame.left - 1)]
+            )
+        return strip
 
     @staticmethod
     def _place_in_column(frame: _Frame, base: Style, segments: list[Segment], cells: int) -> Strip:

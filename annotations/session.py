@@ -1,0 +1,155 @@
+"""One document's highlights while it is open: create, edit, delete, find, and undo.
+
+Pure Python (no Textual): the reader drives it, tests use it directly. Every change is saved
+through the `AnnotationStore` before the method returns, so what the reader sees is on disk.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+from dataclasses import dataclass
+from typing import Protocol
+
+from annotations.model import COLORS, Highlight, edited, new_highlight
+
+
+class HighlightStore(Protocol):
+    """What a session needs of a store (`AnnotationStore` provides it)."""
+
+    def for_document(self, document_id: str) -> tuple[Highlight, ...]: ...
+
+    def save(self, highlight: Highlight) -> Highlight | None: ...
+
+    def delete(self, document_id: str, highlight_id: str) -> Highlight | None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One undoable change: the highlight before and after (None where it did not exist)."""
+
+    before: Highlight | None
+    """The highlight as it was, or None when the change created it."""
+    after: Highlight | None
+    """The highlight as it became, or None when the change deleted it."""
+    what: str
+    """What the change was, for the reader: "highlight", "note", "color", "tags", "delete"."""
+
+
+class DocumentAnnotations:
+    """The highlights of one document, kept sorted by position, with an undo history."""
+
+    def __init__(
+        self, store: HighlightStore, document_id: str, text: str, content_hash: str = ""
+    ) -> None:
+        self._store = store
+        self.document_id = document_id
+        self._text = text
+        self._content_hash = content_hash
+        self._undo: list[Change] = []
+        self._highlights: list[Highlight] = []
+        self.reload()
+
+    def reload(self) -> None:
+        """Read the document's highlights from the store again."""
+        self._highlights = sorted(
+            self._store.for_document(self.document_id), key=lambda h: (h.start, h.end, h.id)
+        )
+        self._starts = [h.start for h in self._highlights]
+
+    @property
+    def highlights(self) -> tuple[Highlight, ...]:
+        """Every highlight of the document, by position (orphans included)."""
+        return tuple(self._highlights)
+
+    @property
+    def placed(self) -> tuple[Highlight, ...]:
+        """The highlights that have a place in the text (not orphaned)."""
+        return tuple(h for h in self._highlights if h.status != "orphaned")
+
+    def find(self, start: int, end: int) -> Highlight | None:
+        """The placed highlight overlapping ``[start, end)`` that starts first, if any."""
+        upto = bisect_right(self._starts, end)
+        for highlight in self._highlights[:upto]:
+            if highlight.status != "orphaned" and highlight.start < end and highlight.end > start:
+                return highlight
+        return None
+
+    def exact(self, start: int, end: int) -> Highlight | None:
+        """The placed highlight covering exactly ``[start, end)``, if any."""
+        for highlight in self._highlights:
+            if highlight.start == start and highlight.end == end:
+                if highlight.status != "orphaned":
+                    return highlight
+        return None
+
+    def next_after(self, offset: int) -> Highlight | None:
+        """The first placed highlight starting after `offset`."""
+        for highlight in self._highlights[bisect_right(self._starts, offset) :]:
+            if highlight.status != "orphaned":
+                return highlight
+        return None
+
+    def previous_before(self, offset: int) -> Highlight | None:
+        """The last placed highlight starting before `offset`."""
+        upto = bisect_right(self._starts, offset - 1)
+        for highlight in reversed(self._highlights[:upto]):
+            if highlight.status != "orphaned":
+                return highlight
+        return None
+
+    # Changes -------------------------------------------------------------------------------
+
+    def create(self, start: int, end: int) -> Highlight:
+        """Highlight ``text[start:end]`` (trimmed of surrounding whitespace) and save it."""
+        while start < end and self._text[start].isspace():
+            start += 1
+        while end > start and self._text[end - 1].isspace():
+            end -= 1
+        if start >= end:
+            raise ValueError("There is no text there to highlight.")
+        highlight = new_highlight(
+            self.document_id, self._text, start, end, content_hash=self._content_hash
+        )
+        self._apply(Change(None, highlight, "highlight"))
+        return highlight
+
+    def set_note(self, highlight: Highlight, note: str) -> Highlight:
+        """Give `highlight` the note `note` (Markdown; empty removes it)."""
+        return self._edit(highlight, edited(highlight, note=note), "note")
+
+    def cycle_color(self, highlight: Highlight) -> Highlight:
+        """Give `highlight` the next color of `COLORS`."""
+        color = COLORS[(COLORS.index(highlight.color) + 1) % len(COLORS)]
+        return self._edit(highlight, edited(highlight, color=color), "color")
+
+    def set_tags(self, highlight: Highlight, tags: tuple[str, ...]) -> Highlight:
+        """Give `highlight` exactly `tags`."""
+        return self._edit(highlight, edited(highlight, tags=tags), "tags")
+
+    def delete(self, highlight: Highlight) -> None:
+        """Delete `highlight` (undo brings it back, note and all)."""
+        self._apply(Change(highlight, None, "delete"))
+
+    def undo(self) -> Change | None:
+        """Undo the last change made in this session; returns it, or None if none is left."""
+        if not self._undo:
+            return None
+        change = self._undo.pop()
+        self._write(Change(change.after, change.before, change.what))
+        return change
+
+    def _edit(self, before: Highlight, after: Highlight, what: str) -> Highlight:
+        self._apply(Change(before, after, what))
+        return after
+
+    def _apply(self, change: Change) -> None:
+        self._write(change)
+        self._undo.append(change)
+
+    def _write(self, change: Change) -> None:
+        """Make the store say `change.after` (saved or deleted), then refresh the list."""
+        if change.after is not None:
+            self._store.save(change.after)
+        elif change.before is not None:
+            self._store.delete(self.document_id, change.before.id)
+        self.reload()

@@ -1,0 +1,166 @@
+"""Pilot tests of highlighting in the reader: h, v, a, c, t, x, u, ], [, tab."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from annotations.store import AnnotationStore
+from library.catalog import Catalog
+from reader.app import make_app
+from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
+from reader.screens.reader import ReaderScreen
+from reader.widgets.document_view import DocumentView
+from reader.widgets.highlights_panel import HighlightsPanel
+
+SIZE = (120, 36)
+TEXT = (
+    "The ferry left at dawn. The harbour was quiet.\n\n"
+    "Gulls followed the ferry out past the breakwater. Nobody spoke.\n\n"
+    "By noon the ferry had reached the islands, where the harbour master waited.\n"
+)
+
+
+@pytest.fixture
+def library(tmp_path: Path) -> tuple[Catalog, str]:
+    catalog = Catalog.open(tmp_path / "lib")
+    path = tmp_path / "ferry.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    return catalog, catalog.add([path]).added[0].id
+
+
+def reader_of(app: object) -> ReaderScreen:
+    screen = app.screen  # type: ignore[attr-defined]
+    assert isinstance(screen, ReaderScreen)
+    return screen
+
+
+def stored(catalog: Catalog, doc_id: str) -> list[tuple[str, str, str, tuple[str, ...]]]:
+    return [
+        (h.quote, h.color, h.note, h.tags)
+        for h in AnnotationStore(catalog.home).for_document(doc_id)
+    ]
+
+
+async def test_h_highlights_the_sentence_and_survives_restart(
+    library: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "h")
+    assert stored(catalog, doc_id) == [("The harbour was quiet.", "yellow", "", ())]
+
+
+async def test_v_selection_extends_by_sentence_and_word(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "j", "enter")
+        await pilot.press("right_curly_bracket", "v", "right", "right", "h")
+    quotes = [q for q, _, _, _ in stored(catalog, doc_id)]
+    assert quotes == [
+        "The ferry left at dawn. The harbour was quiet.",
+        "Gulls followed the ferry out past the breakwater. Nobody spoke.",
+    ]
+
+
+async def test_word_steps_grow_and_shrink_a_selection(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "right", "right", "left", "h")
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["The ferry left at dawn. The"]
+
+
+async def test_esc_cancels_a_selection(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "j", "escape")
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("h")
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["The harbour was quiet."]
+
+
+async def test_h_after_search_highlights_the_match(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"harbour master", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("h")
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["harbour master"]
+
+
+async def test_note_color_tags_delete_and_undo(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press(*"First line", "enter", *"second [bold]line", "ctrl+s")
+        await pilot.pause()
+        assert stored(catalog, doc_id) == [
+            ("The ferry left at dawn.", "yellow", "First line\nsecond [bold]line", ())
+        ]
+        await pilot.press("c", "c")
+        assert stored(catalog, doc_id)[0][1] == "blue"
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, AskTextScreen)
+        await pilot.press(*"sea, travel", "enter")
+        await pilot.pause()
+        assert stored(catalog, doc_id)[0][3] == ("sea", "travel")
+        await pilot.press("x")
+        assert stored(catalog, doc_id) == []
+        await pilot.press("u")
+        assert stored(catalog, doc_id) == [
+            ("The ferry left at dawn.", "blue", "First line\nsecond [bold]line", ("sea", "travel"))
+        ]
+        await pilot.press("u")
+        assert stored(catalog, doc_id)[0][3] == ()
+
+
+async def test_esc_in_note_editor_cancels(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "a", *"never mind", "escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "", ())]
+
+
+async def test_brackets_walk_highlights_and_tab_lists_them(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader_of(app)
+        view = screen.query_one(DocumentView)
+        text = screen.document.text
+        await pilot.press("h", "G", "h", "g")
+        await pilot.press("right_square_bracket")
+        assert view.cursor_offset == text.index("By noon")
+        await pilot.press("left_square_bracket")
+        assert view.cursor_offset == 0
+        await pilot.press("tab")
+        await pilot.pause()
+        panel = screen.query_one(HighlightsPanel)
+        assert panel.is_open
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert not panel.is_open
+        assert view.cursor_offset == text.index("By noon")
+        assert view.has_focus
