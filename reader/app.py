@@ -10,6 +10,7 @@ from library.catalog import Catalog
 from reader.commands import DocumentCommands, LibraryCommands
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
+from reader.screens.notes import NotesScreen
 from reader.screens.reader import ReaderScreen
 from reader.screens.search import LibrarySearchScreen
 
@@ -66,6 +67,10 @@ class NewsreaderApp(App[None]):
         if offset is None:
             offset = self.catalog.reading_state(doc_id).offset
         self.push_screen(ReaderScreen(document, offset))
+
+    def action_notes(self) -> None:
+        """Open the list of every highlight and note."""
+        self.push_screen(NotesScreen())
 
     def action_search_library(self) -> None:
         """Open the search across every document."""

@@ -18,6 +18,8 @@ from library.sanitize import one_line, visible
 from reader.labels import length_label, progress_label
 
 if TYPE_CHECKING:
+    from annotations.model import Highlight
+    from annotations.store import AnnotationStore
     from library.catalog import Catalog, Entry
 
 PROG = "newsreader"
@@ -31,6 +33,9 @@ commands:
   list [--sort KEY] [--json]                   the documents
   show ID [--json]                             one document's text, or its metadata and text
   search QUERY [--doc ID] [--limit N] [--json] fuzzy search across documents
+  highlight ID --quote TEXT [--nth N] [--note TEXT] [--color C] [--tag T]...
+                                               highlight a passage (found fuzzily)
+  notes [ID] [--search QUERY] [--json]         highlights and notes
   remove ID                                    remove a document from the library
 
 ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
@@ -79,6 +84,21 @@ def _build_parsers() -> tuple[_Parser, dict[str, _Parser]]:
     search.add_argument("--doc", metavar="ID", help="search only this document")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
     search.add_argument("--json", action="store_true", help="print a JSON array")
+
+    from annotations.model import COLORS
+
+    highlight = command("highlight", "Highlight a passage of a document, found by its text.")
+    highlight.add_argument("id", metavar="ID")
+    highlight.add_argument("--quote", required=True, metavar="TEXT", help="the text to mark")
+    highlight.add_argument("--nth", type=int, metavar="N", help="which of several places (1-)")
+    highlight.add_argument("--note", default="", metavar="TEXT", help="a note (Markdown)")
+    highlight.add_argument("--color", choices=COLORS, default=COLORS[0])
+    highlight.add_argument("--tag", action="append", default=[], metavar="T", help="a tag")
+
+    notes = command("notes", "List highlights and notes, of one document or of all.")
+    notes.add_argument("id", nargs="?", metavar="ID")
+    notes.add_argument("--search", metavar="QUERY", help="fuzzy filter on quote, note, tags")
+    notes.add_argument("--json", action="store_true", help="print a JSON array")
 
     remove = command("remove", "Remove a document (its text, metadata and reading position).")
     remove.add_argument("id", metavar="ID")
@@ -157,12 +177,27 @@ def cmd_add(catalog: Catalog, args: argparse.Namespace) -> int:
     return 1 if not (result.added or result.updated or result.unchanged) else 3
 
 
+def _annotation_store(catalog: Catalog) -> AnnotationStore:
+    from annotations.store import AnnotationStore
+
+    store = AnnotationStore(catalog.home)
+    return store
+
+
+def _warn_store(store: AnnotationStore) -> None:
+    for warning in store.warnings:
+        _warn(warning)
+
+
 def cmd_list(catalog: Catalog, args: argparse.Namespace) -> int:
     entries = catalog.entries(sort=args.sort)
+    store = _annotation_store(catalog)
+    counts = store.counts()
+    _warn_store(store)
     states = catalog.all_reading_states()
     progress = {e.id: states[e.id].progress if e.id in states else 0.0 for e in entries}
     if args.json:
-        _print_json([_entry_dict(e, progress[e.id], 0) for e in entries])
+        _print_json([_entry_dict(e, progress[e.id], counts.get(e.id, 0)) for e in entries])
         return 0
     if not entries:
         sys.stdout.write("The library is empty. Add documents with: newsreader add PATH\n")
@@ -184,7 +219,9 @@ def cmd_show(catalog: Catalog, args: argparse.Namespace) -> int:
     text = catalog.text(entry.id)
     if args.json:
         state = catalog.reading_state(entry.id)
-        value = _entry_dict(entry, state.progress, 0)
+        value = _entry_dict(
+            entry, state.progress, _annotation_store(catalog).counts().get(entry.id, 0)
+        )
         value["text"] = text
         _print_json(value)
         return 0
@@ -231,7 +268,110 @@ def cmd_search(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def cmd_remove(catalog: Catalog, args: argparse.Namespace) -> int:
     entry = catalog.remove(catalog.resolve(args.id).id)
+    kept = _annotation_store(catalog).remove_document(entry.id)
     _out(sys.stdout, f"removed  {entry.id}  {one_line(entry.title)}\n")
+    if kept:
+        _out(sys.stdout, f"its {len(kept)} highlight(s) are kept in annotations/removed/\n")
+    return 0
+
+
+def _find_quote(text: str, quote: str, nth: int | None) -> tuple[int, int]:
+    """Where `quote` is in `text`: exact places first, else the best fuzzy place."""
+    places: list[tuple[int, int]] = []
+    at = text.find(quote)
+    while at >= 0 and quote:
+        places.append((at, at + len(quote)))
+        at = text.find(quote, at + 1)
+    if not places:
+        from library.search import SearchIndex
+
+        found = SearchIndex(text).find(quote, limit=10, threshold=85.0)
+        if found:
+            best = found[0].score
+            places = sorted((m.start, m.end) for m in found if m.score >= best - 0.5)
+    if not places:
+        raise UsageError(f"{PROG} highlight: the quote {one_line(quote)!r} is not in the document")
+    if nth is not None:
+        if not 1 <= nth <= len(places):
+            raise UsageError(
+                f"{PROG} highlight: --nth must be from 1 to {len(places)} for this quote"
+            )
+        return places[nth - 1]
+    if len(places) > 1:
+        where = ", ".join(f"{i}: offset {s}" for i, (s, _) in enumerate(places[:10], 1))
+        raise UsageError(
+            f"{PROG} highlight: the quote is in {len(places)} places ({where}); "
+            "pick one with --nth N"
+        )
+    return places[0]
+
+
+def _highlight_dict(h: Highlight) -> dict[str, Any]:
+    return {
+        "id": h.id,
+        "document_id": h.document_id,
+        "quote": h.quote,
+        "prefix": h.prefix,
+        "suffix": h.suffix,
+        "start": h.start,
+        "end": h.end,
+        "color": h.color,
+        "note": h.note,
+        "tags": list(h.tags),
+        "created": h.created,
+        "updated": h.updated,
+        "status": h.status,
+        "score": h.score,
+    }
+
+
+def cmd_highlight(catalog: Catalog, args: argparse.Namespace) -> int:
+    from annotations.model import new_highlight
+
+    entry = catalog.resolve(args.id)
+    text = catalog.text(entry.id)
+    start, end = _find_quote(text, args.quote, args.nth)
+    store = _annotation_store(catalog)
+    highlight = new_highlight(
+        entry.id,
+        text,
+        start,
+        end,
+        color=args.color,
+        note=args.note,
+        tags=args.tag,
+        content_hash=entry.content_hash,
+    )
+    store.save(highlight)
+    _out(sys.stdout, f"{highlight.id}  {start}-{end}  {one_line(highlight.quote)}\n")
+    return 0
+
+
+def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
+    from library.filtering import filter_ranked
+
+    store = _annotation_store(catalog)
+    if args.id:
+        highlights = store.for_document(catalog.resolve(args.id).id)
+    else:
+        highlights = store.all()
+    _warn_store(store)
+    if args.search:
+        fields = [f"{h.quote} {h.note} {' '.join(h.tags)}" for h in highlights]
+        highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
+    if args.json:
+        _print_json([_highlight_dict(h) for h in highlights])
+        return 0
+    if not highlights:
+        sys.stdout.write("No highlights yet.\n")
+        return 0
+    for h in highlights:
+        tags = f"  #{' #'.join(h.tags)}" if h.tags else ""
+        status = "" if h.status == "exact" else f"  [{h.status}]"
+        _out(sys.stdout, f"{h.document_id}  {h.id[:8]}  {h.color}{status}{tags}\n")
+        _out(sys.stdout, f"  > {one_line(h.quote)}\n")
+        for line in h.note.splitlines():
+            _out(sys.stdout, f"    {line}\n")
     return 0
 
 
@@ -240,6 +380,8 @@ COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
     "list": cmd_list,
     "show": cmd_show,
     "search": cmd_search,
+    "highlight": cmd_highlight,
+    "notes": cmd_notes,
     "remove": cmd_remove,
 }
 

@@ -50,6 +50,7 @@ _FIXED_COLUMNS = (
     ("Date", "date", 10),
     ("Length", "length", 7),
     ("Read", "read", 5),
+    ("Marks", "marks", 5),
 )
 
 
@@ -69,6 +70,13 @@ class LibraryScreen(Screen[None]):
             "Search all",
             id="library.search",
             tooltip="Fuzzy search the text of every document",
+        ),
+        Binding(
+            "n",
+            "app.notes",
+            "Notes",
+            id="library.notes",
+            tooltip="Every highlight and note, fuzzy-searchable",
         ),
         Binding("escape", "clear_filter", "Clear", show=False, id="library.clear"),
         Binding("s", "cycle_sort", "Sort", id="library.sort", tooltip="Cycle the sort order"),
@@ -139,6 +147,7 @@ class LibraryScreen(Screen[None]):
         """Read the catalog again and refill the table, keeping the cursor's document."""
         self._entries = self.catalog.entries(sort=self._sort)
         self._states = self.catalog.all_reading_states()
+        self._counts = getattr(self.app, "annotations").counts()  # noqa: B009
         self._refill(keep)
 
     def _current_id(self) -> str | None:
@@ -162,6 +171,7 @@ class LibraryScreen(Screen[None]):
                 Text(entry.date or ""),
                 Text(length_label(entry.reading_minutes), justify="right"),
                 Text(progress_label(state.progress if state else 0.0), justify="right"),
+                Text(str(self._counts.get(entry.id, "")), justify="right"),
                 key=entry.id,
             )
         if keep is not None:
@@ -267,7 +277,11 @@ class LibraryScreen(Screen[None]):
             return
         entry = next(e for e in self._shown if e.id == doc_id)
         question = f"Remove “{one_line(entry.title)}” from the library?"
-        detail = "Its text and reading position are deleted. The original file is not touched."
+        marks = self._counts.get(doc_id, 0)
+        kept = f" Its {marks} highlight(s) are kept aside in annotations/removed/." if marks else ""
+        detail = (
+            "Its text and reading position are deleted; the original file is not touched." + kept
+        )
         self.app.push_screen(
             ConfirmScreen(question, detail), lambda yes: self._remove(doc_id, bool(yes))
         )
@@ -277,6 +291,7 @@ class LibraryScreen(Screen[None]):
             return
         row = self.query_one("#documents", DataTable).cursor_row
         entry = self.catalog.remove(doc_id)
+        getattr(self.app, "annotations").remove_document(doc_id)  # noqa: B009
         self.reload()
         if self._shown:
             self.query_one("#documents", DataTable).move_cursor(row=min(row, len(self._shown) - 1))

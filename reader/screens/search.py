@@ -73,7 +73,7 @@ class LibrarySearchScreen(Screen[None]):
         results = self.query_one("#search-results", OptionList)
         if results.option_count:
             results.highlighted = results.highlighted or 0
-            results.focus()
+            self.set_focus(results)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
     def _search(self, query: str) -> None:

@@ -164,3 +164,30 @@ async def test_brackets_walk_highlights_and_tab_lists_them(library: tuple[Catalo
         assert not panel.is_open
         assert view.cursor_offset == text.index("By noon")
         assert view.has_focus
+
+
+async def test_notes_screen_filters_and_opens_at_the_highlight(
+    library: tuple[Catalog, str],
+) -> None:
+    from reader.screens.notes import NotesScreen
+
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "G", "a", *"islands at last", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        notes = app.screen
+        assert isinstance(notes, NotesScreen)
+        assert len(notes.shown) == 2
+        await pilot.press(*"ilands")
+        assert [h.note for h in notes.shown] == ["islands at last"]
+        await pilot.press("enter", "enter")
+        await pilot.pause()
+        screen = reader_of(app)
+        text = screen.document.text
+        assert screen.query_one(DocumentView).cursor_offset == text.index("By noon")

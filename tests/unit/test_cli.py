@@ -150,3 +150,56 @@ def test_add_bad_files_says_why_and_keeps_library(
     assert run_json(capsys, "list", "--json") == before
     assert main(["add", str(tmp_path / "missing.txt")]) == 1
     assert "missing.txt" in capsys.readouterr().err
+
+
+def test_highlight_and_notes(library: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = run_json(capsys, "list", "--json")
+    harbour = str(next(r for r in rows if str(r["title"]).startswith("The harbour"))["id"])
+    argv = ["highlight", harbour, "--quote", "the sea does not wait", "--note", "Line one\nTwo"]
+    assert main([*argv, "--tag", "sea", "--color", "green"]) == 0
+    notes = run_json(capsys, "notes", harbour, "--json")
+    assert len(notes) == 1
+    note = notes[0]
+    fields = {
+        "id",
+        "document_id",
+        "quote",
+        "prefix",
+        "suffix",
+        "start",
+        "end",
+        "color",
+        "note",
+        "tags",
+        "created",
+        "updated",
+        "status",
+    }
+    assert fields <= set(note)
+    assert note["quote"] == "the sea does not wait"
+    assert note["note"] == "Line one\nTwo"
+    assert note["tags"] == ["sea"]
+    assert note["color"] == "green"
+    assert main(["show", harbour]) == 0
+    text = capsys.readouterr().out
+    assert text[int(str(note["start"])) : int(str(note["end"]))] == "the sea does not wait"
+    listed = run_json(capsys, "list", "--json")
+    assert next(r for r in listed if r["id"] == harbour)["highlights"] == 1
+    assert run_json(capsys, "notes", "--search", "sea", "--json") == notes
+
+
+def test_highlight_fuzzy_ambiguous_and_missing(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    harbour = str(next(r for r in rows if str(r["title"]).startswith("The harbour"))["id"])
+    assert main(["highlight", harbour, "--quote", "the sea dose not wait"]) == 0
+    capsys.readouterr()
+    assert main(["highlight", harbour, "--quote", "the"]) == 2
+    err = capsys.readouterr().err
+    assert "--nth" in err and err.count("\n") == 1
+    assert main(["highlight", harbour, "--quote", "the", "--nth", "2"]) == 0
+    capsys.readouterr()
+    assert main(["highlight", harbour, "--quote", "volcanic eruption in Iceland"]) == 2
+    assert "not in the document" in capsys.readouterr().err
+    assert len(run_json(capsys, "notes", harbour, "--json")) == 2
