@@ -109,8 +109,9 @@ class LibraryScreen(Screen[None]):
         self._sort = sort if sort in SORT_KEYS else "added"
         self._title_width = 0
         self._set_columns(self.size.width)
-        self.reload()
         self.query_one("#documents", DataTable).focus()
+        # The table is filled by `on_screen_resume`, which also runs when the screen is
+        # first shown (and not while a document opened from the command line covers it).
 
     def on_resize(self, event: events.Resize) -> None:
         if self._set_columns(event.size.width):

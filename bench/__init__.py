@@ -1,0 +1,1 @@
+"""The benchmark suite of PRODUCT §10: ``python -m bench`` (see `bench.__main__`)."""

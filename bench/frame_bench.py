@@ -1,0 +1,122 @@
+"""Frame draw time: the reader's `DocumentView.render_line` for every line of a full frame.
+
+The real app runs headless (Pilot) on the 3 MB book, scrolled to its middle, with every
+word in view lit as a match and a third of them highlighted too (hundreds of marks).
+Before each timed frame the marks are set again, which empties the view's cache of drawn
+lines, so every frame is drawn from the text, not from the cache.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+import time
+from dataclasses import dataclass
+
+from bench.figures import Figure, at_most, information
+from bench.workspace import Workspace
+from library.catalog import Catalog
+
+FRAME_LINES = 36
+FRAME_TARGET_MS = 5.0
+HIGHLIGHT = "document-view--highlight-yellow"
+MATCH = "document-view--match"
+
+Mark = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Found:
+    """What one headless session measured."""
+
+    frame_ms: tuple[float, ...]
+    """Time of each full frame."""
+    set_marks_ms: tuple[float, ...]
+    """Time of each `set_marks` over the whole book."""
+    view_height: int
+    """Lines the view shows at once."""
+    in_view: int
+    """Marks in view while drawing."""
+
+
+def _marks_in(start: int, end: int, count: int, longest: int, name: str, seed: int) -> list[Mark]:
+    """`count` marks of 3 to `longest` characters scattered over ``[start, end)``, sorted."""
+    rng = random.Random(seed)
+    marks = []
+    for _ in range(count):
+        first = rng.randrange(start, max(start + 1, end - 3))
+        marks.append((first, min(end, first + rng.randint(3, longest)), name))
+    return sorted(marks)
+
+
+def _word_marks(text: str, start: int, end: int) -> tuple[list[Mark], list[Mark]]:
+    """The worst case a reader could see: every word in ``[start, end)`` is a search match,
+    and every third pair of words is highlighted too (each highlight overlapping matches),
+    so nearly every word is a run of its own."""
+    words = [m.span() for m in re.finditer(r"\S+", text[start:end])]
+    matches = [(start + a, start + b, MATCH) for a, b in words]
+    highlights = [
+        (start + words[i][0], start + words[i + 1][1], HIGHLIGHT)
+        for i in range(0, len(words) - 1, 3)
+    ]
+    return highlights, matches
+
+
+async def _measure(workspace: Workspace, frames: int) -> _Found:
+    from reader.app import make_app
+    from reader.widgets.document_view import DocumentView
+
+    documents = workspace.documents
+    workspace.forget_position(documents.home, documents.book)
+    app = make_app(Catalog.open(documents.home), open_id=documents.book)
+    async with app.run_test(size=(120, FRAME_LINES + 2)) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(DocumentView)
+        text_length = len(view.document.text)
+        view.move_to_offset(text_length // 2)
+        await pilot.pause()
+        start, end = view.visible_span
+        highlights, matches = _word_marks(view.document.text, start, end)
+        view.set_marks(highlights, layer="highlights")
+        times: list[float] = []
+        for _ in range(frames):
+            view.set_marks(matches, layer="matches")  # new marks: nothing drawn is reused
+            began = time.perf_counter()
+            for y in range(FRAME_LINES):
+                view.render_line(y)
+            times.append((time.perf_counter() - began) * 1000)
+        # What a real search costs the UI thread besides drawing: lighting its matches.
+        whole = _marks_in(0, text_length, 1000, 15, MATCH, seed=3)
+        whole += _marks_in(0, text_length, 300, 40, HIGHLIGHT, seed=4)
+        rebuild: list[float] = []
+        for _ in range(max(3, frames // 10)):
+            began = time.perf_counter()
+            view.set_marks(whole, layer="everywhere")
+            rebuild.append((time.perf_counter() - began) * 1000)
+        return _Found(
+            tuple(times), tuple(rebuild), view.view_height, len(highlights) + len(matches)
+        )
+
+
+def frame(workspace: Workspace, frames: int) -> list[Figure]:
+    """Time `frames` full frames of the 3 MB book with 600 marks in view."""
+    found = asyncio.run(_measure(workspace, frames))
+    return [
+        at_most(
+            "frame.draw",
+            f"full frame ({FRAME_LINES} lines of `render_line`), 3 MB book, "
+            f"{found.in_view} highlights and matches in view, nothing cached",
+            "ms",
+            found.frame_ms,
+            FRAME_TARGET_MS,
+            note=f"view height {found.view_height} lines",
+        ),
+        information(
+            "frame.set_marks",
+            "lighting 1,000 matches and 300 highlights (`set_marks`), 3 MB book",
+            "ms",
+            found.set_marks_ms,
+            "on the UI thread after each search; no target of its own",
+        ),
+    ]

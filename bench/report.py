@@ -1,0 +1,199 @@
+"""The benchmark table, for the terminal and for `BENCHMARKS.md`.
+
+`BENCHMARKS.md` is rewritten by ``python -m bench --write`` up to a marker line; everything
+after the marker (the analysis of misses, with profiles) is written by people and kept.
+"""
+
+from __future__ import annotations
+
+import os
+import platform
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bench.figures import Figure
+
+KEEP_MARKER = "<!-- Everything below this line is kept by `python -m bench --write`. -->"
+
+
+@dataclass(frozen=True, slots=True)
+class Machine:
+    """What the figures were measured on."""
+
+    cpu: str
+    """CPU model name from /proc/cpuinfo."""
+    cores: int
+    """Logical CPUs the system has."""
+    python: str
+    """Python version."""
+    textual: str
+    """Textual version."""
+    load_before: str
+    """1-, 5- and 15-minute load averages when the run started."""
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as info:
+            for line in info:
+                name, _, value = line.partition(":")
+                if name.strip() == "model name":
+                    return value.strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def _load() -> str:
+    try:
+        return " / ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
+def this_machine() -> Machine:
+    """Describe this machine now."""
+    from importlib.metadata import version
+
+    return Machine(
+        _cpu_model(), os.cpu_count() or 0, platform.python_version(), version("textual"), _load()
+    )
+
+
+def _number(value: float | None, unit: str) -> str:
+    if value is None:
+        return "–"
+    if unit == "s":
+        return f"{value:.2f} s"
+    if unit == "×":
+        return f"{value:.2f} ×"
+    if unit == "MB":
+        return f"{value:.0f} MB"
+    return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def table(figures: Sequence[Figure]) -> str:
+    """The Markdown table of `figures`."""
+    rows = [
+        "| figure | median | runs | target | ratio to floor | result |",
+        "| --- | ---: | ---: | --- | ---: | :---: |",
+    ]
+    for figure in figures:
+        label = figure.label + (f" — {figure.note}" if figure.note else "")
+        ratio = f"{figure.ratio:.2f} ×" if figure.ratio is not None else ""
+        runs = str(len(figure.samples)) if figure.samples else "–"
+        verdict = f"**{figure.verdict}**" if figure.passed is False else figure.verdict
+        rows.append(
+            f"| {_cell(label)} | {_number(figure.median, figure.unit)} | {runs} "
+            f"| {_cell(figure.target_text)} | {ratio} | {verdict} |"
+        )
+    return "\n".join(rows)
+
+
+def terminal_report(figures: Sequence[Figure]) -> str:
+    """A plain table for the terminal, the notes below it."""
+    lines = [f"{'figure':<34} {'median':>10} {'n':>3}  {'target':<27} {'ratio':>6}  result"]
+    notes = []
+    for figure in figures:
+        ratio = f"{figure.ratio:.2f}×" if figure.ratio is not None else ""
+        runs = str(len(figure.samples)) if figure.samples else "–"
+        lines.append(
+            f"{figure.key:<34} {_number(figure.median, figure.unit):>10} {runs:>3}  "
+            f"{figure.target_text:<27} {ratio:>6}  {figure.verdict}"
+        )
+        if figure.note:
+            notes.append(f"  {figure.key}: {figure.note}")
+    return "\n".join(lines + (["", "notes:", *notes] if notes else []))
+
+
+def markdown(
+    figures: Sequence[Figure],
+    machine: Machine,
+    *,
+    load_after: str,
+    seconds: float,
+    command: str,
+    kept: str,
+) -> str:
+    """The whole of BENCHMARKS.md: header, table, method, then the kept part."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    missed = [f for f in figures if f.passed is False]
+    passed = [f for f in figures if f.passed]
+    summary = f"{len(passed)} of {len(passed) + len(missed)} targets met" + (
+        f"; missed: {', '.join(f'`{f.key}`' for f in missed)}." if missed else "."
+    )
+    parts = [
+        "# Benchmarks",
+        "",
+        "The speed targets of PRODUCT §10, measured on one machine in one run by the "
+        "`bench/` suite. Rerun with `make bench` (the same as `.venv/bin/python -m bench`); "
+        "`python -m bench --write` rewrites this file above the marker line near the end, "
+        "`--quick` takes about a minute with fewer runs, `--only GROUP...` measures some "
+        "groups (`screen keys frame search cli memory annotations`).",
+        "",
+        f"- **When:** {now}, `{command}`, {seconds:.0f} s in all.",
+        f"- **Machine:** {machine.cpu}, {machine.cores} cores; Python {machine.python}; "
+        f"Textual {machine.textual}.",
+        f"- **Load:** {machine.load_before} (1/5/15-minute load average) when the run "
+        f"started, {load_after} when it ended. This machine is shared: other engineers run "
+        "test suites on it at the same time, so figures move from run to run (tens of "
+        "percent for start-up). Every figure is a median, and the start-up runs are "
+        "interleaved with the floor's, so a busy spell slows the floor and the app alike.",
+        f"- **Result:** {summary}",
+        "",
+        table(figures),
+        "",
+        "## How each figure is measured",
+        "",
+        "- **Floor** (`bench/floor_app.py`): a minimal Textual app (Header, one Static, "
+        "Footer) started in a pseudo-terminal of 120 × 38; time from the fork until its "
+        "text is on the emulated screen. Ratios are the figure's median over the floor's "
+        "median from the same run.",
+        "- **To screen** (`bench/terminal.py`): like `../shared/tools/ttfp.py`, the program "
+        "runs in a pseudo-terminal emulated with pyte; the time is taken when the output "
+        "that made the awaited text visible *arrived*, so the emulator's own parsing is not "
+        "counted. Library: 1,000 generated articles (`bench/corpus.py`: varied titles, "
+        "sources, dates and lengths, 1.5–8 KB) added with `newsreader add`; until the first "
+        "title of the list is visible. Documents: `newsreader --library DIR ID`; until the "
+        "reader's byline (*N min read*) and the first line of the text are visible, from "
+        "the top (the saved position is reset before each run); the status line under the "
+        "text, drawn a frame or two later, is not waited for.",
+        "- **Keys** (3 MB book, 36 lines of text in view): after the screen has been quiet "
+        "for 0.25 s, the key is written and the time taken until the text area changes "
+        "(characters or colours: `j` moves the cursor's background only; the status line "
+        "is not looked at); `G` until the last word of the book is on screen. A query is "
+        "typed at once into the open find bar and timed until its own match count shows "
+        "(the count is known beforehand from the same search function; it differs from "
+        "every prefix's count).",
+        "- **Frame**: headless Pilot run of the real app, scrolled to the middle of the book; "
+        "`render_line` for 36 lines with every word in view lit as a match and every third "
+        "pair of words highlighted over it (nearly one run per word), the drawn-line cache "
+        "emptied before each frame (by setting the marks again).",
+        "- **Search**: `bench/search_bench.py`, unchanged (`python bench/search_bench.py` "
+        "prints every query).",
+        "- **Command line**: wall time of the whole process, output to /dev/null; `add` "
+        "into a new, empty library each run.",
+        "- **Memory**: VmRSS of the app's process (`/proc/PID/status`) 0.5 s after the "
+        "book is drawn, and again after a search has built the index.",
+        "",
+        KEEP_MARKER,
+        kept.strip("\n"),
+        "",
+    ]
+    return "\n".join(parts)
+
+
+def kept_part(path: Path) -> str:
+    """What follows the marker in an existing BENCHMARKS.md (or a starting heading)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return "## Misses: what costs the time\n\n(Not analysed yet.)\n"
+    _, marker, after = text.partition(KEEP_MARKER)
+    return after if marker else ""
