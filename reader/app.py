@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from textual import work
 from textual.app import App
 from textual.binding import Binding
 
@@ -67,6 +68,31 @@ class NewsreaderApp(App[None]):
         if offset is None:
             offset = self.catalog.reading_state(doc_id).offset
         self.push_screen(ReaderScreen(document, offset))
+
+    def export_notes(self, doc_ids: list[str] | None) -> None:
+        """Export notes to Markdown in the library's export folder, then say where."""
+        self.notify("Exporting…", timeout=1)
+        self._export_worker(doc_ids)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    def _export_worker(self, doc_ids: list[str] | None) -> None:
+        from annotations.export import export_markdown
+
+        try:
+            result = export_markdown(
+                self.catalog, self.annotations, doc_ids, self.catalog.exports_folder
+            )
+        except Exception as err:  # noqa: BLE001 - any failure is reported, never a crash
+            self.call_from_thread(
+                self.notify, f"Export failed: {err}", severity="error", markup=False
+            )
+            return
+        for message in result.messages:
+            self.call_from_thread(self.notify, message, markup=False, timeout=8)
+
+    def action_export_all(self) -> None:
+        """Export the notes of every document that has some."""
+        self.export_notes(None)
 
     def action_notes(self) -> None:
         """Open the list of every highlight and note."""

@@ -36,6 +36,9 @@ commands:
   highlight ID --quote TEXT [--nth N] [--note TEXT] [--color C] [--tag T]...
                                                highlight a passage (found fuzzily)
   notes [ID] [--search QUERY] [--json]         highlights and notes
+  export [ID...] [--format markdown|json|w3c] [-o PATH]
+                                               export notes (Markdown, JSON, W3C)
+  import-notes FILE                            restore notes from a JSON or W3C export
   remove ID                                    remove a document from the library
 
 ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
@@ -99,6 +102,24 @@ def _build_parsers() -> tuple[_Parser, dict[str, _Parser]]:
     notes.add_argument("id", nargs="?", metavar="ID")
     notes.add_argument("--search", metavar="QUERY", help="fuzzy filter on quote, note, tags")
     notes.add_argument("--json", action="store_true", help="print a JSON array")
+
+    export = command(
+        "export",
+        "Export highlights and notes. JSON and W3C go to stdout unless -o is given; Markdown "
+        "of one document goes to stdout, of several into the export folder (-o, or the "
+        "library's exports/).",
+    )
+    export.add_argument("ids", nargs="*", metavar="ID", help="documents (default: all)")
+    export.add_argument(
+        "--format",
+        choices=("markdown", "json", "w3c"),
+        default="markdown",
+        help="default: markdown",
+    )
+    export.add_argument("-o", "--output", metavar="PATH", help="file (json, w3c) or folder")
+
+    import_notes = command("import-notes", "Restore notes from a JSON or W3C export (idempotent).")
+    import_notes.add_argument("file", metavar="FILE")
 
     remove = command("remove", "Remove a document (its text, metadata and reading position).")
     remove.add_argument("id", metavar="ID")
@@ -375,6 +396,54 @@ def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(catalog: Catalog, args: argparse.Namespace) -> int:
+    from annotations.export import export_markdown, markdown_for_document
+    from annotations.interchange import export_json, export_w3c
+    from library.storage import atomic_write_text
+
+    store = _annotation_store(catalog)
+    ids = [catalog.resolve(i).id for i in args.ids] or None
+    if args.format in ("json", "w3c"):
+        exporter = export_json if args.format == "json" else export_w3c
+        data = exporter(catalog, store, ids)
+        if args.output:
+            target = Path(args.output).expanduser()
+            if target.is_dir():
+                target = target / f"newsreader-notes.{args.format}.json"
+            atomic_write_text(target, data)
+            sys.stderr.write(f"{PROG}: wrote {target}\n")
+        else:
+            sys.stdout.write(data if data.endswith("\n") else data + "\n")
+        return 0
+    if ids is not None and len(ids) == 1 and not args.output:
+        sys.stdout.write(markdown_for_document(catalog, store, ids[0]))
+        return 0
+    folder = Path(args.output).expanduser() if args.output else catalog.exports_folder
+    result = export_markdown(catalog, store, ids, folder)
+    first, *rest = result.messages
+    _out(sys.stdout, first + "\n")
+    for message in rest:
+        _warn(message)
+    return 0
+
+
+def cmd_import_notes(catalog: Catalog, args: argparse.Namespace) -> int:
+    from annotations.interchange import import_notes
+
+    path = Path(args.file).expanduser()
+    try:
+        data = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise UsageError(f"{PROG} import-notes: {path} is not a UTF-8 text file") from err
+    try:
+        result = import_notes(catalog, _annotation_store(catalog), data)
+    except ValueError as err:
+        raise UsageError(f"{PROG} import-notes: {err}") from err
+    for message in result.messages:
+        _out(sys.stdout, message + "\n")
+    return 0
+
+
 COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
     "add": cmd_add,
     "list": cmd_list,
@@ -382,6 +451,8 @@ COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
     "search": cmd_search,
     "highlight": cmd_highlight,
     "notes": cmd_notes,
+    "export": cmd_export,
+    "import-notes": cmd_import_notes,
     "remove": cmd_remove,
 }
 

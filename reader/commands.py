@@ -52,6 +52,7 @@ class LibraryCommands(Provider):
             ("Cycle the sort order", "library.cycle_sort", "Sort the library differently"),
             ("Filter the library", "library.filter", "Fuzzy filter by title or source"),
             ("Notes: every highlight and note", "app.notes", "Browse and search your notes"),
+            ("Export all notes to Markdown", "app.export_all", "One file per document"),
             ("Search all documents", "app.search_library", "Fuzzy search every document's text"),
             ("Help: show the keys", "app.help", "Every key of the current screen"),
         ]

@@ -136,6 +136,14 @@ class ReaderScreen(Screen[None]):
             id="reader.panel",
             tooltip="List this document's highlights",
         ),
+        Binding(
+            "e",
+            "export",
+            "Export",
+            show=False,
+            id="reader.export",
+            tooltip="Export this document's notes to Markdown",
+        ),
         Binding("q", "back", "Library", id="reader.back", tooltip="Back to the library"),
         Binding(
             "escape",
@@ -580,6 +588,9 @@ class ReaderScreen(Screen[None]):
     def action_previous_highlight(self) -> None:
         span = self.query_one(DocumentView).cursor_span or (0, 0)
         self._jump_to_highlight(self._annotations.previous_before(span[0]), "No highlight above.")
+
+    def action_export(self) -> None:
+        getattr(self.app, "export_notes")([self.document.id])  # noqa: B009
 
     def action_panel(self) -> None:
         panel = self.query_one(HighlightsPanel)

@@ -191,3 +191,16 @@ async def test_notes_screen_filters_and_opens_at_the_highlight(
         screen = reader_of(app)
         text = screen.document.text
         assert screen.query_one(DocumentView).cursor_offset == text.index("By noon")
+
+
+async def test_e_exports_this_document(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "e")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    files = list(catalog.exports_folder.glob("*.md"))
+    assert len(files) == 1
+    assert "> The ferry left at dawn. ^nr-" in files[0].read_text(encoding="utf-8")

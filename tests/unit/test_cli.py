@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -203,3 +204,39 @@ def test_highlight_fuzzy_ambiguous_and_missing(
     assert main(["highlight", harbour, "--quote", "volcanic eruption in Iceland"]) == 2
     assert "not in the document" in capsys.readouterr().err
     assert len(run_json(capsys, "notes", harbour, "--json")) == 2
+
+
+def test_export_and_import_notes(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    harbour = str(next(r for r in rows if str(r["title"]).startswith("The harbour"))["id"])
+    assert main(["highlight", harbour, "--quote", "the sea does not wait", "--note", "Wow"]) == 0
+    capsys.readouterr()
+
+    assert main(["export", harbour[:6]]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("---\n")
+    assert "> the sea does not wait ^nr-" in markdown
+
+    assert main(["export"]) == 0
+    said = capsys.readouterr().out
+    assert "exports" in said
+    exports = Path(os.environ["NEWSREADER_HOME"]) / "exports"
+    assert str(exports) in said
+    assert len(list(exports.glob("*.md"))) == 1
+
+    saved = tmp_path / "notes.json"
+    assert main(["export", "--format", "json", "-o", str(saved)]) == 0
+    before = run_json(capsys, "notes", "--json")
+    assert main(["export", "--format", "w3c"]) == 0
+    w3c = json.loads(capsys.readouterr().out)
+    assert w3c["type"] == "AnnotationCollection"
+    assert main(["import-notes", str(saved)]) == 0
+    assert "already there" in capsys.readouterr().out
+    assert run_json(capsys, "notes", "--json") == before
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main(["import-notes", str(bad)]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "not valid JSON" in err
