@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from textual import work
-from textual.app import App
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.screen import Screen
 
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
@@ -101,6 +104,13 @@ class NewsreaderApp(App[None]):
     def action_search_library(self) -> None:
         """Open the search across every document."""
         self.push_screen(LibrarySearchScreen())
+
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
+        # Our help screen (from every binding, in the palette as "Help") replaces Textual's
+        # key panel, so the palette offers one way to see the keys, not two.
+        for command in super().get_system_commands(screen):
+            if command.title != "Keys":
+                yield command
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

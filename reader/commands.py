@@ -5,8 +5,32 @@ from __future__ import annotations
 from functools import partial
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from library.sanitize import one_line
+
+
+def plain_prompt(text: str, query: str = "", detail: str = "") -> Content:
+    """A palette prompt built from plain text: nothing in it is read as markup.
+
+    Textual's `Matcher.highlight` and string prompts and help texts are parsed as markup,
+    so untrusted titles must never reach them. Letters of `query` found in order in
+    `text` are emphasised, like the palette's own highlighting.
+    """
+    content = Content(text)
+    position = 0
+    folded = text.casefold()
+    for char in query.casefold():
+        if char.isspace():
+            continue
+        found = folded.find(char, position)
+        if found < 0:
+            break
+        content = content.stylize("bold underline", found, found + 1)
+        position = found + 1
+    if detail:
+        content = Content.assemble(content, "\n", (detail, "dim"))
+    return content
 
 
 class DocumentCommands(Provider):
@@ -25,9 +49,9 @@ class DocumentCommands(Provider):
             if score > 0:
                 yield Hit(
                     score,
-                    matcher.highlight(text),
+                    plain_prompt(text, query, one_line(entry.source or "")),
                     partial(app.open_document, entry.id),  # type: ignore[attr-defined]
-                    help=one_line(entry.source or "") or None,
+                    text=text,
                 )
 
     async def discover(self) -> Hits:
@@ -36,10 +60,11 @@ class DocumentCommands(Provider):
         if catalog is None:
             return
         for entry in catalog.entries()[:10]:
+            text = f"Open: {one_line(entry.title)}"
             yield DiscoveryHit(
-                f"Open: {one_line(entry.title)}",
+                plain_prompt(text, "", one_line(entry.source or "")),
                 partial(app.open_document, entry.id),  # type: ignore[attr-defined]
-                help=one_line(entry.source or "") or None,
+                text=text,
             )
 
 
@@ -80,4 +105,6 @@ class LibraryCommands(Provider):
 
     async def discover(self) -> Hits:
         for title, action, help_text in self._commands():
-            yield DiscoveryHit(title, partial(self._run, action), help=help_text)
+            yield DiscoveryHit(
+                plain_prompt(title, "", help_text), partial(self._run, action), text=title
+            )

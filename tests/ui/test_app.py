@@ -190,3 +190,24 @@ async def test_hostile_titles_are_shown_literally(tmp_path: Path) -> None:
         assert isinstance(app.screen, ReaderScreen)
         await pilot.press("q")
         assert app.is_running
+
+
+async def test_palette_shows_hostile_titles_literally(tmp_path: Path) -> None:
+    from textual.command import CommandPalette
+
+    catalog = Catalog.open(tmp_path / "lib")
+    hostile = tmp_path / "hostile.txt"
+    hostile.write_text("Use [/bold] to close [@click=app.quit]x\n\nBody. More.\n", "utf-8")
+    catalog.add([hostile])
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"close")
+        await pilot.pause(0.5)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, LibraryScreen)
