@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
+import signal
 from collections.abc import Iterable
 
 from textual import work
@@ -50,6 +53,12 @@ class NewsreaderApp(App[None]):
         self._open_id = open_id
 
     def on_mount(self) -> None:
+        # A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the app the normal way:
+        # the reading position is saved and the terminal is restored.
+        loop = asyncio.get_running_loop()
+        for number in (signal.SIGTERM, signal.SIGHUP):
+            with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                loop.add_signal_handler(number, self.exit)
         theme = self.catalog.setting("theme", DEFAULT_THEME)
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme

@@ -49,6 +49,10 @@ class UsageError(Exception):
     """A mistake in the command line itself; exits with status 2."""
 
 
+class CommandError(Exception):
+    """A command that could not do what was asked; exits with status 1."""
+
+
 class _Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are exceptions, so `main` prints them as one line."""
 
@@ -298,6 +302,8 @@ def cmd_remove(catalog: Catalog, args: argparse.Namespace) -> int:
 
 def _find_quote(text: str, quote: str, nth: int | None) -> tuple[int, int]:
     """Where `quote` is in `text`: exact places first, else the best fuzzy place."""
+    if not quote.strip():
+        raise UsageError(f"{PROG} highlight: the quote is empty")
     places: list[tuple[int, int]] = []
     at = text.find(quote)
     while at >= 0 and quote:
@@ -311,7 +317,7 @@ def _find_quote(text: str, quote: str, nth: int | None) -> tuple[int, int]:
             best = found[0].score
             places = sorted((m.start, m.end) for m in found if m.score >= best - 0.5)
     if not places:
-        raise UsageError(f"{PROG} highlight: the quote {one_line(quote)!r} is not in the document")
+        raise CommandError(f"The quote {one_line(quote)!r} is not in the document.")
     if nth is not None:
         if not 1 <= nth <= len(places):
             raise UsageError(
@@ -319,7 +325,14 @@ def _find_quote(text: str, quote: str, nth: int | None) -> tuple[int, int]:
             )
         return places[nth - 1]
     if len(places) > 1:
-        where = ", ".join(f"{i}: offset {s}" for i, (s, _) in enumerate(places[:10], 1))
+        from library.search import context_snippet
+
+        where = "; ".join(
+            f"{i}: {context_snippet(text, s, e, width=40)!r}"
+            for i, (s, e) in enumerate(places[:5], 1)
+        )
+        if len(places) > 5:
+            where += "; …"
         raise UsageError(
             f"{PROG} highlight: the quote is in {len(places)} places ({where}); "
             "pick one with --nth N"
@@ -462,14 +475,16 @@ def run_app(library: str | None, target: str | None) -> int:
     catalog = _open_catalog(library)
     open_id: str | None = None
     if target is not None:
-        path = Path(target)
+        path = Path(target).expanduser()
         if path.exists():
             result = catalog.add([path])
             if result.failed:
-                raise UsageError(result.failed[0][1])
+                raise CommandError(result.failed[0][1])
             touched = result.added + result.updated + result.unchanged
             if len(touched) == 1:
                 open_id = touched[0].id
+        elif "/" in target or "." in target:
+            raise CommandError(f"There is no file at {target}, and no document has that id.")
         else:
             open_id = catalog.resolve(target).id
 
@@ -511,7 +526,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         sys.stderr.write(f"{one_line(str(err))}\n")
         return 2
-    except (UnknownDocument, AmbiguousId, UnreadableFile, StoreError) as err:
+    except (CommandError, UnknownDocument, AmbiguousId, UnreadableFile, StoreError) as err:
         _warn(str(err))
         return 1
     except KeyboardInterrupt:

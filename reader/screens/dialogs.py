@@ -77,7 +77,7 @@ class AskTextScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Input(value=self._value, id="text")
-            yield Static(Content(self._hint or "enter  save    esc  cancel"), classes="dialog-keys")
+            yield Static(Content(self._hint or "enter save · esc cancel"), classes="dialog-keys")
 
     @on(Input.Submitted, "#text")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -102,13 +102,15 @@ class NoteEditorScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         quote = one_line(self._quote)
-        if len(quote) > 200:
-            quote = quote[:199] + "…"
+        if len(quote) > 140:
+            quote = quote[:139] + "…"
         with Vertical(classes="dialog note-editor"):
-            yield Static(Content("Note"), classes="dialog-title")
+            yield Static(
+                Content.assemble("Note", ("    ctrl+s save · esc cancel", "dim")),
+                classes="dialog-title",
+            )
             yield Static(Content(f"“{quote}”"), classes="dialog-detail")
             yield TextArea(self._note, id="note", soft_wrap=True, show_line_numbers=False)
-            yield Static(Content("ctrl+s  save    esc  cancel"), classes="dialog-keys")
 
     def on_mount(self) -> None:
         editor = self.query_one("#note", TextArea)

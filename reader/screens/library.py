@@ -87,9 +87,13 @@ class LibraryScreen(Screen[None]):
             tooltip="Export the notes of every document to Markdown",
         ),
         Binding("escape", "clear_filter", "Clear", show=False, id="library.clear"),
-        Binding("s", "cycle_sort", "Sort", id="library.sort", tooltip="Cycle the sort order"),
+        Binding(
+            "s", "cycle_sort", "Sort", show=False, id="library.sort", tooltip="Cycle the sort order"
+        ),
         Binding("a", "add", "Add", id="library.add", tooltip="Add a file or folder"),
-        Binding("x", "remove", "Remove", id="library.remove", tooltip="Remove (asks first)"),
+        Binding(
+            "x", "remove", "Remove", show=False, id="library.remove", tooltip="Remove (asks first)"
+        ),
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
@@ -127,7 +131,12 @@ class LibraryScreen(Screen[None]):
 
     def _set_columns(self, width: int) -> bool:
         """Give the title column whatever the fixed columns leave; True if it changed."""
-        fixed = sum(w for _, _, w in _FIXED_COLUMNS) + 2 * (len(_FIXED_COLUMNS) + 1) + 2
+        # On a narrow terminal the source column gives up some room to the title.
+        columns = [
+            (label, key, min(column_width, 12) if key == "source" and width < 100 else column_width)
+            for label, key, column_width in _FIXED_COLUMNS
+        ]
+        fixed = sum(w for _, _, w in columns) + 2 * (len(columns) + 1) + 2
         title_width = max(20, width - fixed)
         if title_width == self._title_width:
             return False
@@ -135,7 +144,7 @@ class LibraryScreen(Screen[None]):
         table = self.query_one("#documents", DataTable)
         table.clear(columns=True)
         table.add_column("Title", key="title", width=title_width)
-        for label, key, column_width in _FIXED_COLUMNS:
+        for label, key, column_width in columns:
             table.add_column(label, key=key, width=column_width)
         return True
 

@@ -54,6 +54,7 @@ class ReaderScreen(Screen[None]):
             "v",
             "select",
             "Select",
+            show=False,
             id="reader.select",
             tooltip="Start a selection here; j/k extend it by sentence, ←/→ by word",
         ),
@@ -133,6 +134,7 @@ class ReaderScreen(Screen[None]):
             "tab",
             "panel",
             "Highlights",
+            show=False,
             id="reader.panel",
             tooltip="List this document's highlights",
         ),
@@ -208,6 +210,7 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(DocumentView)
         self._offset = view.cursor_offset
         self._progress = view.progress
+        self._dirty = True  # record when it was opened, and the progress of a short document
         self._update_status()
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
@@ -374,7 +377,10 @@ class ReaderScreen(Screen[None]):
 
     def _step(self, delta: int) -> None:
         if not self._ordered:
-            self.notify("No search to repeat: press / to search.", timeout=3)
+            if self._query.strip():
+                self.notify(f"Nothing matches {one_line(self._query)!r}.", markup=False)
+            else:
+                self.notify("No search to repeat: press / to search.", timeout=3)
             return
         if self._current is None:
             cursor = self.query_one(DocumentView).cursor_offset
@@ -438,7 +444,13 @@ class ReaderScreen(Screen[None]):
         self._end_selection()
         if span is None:
             return None
-        existing = self._annotations.exact(*span)
+        text = self.document.text
+        start, end = span
+        while start < end and text[start].isspace():
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        existing = self._annotations.exact(start, end)
         if existing is not None:
             self.notify("That is highlighted already.", timeout=2)
             return existing
@@ -521,13 +533,21 @@ class ReaderScreen(Screen[None]):
 
     def action_note(self) -> None:
         here = self._highlight_here() if self._selection is None else None
+        made_for_note = here is None
         if here is None:
+            count = len(self._annotations.highlights)
             here = self._create_highlight()
+            made_for_note = len(self._annotations.highlights) > count
         if here is None:
             return
         target = here
 
         def save(note: str | None) -> None:
+            if note is None and made_for_note:
+                # Cancelled before anything was written: take back the highlight too.
+                self._annotations.undo()
+                self._draw_highlights()
+                return
             if note is None or note == target.note:
                 return
             self._annotations.set_note(target, note)
@@ -556,7 +576,9 @@ class ReaderScreen(Screen[None]):
             self._draw_highlights()
 
         self.app.push_screen(
-            AskTextScreen("Tags", ", ".join(here.tags), "comma between tags · enter save · esc"),
+            AskTextScreen(
+                "Tags", ", ".join(here.tags), "comma between tags · enter save · esc cancel"
+            ),
             save,
         )
 

@@ -486,6 +486,7 @@ class DocumentView(ScrollView, can_focus=True):
             "next_page",
             "Page down",
             key_display="space",
+            show=False,
             id="document_view.page_down",
             tooltip="Show the next page; the cursor goes to its first sentence",
         ),
