@@ -126,6 +126,10 @@ class DocumentAnnotations:
         """Give `highlight` exactly `tags`."""
         return self._edit(highlight, edited(highlight, tags=tags), "tags")
 
+    def replace(self, before: Highlight, after: Highlight) -> Highlight:
+        """Put `after` in the place of `before` (same id), say a lost highlight re-placed."""
+        return self._edit(before, after, "place")
+
     def delete(self, highlight: Highlight) -> None:
         """Delete `highlight` (undo brings it back, note and all)."""
         self._apply(Change(highlight, None, "delete"))

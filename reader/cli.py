@@ -20,7 +20,7 @@ from reader.labels import length_label, progress_label
 if TYPE_CHECKING:
     from annotations.model import Highlight
     from annotations.store import AnnotationStore
-    from library.catalog import Catalog, Entry
+    from library.catalog import AddResult, Catalog, Entry
 
 PROG = "newsreader"
 
@@ -186,8 +186,22 @@ def _open_catalog(library: str | None) -> Catalog:
     return catalog
 
 
+def _refresh_updated(catalog: Catalog, result: AddResult) -> None:
+    """Re-find the highlights of every document an add changed, and say what happened."""
+    if not result.updated:
+        return
+    from annotations.upkeep import refresh_anchors
+
+    store = _annotation_store(catalog)
+    for entry in result.updated:
+        report = refresh_anchors(store, entry.id, catalog.text(entry.id), entry.content_hash)
+        if report.checked:
+            _out(sys.stdout, f"           {entry.id}  {report.sentence()}\n")
+
+
 def cmd_add(catalog: Catalog, args: argparse.Namespace) -> int:
     result = catalog.add(Path(p) for p in args.paths)
+    _refresh_updated(catalog, result)
     for label, entries in (
         ("added", result.added),
         ("updated", result.updated),
@@ -480,6 +494,7 @@ def run_app(library: str | None, target: str | None) -> int:
             result = catalog.add([path])
             if result.failed:
                 raise CommandError(result.failed[0][1])
+            _refresh_updated(catalog, result)
             touched = result.added + result.updated + result.unchanged
             if len(touched) == 1:
                 open_id = touched[0].id

@@ -279,6 +279,11 @@ class LibraryScreen(Screen[None]):
             self.app.call_from_thread(self._added, None, f"There is no file or folder at {path}.")
             return
         result = self.catalog.add([path])
+        from annotations.upkeep import refresh_anchors
+
+        store = getattr(self.app, "annotations")  # noqa: B009
+        for entry in result.updated:
+            refresh_anchors(store, entry.id, self.catalog.text(entry.id), entry.content_hash)
         self.app.call_from_thread(self._added, result, summarize_add(result))
 
     def _added(self, result: AddResult | None, message: str) -> None:

@@ -11,9 +11,11 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
+from annotations.anchoring import accept, candidates
 from annotations.model import Highlight
 from annotations.session import DocumentAnnotations
 from annotations.store import AnnotationStore
+from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
 from library.document import Document
 from library.sanitize import one_line
@@ -75,7 +77,12 @@ class ReaderScreen(Screen[None]):
             priority=True,
         ),
         Binding(
-            "enter", "highlight", "Highlight selection", show=False, id="reader.highlight_selection"
+            "enter",
+            "confirm",
+            "Highlight selection / accept place",
+            show=False,
+            id="reader.confirm",
+            tooltip="Highlight the selection, or accept the place offered for a lost highlight",
         ),
         Binding(
             "a",
@@ -181,6 +188,8 @@ class ReaderScreen(Screen[None]):
         """Index into `_ordered` of the current match."""
         self._jump_when_found = False
         self._selection: tuple[int, int] | None = None
+        self._review: tuple[Highlight, int, int] | None = None
+        """An orphaned highlight under review, and the place offered for it."""
         self._selection_anchor: tuple[int, int] = (0, 0)
 
     @property
@@ -202,6 +211,11 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
+        report = refresh_anchors(
+            store, self.document.id, self.document.text, self.document.content_hash
+        )
+        if report.checked:
+            self.notify(report.sentence(), title="Document changed", timeout=10)
         self._annotations = DocumentAnnotations(
             store, self.document.id, self.document.text, self.document.content_hash
         )
@@ -274,7 +288,9 @@ class ReaderScreen(Screen[None]):
         self.dismiss(None)
 
     def action_escape(self) -> None:
-        if self._selection is not None:
+        if self._review is not None:
+            self._end_review("Left it lost; tab lists it with the others.")
+        elif self._selection is not None:
             self._end_selection()
         elif self._query or self.query_one(FindBar).is_open:
             self.clear_search()
@@ -408,8 +424,10 @@ class ReaderScreen(Screen[None]):
     # Highlights --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("select_word", "highlight_selection"):
+        if action == "select_word":
             return self._selection is not None
+        if action == "confirm":
+            return self._selection is not None or self._review is not None
         return True
 
     def _draw_highlights(self) -> None:
@@ -466,8 +484,11 @@ class ReaderScreen(Screen[None]):
         if self._create_highlight() is not None:
             self.notify("Highlighted.", timeout=1.5)
 
-    def action_highlight_selection(self) -> None:
-        self.action_highlight()
+    def action_confirm(self) -> None:
+        if self._review is not None:
+            self._accept_review()
+        elif self._selection is not None:
+            self.action_highlight()
 
     def action_select(self) -> None:
         view = self.query_one(DocumentView)
@@ -623,9 +644,62 @@ class ReaderScreen(Screen[None]):
         view = self.query_one(DocumentView)
         view.focus()
         if event.highlight.status == "orphaned":
-            self.notify("That highlight lost its place in the text.", timeout=3)
+            self.notify("Looking for the best place for that lost highlight…", timeout=2)
+            self._find_place(event.highlight)
             return
         view.move_to_offset(event.highlight.start)
+
+    # Lost (orphaned) highlights ----------------------------------------------------------
+
+    class PlaceFound(Message):
+        """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
+
+        def __init__(self, highlight: Highlight, places: tuple[tuple[int, int, float], ...]):
+            super().__init__()
+            self.highlight = highlight
+            self.places = places
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="place")
+    def _find_place(self, highlight: Highlight) -> None:
+        places = candidates(highlight, self.document.text, limit=1)
+        self.post_message(self.PlaceFound(highlight, places))
+
+    def on_reader_screen_place_found(self, event: ReaderScreen.PlaceFound) -> None:
+        if not event.places:
+            self.notify(
+                "No place in the text resembles that lost highlight; it stays listed, "
+                "with its note.",
+                timeout=6,
+            )
+            return
+        start, end, score = event.places[0]
+        self._review = (event.highlight, start, end)
+        view = self.query_one(DocumentView)
+        view.set_marks([(start, end, CURRENT_MATCH)], layer="review")
+        view.move_to_offset(start)
+        view.focus()
+        quote = one_line(event.highlight.quote)
+        quote = quote if len(quote) <= 40 else quote[:39] + "…"
+        self.query_one("#reader-status", Static).update(
+            Content.assemble(
+                (f" Lost highlight “{quote}”: best place {score:.0%}", "bold"),
+                (" · enter accepts it · esc leaves it lost", "dim"),
+            )
+        )
+
+    def _accept_review(self) -> None:
+        if self._review is None:
+            return
+        highlight, start, end = self._review
+        placed = accept(highlight, self.document.text, start, end, self.document.content_hash)
+        self._annotations.replace(highlight, placed)
+        self._end_review("Placed the highlight here.")
+
+    def _end_review(self, message: str) -> None:
+        self._review = None
+        self.query_one(DocumentView).clear_marks("review")
+        self._draw_highlights()
+        self.notify(message, timeout=2)
 
     def on_highlights_panel_closed(self) -> None:
         self.query_one(HighlightsPanel).close()

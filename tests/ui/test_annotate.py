@@ -204,3 +204,47 @@ async def test_e_exports_this_document(library: tuple[Catalog, str]) -> None:
     files = list(catalog.exports_folder.glob("*.md"))
     assert len(files) == 1
     assert "> The ferry left at dawn. ^nr-" in files[0].read_text(encoding="utf-8")
+
+
+async def test_stray_enter_does_not_highlight(library: tuple[Catalog, str]) -> None:
+    catalog, doc_id = library
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("enter", "j", "enter")
+    assert stored(catalog, doc_id) == []
+
+
+async def test_changed_document_says_so_and_lost_highlight_can_be_placed(
+    tmp_path: Path,
+) -> None:
+    catalog = Catalog.open(tmp_path / "lib")
+    path = tmp_path / "ferry.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    doc_id = catalog.add([path]).added[0].id
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right_curly_bracket", "h", "a", *"keep me", "ctrl+s")
+        await pilot.pause()
+    rewritten = TEXT.replace(
+        "Gulls followed the ferry out past the breakwater.",
+        "Seabirds trailed the boat beyond the harbour wall.",
+    )
+    path.write_text(rewritten, encoding="utf-8")
+    assert catalog.add([path]).updated
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader_of(app)
+        assert [h.status for h in screen.annotations.highlights] == ["orphaned"]
+        await pilot.press("tab", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        placed = screen.annotations.highlights
+        assert [h.status for h in placed] == ["exact"]
+        assert placed[0].note == "keep me"
+        assert screen.document.text[placed[0].start : placed[0].end] == placed[0].quote
+    assert stored(catalog, doc_id)[0][2] == "keep me"

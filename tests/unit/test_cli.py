@@ -240,3 +240,40 @@ def test_export_and_import_notes(
     assert main(["import-notes", str(bad)]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not valid JSON" in err
+
+
+def test_changed_document_re_anchors_highlights(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "story.txt"
+    first = (
+        "The council met on Monday. It approved the new library.\n\n"
+        "Work starts in spring. The mayor called it a good day for readers.\n\n"
+        "A second vote on the car park was put off until June.\n"
+    )
+    path.write_text(first, encoding="utf-8")
+    assert main(["add", str(path)]) == 0
+    doc = str(run_json(capsys, "list", "--json")[0]["id"])
+    for quote in ("a good day for readers", "put off until June", "It approved the new library"):
+        assert main(["highlight", doc, "--quote", quote]) == 0
+    path.write_text(
+        "Breaking: an update.\n\n"
+        + first.replace(" It approved the new library.", "").replace("readers", "all readers"),
+        encoding="utf-8",
+    )
+    capsys.readouterr()
+    assert main(["add", str(path)]) == 0
+    said = capsys.readouterr().out
+    assert "updated" in said and "3 highlights" in said
+    notes = {str(n["quote"]): n for n in run_json(capsys, "notes", doc, "--json")}
+    assert len(notes) == 3  # none dropped
+    assert main(["show", doc]) == 0
+    text = capsys.readouterr().out
+    moved = notes["put off until June"]
+    assert moved["status"] == "moved"
+    assert text[int(str(moved["start"])) : int(str(moved["end"]))] == "put off until June"
+    assert notes["It approved the new library"]["status"] == "orphaned"
+    changed = notes["a good day for readers"]
+    assert changed["status"] in ("fuzzy", "orphaned")
+    if changed["status"] == "fuzzy":
+        assert "good day for" in text[int(str(changed["start"])) : int(str(changed["end"]))]
