@@ -28,7 +28,8 @@ from typing import TYPE_CHECKING, Any
 
 from library.document import Document
 from library.sanitize import one_line
-from library.segment import count_words, paragraph_spans, reading_minutes, sentence_spans
+from library.segment import count_words, reading_minutes
+from library.spancache import load_spans
 from library.storage import (
     Record,
     Store,
@@ -327,7 +328,9 @@ class Catalog:
         """Return the document `doc_id` with its text split into paragraphs and sentences."""
         entry = self.entry(doc_id)
         text = self.text(doc_id)
-        paragraphs = paragraph_spans(text)
+        paragraphs, sentences = load_spans(
+            self.text_path(doc_id).with_suffix(".spans"), text, entry.content_hash
+        )
         return Document(
             id=entry.id,
             title=entry.title,
@@ -336,7 +339,7 @@ class Catalog:
             caption=entry.caption,
             text=text,
             paragraphs=paragraphs,
-            sentences=sentence_spans(text, paragraphs),
+            sentences=sentences,
             words=entry.words,
             reading_minutes=entry.reading_minutes,
             path=entry.path,
@@ -439,6 +442,8 @@ class Catalog:
         for doc_id, (text, content_hash) in plan.texts.items():
             atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
             written[doc_id] = content_hash
+            # Split into sentences now, once, so that opening the document is instant.
+            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         if written:
             fsync_directory(self.documents_folder)
 
@@ -487,6 +492,7 @@ class Catalog:
         # The catalog no longer names the text, so a crash from here on leaves at worst
         # an unused file behind, never an entry without its text.
         self.text_path(doc_id).unlink(missing_ok=True)
+        self.text_path(doc_id).with_suffix(".spans").unlink(missing_ok=True)
         if self._reading.path.exists():
             with self._reading.transaction() as db:
                 db.table(_POSITIONS).delete(doc_id)

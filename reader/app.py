@@ -15,11 +15,8 @@ from textual.screen import Screen
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.commands import DocumentCommands, LibraryCommands
-from reader.screens.help import HelpScreen
-from reader.screens.library import LibraryScreen
-from reader.screens.notes import NotesScreen
-from reader.screens.reader import ReaderScreen
-from reader.screens.search import LibrarySearchScreen
+
+# Screens are imported when first shown: start-up pays only for the first one.
 
 DEFAULT_THEME = "textual-dark"
 
@@ -63,7 +60,8 @@ class NewsreaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        self.push_screen(LibraryScreen())
+        if self._open_id is None:
+            self.show_library()
         for warning in (*self.catalog.warnings, *self.annotations.warnings):
             self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
         if self._open_id is not None:
@@ -74,8 +72,20 @@ class NewsreaderApp(App[None]):
         if isinstance(name, str) and name != self.catalog.setting("theme", DEFAULT_THEME):
             self.catalog.set_setting("theme", name)
 
+    def show_library(self) -> None:
+        """Put the library screen at the bottom of the stack (once)."""
+        from reader.screens.library import LibraryScreen
+
+        if not any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
+            if len(self.screen_stack) > 1:
+                self.switch_screen(LibraryScreen())
+            else:
+                self.push_screen(LibraryScreen())
+
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
+        from reader.screens.reader import ReaderScreen
+
         document = self.catalog.load(doc_id)
         if offset is None:
             offset = self.catalog.reading_state(doc_id).offset
@@ -108,10 +118,14 @@ class NewsreaderApp(App[None]):
 
     def action_notes(self) -> None:
         """Open the list of every highlight and note."""
+        from reader.screens.notes import NotesScreen
+
         self.push_screen(NotesScreen())
 
     def action_search_library(self) -> None:
         """Open the search across every document."""
+        from reader.screens.search import LibrarySearchScreen
+
         self.push_screen(LibrarySearchScreen())
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
@@ -122,6 +136,8 @@ class NewsreaderApp(App[None]):
                 yield command
 
     def action_help(self) -> None:
+        from reader.screens.help import HelpScreen
+
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.screen))
 

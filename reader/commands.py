@@ -90,6 +90,8 @@ class LibraryCommands(Provider):
             self.app.call_later(self.app.run_action, name)
             return
         # Library actions act on the library screen: leave the reader (which saves) first.
+        if not any(isinstance(screen, LibraryScreen) for screen in self.app.screen_stack):
+            getattr(self.app, "show_library")()  # noqa: B009
         while len(self.app.screen_stack) > 2 and not isinstance(self.app.screen, LibraryScreen):
             self.app.pop_screen()
         self.app.call_later(self.app.screen.run_action, name)

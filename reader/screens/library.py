@@ -16,7 +16,6 @@ from library.catalog import SORT_KEYS, AddResult, Catalog, Entry
 from library.filtering import filter_ranked
 from library.sanitize import one_line
 from reader.labels import length_label, progress_label
-from reader.screens.dialogs import AskPathScreen, ConfirmScreen
 
 SORT_LABELS = {
     "added": "recently added",
@@ -263,6 +262,8 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Sorted by {SORT_LABELS[self._sort]}.", timeout=2)
 
     def action_add(self) -> None:
+        from reader.screens.dialogs import AskPathScreen
+
         self.app.push_screen(
             AskPathScreen("Add a file or folder", "Path to a file or folder (~ works)"),
             self._add_path,
@@ -305,6 +306,8 @@ class LibraryScreen(Screen[None]):
         detail = (
             "Its text and reading position are deleted; the original file is not touched." + kept
         )
+        from reader.screens.dialogs import ConfirmScreen
+
         self.app.push_screen(
             ConfirmScreen(question, detail), lambda yes: self._remove(doc_id, bool(yes))
         )

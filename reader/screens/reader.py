@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,7 +13,6 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Static
 
-from annotations.anchoring import accept, candidates
 from annotations.model import Highlight
 from annotations.session import DocumentAnnotations
 from annotations.store import AnnotationStore
@@ -19,11 +20,12 @@ from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
 from library.document import Document
 from library.sanitize import one_line
-from library.search import Match, index_for
-from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
+
+if TYPE_CHECKING:
+    from library.search import Match
 
 SAVE_DELAY = 1.0
 """Seconds of stillness before the reading position is written (and always on leaving)."""
@@ -284,8 +286,13 @@ class ReaderScreen(Screen[None]):
         self.save_position()
 
     def action_back(self) -> None:
+        from reader.screens.library import LibraryScreen
+
         self.save_position()
-        self.dismiss(None)
+        if any(isinstance(screen, LibraryScreen) for screen in self.app.screen_stack):
+            self.dismiss(None)
+        else:  # opened straight from the command line: the library takes its place
+            getattr(self.app, "show_library")()  # noqa: B009
 
     def action_escape(self) -> None:
         if self._review is not None:
@@ -346,6 +353,8 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
     def _search(self, query: str) -> None:
+        from library.search import index_for
+
         matches = index_for(self.document.text).find(query, limit=MATCH_LIMIT)
         self.post_message(self.MatchesFound(query, matches))
 
@@ -575,6 +584,8 @@ class ReaderScreen(Screen[None]):
             self._draw_highlights()
             self.notify("Note saved." if note.strip() else "Note removed.", timeout=1.5)
 
+        from reader.screens.dialogs import NoteEditorScreen
+
         self.app.push_screen(NoteEditorScreen(here.quote, here.note), save)
 
     def action_color(self) -> None:
@@ -595,6 +606,8 @@ class ReaderScreen(Screen[None]):
             tags = tuple(t.strip().lstrip("#") for t in value.split(","))
             self._annotations.set_tags(target, tags)
             self._draw_highlights()
+
+        from reader.screens.dialogs import AskTextScreen
 
         self.app.push_screen(
             AskTextScreen(
@@ -661,6 +674,8 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="place")
     def _find_place(self, highlight: Highlight) -> None:
+        from annotations.anchoring import candidates
+
         places = candidates(highlight, self.document.text, limit=1)
         self.post_message(self.PlaceFound(highlight, places))
 
@@ -691,6 +706,8 @@ class ReaderScreen(Screen[None]):
         if self._review is None:
             return
         highlight, start, end = self._review
+        from annotations.anchoring import accept
+
         placed = accept(highlight, self.document.text, start, end, self.document.content_hash)
         self._annotations.replace(highlight, placed)
         self._end_review("Placed the highlight here.")

@@ -1,0 +1,89 @@
+"""A document's paragraph and sentence spans, kept beside its text so opening is instant.
+
+Splitting 3 MB of text into sentences takes ~70 ms; reading the spans back takes ~1 ms.
+The cache is derived data: it names the text it was made from (content hash) and the
+segmenter's version, and anything that does not match is simply made again.
+"""
+
+from __future__ import annotations
+
+import sys
+from array import array
+from pathlib import Path
+
+from library.document import Span
+from library.segment import paragraph_spans, sentence_spans
+from library.storage import atomic_write_bytes
+
+MAGIC = b"NRSPANS"
+SEGMENTER_VERSION = 1
+"""Bump when `library.segment` splits differently, so old caches are made again."""
+
+_HEADER = len(MAGIC) + 1 + 64  # magic, version byte, sha256 hex of the text
+
+
+def compute_spans(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+    """Paragraph and sentence spans of `text`."""
+    paragraphs = paragraph_spans(text)
+    return paragraphs, sentence_spans(text, paragraphs)
+
+
+def _pairs(values: array[int]) -> tuple[Span, ...]:
+    return tuple(zip(values[0::2], values[1::2], strict=True))
+
+
+def read_spans(path: Path, content_hash: str) -> tuple[tuple[Span, ...], tuple[Span, ...]] | None:
+    """The spans cached at `path` for the text `content_hash`, or None if absent or stale."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return None
+    expected = MAGIC + bytes([SEGMENTER_VERSION]) + content_hash.encode("ascii")
+    if len(data) < _HEADER + 8 or data[:_HEADER] != expected:
+        return None
+    values = array("q")
+    try:
+        values.frombytes(data[_HEADER:])
+    except ValueError:
+        return None
+    if sys.byteorder != "little":
+        values.byteswap()
+    count = values[0] if values else -1
+    if count < 0 or 1 + 4 * count > len(values) or (len(values) - 1) % 2:
+        return None
+    paragraphs = _pairs(values[1 : 1 + 2 * count])
+    sentences = _pairs(values[1 + 2 * count :])
+    return paragraphs, sentences
+
+
+def write_spans(
+    path: Path, content_hash: str, paragraphs: tuple[Span, ...], sentences: tuple[Span, ...]
+) -> None:
+    """Cache the spans of the text `content_hash` at `path` (atomically)."""
+    values = array("q", [len(paragraphs)])
+    for start, end in paragraphs:
+        values.append(start)
+        values.append(end)
+    for start, end in sentences:
+        values.append(start)
+        values.append(end)
+    if sys.byteorder != "little":
+        values.byteswap()
+    header = MAGIC + bytes([SEGMENTER_VERSION]) + content_hash.encode("ascii")
+    atomic_write_bytes(path, header + values.tobytes(), sync_directory=False)
+
+
+def load_spans(path: Path, text: str, content_hash: str) -> tuple[tuple[Span, ...], ...]:
+    """The spans of `text`: from the cache when it is current, else computed and cached.
+
+    A cache that cannot be written (read-only library, full disk) is not an error.
+    """
+    cached = read_spans(path, content_hash)
+    if cached is not None:
+        return cached
+    paragraphs, sentences = compute_spans(text)
+    try:
+        write_spans(path, content_hash, paragraphs, sentences)
+    except OSError:
+        pass
+    return paragraphs, sentences

@@ -1,0 +1,42 @@
+"""The span cache beside each document's text: used when current, remade when not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from library.catalog import Catalog
+from library.spancache import compute_spans, load_spans, read_spans, write_spans
+
+TEXT = "One. Two three.\n\nFour five? Six!\n\nSeven."
+HASH = "a" * 64
+
+
+def test_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "x.spans"
+    spans = compute_spans(TEXT)
+    write_spans(path, HASH, *spans)
+    assert read_spans(path, HASH) == spans
+
+
+def test_stale_or_damaged_cache_is_remade(tmp_path: Path) -> None:
+    path = tmp_path / "x.spans"
+    write_spans(path, HASH, (), ())
+    assert read_spans(path, "b" * 64) is None
+    assert load_spans(path, TEXT, "b" * 64) == compute_spans(TEXT)
+    assert read_spans(path, "b" * 64) == compute_spans(TEXT)
+    path.write_bytes(b"garbage")
+    assert read_spans(path, "b" * 64) is None
+    assert load_spans(path, TEXT, "b" * 64) == compute_spans(TEXT)
+
+
+def test_catalog_writes_spans_at_add_and_uses_them(tmp_path: Path) -> None:
+    catalog = Catalog.open(tmp_path / "lib")
+    source = tmp_path / "doc.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    entry = catalog.add([source]).added[0]
+    cache = catalog.text_path(entry.id).with_suffix(".spans")
+    assert cache.exists()
+    document = catalog.load(entry.id)
+    assert (document.paragraphs, document.sentences) == compute_spans(document.text)
+    catalog.remove(entry.id)
+    assert not cache.exists()
