@@ -1,0 +1,295 @@
+"""The `Highlight` model: one marked passage of a document, with its note and tags.
+
+A highlight remembers *what* was marked (the exact quote and a little text on either
+side), not only *where* (offsets), so it can be found again after the document's text
+changes (see `annotations.anchoring`). Offsets are Python string indices into the
+document's text: code points, end-exclusive, like every span in `library`.
+
+Pure Python: nothing here imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
+"""The highlight colors, in the order the reader's `c` key cycles them."""
+
+DEFAULT_COLOR = "yellow"
+"""The color of a new highlight."""
+
+STATUSES: tuple[str, ...] = ("exact", "moved", "fuzzy", "orphaned")
+"""How a highlight was last found in its document's text (see `Highlight.status`)."""
+
+CONTEXT_LENGTH = 32
+"""Characters of text kept before and after the quote, to tell repeated quotes apart."""
+
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+@dataclass(frozen=True, slots=True)
+class Highlight:
+    """One highlighted passage of a document. Change it with `dataclasses.replace` or `edited`.
+
+    Creating one checks every field and raises `ValueError` (one sentence) when a field is
+    unusable; tags are normalised on the way in (see `normalize_tags`).
+    """
+
+    id: str
+    """Stable id (uuid4 hex); never changes, also across exports and imports."""
+    document_id: str
+    """The id of the document in the library's catalog."""
+    quote: str
+    """The text the reader highlighted, exactly as it was then."""
+    prefix: str
+    """Up to `CONTEXT_LENGTH` characters just before the quote, to re-find it."""
+    suffix: str
+    """Up to `CONTEXT_LENGTH` characters just after the quote, to re-find it."""
+    start: int
+    """Offset of the first highlighted character in the text (code points)."""
+    end: int
+    """Offset just past the last highlighted character (end-exclusive)."""
+    color: str = DEFAULT_COLOR
+    """One of `COLORS`."""
+    note: str = ""
+    """The reader's note, in Markdown; empty when there is none."""
+    tags: tuple[str, ...] = ()
+    """Tags: stripped, one line each, no empty ones, no duplicates, in the order given."""
+    created: str = ""
+    """When the highlight was made: ISO 8601 UTC with milliseconds (``...T12:00:00.000Z``)."""
+    updated: str = ""
+    """When the reader last changed it (color, note, tags); re-anchoring does not count."""
+    status: str = "exact"
+    """How it was last found: ``exact`` at its offsets, ``moved`` (same text elsewhere),
+    ``fuzzy`` (similar text, see `score`), or ``orphaned`` (not found; offsets are stale)."""
+    score: float | None = None
+    """For ``fuzzy``: how sure the match is, from 0 to 1. None otherwise."""
+    content_hash: str = ""
+    """sha256 of the document text the offsets refer to; empty when unknown."""
+
+    def __post_init__(self) -> None:
+        _check_text("id", self.id, allow_empty=False)
+        _check_text("document id", self.document_id, allow_empty=False)
+        _check_text("quote", self.quote, allow_empty=False)
+        for name, value in (
+            ("prefix", self.prefix),
+            ("suffix", self.suffix),
+            ("note", self.note),
+            ("created time", self.created),
+            ("updated time", self.updated),
+            ("content hash", self.content_hash),
+        ):
+            _check_text(name, value, allow_empty=True)
+        if not _is_int(self.start) or not _is_int(self.end):
+            raise ValueError("A highlight's start and end offsets must be whole numbers.")
+        if not 0 <= self.start <= self.end:
+            raise ValueError(
+                "A highlight's offsets must satisfy 0 <= start <= end, "
+                f"not {self.start}..{self.end}."
+            )
+        if self.start == self.end and self.status != "orphaned":
+            raise ValueError("A highlight must cover at least one character.")
+        if self.color not in COLORS:
+            raise ValueError(
+                f"The highlight color {self.color!r} is not one of {', '.join(COLORS)}."
+            )
+        if self.status not in STATUSES:
+            raise ValueError(
+                f"The anchor status {self.status!r} is not one of {', '.join(STATUSES)}."
+            )
+        if self.score is not None:
+            if not isinstance(self.score, int | float) or isinstance(self.score, bool):
+                raise ValueError("A highlight's score must be a number from 0 to 1.")
+            if not 0.0 <= float(self.score) <= 1.0:
+                raise ValueError(f"A highlight's score must be from 0 to 1, not {self.score}.")
+        # Frozen: the normalised tags are set the one way a frozen dataclass allows.
+        object.__setattr__(self, "tags", normalize_tags(self.tags))
+
+    @property
+    def length(self) -> int:
+        """How many characters of the current text the highlight covers."""
+        return self.end - self.start
+
+
+def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
+    """Return `tags` stripped, each on one line, without empty ones or repeats, order kept.
+
+    Runs of whitespace inside a tag (newlines too) become one space: a tag is a label on
+    one line, and exports write tags on one line.
+
+    Raises:
+        ValueError: `tags` is a single string or holds something other than strings.
+    """
+    if isinstance(tags, str):
+        raise ValueError("Tags must be given as a list of strings, not as one string.")
+    cleaned: dict[str, None] = {}
+    for tag in tags:
+        if not isinstance(tag, str):
+            raise ValueError(f"A tag must be text, not {type(tag).__name__}.")
+        tag = _WHITESPACE_RUN.sub(" ", tag).strip()
+        if tag:
+            cleaned.setdefault(tag, None)
+    return tuple(cleaned)
+
+
+def timestamp(now: datetime | None = None) -> str:
+    """Return `now` (default: the current time) as ISO 8601 UTC with milliseconds and ``Z``."""
+    moment = datetime.now(UTC) if now is None else now
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    moment = moment.astimezone(UTC)
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def context_around(text: str, start: int, end: int) -> tuple[str, str]:
+    """Return the `CONTEXT_LENGTH` characters before `start` and after `end` in `text`."""
+    return text[max(0, start - CONTEXT_LENGTH) : start], text[end : end + CONTEXT_LENGTH]
+
+
+def new_highlight(
+    document_id: str,
+    text: str,
+    start: int,
+    end: int,
+    *,
+    color: str = DEFAULT_COLOR,
+    note: str = "",
+    tags: Iterable[str] = (),
+    now: datetime | None = None,
+    content_hash: str = "",
+) -> Highlight:
+    """Make a new highlight of ``text[start:end]``, with a fresh id and its context.
+
+    Args:
+        document_id: The document's id in the catalog.
+        text: The document's whole text, exactly as stored (offsets index it).
+        start: First highlighted character.
+        end: Just past the last one; ``0 <= start < end <= len(text)``.
+        color: One of `COLORS`.
+        note: A Markdown note, or empty.
+        tags: Tags; normalised (see `normalize_tags`).
+        now: The creation time (default: now); used for `created` and `updated`.
+        content_hash: sha256 of `text` (`Document.content_hash`), so that re-anchoring
+            knows the offsets still hold while the text is unchanged.
+
+    Raises:
+        ValueError: The offsets are outside the text or empty, or another field is invalid.
+    """
+    if not _is_int(start) or not _is_int(end):
+        raise ValueError("A highlight's start and end offsets must be whole numbers.")
+    if not 0 <= start < end <= len(text):
+        raise ValueError(
+            f"A highlight must cover some of the text (0..{len(text)}), not {start}..{end}."
+        )
+    prefix, suffix = context_around(text, start, end)
+    stamp = timestamp(now)
+    return Highlight(
+        id=uuid.uuid4().hex,
+        document_id=document_id,
+        quote=text[start:end],
+        prefix=prefix,
+        suffix=suffix,
+        start=start,
+        end=end,
+        color=color,
+        note=note,
+        tags=normalize_tags(tags),
+        created=stamp,
+        updated=stamp,
+        status="exact",
+        score=None,
+        content_hash=content_hash,
+    )
+
+
+def edited(
+    highlight: Highlight,
+    *,
+    color: str | None = None,
+    note: str | None = None,
+    tags: Iterable[str] | None = None,
+    now: datetime | None = None,
+) -> Highlight:
+    """Return `highlight` with the reader's changes applied and `updated` set to `now`.
+
+    Only the arguments given change; the anchor (offsets, quote, status) never does.
+    """
+    return replace(
+        highlight,
+        color=highlight.color if color is None else color,
+        note=highlight.note if note is None else note,
+        tags=highlight.tags if tags is None else normalize_tags(tags),
+        updated=timestamp(now),
+    )
+
+
+# --- records -----------------------------------------------------------------------------
+
+_FIELDS: tuple[str, ...] = tuple(Highlight.__dataclass_fields__)
+"""Highlight's fields in declaration order: the keys of a record."""
+
+_REQUIRED = ("id", "document_id", "quote", "start", "end")
+"""Fields a record cannot do without; every other one has a default."""
+
+
+def to_record(highlight: Highlight) -> dict[str, Any]:
+    """Return `highlight` as a plain JSON-ready dict (tags as a list), every field present."""
+    record = {name: getattr(highlight, name) for name in _FIELDS}
+    record["tags"] = list(highlight.tags)
+    return record
+
+
+def from_record(record: Mapping[str, Any]) -> Highlight:
+    """Build a highlight from a stored or imported record.
+
+    Missing optional fields take their defaults (no note, no tags, ``yellow``, status
+    ``exact``, no content hash, which makes the next re-anchoring check the offsets);
+    unknown keys are ignored, so records written by a later release still load.
+
+    Raises:
+        ValueError: The record is not a mapping, lacks a required field, or a field holds
+            something unusable; the message is one sentence.
+    """
+    if not isinstance(record, Mapping):
+        raise ValueError(f"A highlight record must be a JSON object, not {type(record).__name__}.")
+    missing = [name for name in _REQUIRED if name not in record]
+    if missing:
+        raise ValueError(f"The highlight record has no {', '.join(missing)}.")
+    values = {name: record[name] for name in _FIELDS if name in record}
+    tags = values.get("tags", ())
+    if tags is None:
+        tags = ()
+    if isinstance(tags, str) or not isinstance(tags, list | tuple):
+        raise ValueError("The highlight record's tags must be a list of strings.")
+    values["tags"] = tuple(tags)
+    for name in ("note", "prefix", "suffix", "content_hash", "created", "updated"):
+        if values.get(name) is None:
+            values[name] = ""
+    for name in ("color", "status"):
+        if values.get(name) is None:
+            values.pop(name, None)
+    if not values["updated"]:
+        values["updated"] = values["created"]
+    try:
+        return Highlight(**values)
+    except TypeError as err:  # pragma: no cover - every field is named above
+        raise ValueError("The highlight record has fields of the wrong kind.") from err
+
+
+# --- helpers -----------------------------------------------------------------------------
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_text(name: str, value: object, *, allow_empty: bool) -> None:
+    if not isinstance(value, str):
+        raise ValueError(f"A highlight's {name} must be text, not {type(value).__name__}.")
+    if not allow_empty and not value:
+        raise ValueError(f"A highlight's {name} must not be empty.")
