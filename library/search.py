@@ -51,6 +51,20 @@ CHUNK_SIZE = 4096
 """Characters per chunk scored by the approximate stage (chunks overlap by the query)."""
 
 MAX_APPROXIMATE = 100
+
+SHORT_QUERY_THRESHOLDS = ((5, 85.0), (8, 82.0))
+"""(longest query length, lowest score): one wrong letter in a short word is a large part
+of it, so short queries need a closer match (`Psaki` must not find `speaking`)."""
+
+
+def effective_threshold(query_length: int, threshold: float) -> float:
+    """The threshold actually applied to a normalised query of `query_length` characters."""
+    for longest, lowest in SHORT_QUERY_THRESHOLDS:
+        if query_length <= longest:
+            return max(threshold, lowest)
+    return threshold
+
+
 """At most this many approximate matches are returned, whatever the limit."""
 
 MAX_SCANNED_QUERY = 64
@@ -756,6 +770,7 @@ class SearchIndex:
         room = min(limit - len(matches), MAX_APPROXIMATE)
         if room <= 0 or len(wanted) < MIN_FUZZY_QUERY or not any(c.isalnum() for c in wanted):
             return tuple(matches)
+        threshold = effective_threshold(len(wanted), threshold)
         search = _ApproximateSearch(text, wanted, exact, threshold, pace)
         if len(wanted) > MAX_SCANNED_QUERY:
             hits = search.long(room)

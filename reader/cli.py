@@ -380,6 +380,9 @@ def cmd_highlight(catalog: Catalog, args: argparse.Namespace) -> int:
     text = catalog.text(entry.id)
     start, end = _find_quote(text, args.quote, args.nth)
     store = _annotation_store(catalog)
+    for existing in store.for_document(entry.id):
+        if (existing.start, existing.end) == (start, end) and existing.status != "orphaned":
+            raise CommandError(f"That passage is highlighted already (id {existing.id}).")
     highlight = new_highlight(
         entry.id,
         text,

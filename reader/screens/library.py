@@ -203,7 +203,8 @@ class LibraryScreen(Screen[None]):
         noun = "document" if count == 1 else "documents"
         text = f" Library · {count} {noun} · sorted by {SORT_LABELS[self._sort]}"
         if query:
-            text += f" · {len(self._shown)} match {one_line(query)!r}"
+            shown = len(self._shown)
+            text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         self.query_one("#library-title", Static).update(Content(text))
         empty = self.query_one("#library-empty", Static)
         if not self._entries:
@@ -220,7 +221,7 @@ class LibraryScreen(Screen[None]):
 
     def action_open(self) -> None:
         if self.query_one("#filter", Input).has_focus:
-            self.query_one("#documents", DataTable).focus()
+            self.set_focus(self.query_one("#documents", DataTable))
             return
         doc_id = self._current_id()
         if doc_id is not None:
@@ -246,7 +247,7 @@ class LibraryScreen(Screen[None]):
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.query_one("#documents", DataTable).focus()
+        self.set_focus(self.query_one("#documents", DataTable))
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)

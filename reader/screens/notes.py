@@ -87,7 +87,8 @@ class NotesScreen(Screen[None]):
         total = len(self._all)
         text = f" Notes · {total} highlight{'s' if total != 1 else ''}"
         if query.strip():
-            text += f" · {len(self.shown)} match {one_line(query)!r}"
+            shown = len(self.shown)
+            text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         if not total:
             text += " · open a document and press h to highlight"
         self.query_one("#notes-title", Static).update(Content(text))

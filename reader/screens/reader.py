@@ -20,6 +20,7 @@ from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
 from library.document import Document
 from library.sanitize import one_line
+from reader.labels import length_label
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
@@ -261,8 +262,8 @@ class ReaderScreen(Screen[None]):
             self.query_one("#reader-status", Static).update(Content.assemble(*parts))
             return
         words_left = round(self.document.words * (1 - self._progress))
-        minutes = max(0, round(words_left / 230))
-        left = "finished" if self._progress >= 0.995 else f"{minutes} min left"
+        minutes = max(1, round(words_left / 230))
+        left = "finished" if self._progress >= 0.995 else f"{length_label(minutes)} left"
         title = one_line(self.document.title)
         if len(title) > 60:
             title = title[:59] + "…"
@@ -383,10 +384,15 @@ class ReaderScreen(Screen[None]):
             bar.show_count("")
         elif not count:
             bar.show_count("no matches")
-        elif self._current is not None:
-            bar.show_count(f"{self._current + 1} of {count}")
         else:
-            bar.show_count(f"{count} match" + ("" if count == 1 else "es"))
+            from library.search import MAX_APPROXIMATE  # loaded already: a search ran
+
+            approximate = sum(not m.exact for m in self._ordered)
+            total = f"{count}+" if approximate >= MAX_APPROXIMATE else str(count)
+            if self._current is not None:
+                bar.show_count(f"{self._current + 1} of {total}")
+            else:
+                bar.show_count(f"{total} match" + ("" if count == 1 else "es"))
 
     def _go_to(self, index: int) -> None:
         self._current = index

@@ -31,6 +31,7 @@ from textual.strip import Strip
 
 from library.document import Document, Span
 from library.sanitize import one_line, visible
+from reader.labels import length_label
 
 # ---------------------------------------------------------------------------------------------
 # Wrapping: pure functions, usable and testable without an app.
@@ -715,7 +716,7 @@ class DocumentView(ScrollView, can_focus=True):
         if title:
             pieces.append((title, "document-view--title"))
         byline = [one_line(part).strip() for part in (document.source, document.date) if part]
-        byline.append(f"{max(1, document.reading_minutes)} min read")
+        byline.append(f"{length_label(max(1, document.reading_minutes))} read")
         pieces.append((" · ".join(part for part in byline if part), "document-view--byline"))
         if document.caption and one_line(document.caption).strip():
             pieces.append(

@@ -49,9 +49,10 @@ def test_add_list_read_quit_and_reopen(tmp_path: Path, env: dict[str, str]) -> N
         assert "Welcome to newsreader" in screen
         terminal.send("/")
         terminal.send("cooperative")
-        terminal.wait_for("1 match")
-        terminal.send("\r")
-        terminal.send("\r")
+        terminal.wait_for("1 match for 'cooperative'")
+        terminal.send("\r")  # from the filter to the list
+        terminal.pump(0.3)
+        terminal.send("\r")  # open
         screen = terminal.wait_for("Vale of Sennet")
         assert "min left" in screen
         terminal.send("}")

@@ -231,9 +231,18 @@ def test_limit_is_respected() -> None:
     text = "word " * 100
     assert len(find_matches(text, "word", limit=7)) == 7
     assert find_matches(text, "word", limit=0) == ()
-    assert len(SearchIndex("wird ward wurd " * 20).find("word", limit=5)) == 5
-    flood = SearchIndex("wird ward wurd " * 100).find("word", limit=10**6)
+    near = "wirdsmith wardsmith wurdsmith "
+    assert len(SearchIndex(near * 20).find("wordsmith", limit=5)) == 5
+    flood = SearchIndex(near * 100).find("wordsmith", limit=10**6)
     assert len(flood) == search.MAX_APPROXIMATE
+
+
+def test_short_queries_need_a_closer_match() -> None:
+    index = SearchIndex("Ms. Psaki said so. Speaking later, she was shaking hands.")
+    found = index.find("Psaki")
+    assert [m.exact for m in found] == [True]
+    assert not SearchIndex("speaking shaking").find("Psaki")
+    assert search.effective_threshold(5, 75.0) > search.effective_threshold(12, 75.0)
 
 
 def test_threshold_is_adjustable() -> None:
