@@ -12,7 +12,7 @@ import threading
 import time
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -527,3 +527,92 @@ def test_the_writer_helper_runs_to_completion(home: Path) -> None:
     out, err = _finish(writer)
     assert writer.returncode == 0, err
     assert out.splitlines()[-1] == "done"
+
+
+# --- the TinyDB storage ----------------------------------------------------------------------
+
+
+def test_changes_are_tinydb_operations_that_append_only_what_changed(home: Path) -> None:
+    store = AnnotationStore(home)
+    many = [make(start=i % 150, end=i % 150 + 5) for i in range(300)]
+    store.save_many(many)
+    path = home / ANNOTATIONS_FOLDER / "doc1.jsonl"
+    before = len(journal_lines(path))
+    changed = edited(many[7], note="edited")
+    assert store.save(changed) == many[7]
+    assert store.delete("doc1", many[8].id) == many[8]
+    *_, put_line, delete_line = journal_lines(path)
+    assert len(journal_lines(path)) == before + 2
+    assert put_line == {"put": [to_record(changed)]}
+    assert delete_line == {"delete": [many[8].id]}
+
+    with store._changing("doc1") as (table, storage):
+        tables = storage.read()
+        assert list(tables) == [store_module.HIGHLIGHTS_TABLE]
+        assert len(tables[store_module.HIGHLIGHTS_TABLE]) == 299
+        assert len(table.all()) == 299
+        found = table.get(doc_id=cast(int, changed.id))  # TinyDB's stubs say ids are ints
+        assert found is not None and found["note"] == "edited"
+        with pytest.raises(TypeError):
+            table.insert({"id": "no-id-given"})  # TinyDB's counters are never used
+    assert len(journal_lines(path)) == before + 2  # reading wrote nothing
+
+
+def test_one_tinydb_batch_is_one_line_with_puts_and_deletes(home: Path) -> None:
+    from tinydb.table import Document
+
+    store = AnnotationStore(home)
+    keep, gone = make(start=0, end=3), make(start=5, end=9)
+    store.save_many([keep, gone])
+    added = make(start=20, end=30)
+    with store._changing("doc1") as (table, storage), storage.batch():
+        table.upsert(Document(to_record(added), doc_id=added.id))  # type: ignore[arg-type]
+        table.remove(doc_ids=[gone.id])  # type: ignore[list-item]
+    path = home / ANNOTATIONS_FOLDER / "doc1.jsonl"
+    last = journal_lines(path)[-1]
+    assert last == {"delete": [gone.id], "put": [to_record(added)]}
+    assert AnnotationStore(home).for_document("doc1") == (keep, added)
+    assert store.for_document("doc1") == (keep, added)
+
+
+def test_a_plain_tinydb_table_is_diffed_in_full_and_still_right(home: Path) -> None:
+    """Stock TinyDB copies the table before writing: the storage compares it instead."""
+    from tinydb.table import Document, Table
+
+    class PlainTable(Table):
+        document_id_class = str  # type: ignore[assignment]
+
+    store = AnnotationStore(home)
+    first, second, third = make(start=0, end=3), make(start=5, end=9), make(start=20, end=30)
+    store.save_many([first, second, third])
+    changed = edited(second, note="changed in place by TinyDB's update")
+    with store._changing("doc1") as (_, storage):
+        plain = PlainTable(storage, store_module.HIGHLIGHTS_TABLE)
+        plain.upsert(Document(to_record(changed), doc_id=changed.id))  # type: ignore[arg-type]
+        plain.remove(doc_ids=[first.id])  # type: ignore[list-item]
+    path = home / ANNOTATIONS_FOLDER / "doc1.jsonl"
+    assert journal_lines(path)[-2:] == [{"put": [to_record(changed)]}, {"delete": [first.id]}]
+    assert store.for_document("doc1") == (changed, third)
+    assert AnnotationStore(home).for_document("doc1") == (changed, third)
+
+
+def test_a_record_refused_by_the_storage_changes_nothing(home: Path) -> None:
+    from tinydb.table import Document
+
+    store = AnnotationStore(home)
+    mine = make()
+    store.save(mine)
+    path = home / ANNOTATIONS_FOLDER / "doc1.jsonl"
+    original = path.read_bytes()
+    stray = make("doc2")
+    with pytest.raises(ValueError, match="cannot be stored"), store._changing("doc1") as (table, _):
+        table.upsert(Document(to_record(stray), doc_id=stray.id))  # type: ignore[arg-type]
+    with (
+        pytest.raises(ValueError, match="only highlights"),
+        store._changing("doc1") as (_, storage),
+    ):
+        storage.write({store_module.HIGHLIGHTS_TABLE: {}, "other": {"x": {}}})
+    assert path.read_bytes() == original
+    assert store.for_document("doc1") == (mine,)  # the cache TinyDB changed was dropped
+    with store._changing("doc1") as (table, _):
+        assert [str(document.doc_id) for document in table.all()] == [mine.id]
