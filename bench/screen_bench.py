@@ -69,9 +69,13 @@ def _first_line(text: str, size: int = 24) -> str:
 
 
 def _reader_opened(catalog: Catalog, doc_id: str) -> Done:
-    """The reader shows `doc_id`: its byline (only the reader writes "min read") and the start
-    of its text are on screen. The status line under the text is not waited for."""
-    return _shows("min read", _first_line(catalog.text(doc_id)))
+    """The reader shows `doc_id`: its byline (only the reader writes "… read", as "4 min read"
+    or "41 h read") and the start of its text are on screen. The status line under the text
+    is not waited for."""
+    from reader.labels import length_label
+
+    byline = f"{length_label(max(1, catalog.entry(doc_id).reading_minutes))} read"
+    return _shows(byline, _first_line(catalog.text(doc_id)))
 
 
 def _start_ms(argv: Sequence[str], workspace: Workspace, done: Done) -> float:
