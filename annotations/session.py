@@ -139,7 +139,11 @@ class DocumentAnnotations:
         if not self._undo:
             return None
         change = self._undo.pop()
-        self._write(Change(change.after, change.before, change.what))
+        try:
+            self._write(Change(change.after, change.before, change.what))
+        except Exception:
+            self._undo.append(change)  # not undone: it can be tried again
+            raise
         return change
 
     def _edit(self, before: Highlight, after: Highlight, what: str) -> Highlight:

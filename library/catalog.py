@@ -397,7 +397,11 @@ class Catalog:
         home = self.home.resolve()
 
         def take(given: str, path: Path) -> None:
-            resolved = path.resolve()
+            try:
+                resolved = path.resolve()
+            except (RuntimeError, OSError):  # a symlink loop, a vanished folder
+                found.append((given, f"{given} cannot be read: it is a symbolic link loop."))
+                return
             if resolved not in seen:
                 seen.add(resolved)
                 found.append((given, resolved))
@@ -414,6 +418,8 @@ class Catalog:
                     take(str(file), file)
             elif path.exists():
                 take(given, path)
+            elif path.is_symlink():
+                found.append((given, f"{given} cannot be read: it is a broken or looping link."))
             else:
                 found.append((given, f"There is no file or folder at {given}."))
         return found
@@ -494,8 +500,12 @@ class Catalog:
         self.text_path(doc_id).unlink(missing_ok=True)
         self.text_path(doc_id).with_suffix(".spans").unlink(missing_ok=True)
         if self._reading.path.exists():
-            with self._reading.transaction() as db:
-                db.table(_POSITIONS).delete(doc_id)
+            # A position left behind is harmless; a reading file from a newer release is
+            # never written, so then it simply stays.
+            self._reading.check()
+            if not self._reading.read_only:
+                with self._reading.transaction() as db:
+                    db.table(_POSITIONS).delete(doc_id)
         return entry
 
     # -- reading positions
@@ -638,6 +648,13 @@ def _new_id(text: str, content_hash: str, taken: set[str]) -> str:
     return doc_id
 
 
+def _resolved_or_none(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
 def _text_files_under(folder: Path, *, skip: Path) -> list[Path]:
     """Return the text files in `folder` and below, sorted, without hidden ones."""
     found: list[Path] = []
@@ -646,7 +663,7 @@ def _text_files_under(folder: Path, *, skip: Path) -> list[Path]:
         subfolders[:] = sorted(
             name
             for name in subfolders
-            if not name.startswith(".") and (current / name).resolve() != skip
+            if not name.startswith(".") and _resolved_or_none(current / name) != skip
         )
         found.extend(
             current / name

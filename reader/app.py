@@ -14,6 +14,7 @@ from textual.screen import Screen
 
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
+from library.storage import StoreError
 from reader.commands import DocumentCommands, LibraryCommands
 
 # Screens are imported when first shown: start-up pays only for the first one.
@@ -47,6 +48,7 @@ class NewsreaderApp(App[None]):
         super().__init__()
         self.catalog = catalog
         self.annotations = annotations
+        self._warned: set[str] = set()
         self._open_id = open_id
 
     def on_mount(self) -> None:
@@ -62,15 +64,30 @@ class NewsreaderApp(App[None]):
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self._open_id is None:
             self.show_library()
-        for warning in (*self.catalog.warnings, *self.annotations.warnings):
-            self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
+        self.show_store_warnings()
         if self._open_id is not None:
             self.open_document(self._open_id)
+
+    def show_store_warnings(self) -> None:
+        """Tell the user, once each, what the stores found wrong (say, a damaged file kept
+        aside). Stores find some of this only when a file is first read, so screens call
+        this after reading."""
+        for warning in (*self.catalog.warnings, *self.annotations.warnings):
+            if warning not in self._warned:
+                self._warned.add(warning)
+                self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
+
+    def report_store_error(self, err: Exception) -> None:
+        """Say, in one sentence, why something could not be saved; the app goes on."""
+        self.notify(str(err), title="Not saved", severity="error", markup=False, timeout=12)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
         if isinstance(name, str) and name != self.catalog.setting("theme", DEFAULT_THEME):
-            self.catalog.set_setting("theme", name)
+            try:
+                self.catalog.set_setting("theme", name)
+            except StoreError as err:
+                self.report_store_error(err)
 
     def show_library(self) -> None:
         """Put the library screen at the bottom of the stack (once)."""

@@ -10,7 +10,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
-from library.sanitize import one_line
+from library.sanitize import one_line, visible
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -76,7 +76,7 @@ class AskTextScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(self._title), classes="dialog-title")
-            yield Input(value=self._value, id="text")
+            yield Input(value=visible(self._value), id="text")
             yield Static(Content(self._hint or "enter save · esc cancel"), classes="dialog-keys")
 
     @on(Input.Submitted, "#text")
@@ -110,7 +110,9 @@ class NoteEditorScreen(ModalScreen[str | None]):
                 classes="dialog-title",
             )
             yield Static(Content(f"“{quote}”"), classes="dialog-detail")
-            yield TextArea(self._note, id="note", soft_wrap=True, show_line_numbers=False)
+            # Control characters are shown as visible stand-ins (one for one), never sent to
+            # the terminal; saving the note keeps the stand-ins.
+            yield TextArea(visible(self._note), id="note", soft_wrap=True, show_line_numbers=False)
 
     def on_mount(self) -> None:
         editor = self.query_one("#note", TextArea)

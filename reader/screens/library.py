@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Footer, Input, Static
 from library.catalog import SORT_KEYS, AddResult, Catalog, Entry
 from library.filtering import filter_ranked
 from library.sanitize import one_line
+from library.storage import StoreError
 from reader.labels import length_label, progress_label
 
 SORT_LABELS = {
@@ -165,6 +166,7 @@ class LibraryScreen(Screen[None]):
         self._entries = self.catalog.entries(sort=self._sort)
         self._states = self.catalog.all_reading_states()
         self._counts = getattr(self.app, "annotations").counts()  # noqa: B009
+        getattr(self.app, "show_store_warnings")()  # noqa: B009
         self._refill(keep)
 
     def _current_id(self) -> str | None:
@@ -258,7 +260,10 @@ class LibraryScreen(Screen[None]):
 
     def action_cycle_sort(self) -> None:
         self._sort = SORT_KEYS[(SORT_KEYS.index(self._sort) + 1) % len(SORT_KEYS)]
-        self.catalog.set_setting("library_sort", self._sort)
+        try:
+            self.catalog.set_setting("library_sort", self._sort)
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
         self.reload()
         self.notify(f"Sorted by {SORT_LABELS[self._sort]}.", timeout=2)
 
@@ -280,7 +285,11 @@ class LibraryScreen(Screen[None]):
         if not path.exists():
             self.app.call_from_thread(self._added, None, f"There is no file or folder at {path}.")
             return
-        result = self.catalog.add([path])
+        try:
+            result = self.catalog.add([path])
+        except StoreError as err:
+            self.app.call_from_thread(self._added, None, str(err))
+            return
         from annotations.upkeep import refresh_anchors
 
         store = getattr(self.app, "annotations")  # noqa: B009
@@ -317,8 +326,13 @@ class LibraryScreen(Screen[None]):
         if not confirmed:
             return
         row = self.query_one("#documents", DataTable).cursor_row
-        entry = self.catalog.remove(doc_id)
-        getattr(self.app, "annotations").remove_document(doc_id)  # noqa: B009
+        try:
+            entry = self.catalog.remove(doc_id)
+            getattr(self.app, "annotations").remove_document(doc_id)  # noqa: B009
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            self.reload()
+            return
         self.reload()
         if self._shown:
             self.query_one("#documents", DataTable).move_cursor(row=min(row, len(self._shown) - 1))

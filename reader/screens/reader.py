@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -19,7 +21,8 @@ from annotations.store import AnnotationStore
 from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
 from library.document import Document
-from library.sanitize import one_line
+from library.sanitize import one_line, visible
+from library.storage import StoreError
 from reader.labels import length_label
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
@@ -214,14 +217,16 @@ class ReaderScreen(Screen[None]):
 
     def on_mount(self) -> None:
         store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
-        report = refresh_anchors(
-            store, self.document.id, self.document.text, self.document.content_hash
-        )
-        if report.checked:
-            self.notify(report.sentence(), title="Document changed", timeout=10)
+        with self._saving():
+            report = refresh_anchors(
+                store, self.document.id, self.document.text, self.document.content_hash
+            )
+            if report.checked:
+                self.notify(report.sentence(), title="Document changed", timeout=10)
         self._annotations = DocumentAnnotations(
             store, self.document.id, self.document.text, self.document.content_hash
         )
+        getattr(self.app, "show_store_warnings")()  # noqa: B009
         self._draw_highlights()
         self.query_one(DocumentView).focus()
         view = self.query_one(DocumentView)
@@ -281,7 +286,17 @@ class ReaderScreen(Screen[None]):
 
         opened = datetime.now(UTC).isoformat(timespec="seconds")
         state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
-        self.catalog.save_reading_state(self.document.id, state)
+        with self._saving():
+            self.catalog.save_reading_state(self.document.id, state)
+
+    @contextmanager
+    def _saving(self) -> Iterator[None]:
+        """Report a store that refuses a write (say, a file from a newer release) instead of
+        failing: the reader keeps reading, and is told in one sentence."""
+        try:
+            yield
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -492,6 +507,9 @@ class ReaderScreen(Screen[None]):
         except ValueError as err:
             self.notify(str(err), severity="warning", markup=False)
             return None
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            return None
         self._draw_highlights()
         return highlight
 
@@ -581,14 +599,16 @@ class ReaderScreen(Screen[None]):
         def save(note: str | None) -> None:
             if note is None and made_for_note:
                 # Cancelled before anything was written: take back the highlight too.
-                self._annotations.undo()
+                with self._saving():
+                    self._annotations.undo()
                 self._draw_highlights()
                 return
-            if note is None or note == target.note:
-                return
-            self._annotations.set_note(target, note)
+            if note is None or note == visible(target.note):
+                return  # cancelled, or saved unchanged
+            with self._saving():
+                self._annotations.set_note(target, note)
+                self.notify("Note saved." if note.strip() else "Note removed.", timeout=1.5)
             self._draw_highlights()
-            self.notify("Note saved." if note.strip() else "Note removed.", timeout=1.5)
 
         from reader.screens.dialogs import NoteEditorScreen
 
@@ -597,7 +617,8 @@ class ReaderScreen(Screen[None]):
     def action_color(self) -> None:
         here = self._require_highlight()
         if here is not None:
-            self._annotations.cycle_color(here)
+            with self._saving():
+                self._annotations.cycle_color(here)
             self._draw_highlights()
 
     def action_tags(self) -> None:
@@ -610,7 +631,8 @@ class ReaderScreen(Screen[None]):
             if value is None:
                 return
             tags = tuple(t.strip().lstrip("#") for t in value.split(","))
-            self._annotations.set_tags(target, tags)
+            with self._saving():
+                self._annotations.set_tags(target, tags)
             self._draw_highlights()
 
         from reader.screens.dialogs import AskTextScreen
@@ -625,12 +647,17 @@ class ReaderScreen(Screen[None]):
     def action_delete(self) -> None:
         here = self._require_highlight()
         if here is not None:
-            self._annotations.delete(here)
+            with self._saving():
+                self._annotations.delete(here)
+                self.notify("Highlight deleted (u undoes).", timeout=2)
             self._draw_highlights()
-            self.notify("Highlight deleted (u undoes).", timeout=2)
 
     def action_undo(self) -> None:
-        change = self._annotations.undo()
+        try:
+            change = self._annotations.undo()
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            return
         if change is None:
             self.notify("Nothing to undo.", timeout=1.5)
             return
@@ -715,7 +742,12 @@ class ReaderScreen(Screen[None]):
         from annotations.anchoring import accept
 
         placed = accept(highlight, self.document.text, start, end, self.document.content_hash)
-        self._annotations.replace(highlight, placed)
+        try:
+            self._annotations.replace(highlight, placed)
+        except StoreError as err:
+            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            self._end_review("The highlight stays lost for now.")
+            return
         self._end_review("Placed the highlight here.")
 
     def _end_review(self, message: str) -> None:

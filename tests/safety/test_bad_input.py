@@ -348,11 +348,6 @@ def test_named_pipe_is_refused_without_waiting_for_a_writer(library: Path, tmp_p
     _check_refused(CliResult(3, "", done.stderr), "inner.txt", 3)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Catalog._collect: Path.resolve() raises RuntimeError on a symlink loop inside a "
-    "folder, so `add FOLDER` fails whole with 'unexpected error'",
-)
 def test_a_symlink_loop_inside_a_folder_skips_only_the_loop(library: Path, tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -175,17 +175,9 @@ class NotificationLog:
         return [message for message, severity in self.seen if severity in ("warning", "error")]
 
 
-JOURNAL_WARNING_NEVER_SHOWN = pytest.mark.xfail(
-    strict=True,
-    reason="NewsreaderApp.on_mount shows annotation warnings before any journal is read, so a "
-    "damaged or newer journal is never mentioned in the app",
-)
-
-
 def _app_cases() -> Iterator[Any]:
     for store, how in CASES:
-        marks = [JOURNAL_WARNING_NEVER_SHOWN] if store == "journal" else []
-        yield pytest.param(store, how, id=f"{store}-{how}", marks=marks)
+        yield pytest.param(store, how, id=f"{store}-{how}")
 
 
 async def _settle(app: NewsreaderApp) -> None:
@@ -249,38 +241,10 @@ WRITES: dict[str, WriteAction] = {
 }
 
 NEWER_WRITE_CASES = [
-    pytest.param(
-        "catalog.json",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="LibraryScreen._add_worker: the StoreReadOnly of a newer catalog ends the "
-            "worker silently; the user is never told the file was not added",
-        ),
-    ),
-    pytest.param(
-        "reading.json",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="ReaderScreen.save_position lets StoreReadOnly from a newer reading.json "
-            "escape: the app crashes when the reader closes",
-        ),
-    ),
-    pytest.param(
-        "settings.json",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="LibraryScreen.action_cycle_sort lets StoreReadOnly from a newer "
-            "settings.json escape: the app crashes on `s`",
-        ),
-    ),
-    pytest.param(
-        "journal",
-        marks=pytest.mark.xfail(
-            strict=True,
-            reason="ReaderScreen._create_highlight catches only ValueError: StoreReadOnly from "
-            "a newer journal crashes the app on `h`",
-        ),
-    ),
+    pytest.param("catalog.json"),
+    pytest.param("reading.json"),
+    pytest.param("settings.json"),
+    pytest.param("journal"),
 ]
 
 
@@ -322,12 +286,6 @@ def test_the_command_line_never_writes_a_newer_catalog_or_journal(library: Libra
     assert catalog_path.read_bytes() == catalog_bytes
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Catalog.remove deletes the entry and its text, then raises StoreReadOnly on a "
-    "newer reading.json: `remove` says it failed, yet half of it was done and the "
-    "highlights were not moved to annotations/removed/",
-)
 def test_remove_with_a_newer_reading_file_is_all_or_nothing(library: Library) -> None:
     reading = library.store_path("reading.json")
     reading_bytes = damage(reading, "reading.json", "newer-schema")

@@ -199,11 +199,6 @@ async def _dialog_screenshot(catalog: Catalog, doc_id: str, key: str) -> str:
         return app.export_screenshot()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="NoteEditorScreen hands the raw note to a TextArea, which draws ESC and bidi "
-    "overrides as they are",
-)
 async def test_note_editor_shows_the_note_literally(
     hostile: tuple[Catalog, Entry, Highlight],
 ) -> None:
@@ -212,11 +207,6 @@ async def test_note_editor_shows_the_note_literally(
     assert_safe_and_literal(svg, "Note with [bold]markup[/bold]", "[@click=app.quit]click[/]")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="ReaderScreen.action_tags puts the raw tags into AskTextScreen's Input, which draws "
-    "ESC and bidi overrides as they are",
-)
 async def test_tags_dialog_shows_the_tags_literally(
     hostile: tuple[Catalog, Entry, Highlight],
 ) -> None:
