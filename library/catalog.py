@@ -21,6 +21,7 @@ import json
 import os
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
@@ -201,6 +202,8 @@ class Catalog:
             catalog._add_welcome()
         for store in catalog._stores():
             store.check()
+        if not catalog._catalog.read_only:
+            catalog._finish_updates()
         return catalog
 
     def __repr__(self) -> str:
@@ -303,6 +306,36 @@ class Catalog:
         if _SAFE_ID.fullmatch(doc_id) is None:
             raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
         return self.documents_folder / f"{doc_id}.txt"
+
+    def _staged_path(self, doc_id: str, content_hash: str) -> Path:
+        """Where the new text of a changed document waits until the catalog names it."""
+        return self.documents_folder / f"{doc_id}.{content_hash[:16]}.next"
+
+    def _finish_updates(self) -> None:
+        """Complete or undo updates that a process died in the middle of.
+
+        A staged text whose hash the catalog already records is swapped in (the update was
+        committed); any other staged text is deleted (it never was). Done under the
+        catalog's lock, as updates are, so a running update is never disturbed.
+        """
+        if not self.documents_folder.is_dir():
+            return
+        pending = [p for p in self.documents_folder.iterdir() if p.name.endswith(".next")]
+        if not pending:
+            return
+        with self._catalog.transaction() as db:
+            records = db.table(_DOCUMENTS).records()
+            for path in pending:
+                doc_id, _, rest = path.name.partition(".")
+                prefix = rest.removesuffix(".next")
+                record = records.get(doc_id)
+                entry = _entry_from_record(doc_id, record) if record is not None else None
+                if entry is not None and entry.content_hash.startswith(prefix):
+                    with suppress(FileNotFoundError):
+                        os.replace(path, self.text_path(doc_id))
+                else:
+                    path.unlink(missing_ok=True)
+        fsync_directory(self.documents_folder)
 
     def text(self, doc_id: str) -> str:
         """Return the stored text of `doc_id`, exactly as stored: the text offsets index.
@@ -446,6 +479,8 @@ class Catalog:
             plan.decide(path, parsed, content_hash)
         written: dict[str, str] = {}
         for doc_id, (text, content_hash) in plan.texts.items():
+            if doc_id in before:
+                continue  # a changed document: its new text is staged under the lock, below
             atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
             written[doc_id] = content_hash
             # Split into sentences now, once, so that opening the document is instant.
@@ -469,11 +504,26 @@ class Catalog:
                 for doc_id, text_and_hash in final.texts.items()
                 if written.get(doc_id) != text_and_hash[1] or now.get(doc_id) != before.get(doc_id)
             }
-            for doc_id, (text, _) in late.items():
-                atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
+            staged: dict[str, tuple[str, str]] = {}
+            for doc_id, (text, content_hash) in late.items():
+                if doc_id in now:
+                    # A changed document keeps its old text until the catalog names the new
+                    # one: the new text waits beside it, and is swapped in after the commit
+                    # (or by `_finish_updates`, should this process die in between).
+                    staged[doc_id] = (text, content_hash)
+                    target = self._staged_path(doc_id, content_hash)
+                else:
+                    target = self.text_path(doc_id)
+                atomic_write_text(target, text, sync_directory=False)
             if late:
                 fsync_directory(self.documents_folder)
             table.put_many({entry.id: entry._record() for entry in final.changed.values()})
+        for doc_id, (text, content_hash) in staged.items():
+            with suppress(FileNotFoundError):  # another process may have finished it
+                os.replace(self._staged_path(doc_id, content_hash), self.text_path(doc_id))
+            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
+        if staged:
+            fsync_directory(self.documents_folder)
         return AddResult(
             added=tuple(final.added.values()),
             updated=tuple(final.updated.values()),

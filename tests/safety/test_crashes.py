@@ -82,12 +82,6 @@ def test_kill_9_while_adding_documents_loses_no_acknowledged_one(
     assert run_cli("show", doc_id).out == "Written after all the crashes, and still fine.\n"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Catalog._add_parsed overwrites documents/<id>.txt with a changed file's new text "
-    "before the catalog records the new hash; killed in between, the old hash (and every "
-    "highlight's offsets) now index a different text",
-)
 def test_kill_9_while_updating_a_document_keeps_text_and_hash_together(
     private_home: Path, tmp_path: Path
 ) -> None:

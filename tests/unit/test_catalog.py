@@ -555,3 +555,22 @@ def test_the_shared_corpus_is_added_and_listed(catalog: Catalog) -> None:
             "U.S. President Joe Biden meets virtually"
         )
     assert catalog.add([CORPUS]).unchanged == result.added
+
+
+def test_an_interrupted_update_is_finished_or_undone_on_open(tmp_path: Path) -> None:
+    source = tmp_path / "story.txt"
+    source.write_text("The final text of the story.\n", encoding="utf-8")
+    catalog = Catalog.open(tmp_path / "lib")
+    entry = catalog.add([source]).added[0]
+    folder = catalog.documents_folder
+    # Died after the catalog recorded the new text, before it was swapped in:
+    committed = folder / f"{entry.id}.{entry.content_hash[:16]}.next"
+    committed.write_text(catalog.text(entry.id), encoding="utf-8")
+    catalog.text_path(entry.id).write_text("The old text.", encoding="utf-8")
+    # Died before the catalog recorded it: this one never happened.
+    abandoned = folder / f"{entry.id}.{'0' * 16}.next"
+    abandoned.write_text("A text that was never committed.", encoding="utf-8")
+    reopened = Catalog.open(tmp_path / "lib")
+    assert reopened.text(entry.id) == "The final text of the story."
+    assert not committed.exists()
+    assert not abandoned.exists()
