@@ -586,7 +586,7 @@ class AnnotationStore:
         """Remove every highlight of a document, for when it leaves the library.
 
         The journal is not destroyed: it moves to ``annotations/removed/`` under a unique
-        name, where it can be recovered by hand.
+        name, and `restore_document` brings it back when the document is added again.
 
         Returns:
             The highlights removed, sorted by position (save them again to undo).
@@ -611,6 +611,38 @@ class AnnotationStore:
             with self._mutex:
                 self._journals.pop(document_id, None)
         return tuple(sorted(journal.highlights.values(), key=_by_position))
+
+    def restore_document(self, document_id: str) -> int:
+        """Bring back the highlights of a document removed earlier, now that it is back.
+
+        The newest journal kept in ``annotations/removed/`` for `document_id` returns, but
+        only when the document has no highlights of its own again (nothing is merged or
+        overwritten).
+
+        Returns:
+            How many highlights came back (0 when there was nothing to restore).
+        """
+        removed_folder = self.folder / REMOVED_FOLDER
+        if not removed_folder.is_dir():
+            return 0
+        kept = sorted(removed_folder.glob(f"{document_id}-*{JOURNAL_SUFFIX}"))
+        if not kept:
+            return 0
+        path = self.journal_path(document_id)
+        with self._locked(document_id):
+            if path.exists():
+                return 0
+            try:
+                os.replace(kept[-1], path)
+                fsync_directory(self.folder)
+            except OSError as err:
+                raise StoreError(
+                    f"The kept annotations of document {document_id} could not be restored "
+                    f"from {kept[-1]}: {err.strerror or err}."
+                ) from err
+            with self._mutex:
+                self._journals.pop(document_id, None)
+        return len(self.for_document(document_id))
 
     # -- internals: locking
 

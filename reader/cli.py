@@ -199,8 +199,22 @@ def _refresh_updated(catalog: Catalog, result: AddResult) -> None:
             _out(sys.stdout, f"           {entry.id}  {report.sentence()}\n")
 
 
+def _restore_added(catalog: Catalog, result: AddResult) -> None:
+    """Bring back the highlights of documents that were removed and are now added again."""
+    if not result.added:
+        return
+    store = _annotation_store(catalog)
+    for entry in result.added:
+        restored = store.restore_document(entry.id)
+        if restored:
+            _out(
+                sys.stdout, f"           {entry.id}  its {restored} earlier highlight(s) are back\n"
+            )
+
+
 def cmd_add(catalog: Catalog, args: argparse.Namespace) -> int:
     result = catalog.add(Path(p) for p in args.paths)
+    _restore_added(catalog, result)
     _refresh_updated(catalog, result)
     for label, entries in (
         ("added", result.added),
@@ -310,7 +324,11 @@ def cmd_remove(catalog: Catalog, args: argparse.Namespace) -> int:
     kept = _annotation_store(catalog).remove_document(entry.id)
     _out(sys.stdout, f"removed  {entry.id}  {one_line(entry.title)}\n")
     if kept:
-        _out(sys.stdout, f"its {len(kept)} highlight(s) are kept in annotations/removed/\n")
+        _out(
+            sys.stdout,
+            f"its {len(kept)} highlight(s) are kept in annotations/removed/ and come back "
+            "if the document is added again\n",
+        )
     return 0
 
 

@@ -293,6 +293,8 @@ class LibraryScreen(Screen[None]):
         from annotations.upkeep import refresh_anchors
 
         store = getattr(self.app, "annotations")  # noqa: B009
+        for entry in result.added:
+            store.restore_document(entry.id)
         for entry in result.updated:
             refresh_anchors(store, entry.id, self.catalog.text(entry.id), entry.content_hash)
         self.app.call_from_thread(self._added, result, summarize_add(result))
@@ -312,7 +314,11 @@ class LibraryScreen(Screen[None]):
         entry = next(e for e in self._shown if e.id == doc_id)
         question = f"Remove “{one_line(entry.title)}” from the library?"
         marks = self._counts.get(doc_id, 0)
-        kept = f" Its {marks} highlight(s) are kept aside in annotations/removed/." if marks else ""
+        kept = (
+            f" Its {marks} highlight(s) are kept, and come back if you add it again."
+            if marks
+            else ""
+        )
         detail = (
             "Its text and reading position are deleted; the original file is not touched." + kept
         )

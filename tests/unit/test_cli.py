@@ -277,3 +277,18 @@ def test_changed_document_re_anchors_highlights(
     assert changed["status"] in ("fuzzy", "orphaned")
     if changed["status"] == "fuzzy":
         assert "good day for" in text[int(str(changed["start"])) : int(str(changed["end"]))]
+
+
+def test_removed_highlights_come_back_when_the_document_does(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    harbour = next(r for r in rows if str(r["title"]).startswith("The harbour"))
+    doc = str(harbour["id"])
+    assert main(["highlight", doc, "--quote", "the sea does not wait", "--note", "Kept"]) == 0
+    assert main(["remove", doc]) == 0
+    assert "come back" in capsys.readouterr().out
+    assert main(["add", str(harbour["path"])]) == 0
+    assert "earlier highlight(s) are back" in capsys.readouterr().out
+    notes = run_json(capsys, "notes", doc, "--json")
+    assert [n["note"] for n in notes] == ["Kept"]
