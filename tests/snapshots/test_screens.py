@@ -55,3 +55,22 @@ def test_hostile_text_is_literal(snap_compare: Any, tmp_path: Path) -> None:
     )
     doc = catalog.add([hostile]).added[0]
     assert snap_compare(make_app(catalog, open_id=doc.id), terminal_size=SIZE)
+
+
+def test_reader_with_lit_matches_and_highlights(snap_compare: Any, catalog: Catalog) -> None:
+    """Search matches light up (the current one distinct), over a highlight with a note."""
+    doc_id = next(e.id for e in catalog.entries() if e.title.startswith("The harbour"))
+
+    async def search_and_highlight(pilot: Any) -> None:
+        await pilot.press("j", "h", "a", *"A note", "ctrl+s")
+        await pilot.pause()
+        await pilot.press("slash", *"the")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter", "n")
+        await pilot.pause()
+        pilot.app.clear_notifications()  # toasts expire on a clock: keep them out
+        await pilot.pause()
+
+    app = make_app(catalog, open_id=doc_id)
+    assert snap_compare(app, terminal_size=SIZE, run_before=search_and_highlight)
