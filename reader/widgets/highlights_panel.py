@@ -36,7 +36,7 @@ class HighlightsPanel(Vertical):
         text-style: bold;
         padding: 0 1;
     }
-    HighlightsPanel > OptionList {
+    HighlightsPanel > OptionList, HighlightsPanel > OptionList:focus {
         height: 1fr;
         border: none;
         background: $panel;
