@@ -48,6 +48,7 @@ def test_add_list_read_quit_and_reopen(tmp_path: Path, env: dict[str, str]) -> N
         assert "Field notes on slow reading" in screen
         assert "Welcome to newsreader" in screen
         terminal.send("/")
+        terminal.wait_for("Filter by title or source")  # a person types once they see it
         terminal.send("cooperative")
         terminal.wait_for("1 match for 'cooperative'")
         terminal.send("\r")  # from the filter to the list
