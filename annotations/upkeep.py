@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from annotations.anchoring import reanchor
-from annotations.store import AnnotationStore
+if TYPE_CHECKING:
+    from annotations.store import AnnotationStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +54,8 @@ def refresh_anchors(
     stale = [h for h in highlights if h.content_hash != content_hash]
     if not stale:
         return AnchorReport(0, 0, 0, 0, 0)
+    from annotations.anchoring import reanchor  # only when something must be re-found
+
     found = reanchor(stale, old_text, text, content_hash)
     store.save_many(found)
     statuses = [h.status for h in found]
