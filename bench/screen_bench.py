@@ -21,6 +21,7 @@ from bench.terminal import Terminal
 from bench.workspace import ROOT, Workspace
 from library.catalog import Catalog
 from library.sanitize import one_line
+from library.search import Match
 
 COLUMNS, LINES = 120, 38
 """The terminal: at 38 lines the reader shows 36 lines of text (status line and footer)."""
@@ -170,11 +171,16 @@ def start_up(workspace: Workspace, plan: Plan) -> list[Figure]:
     ]
 
 
-def _count_text(count: int) -> str:
-    """What the find bar shows for `count` matches (as `ReaderScreen` writes it)."""
+def _count_text(matches: Sequence[Match]) -> str:
+    """What the find bar shows for `matches` (as `ReaderScreen` writes it: "100+" when the
+    approximate ones were capped)."""
+    from library.search import MAX_APPROXIMATE
+
+    count = len(matches)
     if not count:
         return "no matches"
-    return f"{count} match" + ("" if count == 1 else "es")
+    capped = sum(not m.exact for m in matches) >= MAX_APPROXIMATE
+    return f"{count}{'+' if capped else ''} match" + ("" if count == 1 else "es")
 
 
 def _query_counts(text: str, queries: Sequence[str]) -> dict[str, tuple[str, bool]]:
@@ -185,9 +191,9 @@ def _query_counts(text: str, queries: Sequence[str]) -> dict[str, tuple[str, boo
     index = index_for(text)
     found: dict[str, tuple[str, bool]] = {}
     for query in queries:
-        final = _count_text(len(index.find(query, limit=MATCH_LIMIT)))
+        final = _count_text(index.find(query, limit=MATCH_LIMIT))
         prefixes = {
-            _count_text(len(index.find(query[:size], limit=MATCH_LIMIT)))
+            _count_text(index.find(query[:size], limit=MATCH_LIMIT))
             for size in range(1, len(query))
         }
         found[query] = (final, final not in prefixes)
@@ -212,7 +218,7 @@ def _text_key_ms(term: Terminal, keys: str) -> float:
     return term.wait_until(test, term.send(keys)) * 1000
 
 
-_COUNT = re.compile(r"\b\d+ match(es)?\b|no matches")
+_COUNT = re.compile(r"\b\d+\+? match(es)?\b|no matches")
 
 
 def keys_to_screen(workspace: Workspace, plan: Plan) -> list[Figure]:
@@ -235,7 +241,7 @@ def keys_to_screen(workspace: Workspace, plan: Plan) -> list[Figure]:
                 times["space"].append(_text_key_ms(term, " "))
             for _ in range(plan.end_presses):
                 times["G"].append(_key_ms(term, "G", _shows(last_word)))
-                _key_ms(term, "g", _shows("min left"))  # back at the top
+                _key_ms(term, "g", _shows(_first_line(book_text)))  # back at the top
             for which, query in zip(("first", "second"), QUERIES, strict=True):
                 _key_ms(term, "/")  # the bar opens (with the last query selected, if any)
                 expected = counts[query][0]
