@@ -279,8 +279,8 @@ def cmd_show(catalog: Catalog, args: argparse.Namespace) -> int:
         _print_json(value)
         return 0
     _out(sys.stdout, text)
-    if not text.endswith("\n"):
-        sys.stdout.write("\n")
+    if sys.stdout.isatty() and not text.endswith("\n"):
+        sys.stdout.write("\n")  # for the prompt's sake; piped output is exactly the text
     return 0
 
 
@@ -434,13 +434,19 @@ def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
     if not highlights:
         sys.stdout.write("No highlights yet.\n")
         return 0
+    titles = {e.id: e.title for e in catalog.entries()}
+    shown_document = None
     for h in highlights:
+        if h.document_id != shown_document:
+            shown_document = h.document_id
+            title = one_line(titles.get(h.document_id, "(removed document)"))
+            _out(sys.stdout, f"{h.document_id}  {title}\n")
         tags = f"  #{' #'.join(h.tags)}" if h.tags else ""
         status = "" if h.status == "exact" else f"  [{h.status}]"
-        _out(sys.stdout, f"{h.document_id}  {h.id[:8]}  {h.color}{status}{tags}\n")
-        _out(sys.stdout, f"  > {one_line(h.quote)}\n")
+        _out(sys.stdout, f"  {h.id[:8]}  {h.color}{status}{tags}\n")
+        _out(sys.stdout, f"    > {one_line(h.quote)}\n")
         for line in h.note.splitlines():
-            _out(sys.stdout, f"    {line}\n")
+            _out(sys.stdout, f"      {line}\n")
     return 0
 
 

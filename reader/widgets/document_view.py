@@ -4,6 +4,10 @@ The text is never turned into widgets or rich renderables as a whole. It stays o
 and a `LineLayout` (two arrays of offsets, rebuilt once per column width) says where each
 wrapped line starts and ends. Drawing a frame then only slices the lines in view, so a
 3 MB book costs the same to show and to move through as a short article.
+
+Wrapping a whole book still takes tens of milliseconds (hundreds for 30 MB), so a long
+text is first shown from a layout of just the paragraphs around the reader's place; the
+whole layout is made in a thread and swapped in without moving the text on screen.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ from typing import ClassVar
 from rich.cells import cell_len, get_character_cell_size
 from rich.segment import Segment
 from rich.style import Style
-from textual import events
+from textual import events, on, work
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
@@ -28,6 +32,7 @@ from textual.message import Message
 from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.worker import get_current_worker
 
 from library.document import Document, Span
 from library.sanitize import one_line, visible
@@ -386,7 +391,9 @@ class _Frame:
     front: tuple[_FrontLine, ...]
     """The lines before the text, ending with a blank line."""
     body: LineLayout
-    """The wrapped text."""
+    """The wrapped text: all of it, or only a window of paragraphs while `complete` is False."""
+    complete: bool = True
+    """Whether `body` wraps the whole text (else line numbers are the window's own)."""
 
     @property
     def line_count(self) -> int:
@@ -399,6 +406,16 @@ PAGE_OVERLAP = 2
 
 CONTEXT_LINES = 2
 """Lines kept visible above and below the cursor sentence when the view follows it."""
+
+LAZY_LAYOUT_CHARS = 200_000
+"""Texts longer than this are first shown from a window of paragraphs, wrapped whole later."""
+
+LAYOUT_WINDOW_CHARS = 40_000
+"""Characters of text laid out on each side of the reader's place for that first window:
+hundreds of lines, many screens, for about a millisecond of wrapping."""
+
+_LAYOUT_GROUP = "document-view-layout"
+"""Worker group of the thread that wraps the whole text."""
 
 
 class DocumentView(ScrollView, can_focus=True):
@@ -547,6 +564,14 @@ class DocumentView(ScrollView, can_focus=True):
             """The view whose cursor moved (for ``@on(..., selector)``)."""
             return self.document_view
 
+    class LayoutReady(Message, bubble=False):
+        """The whole text was wrapped off the UI thread (internal: not for other widgets)."""
+
+        def __init__(self, layout: LineLayout) -> None:
+            super().__init__()
+            self.layout = layout
+            """The whole layout, for the column width in ``layout.width``."""
+
     def __init__(
         self,
         document: Document,
@@ -618,8 +643,16 @@ class DocumentView(ScrollView, can_focus=True):
 
     @property
     def line_count(self) -> int:
-        """Lines at the current width (front block included); 0 before the first layout."""
+        """Lines at the current width (front block included); 0 before the first layout.
+
+        While a long text's whole layout is still being made, the lines laid out so far.
+        """
         return 0 if self._frame is None else self._frame.line_count
+
+    @property
+    def layout_complete(self) -> bool:
+        """Whether the whole text is laid out (False only briefly, for a long text)."""
+        return self._frame is not None and self._frame.complete
 
     @property
     def view_height(self) -> int:
@@ -731,17 +764,35 @@ class DocumentView(ScrollView, can_focus=True):
         lines.append(_FrontLine("", "document-view--byline"))
         return tuple(lines)
 
+    def _remember_layout(self, layout: LineLayout) -> None:
+        """Cache a whole layout (a few column widths are kept)."""
+        if layout.width not in self._layouts and len(self._layouts) >= 3:
+            self._layouts.pop(next(iter(self._layouts)))
+        self._layouts[layout.width] = layout
+
     def _layout_for(self, column: int) -> LineLayout:
+        """The whole layout for `column`, wrapped now if it is not cached."""
         layout = self._layouts.get(column)
         if layout is None:
             layout = wrap_text(self._text, self._paragraphs, column)
-            if len(self._layouts) >= 3:
-                self._layouts.pop(next(iter(self._layouts)))
-            self._layouts[column] = layout
+            self._remember_layout(layout)
         return layout
 
+    def _window_layout(self, column: int, focus: int) -> tuple[LineLayout, bool]:
+        """A layout of the paragraphs within `LAYOUT_WINDOW_CHARS` of offset `focus`, and
+        whether it starts with the first paragraph."""
+        starts = self._paragraph_starts
+        first = max(0, bisect_right(starts, focus - LAYOUT_WINDOW_CHARS) - 1)
+        after = max(first + 1, bisect_left(starts, focus + LAYOUT_WINDOW_CHARS))
+        return wrap_text(self._text, self._paragraphs[first:after], column), first == 0
+
     def _update_frame(self) -> bool:
-        """Rebuild the frame if the width or the measure changed; True when it did."""
+        """Rebuild the frame if the width or the measure changed; True when it did.
+
+        A long text whose whole layout is not cached gets a window of paragraphs around
+        the reader's place (the top of the view, else the cursor) and a thread to wrap the
+        rest; a short one is wrapped whole, now.
+        """
         width = self.scrollable_content_region.width
         if width <= 0:
             return False
@@ -749,12 +800,74 @@ class DocumentView(ScrollView, can_focus=True):
         column, left = column_geometry(width, self.measure)
         if frame is not None and frame.widget_width == width and frame.column == column:
             return False
-        self._frame = _Frame(
-            width, column, left, self._front_lines(column), self._layout_for(column)
-        )
+        if column in self._layouts or len(self._text) <= LAZY_LAYOUT_CHARS:
+            new_frame = _Frame(
+                width, column, left, self._front_lines(column), self._layout_for(column)
+            )
+        elif frame is not None and frame.column == column:
+            new_frame = _Frame(width, column, left, frame.front, frame.body, frame.complete)
+        else:
+            focus = self._cursor_start()
+            if self._placed and frame is not None:
+                top = self.offset_of_line(self.scroll_offset.y)
+                focus = focus if top is None else top
+            body, from_start = self._window_layout(column, focus)
+            front = self._front_lines(column) if from_start else ()
+            new_frame = _Frame(width, column, left, front, body, complete=False)
+            self.call_after_refresh(self._start_whole_layout, column)
+        self._frame = new_frame
         self._strips.clear()
-        self.virtual_size = Size(width, self._frame.line_count)
+        self.virtual_size = Size(width, new_frame.line_count)
         return True
+
+    def _start_whole_layout(self, column: int) -> None:
+        """Start wrapping the whole text for `column` (after the first frame is drawn)."""
+        frame = self._frame
+        if frame is not None and not frame.complete and frame.column == column:
+            self._wrap_whole(column)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group=_LAYOUT_GROUP)
+    def _wrap_whole(self, column: int) -> None:
+        """Wrap the whole text for `column` in a thread; only computes, then posts it."""
+        layout = wrap_text(self._text, self._paragraphs, column)
+        if not get_current_worker().is_cancelled:
+            self.post_message(self.LayoutReady(layout))
+
+    @on(LayoutReady)
+    def _whole_layout_ready(self, message: LayoutReady) -> None:
+        """Swap in the whole layout if it is for the column now shown (not a stale width)."""
+        message.stop()
+        layout = message.layout
+        self._remember_layout(layout)
+        frame = self._frame
+        if frame is not None and not frame.complete and frame.column == layout.width:
+            self._install_whole(layout)
+
+    def _complete_layout(self) -> None:
+        """Make sure the whole text is laid out, wrapping it now if the thread is not done:
+        keys that move through the text need every line."""
+        frame = self._frame
+        if frame is None or frame.complete:
+            return
+        self.workers.cancel_group(self, _LAYOUT_GROUP)
+        self._install_whole(self._layout_for(frame.column))
+
+    def _install_whole(self, layout: LineLayout) -> None:
+        """Replace a window layout with the whole one; the text line at the top of the view
+        stays at the top (so nothing on screen moves)."""
+        frame = self._frame
+        if frame is None:
+            return
+        top = self.scroll_offset.y
+        anchor = self.offset_of_line(top)
+        front = self._front_lines(frame.column)
+        self._frame = _Frame(frame.widget_width, frame.column, frame.left, front, layout)
+        self._strips.clear()
+        self.virtual_size = Size(frame.widget_width, self._frame.line_count)
+        if anchor is not None:
+            top = len(front) + layout.line_of(anchor)
+        self._scroll_to_line(top)
+        self.refresh()
 
     def _relayout(self) -> None:
         """Re-wrap for the current size, keeping the reader's place.
@@ -860,6 +973,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def move_sentence(self, delta: int) -> None:
         """Move the cursor `delta` sentences (negative: back) and follow it."""
+        self._complete_layout()
         self._set_cursor(self._cursor + delta)
         self._follow_cursor()
 
@@ -871,6 +985,7 @@ class DocumentView(ScrollView, can_focus=True):
         """
         if not self._paragraphs or not self._sentences or delta == 0:
             return
+        self._complete_layout()
         offset = self._sentences[self._cursor][0]
         current = max(0, bisect_right(self._paragraph_starts, offset) - 1)
         if delta < 0 and offset > self._paragraph_starts[current]:
@@ -892,6 +1007,7 @@ class DocumentView(ScrollView, can_focus=True):
         """
         if self._frame is None or not self._sentences or delta == 0:
             return
+        self._complete_layout()
         height = self.view_height
         step = height - PAGE_OVERLAP if height > 2 * PAGE_OVERLAP else height
         top = self.scroll_offset.y
@@ -915,16 +1031,19 @@ class DocumentView(ScrollView, can_focus=True):
 
     def go_start(self) -> None:
         """Cursor on the first sentence, view at the top (the title shows)."""
+        self._complete_layout()
         self._set_cursor(0)
         self._scroll_to_line(0)
 
     def go_end(self) -> None:
         """Cursor on the last sentence, view at the bottom."""
+        self._complete_layout()
         self._set_cursor(len(self._sentences) - 1)
         self._scroll_to_line(self.max_scroll_y)
 
     def move_to_offset(self, offset: int) -> None:
         """Cursor on the sentence containing `offset`, scrolled into view (a jump)."""
+        self._complete_layout()
         self._set_cursor(self._sentence_at(offset))
         self._follow_cursor(jump=True, offset=offset)
 

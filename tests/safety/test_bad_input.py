@@ -278,7 +278,7 @@ def test_bad_input_is_imported_right_or_refused_in_one_line(
     doc_id = added_id(result)
     shown = run_cli("show", doc_id)
     assert shown.code == 0 and shown.err == ""
-    assert shown.out == case.text + "\n"
+    assert shown.out == case.text  # exactly as stored: no newline added when piped
     metadata = json.loads(run_cli("show", doc_id, "--json").out)
     assert metadata["text"] == case.text
     assert "\n" not in metadata["title"]

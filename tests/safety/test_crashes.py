@@ -79,7 +79,7 @@ def test_kill_9_while_adding_documents_loses_no_acknowledged_one(
     extra = tmp_path / "after.txt"
     extra.write_text("Written after all the crashes, and still fine.\n", "utf-8")
     doc_id = added_id(run_cli("add", str(extra)))
-    assert run_cli("show", doc_id).out == "Written after all the crashes, and still fine.\n"
+    assert run_cli("show", doc_id).out == "Written after all the crashes, and still fine."
 
 
 def test_kill_9_while_updating_a_document_keeps_text_and_hash_together(

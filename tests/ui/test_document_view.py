@@ -559,6 +559,8 @@ async def test_three_megabyte_document_opens_and_G_reaches_the_end() -> None:
     app = ViewApp(document)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
         view = app.query_one(DocumentView)
         assert view.line_count > 40_000
         await pilot.press("G")
@@ -590,3 +592,166 @@ def test_line_layout_lookups(width: int) -> None:
         if not layout.is_blank(line):
             assert layout.line_of(layout.starts[line]) == line
             assert layout.line_of(layout.ends[line] - 1) == line
+
+
+# --- long texts: a window first, the whole layout from a thread -------------------------------
+
+
+def harbour_log(entries: int) -> str:
+    """A long made-up log: each entry numbered, so a line on screen says where it is."""
+    paragraph = " ".join(
+        f"Line {n} of the harbour log records wind, tide and cargo." for n in range(12)
+    )
+    return "\n\n".join(f"Entry {number}: {paragraph}" for number in range(entries))
+
+
+def whole_layout(document: Document, width: int) -> LineLayout:
+    paragraphs = tuple(span for span in document.paragraphs if span[1] > span[0])
+    return wrap_text(document.text, paragraphs, width)
+
+
+async def test_long_document_opens_deep_from_a_window_then_swaps_in_the_whole_layout(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hold_the_whole_layout(monkeypatch)
+    document = make_document(harbour_log(1500))
+    assert len(document.text) > 1_000_000
+    offset = document.text.index("Entry 1200: ") + 3
+    app = ViewApp(document, cursor_offset=offset)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        # the first frame comes from a window: the text at the remembered place shows
+        await pilot.pause()
+        assert not view.layout_complete
+        assert view.line_count < whole_layout(document, 80).line_count // 10
+        assert view.cursor_offset == document.text.index("Entry 1200: ")
+        assert cursor_visible(view)
+        assert "Entry 1200:" in "".join(screen_text(view))
+        shown_before = screen_text(view)
+        view.post_message(DocumentView.LayoutReady(whole_layout(document, 80)))
+        await pilot.pause()
+        assert view.layout_complete
+        assert view.line_count == whole_layout(document, 80).line_count + 4
+        # the swap moved nothing on screen
+        assert screen_text(view) == shown_before
+        assert cursor_visible(view)
+        assert app.moves == []
+
+
+async def test_long_document_gets_its_whole_layout_from_a_thread() -> None:
+    document = make_document(harbour_log(1500))
+    offset = document.text.index("Entry 1200: ")
+    app = ViewApp(document, cursor_offset=offset)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.layout_complete
+        assert view.line_count == whole_layout(document, 80).line_count + 4
+        assert view.cursor_offset == offset and cursor_visible(view)
+        assert "Entry 1200:" in "".join(screen_text(view))
+        assert app.moves == []
+
+
+async def test_long_document_keys_after_the_layout_completes_match_a_short_one() -> None:
+    document = make_document(harbour_log(1500))
+    app = ViewApp(document, cursor_offset=document.text.index("Entry 700: "))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        view = app.query_one(DocumentView)
+        assert view.layout_complete
+        start = view.cursor_offset
+        await pilot.press("j")
+        assert view.cursor_offset > start and cursor_visible(view)
+        await pilot.press("G")
+        assert view.cursor_offset == document.sentences[-1][0]
+        assert view.scroll_offset.y == view.max_scroll_y > 0
+        assert view.progress == 1.0
+        assert "Entry 1499:" in "".join(screen_text(view))
+        await pilot.press("g")
+        assert view.cursor_offset == 0 and view.scroll_offset.y == 0
+        assert "The lighthouse keeper's last winter" in screen_text(view)[0]
+        await pilot.press("space")
+        assert view.scroll_offset.y == view.view_height - 2
+        assert cursor_visible(view)
+        await pilot.press("b")
+        assert view.scroll_offset.y == 0 and view.cursor_offset == 0
+
+
+def hold_the_whole_layout(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Never start the thread, so the view stays on its window until a test says so."""
+    monkeypatch.setattr(DocumentView, "_start_whole_layout", lambda view, column: None)
+
+
+async def test_long_document_keys_before_the_layout_completes_are_exact(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    hold_the_whole_layout(monkeypatch)
+    document = make_document(harbour_log(1500))
+    offset = document.text.index("Entry 900: ")
+    app = ViewApp(document, cursor_offset=offset)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        assert not view.layout_complete
+        assert "Entry 900:" in "".join(screen_text(view))
+        # a key needing every line gets the whole layout first
+        view.go_end()
+        assert view.layout_complete
+        assert view.cursor_offset == document.sentences[-1][0]
+        assert view.scroll_offset.y == view.max_scroll_y
+        view.move_to_offset(offset)
+        assert view.cursor_offset == offset and cursor_visible(view)
+        await pilot.pause()
+        assert "Entry 900:" in "".join(screen_text(view))
+
+
+async def test_long_document_resized_while_the_layout_is_made_keeps_the_new_width() -> None:
+    document = make_document(harbour_log(1500))
+    offset = document.text.index("Entry 1100: ")
+    app = ViewApp(document, cursor_offset=offset)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        await pilot.resize_terminal(50, 20)
+        await pilot.pause()
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert view.layout_complete
+        column = view.scrollable_content_region.width - 4
+        assert view.line_count == whole_layout(document, column).line_count + 4
+        assert all(len(line.rstrip()) <= 68 for line in screen_text(view))
+        assert cursor_visible(view)
+        assert "Entry 1100:" in "".join(screen_text(view))
+        await pilot.press("G")
+        assert view.scroll_offset.y == view.max_scroll_y
+        assert "Entry 1499:" in "".join(screen_text(view))
+
+
+async def test_a_stale_whole_layout_is_not_installed(monkeypatch: pytest.MonkeyPatch) -> None:
+    hold_the_whole_layout(monkeypatch)
+    document = make_document(harbour_log(1500))
+    app = ViewApp(document, cursor_offset=document.text.index("Entry 800: "))
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        assert not view.layout_complete
+        view.measure = 60
+        await pilot.pause()
+        assert not view.layout_complete
+        # a layout made for the old column arrives late: it is cached, not shown
+        view.post_message(DocumentView.LayoutReady(whole_layout(document, 80)))
+        await pilot.pause()
+        assert not view.layout_complete
+        assert max(len(line.strip()) for line in screen_text(view)) <= 60
+        view.post_message(DocumentView.LayoutReady(whole_layout(document, 60)))
+        await pilot.pause()
+        assert view.layout_complete
+        assert "Entry 800:" in "".join(screen_text(view))
