@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.app import make_app
@@ -13,21 +11,8 @@ from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.highlights_panel import HighlightsPanel
-
-SIZE = (120, 36)
-TEXT = (
-    "The ferry left at dawn. The harbour was quiet.\n\n"
-    "Gulls followed the ferry out past the breakwater. Nobody spoke.\n\n"
-    "By noon the ferry had reached the islands, where the harbour master waited.\n"
-)
-
-
-@pytest.fixture
-def library(tmp_path: Path) -> tuple[Catalog, str]:
-    catalog = Catalog.open(tmp_path / "lib")
-    path = tmp_path / "ferry.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return catalog, catalog.add([path]).added[0].id
+from tests.ui.conftest import FERRY as TEXT
+from tests.ui.conftest import SIZE
 
 
 def reader_of(app: object) -> ReaderScreen:
@@ -44,9 +29,9 @@ def stored(catalog: Catalog, doc_id: str) -> list[tuple[str, str, str, tuple[str
 
 
 async def test_h_highlights_the_sentence_and_survives_restart(
-    library: tuple[Catalog, str],
+    ferry: tuple[Catalog, str],
 ) -> None:
-    catalog, doc_id = library
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -54,8 +39,8 @@ async def test_h_highlights_the_sentence_and_survives_restart(
     assert stored(catalog, doc_id) == [("The harbour was quiet.", "yellow", "", ())]
 
 
-async def test_v_selection_extends_by_sentence_and_word(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_v_selection_extends_by_sentence_and_word(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -68,8 +53,8 @@ async def test_v_selection_extends_by_sentence_and_word(library: tuple[Catalog, 
     ]
 
 
-async def test_word_steps_grow_and_shrink_a_selection(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_word_steps_grow_and_shrink_a_selection(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -77,8 +62,8 @@ async def test_word_steps_grow_and_shrink_a_selection(library: tuple[Catalog, st
     assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["The ferry left at dawn. The"]
 
 
-async def test_esc_cancels_a_selection(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_esc_cancels_a_selection(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -88,8 +73,8 @@ async def test_esc_cancels_a_selection(library: tuple[Catalog, str]) -> None:
     assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["The harbour was quiet."]
 
 
-async def test_h_after_search_highlights_the_match(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_h_after_search_highlights_the_match(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -100,8 +85,8 @@ async def test_h_after_search_highlights_the_match(library: tuple[Catalog, str])
     assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["harbour master"]
 
 
-async def test_note_color_tags_delete_and_undo(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_note_color_tags_delete_and_undo(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -131,8 +116,8 @@ async def test_note_color_tags_delete_and_undo(library: tuple[Catalog, str]) -> 
         assert stored(catalog, doc_id)[0][3] == ()
 
 
-async def test_esc_in_note_editor_cancels(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_esc_in_note_editor_cancels(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -142,8 +127,8 @@ async def test_esc_in_note_editor_cancels(library: tuple[Catalog, str]) -> None:
     assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "", ())]
 
 
-async def test_brackets_walk_highlights_and_tab_lists_them(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_brackets_walk_highlights_and_tab_lists_them(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -167,11 +152,11 @@ async def test_brackets_walk_highlights_and_tab_lists_them(library: tuple[Catalo
 
 
 async def test_notes_screen_filters_and_opens_at_the_highlight(
-    library: tuple[Catalog, str],
+    ferry: tuple[Catalog, str],
 ) -> None:
     from reader.screens.notes import NotesScreen
 
-    catalog, doc_id = library
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -193,8 +178,8 @@ async def test_notes_screen_filters_and_opens_at_the_highlight(
         assert screen.query_one(DocumentView).cursor_offset == text.index("By noon")
 
 
-async def test_e_exports_this_document(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_e_exports_this_document(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -206,8 +191,8 @@ async def test_e_exports_this_document(library: tuple[Catalog, str]) -> None:
     assert "> The ferry left at dawn. ^nr-" in files[0].read_text(encoding="utf-8")
 
 
-async def test_stray_enter_does_not_highlight(library: tuple[Catalog, str]) -> None:
-    catalog, doc_id = library
+async def test_stray_enter_does_not_highlight(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

@@ -2,31 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pytest
-
 from library.catalog import Catalog
 from reader.app import make_app
 from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
-
-SIZE = (120, 36)
-TEXT = (
-    "The ferry left at dawn. The harbour was quiet.\n\n"
-    "Gulls followed the ferry out past the breakwater. Nobody spoke.\n\n"
-    "By noon the ferry had reached the islands, where the harbour master waited.\n"
-)
-
-
-@pytest.fixture
-def doc(tmp_path: Path) -> tuple[Catalog, str]:
-    catalog = Catalog.open(tmp_path / "lib")
-    path = tmp_path / "ferry.txt"
-    path.write_text(TEXT, encoding="utf-8")
-    return catalog, catalog.add([path]).added[0].id
+from tests.ui.conftest import SIZE
 
 
 async def wait_for_search(app: object, pilot: object) -> None:
@@ -34,8 +16,8 @@ async def wait_for_search(app: object, pilot: object) -> None:
     await pilot.pause()  # type: ignore[attr-defined]
 
 
-async def test_typing_lights_and_counts_matches(doc: tuple[Catalog, str]) -> None:
-    catalog, doc_id = doc
+async def test_typing_lights_and_counts_matches(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -52,9 +34,9 @@ async def test_typing_lights_and_counts_matches(doc: tuple[Catalog, str]) -> Non
 
 
 async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
-    doc: tuple[Catalog, str],
+    ferry: tuple[Catalog, str],
 ) -> None:
-    catalog, doc_id = doc
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -83,8 +65,8 @@ async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
         assert screen.current_match.start == starts[first]
 
 
-async def test_typo_is_forgiven(doc: tuple[Catalog, str]) -> None:
-    catalog, doc_id = doc
+async def test_typo_is_forgiven(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -97,8 +79,8 @@ async def test_typo_is_forgiven(doc: tuple[Catalog, str]) -> None:
         assert "breakwater" in screen.document.text[match.start : match.end]
 
 
-async def test_esc_clears_then_goes_back(doc: tuple[Catalog, str]) -> None:
-    catalog, doc_id = doc
+async def test_esc_clears_then_goes_back(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -116,8 +98,8 @@ async def test_esc_clears_then_goes_back(doc: tuple[Catalog, str]) -> None:
         assert isinstance(app.screen, LibraryScreen)
 
 
-async def test_n_without_a_search_says_so(doc: tuple[Catalog, str]) -> None:
-    catalog, doc_id = doc
+async def test_n_without_a_search_says_so(ferry: tuple[Catalog, str]) -> None:
+    catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -127,10 +109,10 @@ async def test_n_without_a_search_says_so(doc: tuple[Catalog, str]) -> None:
         assert app.screen.current_match is None
 
 
-async def test_library_search_opens_document_at_the_match(doc: tuple[Catalog, str]) -> None:
+async def test_library_search_opens_document_at_the_match(ferry: tuple[Catalog, str]) -> None:
     from reader.screens.search import LibrarySearchScreen
 
-    catalog, doc_id = doc
+    catalog, doc_id = ferry
     app = make_app(catalog)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
