@@ -552,11 +552,15 @@ class _ApproximateSearch:
         query = query or self.query
         size = len(query)
         taken = list(self.exact)
-        masked = self._masked(0, len(text))
         starts = list(range(0, max(len(text) - size, 0) + 1, CHUNK_SIZE))
         chunks = []
         for start in starts:
-            chunks.append(masked[start : start + CHUNK_SIZE + size])
+            # Chunk by chunk: masking the whole text at once is one long copy that holds
+            # the GIL for milliseconds, and the UI thread must not wait that long.
+            if self.exact:
+                chunks.append(self._masked(start, start + CHUNK_SIZE + size))
+            else:
+                chunks.append(text[start : start + CHUNK_SIZE + size])
             self.pace()
         if len(chunks[-1]) < size:  # a text shorter than the query
             chunks[-1] += _MASK * (size - len(chunks[-1]))
