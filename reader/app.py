@@ -101,11 +101,21 @@ class NewsreaderApp(App[None]):
 
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
+        from reader.screens.library import LibraryScreen
         from reader.screens.reader import ReaderScreen
 
-        document = self.catalog.load(doc_id)
-        if offset is None:
-            offset = self.catalog.reading_state(doc_id).offset
+        try:
+            document = self.catalog.load(doc_id)
+            if offset is None:
+                offset = self.catalog.reading_state(doc_id).offset
+        except StoreError as err:  # removed meanwhile, or its text file is gone
+            self.report_store_error(err)
+            self.show_library()
+            return
+        # One reader at a time: whatever covers the library (a reader, a search) goes first,
+        # so no older reader with stale highlights waits underneath.
+        while len(self.screen_stack) > 2 and isinstance(self.screen_stack[1], LibraryScreen):
+            self.pop_screen()
         self.push_screen(ReaderScreen(document, offset))
 
     def export_notes(self, doc_ids: list[str] | None) -> None:

@@ -544,6 +544,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from library.storage import StoreError
 
     args_list = list(sys.argv[1:] if argv is None else argv)
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character
+        reconfigure = getattr(stream, "reconfigure", None)  # gets a stand-in, not a crash
+        if reconfigure is not None:
+            reconfigure(errors="replace")
     try:
         head, rest = _split_global(args_list)
         top, commands = _build_parsers()
@@ -575,6 +579,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except RuntimeError as err:  # `~name` for a user that does not exist, among others
+        _warn(f"{err}.".replace("..", "."))
+        return 1
     except OSError as err:
         _warn(f"{err.strerror or err}: {err.filename}" if err.filename else str(err))
         return 1

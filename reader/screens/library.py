@@ -242,9 +242,9 @@ class LibraryScreen(Screen[None]):
         self.set_focus(field)
 
     @on(Input.Changed, "#filter")
-    def _filter_changed(self) -> None:
+    def _filter_changed(self, event: Input.Changed) -> None:
         self._refill()
-        if self._shown:
+        if self._shown and event.value:  # the best match first; a cleared filter keeps the row
             self.query_one("#documents", DataTable).move_cursor(row=0)
 
     @on(Input.Submitted, "#filter")
@@ -276,9 +276,15 @@ class LibraryScreen(Screen[None]):
         )
 
     def _add_path(self, path: str | None) -> None:
-        if path:
-            self.notify("Adding…", timeout=2)
-            self._add_worker(Path(path).expanduser())
+        if not path:
+            return
+        try:
+            target = Path(path).expanduser()
+        except RuntimeError:  # `~name` for a user that does not exist
+            self.notify(f"There is no home folder for {one_line(path)}.", markup=False)
+            return
+        self.notify("Adding…", timeout=2)
+        self._add_worker(target)
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _add_worker(self, path: Path) -> None:
@@ -293,11 +299,15 @@ class LibraryScreen(Screen[None]):
         from annotations.upkeep import refresh_anchors
 
         store = getattr(self.app, "annotations")  # noqa: B009
-        for entry in result.added:
-            store.restore_document(entry.id)
-        for entry in result.updated:
-            refresh_anchors(store, entry.id, self.catalog.text(entry.id), entry.content_hash)
-        self.app.call_from_thread(self._added, result, summarize_add(result))
+        message = summarize_add(result)
+        try:
+            for entry in result.added:
+                store.restore_document(entry.id)
+            for entry in result.updated:
+                refresh_anchors(store, entry.id, self.catalog.text(entry.id), entry.content_hash)
+        except StoreError as err:
+            message = f"{message} {err}"
+        self.app.call_from_thread(self._added, result, message)
 
     def _added(self, result: AddResult | None, message: str) -> None:
         failed = result is None or bool(result.failed)

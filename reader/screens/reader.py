@@ -195,6 +195,7 @@ class ReaderScreen(Screen[None]):
         self._jump_when_found = False
         self._selection: tuple[int, int] | None = None
         self._review: tuple[Highlight, int, int] | None = None
+        self._review_score = 0.0
         """An orphaned highlight under review, and the place offered for it."""
         self._selection_anchor: tuple[int, int] = (0, 0)
 
@@ -235,6 +236,11 @@ class ReaderScreen(Screen[None]):
         self._dirty = True  # record when it was opened, and the progress of a short document
         self._update_status()
 
+    def on_screen_resume(self) -> None:
+        if hasattr(self, "_annotations"):  # back from a dialog, or another copy changed them
+            self._annotations.reload()
+            self._draw_highlights()
+
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         if self._selection is not None:
             self._extend_selection()
@@ -247,6 +253,9 @@ class ReaderScreen(Screen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
 
     def _update_status(self) -> None:
+        if self._review is not None:
+            self._show_review_status()
+            return
         here = self._highlight_here() if hasattr(self, "_annotations") else None
         if self._selection is not None:
             start, end = self._selection
@@ -454,8 +463,8 @@ class ReaderScreen(Screen[None]):
     # Highlights --------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select_word":
-            return self._selection is not None
+        if action == "select_word":  # only while the text (not the find bar) has the keys
+            return self._selection is not None and isinstance(self.focused, DocumentView)
         if action == "confirm":
             return self._selection is not None or self._review is not None
         return True
@@ -468,6 +477,9 @@ class ReaderScreen(Screen[None]):
             layer="highlights",
         )
         view.set_margin_marks((h.start, NOTE_SIGN) for h in placed if h.note)
+        panel = self.query_one(HighlightsPanel)
+        if panel.is_open:
+            panel.show(self._annotations.highlights, panel.current)
         self._update_status()
 
     def _highlight_here(self) -> Highlight | None:
@@ -482,10 +494,13 @@ class ReaderScreen(Screen[None]):
         """What `h` highlights: the selection, else the current match, else the sentence."""
         if self._selection is not None:
             return self._selection
+        cursor = self.query_one(DocumentView).cursor_span
         match = self.current_match
-        if match is not None:
-            return (match.start, match.end)
-        return self.query_one(DocumentView).cursor_span
+        if match is not None and (
+            cursor is None or (match.start < cursor[1] and match.end > cursor[0])
+        ):
+            return (match.start, match.end)  # the match the cursor is on, not one read past
+        return cursor
 
     def _create_highlight(self) -> Highlight | None:
         span = self._target_span()
@@ -580,13 +595,20 @@ class ReaderScreen(Screen[None]):
             self._draw_selection()
 
     def _require_highlight(self) -> Highlight | None:
+        panel = self.query_one(HighlightsPanel)
+        if panel.is_open and panel.current is not None:
+            return panel.current  # the one chosen in the panel, not the one under the cursor
         here = self._highlight_here()
         if here is None:
             self.notify("No highlight here: press h to make one.", timeout=2)
         return here
 
     def action_note(self) -> None:
-        here = self._highlight_here() if self._selection is None else None
+        panel = self.query_one(HighlightsPanel)
+        if panel.is_open and panel.current is not None:
+            here: Highlight | None = panel.current
+        else:
+            here = self._highlight_here() if self._selection is None else None
         made_for_note = here is None
         if here is None:
             count = len(self._annotations.highlights)
@@ -631,6 +653,8 @@ class ReaderScreen(Screen[None]):
             if value is None:
                 return
             tags = tuple(t.strip().lstrip("#") for t in value.split(","))
+            if tags == tuple(visible(t) for t in target.tags):
+                return  # saved unchanged
             with self._saving():
                 self._annotations.set_tags(target, tags)
             self._draw_highlights()
@@ -726,11 +750,17 @@ class ReaderScreen(Screen[None]):
         view.set_marks([(start, end, CURRENT_MATCH)], layer="review")
         view.move_to_offset(start)
         view.focus()
-        quote = one_line(event.highlight.quote)
+        self._review_score = score
+        self._show_review_status()
+
+    def _show_review_status(self) -> None:
+        if self._review is None:
+            return
+        quote = one_line(self._review[0].quote)
         quote = quote if len(quote) <= 40 else quote[:39] + "…"
         self.query_one("#reader-status", Static).update(
             Content.assemble(
-                (f" Lost highlight “{quote}”: best place {score:.0%}", "bold"),
+                (f" Lost highlight “{quote}”: best place {self._review_score:.0%}", "bold"),
                 (" · enter accepts it · esc leaves it lost", "dim"),
             )
         )

@@ -14,6 +14,7 @@ from textual.widgets.option_list import Option
 from library.catalog import Catalog
 from library.sanitize import one_line
 from library.search import Match, context_snippet, search_documents
+from library.storage import StoreError
 
 RESULT_LIMIT = 200
 
@@ -40,6 +41,7 @@ class LibrarySearchScreen(Screen[None]):
         self._texts: dict[str, str] | None = None
         self._titles: dict[str, str] = {}
         self._query = ""
+        self._unreadable = 0
         self.results: list[tuple[str, Match]] = []
 
     @property
@@ -80,7 +82,13 @@ class LibrarySearchScreen(Screen[None]):
         if self._texts is None:
             entries = self.catalog.entries()
             self._titles = {e.id: e.title for e in entries}
-            self._texts = {e.id: self.catalog.text(e.id) for e in entries}
+            texts: dict[str, str] = {}
+            for entry in entries:
+                try:
+                    texts[entry.id] = self.catalog.text(entry.id)
+                except StoreError:
+                    self._unreadable += 1  # its text file is gone: search the others
+            self._texts = texts
         found = search_documents(self._texts.items(), query, RESULT_LIMIT)
         self.post_message(self.Found(query, found))
 
@@ -105,6 +113,8 @@ class LibrarySearchScreen(Screen[None]):
             status = "No matches."
         else:
             status = f"{count} match{'' if count == 1 else 'es'} · enter opens the document there"
+        if self._unreadable:
+            status += f" ({self._unreadable} document(s) could not be read and were skipped)"
         self.query_one("#search-status", Static).update(Content(status))
 
     @on(OptionList.OptionSelected, "#search-results")

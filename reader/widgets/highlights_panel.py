@@ -92,8 +92,17 @@ class HighlightsPanel(Vertical):
         self.query_one(".highlights-panel--title", Static).update(Content(title))
         self.add_class("-open")
         if highlights:
-            options.highlighted = highlights.index(current) if current in highlights else 0
+            ids = [h.id for h in highlights]
+            options.highlighted = ids.index(current.id) if current and current.id in ids else 0
         self.screen.set_focus(options)
+
+    @property
+    def current(self) -> Highlight | None:
+        """The highlight the panel's cursor is on, if any."""
+        index = self.query_one(OptionList).highlighted
+        if index is None or not 0 <= index < len(self._highlights):
+            return None
+        return self._highlights[index]
 
     def close(self) -> None:
         """Hide the panel."""

@@ -233,3 +233,62 @@ async def test_changed_document_says_so_and_lost_highlight_can_be_placed(
         assert placed[0].note == "keep me"
         assert screen.document.text[placed[0].start : placed[0].end] == placed[0].quote
     assert stored(catalog, doc_id)[0][2] == "keep me"
+
+
+async def test_h_after_reading_past_a_match_highlights_the_sentence(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"breakwater")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("enter", "j", "h")
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["Nobody spoke."]
+
+
+async def test_arrows_edit_the_find_bar_even_during_a_selection(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from reader.widgets.find_bar import FindBar
+
+    catalog, doc_id = ferry
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "slash", *"ferry", "left", "left", "X")
+        await pilot.pause()
+        assert reader_of(app).query_one(FindBar).query_text == "ferXry"
+
+
+async def test_keys_in_the_panel_act_on_the_highlight_chosen_there(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("h", "G", "h")  # two highlights; the cursor is on the second
+        await pilot.press("tab", "up", "x")
+        await pilot.pause()
+        screen = reader_of(app)
+        assert screen.query_one(HighlightsPanel).is_open
+        assert [h.quote for h in screen.annotations.highlights] == [
+            "By noon the ferry had reached the islands, where the harbour master waited."
+        ]
+
+
+async def test_opening_a_document_removed_meanwhile_says_so(ferry: tuple[Catalog, str]) -> None:
+    from reader.screens.library import LibraryScreen
+
+    catalog, doc_id = ferry
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        catalog.remove(doc_id)  # another copy removes it while this one still lists it
+        app.open_document(doc_id)
+        await pilot.pause()
+        assert app.is_running
+        assert isinstance(app.screen, LibraryScreen)
