@@ -99,12 +99,17 @@ class DocumentAnnotations:
 
     # Changes -------------------------------------------------------------------------------
 
-    def create(self, start: int, end: int) -> Highlight:
-        """Highlight ``text[start:end]`` (trimmed of surrounding whitespace) and save it."""
+    def trimmed(self, start: int, end: int) -> tuple[int, int]:
+        """``[start, end)`` without the whitespace at either end (what `create` marks)."""
         while start < end and self._text[start].isspace():
             start += 1
         while end > start and self._text[end - 1].isspace():
             end -= 1
+        return start, end
+
+    def create(self, start: int, end: int) -> Highlight:
+        """Highlight ``text[start:end]`` (trimmed of surrounding whitespace) and save it."""
+        start, end = self.trimmed(start, end)
         if start >= end:
             raise ValueError("There is no text there to highlight.")
         highlight = new_highlight(

@@ -89,19 +89,28 @@ class NewsreaderApp(App[None]):
             except StoreError as err:
                 self.report_store_error(err)
 
-    def show_library(self) -> None:
-        """Put the library screen at the bottom of the stack (once)."""
+    def has_library(self) -> bool:
+        """True when the library screen is on the stack (not so for a document opened
+        straight from the command line, until the reader goes back)."""
         from reader.screens.library import LibraryScreen
 
-        if not any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
+        return any(isinstance(screen, LibraryScreen) for screen in self.screen_stack)
+
+    def show_library(self) -> None:
+        """Show the library: make it if needed, and leave whatever covers it (a reader
+        saves its place as it goes)."""
+        from reader.screens.library import LibraryScreen
+
+        if not self.has_library():
             if len(self.screen_stack) > 1:
                 self.switch_screen(LibraryScreen())
             else:
                 self.push_screen(LibraryScreen())
+        while len(self.screen_stack) > 2 and not isinstance(self.screen, LibraryScreen):
+            self.pop_screen()
 
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
-        from reader.screens.library import LibraryScreen
         from reader.screens.reader import ReaderScreen
 
         try:
@@ -114,8 +123,8 @@ class NewsreaderApp(App[None]):
             return
         # One reader at a time: whatever covers the library (a reader, a search) goes first,
         # so no older reader with stale highlights waits underneath.
-        while len(self.screen_stack) > 2 and isinstance(self.screen_stack[1], LibraryScreen):
-            self.pop_screen()
+        if self.has_library():
+            self.show_library()
         self.push_screen(ReaderScreen(document, offset))
 
     def export_notes(self, doc_ids: list[str] | None) -> None:

@@ -18,7 +18,6 @@ from library.sanitize import one_line, visible
 from reader.labels import length_label, progress_label
 
 if TYPE_CHECKING:
-    from annotations.model import Highlight
     from annotations.store import AnnotationStore
     from library.catalog import AddResult, Catalog, Entry
 
@@ -151,21 +150,7 @@ def _out(stream: TextIO, text: str) -> None:
 
 
 def _entry_dict(entry: Entry, progress: float, highlights: int) -> dict[str, Any]:
-    return {
-        "id": entry.id,
-        "title": entry.title,
-        "source": entry.source,
-        "date": entry.date,
-        "caption": entry.caption,
-        "words": entry.words,
-        "reading_minutes": entry.reading_minutes,
-        "path": entry.path,
-        "added": entry.added,
-        "updated": entry.updated,
-        "content_hash": entry.content_hash,
-        "progress": round(progress, 4),
-        "highlights": highlights,
-    }
+    return {**entry.to_json(), "progress": round(progress, 4), "highlights": highlights}
 
 
 def _print_json(value: object) -> None:
@@ -372,25 +357,6 @@ def _find_quote(text: str, quote: str, nth: int | None) -> tuple[int, int]:
     return places[0]
 
 
-def _highlight_dict(h: Highlight) -> dict[str, Any]:
-    return {
-        "id": h.id,
-        "document_id": h.document_id,
-        "quote": h.quote,
-        "prefix": h.prefix,
-        "suffix": h.suffix,
-        "start": h.start,
-        "end": h.end,
-        "color": h.color,
-        "note": h.note,
-        "tags": list(h.tags),
-        "created": h.created,
-        "updated": h.updated,
-        "status": h.status,
-        "score": h.score,
-    }
-
-
 def cmd_highlight(catalog: Catalog, args: argparse.Namespace) -> int:
     from annotations.model import new_highlight
 
@@ -429,7 +395,9 @@ def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
         fields = [f"{h.quote} {h.note} {' '.join(h.tags)}" for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
     if args.json:
-        _print_json([_highlight_dict(h) for h in highlights])
+        from annotations.model import to_record
+
+        _print_json([to_record(h) for h in highlights])
         return 0
     if not highlights:
         sys.stdout.write("No highlights yet.\n")

@@ -83,17 +83,12 @@ class LibraryCommands(Provider):
         ]
 
     def _run(self, action: str) -> None:
-        from reader.screens.library import LibraryScreen
-
         scope, name = action.split(".", 1)
         if scope == "app":
             self.app.call_later(self.app.run_action, name)
             return
         # Library actions act on the library screen: leave the reader (which saves) first.
-        if not any(isinstance(screen, LibraryScreen) for screen in self.app.screen_stack):
-            getattr(self.app, "show_library")()  # noqa: B009
-        while len(self.app.screen_stack) > 2 and not isinstance(self.app.screen, LibraryScreen):
-            self.app.pop_screen()
+        getattr(self.app, "show_library")()  # noqa: B009
         self.app.call_later(self.app.screen.run_action, name)
 
     async def search(self, query: str) -> Hits:

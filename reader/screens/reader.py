@@ -311,13 +311,8 @@ class ReaderScreen(Screen[None]):
         self.save_position()
 
     def action_back(self) -> None:
-        from reader.screens.library import LibraryScreen
-
         self.save_position()
-        if any(isinstance(screen, LibraryScreen) for screen in self.app.screen_stack):
-            self.dismiss(None)
-        else:  # opened straight from the command line: the library takes its place
-            getattr(self.app, "show_library")()  # noqa: B009
+        getattr(self.app, "show_library")()  # noqa: B009
 
     def action_escape(self) -> None:
         if self._review is not None:
@@ -507,13 +502,7 @@ class ReaderScreen(Screen[None]):
         self._end_selection()
         if span is None:
             return None
-        text = self.document.text
-        start, end = span
-        while start < end and text[start].isspace():
-            start += 1
-        while end > start and text[end - 1].isspace():
-            end -= 1
-        existing = self._annotations.exact(start, end)
+        existing = self._annotations.exact(*self._annotations.trimmed(*span))
         if existing is not None:
             self.notify("That is highlighted already.", timeout=2)
             return existing
