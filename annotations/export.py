@@ -136,7 +136,7 @@ class ExportDocument:
     """Publication date ``YYYY-MM-DD``, if known."""
     content_hash: str
     """sha256 of the text the highlights' offsets index."""
-    paragraphs: tuple[Span, ...]
+    paragraphs: Sequence[Span]
     """Each paragraph's span in the text, to say "paragraph N"."""
     length: int
     """Length of the text in code points, to say "P%"."""
@@ -700,8 +700,7 @@ def tag_label(tag: str) -> str:
 
 def location(highlight: Highlight, document: ExportDocument) -> str:
     """Return where a highlight is: ``paragraph N, P%`` (of the text, from its start)."""
-    starts = [start for start, _ in document.paragraphs]
-    paragraph = max(1, bisect_right(starts, highlight.start))
+    paragraph = max(1, bisect_right(document.paragraphs, highlight.start, key=lambda p: p[0]))
     percent = min(100, max(0, highlight.start * 100 // max(1, document.length)))
     return f"paragraph {paragraph}, {percent}%"
 

@@ -11,7 +11,7 @@ import sys
 from array import array
 from pathlib import Path
 
-from library.document import Span
+from library.document import Spans
 from library.segment import paragraph_spans, sentence_spans
 from library.storage import atomic_write_bytes
 
@@ -22,17 +22,18 @@ SEGMENTER_VERSION = 1
 _HEADER = len(MAGIC) + 1 + 64  # magic, version byte, sha256 hex of the text
 
 
-def compute_spans(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
+def compute_spans(text: str) -> tuple[Spans, Spans]:
     """Paragraph and sentence spans of `text`."""
     paragraphs = paragraph_spans(text)
-    return paragraphs, sentence_spans(text, paragraphs)
+    return Spans.of(paragraphs), Spans.of(sentence_spans(text, paragraphs))
 
 
-def _pairs(values: array[int]) -> tuple[Span, ...]:
-    return tuple(zip(values[0::2], values[1::2], strict=True))
+def _spans(values: array[int]) -> Spans:
+    """Spans from interleaved offsets (start, end, start, end, …)."""
+    return Spans(values[0::2], values[1::2])
 
 
-def read_spans(path: Path, content_hash: str) -> tuple[tuple[Span, ...], tuple[Span, ...]] | None:
+def read_spans(path: Path, content_hash: str) -> tuple[Spans, Spans] | None:
     """The spans cached at `path` for the text `content_hash`, or None if absent or stale."""
     try:
         data = path.read_bytes()
@@ -51,35 +52,36 @@ def read_spans(path: Path, content_hash: str) -> tuple[tuple[Span, ...], tuple[S
     count = values[0] if values else -1
     if count < 0 or 1 + 4 * count > len(values) or (len(values) - 1) % 2:
         return None
-    paragraphs = _pairs(values[1 : 1 + 2 * count])
-    sentences = _pairs(values[1 + 2 * count :])
+    paragraphs = _spans(values[1 : 1 + 2 * count])
+    sentences = _spans(values[1 + 2 * count :])
     return paragraphs, sentences
 
 
-def write_spans(
-    path: Path, content_hash: str, paragraphs: tuple[Span, ...], sentences: tuple[Span, ...]
-) -> None:
+def _interleaved(spans: Spans) -> array[int]:
+    values = array("q", bytes(16 * len(spans)))
+    values[0::2] = spans.starts
+    values[1::2] = spans.ends
+    return values
+
+
+def write_spans(path: Path, content_hash: str, paragraphs: Spans, sentences: Spans) -> None:
     """Cache the spans of the text `content_hash` at `path` (atomically)."""
     values = array("q", [len(paragraphs)])
-    for start, end in paragraphs:
-        values.append(start)
-        values.append(end)
-    for start, end in sentences:
-        values.append(start)
-        values.append(end)
+    values.extend(_interleaved(paragraphs))
+    values.extend(_interleaved(sentences))
     if sys.byteorder != "little":
         values.byteswap()
     header = MAGIC + bytes([SEGMENTER_VERSION]) + content_hash.encode("ascii")
     atomic_write_bytes(path, header + values.tobytes(), sync_directory=False)
 
 
-def load_spans(path: Path, text: str, content_hash: str) -> tuple[tuple[Span, ...], ...]:
+def load_spans(path: Path, text: str, content_hash: str) -> tuple[Spans, Spans]:
     """The spans of `text`: from the cache when it is current, else computed and cached.
 
     A cache that cannot be written (read-only library, full disk) is not an error.
     """
     cached = read_spans(path, content_hash)
-    if cached is not None:
+    if cached is not None and all(not s or s.ends[-1] <= len(text) for s in cached):
         return cached
     paragraphs, sentences = compute_spans(text)
     try:

@@ -34,7 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from library.document import Document, Span
+from library.document import Document, Span, Spans
 from library.sanitize import one_line, visible
 from reader.labels import length_label
 
@@ -598,16 +598,15 @@ class DocumentView(ScrollView, can_focus=True):
         super().__init__(name=name, id=id, classes=classes, disabled=disabled)
         self._document = document
         self._text = document.text
-        paragraphs = tuple(span for span in document.paragraphs if span[1] > span[0])
+        # Spans are never empty (see `Document`); a text without any is one paragraph.
+        paragraphs = document.paragraphs
         if not paragraphs and self._text:
-            paragraphs = ((0, len(self._text)),)
-        sentences = tuple(span for span in document.sentences if span[1] > span[0])
-        if not sentences:
-            sentences = paragraphs
-        self._paragraphs: tuple[Span, ...] = paragraphs
-        self._sentences: tuple[Span, ...] = sentences
-        self._paragraph_starts: array[int] = array("q", [s for s, _ in paragraphs])
-        self._sentence_starts: array[int] = array("q", [s for s, _ in sentences])
+            paragraphs = Spans.of([(0, len(self._text))])
+        sentences = document.sentences or paragraphs
+        self._paragraphs: Spans = paragraphs
+        self._sentences: Spans = sentences
+        self._paragraph_starts: array[int] = paragraphs.starts
+        self._sentence_starts: array[int] = sentences.starts
         self._cursor = self._sentence_at(cursor_offset)
         self._frame: _Frame | None = None
         self._placed = False

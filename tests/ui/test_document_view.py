@@ -13,7 +13,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.strip import Strip
 
-from library.document import Document, Span
+from library.document import Document, Span, Spans
 from library.sanitize import visible
 from reader.widgets.document_view import (
     MARK_CLASSES,
@@ -68,8 +68,8 @@ def make_document(
         date=date,
         caption=caption,
         text=text,
-        paragraphs=paragraphs,
-        sentences=sentences,
+        paragraphs=Spans.of(paragraphs),
+        sentences=Spans.of(sentences),
         words=words,
         reading_minutes=max(1, round(words / 230)),
         path=None,

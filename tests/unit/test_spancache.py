@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from library.catalog import Catalog
+from library.document import Spans
 from library.spancache import compute_spans, load_spans, read_spans, write_spans
 
 TEXT = "One. Two three.\n\nFour five? Six!\n\nSeven."
@@ -20,7 +21,7 @@ def test_round_trip(tmp_path: Path) -> None:
 
 def test_stale_or_damaged_cache_is_remade(tmp_path: Path) -> None:
     path = tmp_path / "x.spans"
-    write_spans(path, HASH, (), ())
+    write_spans(path, HASH, Spans.of(()), Spans.of(()))
     assert read_spans(path, "b" * 64) is None
     assert load_spans(path, TEXT, "b" * 64) == compute_spans(TEXT)
     assert read_spans(path, "b" * 64) == compute_spans(TEXT)
@@ -40,3 +41,11 @@ def test_catalog_writes_spans_at_add_and_uses_them(tmp_path: Path) -> None:
     assert (document.paragraphs, document.sentences) == compute_spans(document.text)
     catalog.remove(entry.id)
     assert not cache.exists()
+
+
+def test_cache_reaching_past_the_text_is_remade(tmp_path: Path) -> None:
+    path = tmp_path / "x.spans"
+    paragraphs, sentences = compute_spans(TEXT)
+    write_spans(path, HASH, paragraphs, Spans.of([*sentences, (len(TEXT), len(TEXT) + 5)]))
+    assert load_spans(path, TEXT, HASH) == compute_spans(TEXT)
+    assert read_spans(path, HASH) == compute_spans(TEXT)
