@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -44,12 +44,19 @@ class NewsreaderApp(App[None]):
         annotations: AnnotationStore,
         *,
         open_id: str | None = None,
+        after_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         self.catalog = catalog
         self.annotations = annotations
         self._warned: set[str] = set()
         self._open_id = open_id
+        self._after_first_frame = after_first_frame
+
+    def on_ready(self) -> None:
+        # `Ready` follows the first layout; the first frame with text is drawn right after.
+        if self._after_first_frame is not None:
+            self.call_after_refresh(self._after_first_frame)
 
     def on_mount(self) -> None:
         # A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the app the normal way:
@@ -183,8 +190,10 @@ def make_app(
     annotations: AnnotationStore | None = None,
     *,
     open_id: str | None = None,
+    after_first_frame: Callable[[], object] | None = None,
 ) -> NewsreaderApp:
     """Build the app around `catalog` (and the annotation store of the same library, unless
-    one is given), optionally opening `open_id` at once."""
+    one is given), optionally opening `open_id` at once; `after_first_frame` is called
+    once the first screen has been drawn."""
     store = annotations if annotations is not None else AnnotationStore(catalog.home)
-    return NewsreaderApp(catalog, store, open_id=open_id)
+    return NewsreaderApp(catalog, store, open_id=open_id, after_first_frame=after_first_frame)

@@ -7,6 +7,7 @@ Every error reaches the user as one line on stderr and a non-zero exit, never a 
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -481,6 +482,18 @@ COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
 
 def run_app(library: str | None, target: str | None) -> int:
     """Open the app, first adding `target` when it is a path, then opening it."""
+    # Starting Textual makes a few hundred thousand objects that live as long as the app,
+    # and the collector would walk them all (a full collection: ~30 ms) just before the
+    # first frame. So it waits until that frame is drawn, then leaves those objects out of
+    # every later collection, so that none of them can stall a key either.
+    gc.disable()
+    try:
+        return _run_app(library, target)
+    finally:
+        gc.enable()
+
+
+def _run_app(library: str | None, target: str | None) -> int:
     catalog = _open_catalog(library)
     open_id: str | None = None
     if target is not None:
@@ -500,9 +513,15 @@ def run_app(library: str | None, target: str | None) -> int:
 
     from reader.app import make_app
 
-    app = make_app(catalog, open_id=open_id)
+    app = make_app(catalog, open_id=open_id, after_first_frame=_collect_from_now_on)
     app.run()
     return app.return_code or 0
+
+
+def _collect_from_now_on() -> None:
+    """Freeze what start-up made (see `run_app`) and let the collector run again."""
+    gc.freeze()
+    gc.enable()
 
 
 def main(argv: Sequence[str] | None = None) -> int:
