@@ -4,19 +4,18 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Input, Static
 
 from library.catalog import SORT_KEYS, AddResult, Catalog, Entry
-from library.filtering import filter_ranked
 from library.sanitize import one_line
 from library.storage import StoreError
-from reader.labels import length_label, progress_label
+from reader.widgets.document_list import DocumentList
+from reader.widgets.key_bar import KeyBar
 
 SORT_LABELS = {
     "added": "recently added",
@@ -45,21 +44,10 @@ def summarize_add(result: AddResult) -> str:
     return text or "Nothing to add there."
 
 
-_FIXED_COLUMNS = (
-    ("Source", "source", 20),
-    ("Date", "date", 10),
-    ("Length", "length", 7),
-    ("Read", "read", 5),
-    ("Marks", "marks", 5),
-)
-
-
 class LibraryScreen(Screen[None]):
     """Lists the documents; `enter` opens one in the reader."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="library.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="library.up"),
         Binding(
             "enter", "open", "Open", id="library.open", tooltip="Read this document", priority=True
         ),
@@ -110,43 +98,17 @@ class LibraryScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
         yield Input(placeholder="Filter by title or source", id="filter")
-        table: DataTable[Text] = DataTable(id="documents", cursor_type="row", zebra_stripes=True)
-        yield table
+        yield DocumentList(id="documents")
         yield Static(id="library-empty")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
         sort = self.catalog.setting("library_sort", "added")
         self._sort = sort if sort in SORT_KEYS else "added"
-        self._title_width = 0
-        self._set_columns(self.size.width)
-        self.query_one("#documents", DataTable).focus()
-        # The table is filled by `on_screen_resume`, which also runs when the screen is
+        self.query_one("#documents", DocumentList).focus()
+        # The list is filled by `on_screen_resume`, which also runs when the screen is
         # first shown (and not while a document opened from the command line covers it).
-
-    def on_resize(self, event: events.Resize) -> None:
-        if self._set_columns(event.size.width):
-            self._refill()
-
-    def _set_columns(self, width: int) -> bool:
-        """Give the title column whatever the fixed columns leave; True if it changed."""
-        # On a narrow terminal the source column gives up some room to the title.
-        columns = [
-            (label, key, min(column_width, 12) if key == "source" and width < 100 else column_width)
-            for label, key, column_width in _FIXED_COLUMNS
-        ]
-        fixed = sum(w for _, _, w in columns) + 2 * (len(columns) + 1) + 2
-        title_width = max(20, width - fixed)
-        if title_width == self._title_width:
-            return False
-        self._title_width = title_width
-        table = self.query_one("#documents", DataTable)
-        table.clear(columns=True)
-        table.add_column("Title", key="title", width=title_width)
-        for label, key, column_width in columns:
-            table.add_column(label, key=key, width=column_width)
-        return True
 
     def on_screen_resume(self) -> None:
         self.reload()
@@ -170,34 +132,22 @@ class LibraryScreen(Screen[None]):
         self._refill(keep)
 
     def _current_id(self) -> str | None:
-        table = self.query_one("#documents", DataTable)
-        if not self._shown or table.cursor_row >= len(self._shown):
-            return None
-        return self._shown[table.cursor_row].id
+        current = self.query_one("#documents", DocumentList).current
+        return current.id if current is not None else None
 
     def _refill(self, keep: str | None = None) -> None:
-        table = self.query_one("#documents", DataTable)
+        documents = self.query_one("#documents", DocumentList)
         keep = keep or self._current_id()
         query = self.query_one("#filter", Input).value
-        fields = [f"{e.title} {e.source or ''}" for e in self._entries]
-        self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
-        table.clear()
-        for entry in self._shown:
-            state = self._states.get(entry.id)
-            table.add_row(
-                Text(one_line(entry.title), no_wrap=True, overflow="ellipsis"),
-                Text(one_line(entry.source or ""), style="dim"),
-                Text(entry.date or ""),
-                Text(length_label(entry.reading_minutes), justify="right"),
-                Text(progress_label(state.progress if state else 0.0), justify="right"),
-                Text(str(self._counts.get(entry.id, "")), justify="right"),
-                key=entry.id,
-            )
-        if keep is not None:
-            for row, entry in enumerate(self._shown):
-                if entry.id == keep:
-                    table.move_cursor(row=row)
-                    break
+        if query:
+            from library.filtering import filter_ranked  # rapidfuzz: not needed to start
+
+            fields = [f"{e.title} {e.source or ''}" for e in self._entries]
+            self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
+        else:
+            self._shown = list(self._entries)
+        progress = {doc_id: state.progress for doc_id, state in self._states.items()}
+        documents.set_entries(self._shown, progress, self._counts, keep=keep)
         self._update_title(query)
 
     def _update_title(self, query: str) -> None:
@@ -215,23 +165,17 @@ class LibraryScreen(Screen[None]):
             empty.update(Content("Nothing matches the filter. Press esc to clear it."))
         empty.display = not self._shown
 
-    def action_cursor_down(self) -> None:
-        self.query_one("#documents", DataTable).action_cursor_down()
-
-    def action_cursor_up(self) -> None:
-        self.query_one("#documents", DataTable).action_cursor_up()
-
     def action_open(self) -> None:
         if self.query_one("#filter", Input).has_focus:
-            self.set_focus(self.query_one("#documents", DataTable))
+            self.set_focus(self.query_one("#documents", DocumentList))
             return
         doc_id = self._current_id()
         if doc_id is not None:
             open_document = getattr(self.app, "open_document")  # noqa: B009
             open_document(doc_id)
 
-    @on(DataTable.RowSelected, "#documents")
-    def _row_selected(self, event: DataTable.RowSelected) -> None:
+    @on(DocumentList.Selected, "#documents")
+    def _row_selected(self, event: DocumentList.Selected) -> None:
         event.stop()
         self.action_open()
 
@@ -245,18 +189,18 @@ class LibraryScreen(Screen[None]):
     def _filter_changed(self, event: Input.Changed) -> None:
         self._refill()
         if self._shown and event.value:  # the best match first; a cleared filter keeps the row
-            self.query_one("#documents", DataTable).move_cursor(row=0)
+            self.query_one("#documents", DocumentList).move_cursor(0)
 
     @on(Input.Submitted, "#filter")
     def _filter_submitted(self) -> None:
-        self.set_focus(self.query_one("#documents", DataTable))
+        self.set_focus(self.query_one("#documents", DocumentList))
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
         if field.value:
             field.value = ""
         field.display = False
-        self.query_one("#documents", DataTable).focus()
+        self.query_one("#documents", DocumentList).focus()
 
     def action_cycle_sort(self) -> None:
         self._sort = SORT_KEYS[(SORT_KEYS.index(self._sort) + 1) % len(SORT_KEYS)]
@@ -341,7 +285,7 @@ class LibraryScreen(Screen[None]):
     def _remove(self, doc_id: str, confirmed: bool) -> None:
         if not confirmed:
             return
-        row = self.query_one("#documents", DataTable).cursor_row
+        row = self.query_one("#documents", DocumentList).cursor_row
         try:
             entry = self.catalog.remove(doc_id)
             getattr(self.app, "annotations").remove_document(doc_id)  # noqa: B009
@@ -351,5 +295,5 @@ class LibraryScreen(Screen[None]):
             return
         self.reload()
         if self._shown:
-            self.query_one("#documents", DataTable).move_cursor(row=min(row, len(self._shown) - 1))
+            self.query_one("#documents", DocumentList).move_cursor(row)
         self.notify(f"Removed “{one_line(entry.title)}”.", markup=False)

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import Highlight
@@ -15,6 +15,7 @@ from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.filtering import filter_ranked
 from library.sanitize import one_line
+from reader.widgets.key_bar import KeyBar
 
 SNIPPET = 160
 
@@ -38,7 +39,7 @@ class NotesScreen(Screen[None]):
         yield Static(id="notes-title")
         yield Input(placeholder="Filter notes by quote, note, tag or title", id="notes-query")
         yield OptionList(id="notes-list")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009

@@ -13,7 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from annotations.model import Highlight
 from annotations.session import DocumentAnnotations
@@ -27,6 +27,7 @@ from reader.labels import length_label
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
+from reader.widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:
     from library.search import Match
@@ -198,6 +199,8 @@ class ReaderScreen(Screen[None]):
         self._review_score = 0.0
         """An orphaned highlight under review, and the place offered for it."""
         self._selection_anchor: tuple[int, int] = (0, 0)
+        self._find_bar: FindBar | None = None
+        self._panel: HighlightsPanel | None = None
 
     @property
     def annotations(self) -> DocumentAnnotations:
@@ -210,11 +213,11 @@ class ReaderScreen(Screen[None]):
         return catalog
 
     def compose(self) -> ComposeResult:
+        # The find bar and the highlights panel are mounted when first wanted: the first
+        # frame is drawn sooner without them.
         yield DocumentView(self.document, cursor_offset=self._offset, id="document")
-        yield HighlightsPanel()
-        yield FindBar()
         yield Static(id="reader-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
@@ -319,7 +322,7 @@ class ReaderScreen(Screen[None]):
             self._end_review("Left it lost; tab lists it with the others.")
         elif self._selection is not None:
             self._end_selection()
-        elif self._query or self.query_one(FindBar).is_open:
+        elif self._query or (self._find_bar is not None and self._find_bar.is_open):
             self.clear_search()
         else:
             self.action_back()
@@ -336,8 +339,11 @@ class ReaderScreen(Screen[None]):
         """The match `n`/`N`/`enter` last went to, if any."""
         return None if self._current is None else self._ordered[self._current]
 
-    def action_find(self) -> None:
-        self.query_one(FindBar).open()
+    async def action_find(self) -> None:
+        if self._find_bar is None:
+            self._find_bar = FindBar()
+            await self.mount(self._find_bar, before="#reader-status")
+        self._find_bar.open()
 
     def on_find_bar_query_changed(self, event: FindBar.QueryChanged) -> None:
         self._query = event.query
@@ -367,8 +373,8 @@ class ReaderScreen(Screen[None]):
         self._query = ""
         self._jump_when_found = False
         self._show_matches(())
-        bar = self.query_one(FindBar)
-        bar.close()
+        if self._find_bar is not None:
+            self._find_bar.close()
         self.query_one(DocumentView).focus()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
@@ -397,7 +403,9 @@ class ReaderScreen(Screen[None]):
         current = self.current_match
         marks = [(m.start, m.end, CURRENT_MATCH if m is current else MATCH) for m in self._ordered]
         view.set_marks(marks, layer="matches")
-        bar = self.query_one(FindBar)
+        bar = self._find_bar
+        if bar is None:
+            return
         count = len(self._ordered)
         if not self._query.strip():
             bar.show_count("")
@@ -472,8 +480,8 @@ class ReaderScreen(Screen[None]):
             layer="highlights",
         )
         view.set_margin_marks((h.start, NOTE_SIGN) for h in placed if h.note)
-        panel = self.query_one(HighlightsPanel)
-        if panel.is_open:
+        panel = self._panel
+        if panel is not None and panel.is_open:
             panel.show(self._annotations.highlights, panel.current)
         self._update_status()
 
@@ -584,8 +592,8 @@ class ReaderScreen(Screen[None]):
             self._draw_selection()
 
     def _require_highlight(self) -> Highlight | None:
-        panel = self.query_one(HighlightsPanel)
-        if panel.is_open and panel.current is not None:
+        panel = self._panel
+        if panel is not None and panel.is_open and panel.current is not None:
             return panel.current  # the one chosen in the panel, not the one under the cursor
         here = self._highlight_here()
         if here is None:
@@ -593,8 +601,8 @@ class ReaderScreen(Screen[None]):
         return here
 
     def action_note(self) -> None:
-        panel = self.query_one(HighlightsPanel)
-        if panel.is_open and panel.current is not None:
+        panel = self._panel
+        if panel is not None and panel.is_open and panel.current is not None:
             here: Highlight | None = panel.current
         else:
             here = self._highlight_here() if self._selection is None else None
@@ -694,12 +702,15 @@ class ReaderScreen(Screen[None]):
     def action_export(self) -> None:
         getattr(self.app, "export_notes")([self.document.id])  # noqa: B009
 
-    def action_panel(self) -> None:
-        panel = self.query_one(HighlightsPanel)
-        panel.show(self._annotations.highlights, self._highlight_here())
+    async def action_panel(self) -> None:
+        if self._panel is None:
+            self._panel = HighlightsPanel()
+            await self.mount(self._panel, before="#reader-status")
+        self._panel.show(self._annotations.highlights, self._highlight_here())
 
     def on_highlights_panel_chosen(self, event: HighlightsPanel.Chosen) -> None:
-        self.query_one(HighlightsPanel).close()
+        if self._panel is not None:
+            self._panel.close()
         view = self.query_one(DocumentView)
         view.focus()
         if event.highlight.status == "orphaned":
@@ -776,5 +787,6 @@ class ReaderScreen(Screen[None]):
         self.notify(message, timeout=2)
 
     def on_highlights_panel_closed(self) -> None:
-        self.query_one(HighlightsPanel).close()
+        if self._panel is not None:
+            self._panel.close()
         self.query_one(DocumentView).focus()

@@ -8,13 +8,14 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Footer, Input, OptionList, Static
+from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.catalog import Catalog
 from library.sanitize import one_line
 from library.search import Match, context_snippet, search_documents
 from library.storage import StoreError
+from reader.widgets.key_bar import KeyBar
 
 RESULT_LIMIT = 200
 
@@ -54,7 +55,7 @@ class LibrarySearchScreen(Screen[None]):
         yield Input(placeholder="Words to find (typos are forgiven)", id="search-query")
         yield OptionList(id="search-results")
         yield Static(id="search-status")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.set_focus(self.query_one("#search-query", Input))

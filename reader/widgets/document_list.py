@@ -1,0 +1,345 @@
+"""The library's list of documents, drawn with the line API.
+
+A table widget would build and measure a cell object for every field of every document
+before the first frame; with a thousand documents that is most of the library's start-up.
+This list keeps the entries as they come from the catalog and formats only the rows in
+view, each into one cached strip, so the library costs the same to show whatever its size.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding, BindingType
+from textual.cache import LRUCache
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from library.catalog import Entry
+from library.sanitize import one_line
+from reader.labels import length_label, progress_label
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    """One column of the list."""
+
+    label: str
+    """The header's text."""
+    width: int
+    """Width in cells, padding excluded."""
+    right: bool = False
+    """Whether the values are aligned to the right."""
+    dim: bool = False
+    """Whether the values are drawn dimmed."""
+
+
+TITLE_MIN_WIDTH = 20
+PADDING = 1
+"""Cells of padding on each side of every column."""
+
+
+def columns_for(width: int) -> tuple[Column, ...]:
+    """The columns for a list `width` cells wide: the title takes what the others leave.
+
+    On a narrow terminal the source column gives up some room to the title.
+    """
+    fixed = (
+        Column("Source", 20 if width >= 100 else 12, dim=True),
+        Column("Date", 10),
+        Column("Length", 7, right=True),
+        Column("Read", 5, right=True),
+        Column("Marks", 5, right=True),
+    )
+    taken = sum(column.width + 2 * PADDING for column in fixed) + 2 * PADDING
+    return (Column("Title", max(TITLE_MIN_WIDTH, width - taken)), *fixed)
+
+
+def fit(text: str, width: int, *, right: bool = False) -> str:
+    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded."""
+    cells = cell_len(text)
+    if cells > width:
+        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
+    if right:
+        return " " * (width - cells) + text
+    return text + " " * (width - cells)
+
+
+def row_values(entry: Entry, progress: float, highlights: int) -> tuple[str, ...]:
+    """What each column shows for `entry` (made visible and put on one line)."""
+    return (
+        one_line(entry.title),
+        one_line(entry.source or ""),
+        one_line(entry.date or ""),
+        length_label(entry.reading_minutes),
+        progress_label(progress),
+        str(highlights) if highlights else "",
+    )
+
+
+class DocumentList(ScrollView, can_focus=True):
+    """Documents in rows under a fixed header row, with a row cursor.
+
+    Everything shown comes from the entries as plain strings, never parsed as markup.
+    """
+
+    ALLOW_SELECT = False
+
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "document-list--header",
+        "document-list--cursor",
+        "document-list--stripe",
+        "document-list--dim",
+    }
+
+    DEFAULT_CSS = """
+    DocumentList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: $surface;
+        color: $foreground;
+        & > .document-list--header { text-style: bold; background: $panel; }
+        & > .document-list--stripe { background: $surface-lighten-1; }
+        & > .document-list--dim { color: $text-muted; }
+        & > .document-list--cursor { background: $primary 40%; text-style: bold; }
+        &:focus > .document-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("j,down", "cursor_down", "Down", key_display="j", show=False, id="library.down"),
+        Binding("k,up", "cursor_up", "Up", key_display="k", show=False, id="library.up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="library.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="library.page_up"),
+        Binding("g,home", "first", "First", key_display="g", show=False, id="library.first"),
+        Binding("G,end", "last", "Last", key_display="G", show=False, id="library.last"),
+    ]
+
+    class Selected(Message):
+        """A row was chosen with `enter` or a click on the cursor's row.
+
+        Handle it in ``on_document_list_selected``.
+        """
+
+        def __init__(self, document_list: DocumentList, entry: Entry) -> None:
+            super().__init__()
+            self.document_list = document_list
+            """The list the row belongs to."""
+            self.entry = entry
+            """The chosen document."""
+
+        @property
+        def control(self) -> DocumentList:
+            """The list (for ``@on(..., selector)``)."""
+            return self.document_list
+
+    def __init__(
+        self,
+        *,
+        name: str | None = None,
+        id: str | None = None,  # noqa: A002 - Textual's name for it
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(name=name, id=id, classes=classes)
+        self._entries: tuple[Entry, ...] = ()
+        self._progress: Mapping[str, float] = {}
+        self._highlights: Mapping[str, int] = {}
+        self._cursor = 0
+        self._version = 0
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
+
+    # -- model ---------------------------------------------------------------------------------
+
+    @property
+    def entries(self) -> tuple[Entry, ...]:
+        """The rows, in order."""
+        return self._entries
+
+    @property
+    def cursor_row(self) -> int:
+        """The row under the cursor (0 when the list is empty)."""
+        return self._cursor
+
+    @property
+    def current(self) -> Entry | None:
+        """The entry under the cursor, if any."""
+        return self._entries[self._cursor] if self._entries else None
+
+    def set_entries(
+        self,
+        entries: Sequence[Entry],
+        progress: Mapping[str, float],
+        highlights: Mapping[str, int],
+        *,
+        keep: str | None = None,
+    ) -> None:
+        """Show `entries`, with each one's reading progress and highlight count by id.
+
+        The cursor goes to the entry whose id is `keep` if it is shown, else stays on the
+        same row (or the last one).
+        """
+        self._entries = tuple(entries)
+        self._progress = progress
+        self._highlights = highlights
+        self._version += 1
+        self._strips.clear()
+        row = self._cursor
+        if keep is not None:
+            row = next((i for i, e in enumerate(self._entries) if e.id == keep), row)
+        self._cursor = max(0, min(row, len(self._entries) - 1))
+        self.virtual_size = Size(self.size.width, len(self._entries) + 1)
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (clamped to the rows there are) and scroll to it."""
+        row = max(0, min(row, len(self._entries) - 1))
+        if row == self._cursor:
+            return
+        old, self._cursor = self._cursor, row
+        self._refresh_row(old)
+        self._refresh_row(row)
+        self._scroll_cursor_into_view()
+
+    @property
+    def _rows_in_view(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _scroll_cursor_into_view(self) -> None:
+        top = round(self.scroll_offset.y)
+        if self._cursor < top:
+            self.scroll_to(y=self._cursor, animate=False, immediate=True)
+        elif self._cursor >= top + self._rows_in_view:
+            self.scroll_to(y=self._cursor - self._rows_in_view + 1, animate=False, immediate=True)
+
+    def _refresh_row(self, row: int) -> None:
+        y = row - round(self.scroll_offset.y) + 1
+        if 1 <= y < self.size.height:
+            self.refresh(Region(0, y, self.size.width, 1))
+
+    # -- keys and mouse ------------------------------------------------------------------------
+
+    def action_cursor_down(self) -> None:
+        self.move_cursor(self._cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self.move_cursor(self._cursor - 1)
+
+    def action_page_down(self) -> None:
+        self.move_cursor(self._cursor + self._rows_in_view)
+
+    def action_page_up(self) -> None:
+        self.move_cursor(self._cursor - self._rows_in_view)
+
+    def action_first(self) -> None:
+        self.move_cursor(0)
+
+    def action_last(self) -> None:
+        self.move_cursor(len(self._entries) - 1)
+
+    def action_select(self) -> None:
+        """Post `Selected` for the cursor's row."""
+        entry = self.current
+        if entry is not None:
+            self.post_message(self.Selected(self, entry))
+
+    def on_click(self, event: events.Click) -> None:
+        if event.y < 1:
+            return  # the header
+        row = round(self.scroll_offset.y) + event.y - 1
+        if not 0 <= row < len(self._entries):
+            return
+        event.stop()
+        if row == self._cursor:
+            self.action_select()
+        else:
+            self.move_cursor(row)
+
+    # -- drawing -------------------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.virtual_size = Size(event.size.width, len(self._entries) + 1)
+        self._strips.clear()
+        self._scroll_cursor_into_view()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._strips.clear()
+        self._styles.clear()
+
+    def on_focus(self) -> None:
+        self._refresh_row(self._cursor)  # the cursor is drawn brighter while focused
+
+    def on_blur(self) -> None:
+        self._refresh_row(self._cursor)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        columns = columns_for(width)
+        if y == 0:
+            key: tuple[object, ...] = ("header", width)
+            strip = self._strips.get(key)
+            if strip is None:
+                style = self.rich_style + self.get_component_rich_style("document-list--header")
+                values = tuple(column.label for column in columns)
+                strip = self._row_strip(columns, values, style, style, width)
+                self._strips.set(key, strip)
+            return strip
+        row = round(self.scroll_offset.y) + y - 1
+        if not 0 <= row < len(self._entries):
+            return Strip.blank(width, self.rich_style)
+        kind = (
+            ("focused-cursor" if self.has_focus else "cursor") if row == self._cursor else row % 2
+        )
+        key = (row, width, kind, self._version)
+        strip = self._strips.get(key)
+        if strip is None:
+            entry = self._entries[row]
+            values = row_values(
+                entry, self._progress.get(entry.id, 0.0), self._highlights.get(entry.id, 0)
+            )
+            style, dim = self._row_styles(row == self._cursor, row % 2 == 1)
+            strip = self._row_strip(columns, values, style, dim, width)
+            self._strips.set(key, strip)
+        return strip
+
+    def _row_styles(self, cursor: bool, stripe: bool) -> tuple[Style, Style]:
+        """The style of a row's cells, and of its dimmed cells."""
+        key = (cursor, cursor and self.has_focus, stripe)
+        styles = self._styles.get(key)
+        if styles is None:
+            style = self.rich_style
+            if cursor:
+                style += self.get_component_rich_style("document-list--cursor")
+            elif stripe:
+                style += self.get_component_rich_style("document-list--stripe")
+            dim = style
+            if not cursor:  # the dimmed column takes only the colour, not the background
+                dim += Style(color=self.get_component_rich_style("document-list--dim").color)
+            styles = self._styles[key] = (style, dim)
+        return styles
+
+    @staticmethod
+    def _row_strip(
+        columns: Sequence[Column], values: Sequence[str], style: Style, dim: Style, width: int
+    ) -> Strip:
+        pad = " " * PADDING
+        segments: list[Segment] = []
+        for column, value in zip(columns, values, strict=True):
+            cell = pad + fit(value, column.width, right=column.right) + pad
+            segments.append(Segment(cell, dim if column.dim else style))
+        return Strip(segments).adjust_cell_length(width, style)
