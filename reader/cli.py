@@ -60,12 +60,16 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}")
 
 
-def _build_parsers() -> tuple[_Parser, dict[str, _Parser]]:
+def _top_parser() -> _Parser:
     top = _Parser(prog=PROG, usage=USAGE, add_help=True)
     top.add_argument("--library", metavar="DIR", help="the library folder to use")
     top.add_argument("--version", action="store_true", help="print the version and exit")
     top.add_argument("target", nargs="?", help=argparse.SUPPRESS)
+    return top
 
+
+def _command_parsers() -> dict[str, _Parser]:
+    """A parser for each command (made only when a command is given: the app needs none)."""
     commands: dict[str, _Parser] = {}
 
     def command(name: str, text: str) -> _Parser:
@@ -127,7 +131,7 @@ def _build_parsers() -> tuple[_Parser, dict[str, _Parser]]:
 
     remove = command("remove", "Remove a document (its text, metadata and reading position).")
     remove.add_argument("id", metavar="ID")
-    return top, commands
+    return commands
 
 
 def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -524,12 +528,18 @@ def _collect_from_now_on() -> None:
     gc.enable()
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+def _expected_errors() -> tuple[type[Exception], ...]:
+    """Errors that are the user's to fix, told in one line (imported only when one happens:
+    the parser's patterns take a few milliseconds to compile, and starting needs none)."""
     from library.catalog import AmbiguousId, UnknownDocument
     from library.parse import UnreadableFile
     from library.storage import StoreError
 
+    return (CommandError, UnknownDocument, AmbiguousId, UnreadableFile, StoreError)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show a character
         reconfigure = getattr(stream, "reconfigure", None)  # gets a stand-in, not a crash
@@ -537,11 +547,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             reconfigure(errors="replace")
     try:
         head, rest = _split_global(args_list)
-        top, commands = _build_parsers()
-        options, extra = top.parse_known_args(head)
+        options, extra = _top_parser().parse_known_args(head)
         if extra:
             if options.target is not None and not Path(options.target).exists():
-                names = ", ".join(commands)
+                names = ", ".join(COMMANDS)
                 raise UsageError(f"{PROG}: unknown command {options.target!r} (commands: {names})")
             raise UsageError(f"{PROG}: unexpected arguments: {' '.join(extra)}")
         if options.version:
@@ -553,13 +562,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             return run_app(options.library, options.target)
         if options.target is not None:
             raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
-        args = commands[rest[0]].parse_args(rest[1:])
+        args = _command_parsers()[rest[0]].parse_args(rest[1:])
         catalog = _open_catalog(options.library)
         return COMMANDS[rest[0]](catalog, args)
     except UsageError as err:
         sys.stderr.write(f"{one_line(str(err))}\n")
         return 2
-    except (CommandError, UnknownDocument, AmbiguousId, UnreadableFile, StoreError) as err:
+    except _expected_errors() as err:  # evaluated only when something was raised
         _warn(str(err))
         return 1
     except KeyboardInterrupt:
