@@ -23,7 +23,12 @@ DEFAULT_THEME = "textual-dark"
 
 
 class NewsreaderApp(App[None]):
-    """Reads documents from a `Catalog`; the library screen is the base of the stack."""
+    """Reads documents from a `Catalog`.
+
+    The first screen (the library, or a document opened from the command line) is the
+    app's default screen, so it is composed and drawn with the app itself; the library is
+    the base of the stack from the time it is first shown.
+    """
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
@@ -52,6 +57,17 @@ class NewsreaderApp(App[None]):
         self._warned: set[str] = set()
         self._open_id = open_id
         self._after_first_frame = after_first_frame
+        self._start_error: StoreError | None = None
+
+    def get_default_screen(self) -> Screen[None]:
+        if self._open_id is not None:
+            try:
+                return self._reader_screen(self._open_id)
+            except StoreError as err:  # removed meanwhile, or its text file is gone
+                self._start_error = err
+        from reader.screens.library import LibraryScreen
+
+        return LibraryScreen()
 
     def on_ready(self) -> None:
         # `Ready` follows the first layout; the first frame with text is drawn right after.
@@ -69,11 +85,9 @@ class NewsreaderApp(App[None]):
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
-        if self._open_id is None:
-            self.show_library()
+        if self._start_error is not None:
+            self.report_store_error(self._start_error)
         self.show_store_warnings()
-        if self._open_id is not None:
-            self.open_document(self._open_id)
 
     def show_store_warnings(self) -> None:
         """Tell the user, once each, what the stores found wrong (say, a damaged file kept
@@ -109,30 +123,45 @@ class NewsreaderApp(App[None]):
         from reader.screens.library import LibraryScreen
 
         if not self.has_library():
-            if len(self.screen_stack) > 1:
-                self.switch_screen(LibraryScreen())
-            else:
-                self.push_screen(LibraryScreen())
-        while len(self.screen_stack) > 2 and not isinstance(self.screen, LibraryScreen):
+            # Started on a document, which is the base of the stack (Textual cannot replace
+            # that one): the library goes over it, and it gives up its text.
+            while len(self.screen_stack) > 1:
+                self.pop_screen()
+            base = self.screen
+            document = getattr(base, "document", None)
+            self.push_screen(LibraryScreen(current=getattr(document, "id", None)))
+            retire = getattr(base, "retire", None)
+            if retire is not None:
+                retire()
+            return
+        while not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
 
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
-        from reader.screens.reader import ReaderScreen
-
         try:
-            document = self.catalog.load(doc_id)
-            if offset is None:
-                offset = self.catalog.reading_state(doc_id).offset
+            reader = self._reader_screen(doc_id, offset)
         except StoreError as err:  # removed meanwhile, or its text file is gone
             self.report_store_error(err)
             self.show_library()
             return
         # One reader at a time: whatever covers the library (a reader, a search) goes first,
         # so no older reader with stale highlights waits underneath.
-        if self.has_library():
-            self.show_library()
-        self.push_screen(ReaderScreen(document, offset))
+        self.show_library()
+        self.push_screen(reader)
+
+    def _reader_screen(self, doc_id: str, offset: int | None = None) -> Screen[None]:
+        """A reader of `doc_id` at `offset` or its remembered position.
+
+        Raises:
+            StoreError: The document or its text cannot be read.
+        """
+        from reader.screens.reader import ReaderScreen
+
+        document = self.catalog.load(doc_id)
+        if offset is None:
+            offset = self.catalog.reading_state(doc_id).offset
+        return ReaderScreen(document, offset)
 
     def export_notes(self, doc_ids: list[str] | None) -> None:
         """Export notes to Markdown in the library's export folder, then say where."""

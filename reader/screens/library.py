@@ -85,10 +85,12 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, current: str | None = None) -> None:
+        """A library whose cursor starts on the document `current` (an id), if given."""
         super().__init__()
         self._entries: tuple[Entry, ...] = ()
         self._shown: list[Entry] = []
+        self._keep_first = current
 
     @property
     def catalog(self) -> Catalog:
@@ -111,7 +113,8 @@ class LibraryScreen(Screen[None]):
         # first shown (and not while a document opened from the command line covers it).
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self.reload(keep=self._keep_first)
+        self._keep_first = None
 
     @property
     def sort(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -20,7 +21,7 @@ from annotations.session import DocumentAnnotations
 from annotations.store import AnnotationStore
 from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
-from library.document import Document
+from library.document import Document, Spans
 from library.sanitize import one_line, visible
 from library.storage import StoreError
 from reader.labels import length_label
@@ -42,6 +43,9 @@ MATCH = "document-view--match"
 CURRENT_MATCH = "document-view--match-current"
 SELECTION = "document-view--selection"
 NOTE_SIGN = "✎"
+
+
+NO_SPANS = Spans.of(())
 
 
 class ReaderScreen(Screen[None]):
@@ -243,6 +247,17 @@ class ReaderScreen(Screen[None]):
         if hasattr(self, "_annotations"):  # back from a dialog, or another copy changed them
             self._annotations.reload()
             self._draw_highlights()
+
+    def retire(self) -> None:
+        """Save the place and let go of the text: the app started on this reader, and the
+        library now covers it for good (Textual keeps the first screen of the stack)."""
+        self.save_position()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        if hasattr(self, "_annotations"):
+            del self._annotations
+        self.query_one(DocumentView).remove()
+        self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         if self._selection is not None:

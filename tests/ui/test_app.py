@@ -12,6 +12,7 @@ from reader.app import make_app
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
+from reader.widgets.document_list import DocumentList
 from reader.widgets.document_view import DocumentView
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
@@ -211,3 +212,53 @@ async def test_palette_shows_hostile_titles_literally(tmp_path: Path) -> None:
         await pilot.pause()
         assert app.is_running
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_started_on_a_document_back_goes_to_the_library_and_the_place_holds(
+    catalog: Catalog,
+) -> None:
+    doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ReaderScreen) and app.screen_stack == [first]
+        await pilot.press("j", "j")
+        place = first.query_one(DocumentView).cursor_offset
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert catalog.reading_state(doc_id).offset == place
+        assert first.document.text == ""  # the covered first reader let go of its text
+        assert not first.query(DocumentView)
+        # Open it again, read on, and go back: the newer place is the one kept, also after
+        # the app (and with it the first reader, still at the bottom of the stack) ends.
+        documents = app.screen.query_one("#documents", DocumentList)
+        assert documents.current is not None and documents.current.id == doc_id
+        await pilot.press("enter")
+        await pilot.pause()
+        second = app.screen
+        assert isinstance(second, ReaderScreen) and second is not first
+        assert second.query_one(DocumentView).cursor_offset == place
+        await pilot.press("j", "j", "j")
+        later = second.query_one(DocumentView).cursor_offset
+        assert later > place
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.screen_stack[0] is first and isinstance(app.screen, LibraryScreen)
+    assert catalog.reading_state(doc_id).offset == later
+
+
+async def test_started_on_a_document_that_is_gone_shows_the_library_and_says_why(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    catalog.text_path(doc_id).unlink()
+    app = make_app(catalog, open_id=doc_id)
+    told: list[str] = []
+    app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert told, "nothing said"
+        assert any("is missing" in message for message in told), told
