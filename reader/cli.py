@@ -486,18 +486,6 @@ COMMANDS: dict[str, Callable[[Catalog, argparse.Namespace], int]] = {
 
 def run_app(library: str | None, target: str | None) -> int:
     """Open the app, first adding `target` when it is a path, then opening it."""
-    # Starting Textual makes a few hundred thousand objects that live as long as the app,
-    # and the collector would walk them all (a full collection: ~30 ms) just before the
-    # first frame. So it waits until that frame is drawn, then leaves those objects out of
-    # every later collection, so that none of them can stall a key either.
-    gc.disable()
-    try:
-        return _run_app(library, target)
-    finally:
-        gc.enable()
-
-
-def _run_app(library: str | None, target: str | None) -> int:
     catalog = _open_catalog(library)
     open_id: str | None = None
     if target is not None:
@@ -515,10 +503,18 @@ def _run_app(library: str | None, target: str | None) -> int:
         else:
             open_id = catalog.resolve(target).id
 
-    from reader.app import make_app
+    # Starting Textual makes a few hundred thousand objects that live as long as the app,
+    # and the collector would walk them all (a full collection: ~30 ms) just before the
+    # first frame. So it waits until that frame is drawn, then leaves those objects out of
+    # every later collection, so that none of them can stall a key either.
+    gc.disable()
+    try:
+        from reader.app import make_app
 
-    app = make_app(catalog, open_id=open_id, after_first_frame=_collect_from_now_on)
-    app.run()
+        app = make_app(catalog, open_id=open_id, after_first_frame=_collect_from_now_on)
+        app.run()
+    finally:
+        gc.enable()
     return app.return_code or 0
 
 

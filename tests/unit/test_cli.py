@@ -292,3 +292,32 @@ def test_removed_highlights_come_back_when_the_document_does(
     assert "earlier highlight(s) are back" in capsys.readouterr().out
     notes = run_json(capsys, "notes", doc, "--json")
     assert [n["note"] for n in notes] == ["Kept"]
+
+
+def test_collection_waits_for_the_first_frame_and_comes_back_on_any_exit(
+    library: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import gc
+
+    import reader.app
+    from reader import cli
+
+    seen: list[bool] = []
+
+    def failing_app(*_: object, **__: object) -> None:
+        seen.append(gc.isenabled())
+        raise RuntimeError("the terminal went away")
+
+    monkeypatch.setattr(reader.app, "make_app", failing_app)
+    assert main(["--library", str(library)]) == 1
+    assert seen == [False]  # off while the app starts…
+    assert gc.isenabled()  # …and back on even when it fails
+    assert "the terminal went away" in capsys.readouterr().err
+
+    gc.disable()
+    try:
+        cli._collect_from_now_on()
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+        gc.enable()
