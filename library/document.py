@@ -71,12 +71,16 @@ class Spans(Sequence[Span]):
         return NotImplemented
 
     def __hash__(self) -> int:
-        return hash((self._starts.tobytes(), self._ends.tobytes()))
+        return hash(tuple(self))  # as the equal tuple hashes (rarely needed: it walks all)
 
     def __repr__(self) -> str:
         shown = ", ".join(f"({s}, {e})" for s, e in self[:3])
         more = ", …" if len(self) > 3 else ""
         return f"Spans([{shown}{more}], count={len(self)})"
+
+
+NO_SPANS = Spans.of(())
+"""No spans at all."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -33,7 +33,7 @@ from array import array
 from bisect import bisect_right, insort
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import cache, lru_cache
+from functools import cache
 from typing import Any
 
 from rapidfuzz import fuzz
@@ -793,14 +793,41 @@ class SearchIndex:
         return tuple(matches)
 
 
-@lru_cache(maxsize=8)
+INDEX_CACHE_CHARACTERS = 8_000_000
+"""How much text the cached indexes may cover together (the latest one is always kept)."""
+
+_indexes: dict[str, SearchIndex] = {}
+_indexes_lock = threading.Lock()
+
+
 def index_for(text: str) -> SearchIndex:
     """Return a `SearchIndex` for `text`, reusing one built recently for the same text.
 
     Python caches a string's hash, so asking again for the same (large) string object is
-    a dictionary look-up, not a re-normalisation.
+    a dictionary look-up, not a re-normalisation. The least recently used indexes are
+    dropped once together they cover more than `INDEX_CACHE_CHARACTERS`, so the texts of
+    documents read long ago are not kept alive for a search that may never come.
     """
-    return SearchIndex(text)
+    with _indexes_lock:
+        index = _indexes.pop(text, None)
+        if index is not None:
+            _indexes[text] = index  # now the most recently used
+            return index
+    index = SearchIndex(text)  # built outside the lock: searches in other threads go on
+    with _indexes_lock:
+        _indexes[text] = index
+        total = sum(len(cached) for cached in _indexes)
+        while total > INDEX_CACHE_CHARACTERS and len(_indexes) > 1:
+            oldest = next(iter(_indexes))
+            total -= len(oldest)
+            del _indexes[oldest]
+    return index
+
+
+def forget_indexes() -> None:
+    """Drop every cached index (and with it the texts they were built for)."""
+    with _indexes_lock:
+        _indexes.clear()
 
 
 def find_matches(text: str, query: str, limit: int = 50) -> tuple[Match, ...]:

@@ -118,36 +118,47 @@ class NewsreaderApp(App[None]):
         return any(isinstance(screen, LibraryScreen) for screen in self.screen_stack)
 
     def show_library(self) -> None:
-        """Show the library: make it if needed, and leave whatever covers it (a reader
-        saves its place as it goes)."""
+        """Show the library: make it if needed, and leave whatever covers it. The readers
+        left save their place first, and the library's cursor goes to the document of the
+        last one read."""
         from reader.screens.library import LibraryScreen
+        from reader.screens.reader import ReaderScreen
 
+        readers: list[ReaderScreen] = []
+        for screen in reversed(self.screen_stack):
+            if isinstance(screen, LibraryScreen):
+                break
+            if isinstance(screen, ReaderScreen):
+                readers.append(screen)
+        for reader in readers:
+            reader.save_position()
+        current = readers[0].document.id if readers else None
         if not self.has_library():
             # Started on a document, which is the base of the stack (Textual cannot replace
             # that one): the library goes over it, and it gives up its text.
             while len(self.screen_stack) > 1:
                 self.pop_screen()
-            base = self.screen
-            document = getattr(base, "document", None)
-            self.push_screen(LibraryScreen(current=getattr(document, "id", None)))
-            retire = getattr(base, "retire", None)
-            if retire is not None:
-                retire()
+            self.push_screen(LibraryScreen(current=current))
+            base = self.screen_stack[0]
+            if isinstance(base, ReaderScreen):
+                base.retire()
             return
         while not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
+        if current is not None:
+            self.screen.keep_cursor_on(current)
 
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
+        # One reader at a time: whatever covers the library (a reader, a search) goes first,
+        # so no older reader with stale highlights waits underneath, and a reader of this
+        # same document has saved its place before that place is read.
+        self.show_library()
         try:
             reader = self._reader_screen(doc_id, offset)
         except StoreError as err:  # removed meanwhile, or its text file is gone
             self.report_store_error(err)
-            self.show_library()
             return
-        # One reader at a time: whatever covers the library (a reader, a search) goes first,
-        # so no older reader with stale highlights waits underneath.
-        self.show_library()
         self.push_screen(reader)
 
     def _reader_screen(self, doc_id: str, offset: int | None = None) -> Screen[None]:

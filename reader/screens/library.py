@@ -116,6 +116,10 @@ class LibraryScreen(Screen[None]):
         self.reload(keep=self._keep_first)
         self._keep_first = None
 
+    def keep_cursor_on(self, doc_id: str) -> None:
+        """Put the cursor on the document `doc_id` when the library is shown again."""
+        self._keep_first = doc_id
+
     @property
     def sort(self) -> str:
         """The current sort key (one of `SORT_KEYS`)."""

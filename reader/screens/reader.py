@@ -21,7 +21,7 @@ from annotations.session import DocumentAnnotations
 from annotations.store import AnnotationStore
 from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
-from library.document import Document, Spans
+from library.document import NO_SPANS, Document
 from library.sanitize import one_line, visible
 from library.storage import StoreError
 from reader.labels import length_label
@@ -43,9 +43,6 @@ MATCH = "document-view--match"
 CURRENT_MATCH = "document-view--match-current"
 SELECTION = "document-view--selection"
 NOTE_SIGN = "✎"
-
-
-NO_SPANS = Spans.of(())
 
 
 class ReaderScreen(Screen[None]):
@@ -205,6 +202,7 @@ class ReaderScreen(Screen[None]):
         self._selection_anchor: tuple[int, int] = (0, 0)
         self._find_bar: FindBar | None = None
         self._panel: HighlightsPanel | None = None
+        self._retired = False
 
     @property
     def annotations(self) -> DocumentAnnotations:
@@ -250,16 +248,30 @@ class ReaderScreen(Screen[None]):
 
     def retire(self) -> None:
         """Save the place and let go of the text: the app started on this reader, and the
-        library now covers it for good (Textual keeps the first screen of the stack)."""
+        library now covers it for good (Textual keeps the first screen of the stack).
+
+        A retired reader stays mounted, so anything still on its way to it (a search's
+        answer, a cursor move) is ignored, and it never saves a place again.
+        """
         self.save_position()
+        self._retired = True
         if self._save_timer is not None:
             self._save_timer.stop()
+        self.workers.cancel_node(self)
+        self._query = ""
+        self._jump_when_found = False
+        self._matches = self._ordered = ()
+        self._current = self._selection = self._review = None
         if hasattr(self, "_annotations"):
             del self._annotations
-        self.query_one(DocumentView).remove()
+        view = self.query_one(DocumentView)
+        view.release()
+        view.remove()
         self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
+        if self._retired:
+            return
         if self._selection is not None:
             self._extend_selection()
         self._offset = event.offset
@@ -306,7 +318,7 @@ class ReaderScreen(Screen[None]):
 
     def save_position(self) -> None:
         """Write the reading position now, if it changed."""
-        if not self._dirty:
+        if not self._dirty or self._retired:
             return
         self._dirty = False
         from datetime import UTC, datetime
@@ -400,6 +412,8 @@ class ReaderScreen(Screen[None]):
         self.post_message(self.MatchesFound(query, matches))
 
     def on_reader_screen_matches_found(self, event: ReaderScreen.MatchesFound) -> None:
+        if self._retired:
+            return
         if event.query != self._query:
             return  # a stale answer to an older query
         self._show_matches(event.matches)
@@ -752,6 +766,8 @@ class ReaderScreen(Screen[None]):
         self.post_message(self.PlaceFound(highlight, places))
 
     def on_reader_screen_place_found(self, event: ReaderScreen.PlaceFound) -> None:
+        if self._retired:
+            return
         if not event.places:
             self.notify(
                 "No place in the text resembles that lost highlight; it stays listed, "

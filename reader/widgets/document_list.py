@@ -34,6 +34,8 @@ class Column:
 
     label: str
     """The header's text."""
+    value: int
+    """Which of `row_values` the column shows."""
     width: int
     """Width in cells, padding excluded."""
     right: bool = False
@@ -43,6 +45,7 @@ class Column:
 
 
 TITLE_MIN_WIDTH = 20
+TITLE_COMFORTABLE_WIDTH = 40
 PADDING = 1
 """Cells of padding on each side of every column."""
 
@@ -50,17 +53,26 @@ PADDING = 1
 def columns_for(width: int) -> tuple[Column, ...]:
     """The columns for a list `width` cells wide: the title takes what the others leave.
 
-    On a narrow terminal the source column gives up some room to the title.
+    On a narrow terminal the source column gives up some room to the title, and while the
+    title would still get fewer than 40 cells the marks, read and date columns are left
+    out, in that order.
     """
-    fixed = (
-        Column("Source", 20 if width >= 100 else 12, dim=True),
-        Column("Date", 10),
-        Column("Length", 7, right=True),
-        Column("Read", 5, right=True),
-        Column("Marks", 5, right=True),
-    )
-    taken = sum(column.width + 2 * PADDING for column in fixed) + 2 * PADDING
-    return (Column("Title", max(TITLE_MIN_WIDTH, width - taken)), *fixed)
+    fixed = [
+        Column("Source", 1, 20 if width >= 100 else 12, dim=True),
+        Column("Date", 2, 10),
+        Column("Length", 3, 7, right=True),
+        Column("Read", 4, 5, right=True),
+        Column("Marks", 5, 5, right=True),
+    ]
+
+    def title_width() -> int:
+        return width - sum(column.width + 2 * PADDING for column in fixed) - 2 * PADDING
+
+    for label in ("Marks", "Read", "Date"):
+        if title_width() >= TITLE_COMFORTABLE_WIDTH:
+            break
+        fixed = [column for column in fixed if column.label != label]
+    return (Column("Title", 0, max(TITLE_MIN_WIDTH, title_width())), *fixed)
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -73,8 +85,13 @@ def fit(text: str, width: int, *, right: bool = False) -> str:
     return text + " " * (width - cells)
 
 
+ROW_FIELDS = ("title", "source", "date", "length", "read", "marks")
+"""What `row_values` gives, in order (`Column.value` indexes it)."""
+
+
 def row_values(entry: Entry, progress: float, highlights: int) -> tuple[str, ...]:
-    """What each column shows for `entry` (made visible and put on one line)."""
+    """What each column can show for `entry` (made visible and put on one line), in the
+    order of `ROW_FIELDS`."""
     return (
         one_line(entry.title),
         one_line(entry.source or ""),
@@ -295,7 +312,8 @@ class DocumentList(ScrollView, can_focus=True):
             strip = self._strips.get(key)
             if strip is None:
                 style = self.rich_style + self.get_component_rich_style("document-list--header")
-                values = tuple(column.label for column in columns)
+                labels = {column.value: column.label for column in columns}
+                values = tuple(labels.get(index, "") for index in range(len(ROW_FIELDS)))
                 strip = self._row_strip(columns, values, style, style, width)
                 self._strips.set(key, strip)
             return strip
@@ -339,7 +357,7 @@ class DocumentList(ScrollView, can_focus=True):
     ) -> Strip:
         pad = " " * PADDING
         segments: list[Segment] = []
-        for column, value in zip(columns, values, strict=True):
-            cell = pad + fit(value, column.width, right=column.right) + pad
+        for column in columns:
+            cell = pad + fit(values[column.value], column.width, right=column.right) + pad
             segments.append(Segment(cell, dim if column.dim else style))
         return Strip(segments).adjust_cell_length(width, style)

@@ -16,7 +16,7 @@ import re
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import accumulate
 from typing import ClassVar
@@ -34,7 +34,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.worker import get_current_worker
 
-from library.document import Document, Span, Spans
+from library.document import NO_SPANS, Document, Span, Spans
 from library.sanitize import one_line, visible
 from reader.labels import length_label
 
@@ -622,6 +622,22 @@ class DocumentView(ScrollView, can_focus=True):
         self.set_reactive(DocumentView.measure, max(1, measure))
         self.set_reactive(DocumentView.cursor_offset, self._cursor_start())
         self.set_reactive(DocumentView.progress, self._progress())
+
+    def release(self) -> None:
+        """Let go of the document's text and everything made from it; the view shows nothing
+        from now on (for a view about to be removed while others may still refer to it)."""
+        self.workers.cancel_node(self)
+        empty = replace(self._document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
+        self._document = empty
+        self._text = ""
+        self._paragraphs = self._sentences = NO_SPANS
+        self._paragraph_starts = self._sentence_starts = NO_SPANS.starts
+        self._cursor = 0
+        self._frame = None
+        self._layouts.clear()
+        self._mark_layers.clear()
+        self._marks = _NO_MARKS
+        self._strips.clear()
 
     # -- model ---------------------------------------------------------------------------------
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from textual import events
 from textual.app import RenderResult
 from textual.content import Content
+from textual.keys import key_to_character
 from textual.screen import Screen
 from textual.widget import Widget
 
@@ -19,6 +20,9 @@ DESCRIPTION_STYLE = "$footer-description-foreground"
 DISABLED_STYLE = "dim"
 GAP = "  "
 
+_MISSING_CHARACTERS = {"slash": "/"}
+"""Printable keys whose character Textual's `key_to_character` does not know."""
+
 
 @dataclass(frozen=True, slots=True)
 class KeyHint:
@@ -26,6 +30,8 @@ class KeyHint:
 
     key: str
     """The key to simulate when the hint is clicked (Textual's name for it)."""
+    action: str
+    """The action the key runs (the help key is kept on narrow screens)."""
     display: str
     """How the key is shown (`⏎`, `/`, `^p`)."""
     description: str
@@ -36,25 +42,33 @@ class KeyHint:
 
 def hints_for(screen: Screen[object]) -> tuple[list[KeyHint], KeyHint | None]:
     """The keys the bar shows for `screen`: its shown bindings, one per action, in binding
-    order; and the command palette's key, kept for the right-hand end."""
+    order, leaving out keys that the focused widget takes for itself (a `/` typed into a
+    field is a slash); and the command palette's key, kept for the right-hand end."""
     app = screen.app
+    focused = screen.focused
     shown: list[KeyHint] = []
     seen: set[str] = set()
     palette: KeyHint | None = None
     for active in screen.active_bindings.values():
         binding = active.binding
+        display = app.get_key_display(binding)
+        hint = KeyHint(binding.key, binding.action, display, binding.description, active.enabled)
         if binding.action == "app.command_palette" or binding.key == app.COMMAND_PALETTE_BINDING:
             if app.ENABLE_COMMAND_PALETTE and palette is None:
-                display = app.get_key_display(binding)
-                palette = KeyHint(binding.key, display, binding.description, active.enabled)
+                palette = hint
             continue
         if not binding.show or binding.action in seen:
             continue
+        character = key_to_character(binding.key) or _MISSING_CHARACTERS.get(binding.key)
+        if focused is not None and focused.check_consume_key(binding.key, character):
+            continue
         seen.add(binding.action)
-        shown.append(
-            KeyHint(binding.key, app.get_key_display(binding), binding.description, active.enabled)
-        )
+        shown.append(hint)
     return shown, palette
+
+
+def _is_help(hint: KeyHint) -> bool:
+    return hint.action.rpartition(".")[2] == "help"
 
 
 class KeyBar(Widget):
@@ -104,13 +118,27 @@ class KeyBar(Widget):
 
     def render(self) -> RenderResult:
         width = self.size.width
+        # Keys that do not fit whole are left out, from the end, but the help key is kept:
+        # it is the way to every other key.
+        kept = [hint for hint in self._hints if _is_help(hint)]
+        reserved = sum(self._hint_content(hint).cell_length + len(GAP) for hint in kept)
+        chosen: list[KeyHint] = []
+        used = 1
+        for hint in self._hints:
+            if hint in kept:
+                continue
+            cells = self._hint_content(hint).cell_length
+            if used + cells + reserved > width:
+                break
+            chosen.append(hint)
+            used += cells + len(GAP)
         parts: list[Content] = []
         spans: list[tuple[int, int, str]] = []
         at = 1
-        for hint in self._hints:
+        for hint in [*chosen, *kept]:
             piece = self._hint_content(hint)
             if at + piece.cell_length > width:
-                break  # a key that does not fit whole is left out, not cut
+                break
             spans.append((at, at + piece.cell_length, hint.key))
             parts.append(piece)
             at += piece.cell_length + len(GAP)

@@ -262,3 +262,63 @@ async def test_started_on_a_document_that_is_gone_shows_the_library_and_says_why
         assert isinstance(app.screen, LibraryScreen)
         assert told, "nothing said"
         assert any("is missing" in message for message in told), told
+
+
+async def test_a_retired_reader_ignores_late_answers_and_lets_go_of_its_text(
+    catalog: Catalog,
+) -> None:
+    import gc
+    import inspect
+
+    from library.search import Match, forget_indexes
+
+    doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, ReaderScreen)
+        text = first.document.text
+        await pilot.press("slash", *"grow")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.press("q")
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        # A search or place-finding answer that was on its way: ignored, no crash.
+        found = Match(start=0, end=4, score=100.0, exact=True)
+        first.post_message(ReaderScreen.MatchesFound("", (found,)))
+        first.post_message(ReaderScreen.MatchesFound("grow", (found,)))
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, LibraryScreen)
+        forget_indexes()  # the search cache may keep a text a while; nothing else may
+        gc.collect()
+        holders = [r for r in gc.get_referrers(text) if not inspect.isframe(r)]
+        assert holders == []
+
+
+async def test_back_from_a_document_opened_over_another_keeps_both_places(
+    catalog: Catalog,
+) -> None:
+    entries = catalog.entries()
+    first_id, second_id = entries[0].id, entries[1].id
+    app = make_app(catalog, open_id=first_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("j")
+        first_place = app.screen.query_one(DocumentView).cursor_offset
+        app.open_document(second_id)  # as the palette does
+        await pilot.pause()
+        await pilot.press("j", "j")
+        second_place = app.screen.query_one(DocumentView).cursor_offset
+        app.open_document(second_id)  # the same one again, at once: its place is kept
+        await pilot.pause()
+        assert app.screen.query_one(DocumentView).cursor_offset == second_place
+        await pilot.press("q")
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        current = library.query_one("#documents", DocumentList).current
+        assert current is not None and current.id == second_id
+    assert catalog.reading_state(first_id).offset == first_place
+    assert catalog.reading_state(second_id).offset == second_place

@@ -65,9 +65,14 @@ def test_title_takes_what_the_other_columns_leave() -> None:
     assert [c.label for c in wide] == ["Title", "Source", "Date", "Length", "Read", "Marks"]
     assert sum(c.width + 2 for c in wide) == 120
     assert wide[1].width == 20
+    # Narrower: the source column shrinks, then marks and read make room for the title.
     narrow = columns_for(80)
+    assert [c.label for c in narrow] == ["Title", "Source", "Date", "Length"]
     assert narrow[1].width == 12 and sum(c.width + 2 for c in narrow) == 80
-    assert columns_for(30)[0].width == TITLE_MIN_WIDTH
+    assert narrow[0].width >= 40
+    tiny = columns_for(30)
+    assert [c.label for c in tiny] == ["Title", "Source", "Length"]
+    assert tiny[0].width == TITLE_MIN_WIDTH
 
 
 def test_row_values_are_visible_one_line_strings() -> None:
@@ -87,7 +92,7 @@ def screen_text(app: App[None]) -> list[str]:
 
 async def test_header_rows_and_cursor() -> None:
     app = ListApp([entry(n) for n in range(5)])
-    async with app.run_test(size=(80, 10)) as pilot:
+    async with app.run_test(size=(120, 10)) as pilot:
         await pilot.pause()
         lines = screen_text(app)
         assert lines[0].split() == ["Title", "Source", "Date", "Length", "Read", "Marks"]

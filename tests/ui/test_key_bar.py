@@ -74,6 +74,29 @@ async def test_keys_that_do_not_fit_are_left_out_whole() -> None:
         assert text.rstrip() == " a Add"  # neither "c Count" nor the palette fits whole
 
 
+async def test_a_narrow_bar_keeps_the_help_key(ferry: tuple[Catalog, str]) -> None:
+    catalog, _ = ferry
+    app = make_app(catalog)
+    async with app.run_test(size=(44, 12)) as pilot:
+        await pilot.pause()
+        text = bar_text(app)
+        assert text.rstrip().endswith("? Help")
+        assert text.startswith(" ⏎ Open")
+        assert "q Quit" not in text  # left out whole, from the end, before help
+
+
+async def test_keys_a_focused_field_takes_are_not_offered(ferry: tuple[Catalog, str]) -> None:
+    catalog, _ = ferry
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "/ Filter" in bar_text(app)
+        await pilot.press("slash")
+        await pilot.pause()
+        assert "/ Filter" not in bar_text(app)  # `/` types a slash into the filter now
+        assert "⏎ Open" in bar_text(app)
+
+
 async def test_follows_focus_in_the_reader(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
     app = make_app(catalog, open_id=doc_id)

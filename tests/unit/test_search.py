@@ -256,6 +256,22 @@ def test_index_is_reused_for_the_same_text() -> None:
     assert search.index_for(text) is search.index_for(text)
 
 
+def test_cached_indexes_cover_a_bounded_amount_of_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    texts = [f"{HARBOUR} ({n})" for n in range(4)]
+    monkeypatch.setattr(search, "INDEX_CACHE_CHARACTERS", 3 * len(texts[0]))
+    search.forget_indexes()
+    first = search.index_for(texts[0])
+    for text in texts[1:3]:
+        search.index_for(text)
+    assert search.index_for(texts[0]) is first  # used again: now the most recent
+    search.index_for(texts[3])  # over the budget: the least recently used goes
+    assert search.index_for(texts[0]) is first
+    assert search.index_for(texts[1]) is not None  # rebuilt, not an error
+    huge = HARBOUR * 10
+    assert search.index_for(huge) is search.index_for(huge)  # the latest is always kept
+    search.forget_indexes()
+
+
 def test_chunk_scoring_without_and_with_cdist_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     text = normalize((HARBOUR + "\n") * 30).text
     chunks = [text[i : i + 300] for i in range(0, len(text) - 20, 280)]
