@@ -22,6 +22,7 @@ from bench.workspace import BOOK, Workspace
 
 if TYPE_CHECKING:
     from annotations.model import Highlight
+    from annotations.store import AnnotationStore
 
 NOT_BUILT = "not built yet"
 SAVE_TARGET_MS = 5.0
@@ -121,19 +122,40 @@ def edited_text(text: str, highlights: Sequence[Highlight], seed: int = 7) -> st
     return "".join(parts)
 
 
-def _save_ms(home: Path, text: str, stored: int, runs: int) -> tuple[list[float], float]:
-    """Times of saving one new highlight into a document with `stored` highlights, the
-    store already open (as in the reader); and the first save after opening, cold."""
+def _open_store(home: Path, text: str, stored: int) -> AnnotationStore:
+    """A store holding `stored` highlights in one document, opened afresh (as the reader
+    finds it)."""
     from annotations.store import AnnotationStore
 
     shutil.rmtree(home, ignore_errors=True)
     home.mkdir(parents=True)
-    existing = _highlights(text, stored, seed=stored)
-    AnnotationStore(home).save_many(existing)
-    store = AnnotationStore(home)
-    fresh = iter(_highlights(text, runs + 1, seed=stored + 1))
-    cold = _timed_ms(lambda: store.save(next(fresh)), 1)[0]
-    return _timed_ms(lambda: store.save(next(fresh)), runs), cold
+    AnnotationStore(home).save_many(_highlights(text, stored, seed=stored))
+    return AnnotationStore(home)
+
+
+def _save_ms(
+    folder: Path, text: str, counts: tuple[int, ...], runs: int
+) -> tuple[list[list[float]], list[float]]:
+    """For each count of stored highlights: the times of saving one new highlight, the store
+    already open (as in the reader), and the first save after opening (cold).
+
+    The saves into the different stores alternate, so a slow spell of the disk (fsync)
+    or of the machine falls on all of them alike and their ratio holds.
+    """
+    stores = [_open_store(folder / f"annotations-{count}", text, count) for count in counts]
+    fresh = [iter(_highlights(text, runs + 1, seed=count + 1)) for count in counts]
+
+    def save_one(index: int) -> float:
+        began = time.perf_counter()
+        stores[index].save(next(fresh[index]))
+        return (time.perf_counter() - began) * 1000
+
+    cold = [save_one(index) for index in range(len(counts))]
+    warm: list[list[float]] = [[] for _ in counts]
+    for _ in range(runs):
+        for index, times in enumerate(warm):
+            times.append(save_one(index))
+    return warm, cold
 
 
 def measure(workspace: Workspace, runs: int) -> list[Figure]:
@@ -144,8 +166,7 @@ def measure(workspace: Workspace, runs: int) -> list[Figure]:
     except ImportError as err:
         return _slots(f"{NOT_BUILT} ({err})")
     text = BOOK.read_text(encoding="utf-8")
-    few, few_cold = _save_ms(workspace.folder / "annotations-10", text, 10, runs * 5)
-    many, many_cold = _save_ms(workspace.folder / "annotations-10000", text, 10_000, runs * 5)
+    (few, many), (few_cold, many_cold) = _save_ms(workspace.folder, text, (10, 10_000), runs * 5)
     growth = median(many) / median(few)
     highlights = _highlights(text, HIGHLIGHTS, seed=1)
     digest = hashlib.sha256(text.encode()).hexdigest()

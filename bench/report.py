@@ -181,6 +181,11 @@ def markdown(
         "into a new, empty library each run.",
         "- **Memory**: VmRSS of the app's process (`/proc/PID/status`) 0.5 s after the "
         "book is drawn, and again after a search has built the index.",
+        "- **Annotations** (`bench/annotations_bench.py`): stores kept open, as in the "
+        "reader; each save is one new highlight, fsynced, and saves alternate between a "
+        "document holding 10 highlights and one holding 10,000, so a slow spell of the disk "
+        "falls on both alike. Re-anchoring: 1,000 highlights spread over the book, "
+        "unchanged and after ~300 scattered edits.",
         "",
         KEEP_MARKER,
         kept.strip("\n"),
