@@ -42,7 +42,7 @@ class Runs:
     """Runs of each annotation figure."""
 
 
-FULL = Runs(screen_bench.Plan(7, 3, 5, 3, 3), 100, 15, 7, 3, 20)
+FULL = Runs(screen_bench.Plan(11, 3, 5, 3, 3), 100, 15, 7, 3, 20)
 QUICK = Runs(screen_bench.Plan(3, 1, 3, 2, 1), 30, 5, 3, 1, 5)
 
 
