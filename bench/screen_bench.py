@@ -173,13 +173,14 @@ def start_up(workspace: Workspace, plan: Plan) -> list[Figure]:
 
 def _count_text(matches: Sequence[Match]) -> str:
     """What the find bar shows for `matches` (as `ReaderScreen` writes it: "100+" when the
-    approximate ones were capped)."""
+    approximate ones were capped, "1000+" when the search stopped at its limit)."""
     from library.search import MAX_APPROXIMATE
+    from reader.screens.reader import MATCH_LIMIT
 
     count = len(matches)
     if not count:
         return "no matches"
-    capped = sum(not m.exact for m in matches) >= MAX_APPROXIMATE
+    capped = sum(not m.exact for m in matches) >= MAX_APPROXIMATE or count >= MATCH_LIMIT
     return f"{count}{'+' if capped else ''} match" + ("" if count == 1 else "es")
 
 

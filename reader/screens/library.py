@@ -51,7 +51,10 @@ class LibraryScreen(Screen[None]):
         Binding(
             "enter", "open", "Open", id="library.open", tooltip="Read this document", priority=True
         ),
-        Binding("slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter"),
+        # A priority key, so a filter typed in one burst with the `/` goes into the field.
+        Binding(
+            "slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter", priority=True
+        ),
         Binding(
             "f",
             "app.search_library",
@@ -188,6 +191,9 @@ class LibraryScreen(Screen[None]):
 
     def action_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if field.has_focus:
+            field.insert_text_at_cursor("/")  # a slash typed in the filter is part of it
+            return
         field.display = True
         # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
         self.set_focus(field)

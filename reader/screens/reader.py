@@ -50,7 +50,16 @@ class ReaderScreen(Screen[None]):
 
     HELP_TITLE = "Reader keys"
     BINDINGS = [
-        Binding("slash", "find", "Search", id="reader.find", tooltip="Fuzzy search this document"),
+        # A priority key: the app runs it before it passes on the next key, so a query typed
+        # in one burst with the `/` (fast typing, a paste) goes into the find bar.
+        Binding(
+            "slash",
+            "find",
+            "Search",
+            id="reader.find",
+            tooltip="Fuzzy search this document",
+            priority=True,
+        ),
         Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
         Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
         Binding(
@@ -370,6 +379,9 @@ class ReaderScreen(Screen[None]):
         if self._find_bar is None:
             self._find_bar = FindBar()
             await self.mount(self._find_bar, before="#reader-status")
+        if self._find_bar.has_focus_within:
+            self._find_bar.type_text("/")  # a slash typed in a query is part of it
+            return
         self._find_bar.open()
 
     def on_find_bar_query_changed(self, event: FindBar.QueryChanged) -> None:
@@ -444,7 +456,8 @@ class ReaderScreen(Screen[None]):
             from library.search import MAX_APPROXIMATE  # loaded already: a search ran
 
             approximate = sum(not m.exact for m in self._ordered)
-            total = f"{count}+" if approximate >= MAX_APPROXIMATE else str(count)
+            capped = approximate >= MAX_APPROXIMATE or count >= MATCH_LIMIT
+            total = f"{count}+" if capped else str(count)
             if self._current is not None:
                 bar.show_count(f"{self._current + 1} of {total}")
             else:

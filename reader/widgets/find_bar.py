@@ -83,6 +83,10 @@ class FindBar(Horizontal):
         self.screen.set_focus(field)
         field.select_all()
 
+    def type_text(self, text: str) -> None:
+        """Type `text` into the query at the caret (for keys the screen takes first)."""
+        self.query_one(Input).insert_text_at_cursor(text)
+
     def close(self) -> None:
         """Hide the bar (its text is kept for next time)."""
         self.remove_class("-open")

@@ -322,3 +322,21 @@ async def test_back_from_a_document_opened_over_another_keeps_both_places(
         assert current is not None and current.id == second_id
     assert catalog.reading_state(first_id).offset == first_place
     assert catalog.reading_state(second_id).offset == second_place
+
+
+async def test_a_filter_typed_in_one_burst_with_the_slash_goes_into_the_field(
+    catalog: Catalog,
+) -> None:
+    from textual import events
+    from textual.widgets import Input
+
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        for key, character in (("slash", "/"), ("h", "h"), ("a", "a"), ("r", "r")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        field = app.screen.query_one("#filter", Input)
+        assert field.value == "har"
+        await pilot.press("slash")
+        assert field.value == "har/"

@@ -131,3 +131,53 @@ async def test_library_search_opens_document_at_the_match(ferry: tuple[Catalog, 
         assert isinstance(reader, ReaderScreen)
         view = reader.query_one(DocumentView)
         assert view.cursor_span[0] <= match.start < view.cursor_span[1]
+
+
+def burst(app: object, keys: str) -> None:
+    """Queue `keys` at once, as a paste or a fast typist delivers them (Pilot's `press`
+    lets the app settle after every key)."""
+    from textual import events
+
+    for key in keys:
+        name = "slash" if key == "/" else key
+        app.post_message(events.Key(name, key))  # type: ignore[attr-defined]
+
+
+async def test_a_query_typed_in_one_burst_with_the_slash_goes_into_the_bar(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        burst(app, "/nce")  # n, c and e are reader keys too: none of them may run
+        await wait_for_search(app, pilot)
+        bar = screen.query_one(FindBar)
+        assert bar.query_text == "nce"
+        assert screen.annotations.highlights == ()
+        burst(app, "/x")  # a slash typed in the bar is part of the query
+        await wait_for_search(app, pilot)
+        assert bar.query_text == "nce/x"
+
+
+async def test_a_search_stopped_at_its_limit_says_so(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from textual.widgets import Static
+
+    from reader.screens.reader import MATCH_LIMIT
+
+    folder = Path(str(tmp_path))
+    catalog = Catalog.open(folder / "lib")
+    source = folder / "cats.txt"
+    source.write_text("The cat sat. " * (MATCH_LIMIT + 50), encoding="utf-8")
+    doc_id = catalog.add([source]).added[0].id
+    app = make_app(catalog, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"cat")
+        await wait_for_search(app, pilot)
+        count = app.screen.query_one(".find-bar--count", Static)
+        assert str(count.render()) == f"{MATCH_LIMIT}+ matches"
