@@ -564,6 +564,11 @@ class Catalog:
         """Return where the reader left `doc_id` (the start, if never opened)."""
         return _state_from_record(self._reading.read_table(_POSITIONS).get(doc_id))
 
+    def stamp(self) -> tuple[object, ...]:
+        """Something that changes whenever any process changes the documents or the reading
+        positions (compare two stamps to know whether to read them again)."""
+        return (self._catalog.stamp(), self._reading.stamp())
+
     def all_reading_states(self) -> dict[str, ReadingState]:
         """Return the reading position of every document that has one, by id."""
         return {

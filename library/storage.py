@@ -356,6 +356,15 @@ class Store:
 
     # -- reading
 
+    def stamp(self) -> tuple[int, int, int] | None:
+        """Inode, size and modification time of the file (None if it is missing): changes
+        whenever any process writes the file, since every write replaces it."""
+        try:
+            info = self.path.stat()
+        except OSError:
+            return None
+        return (info.st_ino, info.st_size, info.st_mtime_ns)
+
     def read_tables(self) -> Tables:
         """Return every table of the file as plain dicts: a fresh copy the caller owns.
 

@@ -17,6 +17,9 @@ from library.storage import StoreError
 from reader.widgets.document_list import DocumentList
 from reader.widgets.key_bar import KeyBar
 
+CHANGES_CHECK_SECONDS = 2.0
+"""How often the library looks whether another process changed it."""
+
 SORT_LABELS = {
     "added": "recently added",
     "title": "title",
@@ -94,6 +97,7 @@ class LibraryScreen(Screen[None]):
         self._entries: tuple[Entry, ...] = ()
         self._shown: list[Entry] = []
         self._keep_first = current
+        self._stamp: tuple[object, ...] = ()
 
     @property
     def catalog(self) -> Catalog:
@@ -112,6 +116,8 @@ class LibraryScreen(Screen[None]):
         sort = self.catalog.setting("library_sort", "added")
         self._sort = sort if sort in SORT_KEYS else "added"
         self.query_one("#documents", DocumentList).focus()
+        # Another copy of newsreader (or `newsreader add`) may change the library meanwhile.
+        self.set_interval(CHANGES_CHECK_SECONDS, self._check_for_changes)
         # The list is filled by `on_screen_resume`, which also runs when the screen is
         # first shown (and not while a document opened from the command line covers it).
 
@@ -133,8 +139,13 @@ class LibraryScreen(Screen[None]):
         """The entries currently in the table, in table order."""
         return tuple(self._shown)
 
+    def _check_for_changes(self) -> None:
+        if self.is_current and self.catalog.stamp() != self._stamp:
+            self.reload()
+
     def reload(self, keep: str | None = None) -> None:
         """Read the catalog again and refill the table, keeping the cursor's document."""
+        self._stamp = self.catalog.stamp()  # before reading: a change meanwhile is seen later
         self._entries = self.catalog.entries(sort=self._sort)
         self._states = self.catalog.all_reading_states()
         self._counts = getattr(self.app, "annotations").counts()  # noqa: B009

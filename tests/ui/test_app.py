@@ -340,3 +340,22 @@ async def test_a_filter_typed_in_one_burst_with_the_slash_goes_into_the_field(
         assert field.value == "har"
         await pilot.press("slash")
         assert field.value == "har/"
+
+
+async def test_the_library_shows_what_another_copy_adds(catalog: Catalog, tmp_path: Path) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        reloads: list[object] = []
+        original = screen.reload
+        screen.reload = lambda keep=None: (reloads.append(keep), original(keep))  # type: ignore[method-assign]
+        screen._check_for_changes()
+        assert reloads == []  # nothing changed: nothing read again
+        extra = tmp_path / "late.txt"
+        extra.write_text("Late news\n\nThe night ferry came in late.\n", encoding="utf-8")
+        Catalog.open(catalog.home).add([extra])  # as another process would
+        screen._check_for_changes()  # what the screen's timer does every two seconds
+        await pilot.pause()
+        assert "Late news" in titles(screen)
