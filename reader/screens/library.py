@@ -108,7 +108,6 @@ class LibraryScreen(Screen[None]):
         yield Static(id="library-title")
         yield Input(placeholder="Filter by title or source", id="filter")
         yield DocumentList(id="documents")
-        yield Static(id="library-empty")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -179,12 +178,11 @@ class LibraryScreen(Screen[None]):
             shown = len(self._shown)
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         self.query_one("#library-title", Static).update(Content(text))
-        empty = self.query_one("#library-empty", Static)
+        documents = self.query_one("#documents", DocumentList)
         if not self._entries:
-            empty.update(Content("The library is empty. Press a to add a file or folder."))
-        elif not self._shown:
-            empty.update(Content("Nothing matches the filter. Press esc to clear it."))
-        empty.display = not self._shown
+            documents.placeholder = "The library is empty. Press a to add a file or folder."
+        else:
+            documents.placeholder = "Nothing matches the filter. Press esc to clear it."
 
     def action_open(self) -> None:
         if self.query_one("#filter", Input).has_focus:

@@ -176,10 +176,22 @@ class DocumentList(ScrollView, can_focus=True):
         self._highlights: Mapping[str, int] = {}
         self._cursor = 0
         self._version = 0
+        self._placeholder = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
 
     # -- model ---------------------------------------------------------------------------------
+
+    @property
+    def placeholder(self) -> str:
+        """What the list says, under its header, when it has no rows."""
+        return self._placeholder
+
+    @placeholder.setter
+    def placeholder(self, text: str) -> None:
+        if text != self._placeholder:
+            self._placeholder = text
+            self.refresh()
 
     @property
     def entries(self) -> tuple[Entry, ...]:
@@ -318,6 +330,10 @@ class DocumentList(ScrollView, can_focus=True):
                 self._strips.set(key, strip)
             return strip
         row = round(self.scroll_offset.y) + y - 1
+        if not self._entries and y == 2 and self._placeholder:
+            style, dim = self._row_styles(False, False)
+            text = fit(one_line(self._placeholder), max(1, width - 4))
+            return Strip([Segment("  " + text, dim)]).adjust_cell_length(width, style)
         if not 0 <= row < len(self._entries):
             return Strip.blank(width, self.rich_style)
         kind = (

@@ -359,3 +359,14 @@ async def test_the_library_shows_what_another_copy_adds(catalog: Catalog, tmp_pa
         screen._check_for_changes()  # what the screen's timer does every two seconds
         await pilot.pause()
         assert "Late news" in titles(screen)
+
+
+async def test_a_filter_that_matches_nothing_says_so_under_the_header(catalog: Catalog) -> None:
+    app = make_app(catalog)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"zzqqxx")
+        await pilot.pause()
+        documents = app.screen.query_one("#documents", DocumentList)
+        assert documents.entries == ()
+        assert "Nothing matches the filter" in documents.render_line(2).text

@@ -166,6 +166,9 @@ async def test_new_entries_keep_the_cursor_on_its_document() -> None:
         await pilot.pause()
         assert app.chosen == []
         assert screen_text(app)[1].strip() == ""
+        documents.placeholder = "Nothing \x1b[31mhere."
+        await pilot.pause()
+        assert screen_text(app)[2].strip() == "Nothing ␛[31mhere."
 
 
 async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
