@@ -238,9 +238,9 @@ def cmd_list(catalog: Catalog, args: argparse.Namespace) -> int:
     counts = store.counts()
     _warn_store(store)
     states = catalog.all_reading_states()
-    progress = {e.id: states[e.id].progress if e.id in states else 0.0 for e in entries}
+    progress = {e.id: states[e.id].progress if e.id in states else None for e in entries}
     if args.json:
-        _print_json([_entry_dict(e, progress[e.id], counts.get(e.id, 0)) for e in entries])
+        _print_json([_entry_dict(e, progress[e.id] or 0.0, counts.get(e.id, 0)) for e in entries])
         return 0
     if not entries:
         sys.stdout.write("The library is empty. Add documents with: newsreader add PATH\n")

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 
-def progress_label(progress: float) -> str:
-    """Say how far a document has been read, in four characters or fewer."""
-    if progress <= 0:
+def progress_label(progress: float | None) -> str:
+    """Say how far a document has been read, in four characters or fewer: `new` when it
+    was never opened (`progress` is None)."""
+    if progress is None:
         return "new"
+    if progress <= 0:
+        return "0%"
     if progress >= 0.995:
         return "done"
     return f"{progress:.0%}"

@@ -89,7 +89,7 @@ ROW_FIELDS = ("title", "source", "date", "length", "read", "marks")
 """What `row_values` gives, in order (`Column.value` indexes it)."""
 
 
-def row_values(entry: Entry, progress: float, highlights: int) -> tuple[str, ...]:
+def row_values(entry: Entry, progress: float | None, highlights: int) -> tuple[str, ...]:
     """What each column can show for `entry` (made visible and put on one line), in the
     order of `ROW_FIELDS`."""
     return (
@@ -216,7 +216,8 @@ class DocumentList(ScrollView, can_focus=True):
         *,
         keep: str | None = None,
     ) -> None:
-        """Show `entries`, with each one's reading progress and highlight count by id.
+        """Show `entries`, with each one's reading progress and highlight count by id
+        (a document missing from `progress` was never opened).
 
         The cursor goes to the entry whose id is `keep` if it is shown, else stays on the
         same row (or the last one).
@@ -344,7 +345,7 @@ class DocumentList(ScrollView, can_focus=True):
         if strip is None:
             entry = self._entries[row]
             values = row_values(
-                entry, self._progress.get(entry.id, 0.0), self._highlights.get(entry.id, 0)
+                entry, self._progress.get(entry.id), self._highlights.get(entry.id, 0)
             )
             style, dim = self._row_styles(row == self._cursor, row % 2 == 1)
             strip = self._row_strip(columns, values, style, dim, width)

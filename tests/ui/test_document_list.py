@@ -79,7 +79,8 @@ def test_row_values_are_visible_one_line_strings() -> None:
     values = row_values(entry(1, title="Line\none \x1b[31m"), 0.42, 0)
     assert values[0] == "Line one ␛[31m"
     assert values[3:] == ("4 min", "42%", "")
-    assert row_values(entry(2, source=None), 0.0, 7)[1:] == ("", "2024-05-02", "4 min", "new", "7")
+    assert row_values(entry(2, source=None), None, 7)[1:] == ("", "2024-05-02", "4 min", "new", "7")
+    assert row_values(entry(3), 0.0, 0)[4] == "0%"  # opened, not moved in: not new
 
 
 # -- the widget ------------------------------------------------------------------------------
