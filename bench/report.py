@@ -143,8 +143,9 @@ def markdown(
         f"- **Load:** {machine.load_before} (1/5/15-minute load average) when the run "
         f"started, {load_after} when it ended. This machine is shared: other engineers run "
         "test suites on it at the same time, so figures move from run to run (tens of "
-        "percent for start-up). Every figure is a median, and the start-up runs are "
-        "interleaved with the floor's, so a busy spell slows the floor and the app alike.",
+        "percent for start-up). Every figure is a median, and start-ups run in rounds with "
+        "the floor's, each ratio taken within a round, so a busy spell slows both sides of "
+        "a ratio alike.",
         f"- **Result:** {summary}",
         "",
         table(figures),
@@ -153,8 +154,11 @@ def markdown(
         "",
         "- **Floor** (`bench/floor_app.py`): a minimal Textual app (Header, one Static, "
         "Footer) started in a pseudo-terminal of 120 × 38; time from the fork until its "
-        "text is on the emulated screen. Ratios are the figure's median over the floor's "
-        "median from the same run.",
+        "text is on the emulated screen. Each round starts the floor and then every program "
+        "once, one after the other; a figure's ratio is the median, over the rounds, of its "
+        "time over the floor's time in the same round (so a slow spell of this shared "
+        "machine, which mostly falls within a round, slows both sides of a ratio alike). "
+        "The book-over-article figure is paired the same way.",
         "- **To screen** (`bench/terminal.py`): like `../shared/tools/ttfp.py`, the program "
         "runs in a pseudo-terminal emulated with pyte; the time is taken when the output "
         "that made the awaited text visible *arrived*, so the emulator's own parsing is not "

@@ -417,6 +417,12 @@ hundreds of lines, many screens, for about a millisecond of wrapping."""
 _LAYOUT_GROUP = "document-view-layout"
 """Worker group of the thread that wraps the whole text."""
 
+WHOLE_LAYOUT_DELAY = 0.15
+"""Seconds between the first window and starting the thread that wraps the whole text. The
+thread holds the GIL for milliseconds at a time, and started at once it slowed the first
+frame's way to the terminal (the 3 MB book: ~30 ms later on screen). Keys that need the
+whole layout before then have it made on the spot."""
+
 
 class DocumentView(ScrollView, can_focus=True):
     """One document, drawn with the line API, with a reading cursor on a sentence.
@@ -829,14 +835,16 @@ class DocumentView(ScrollView, can_focus=True):
             body, from_start = self._window_layout(column, focus)
             front = self._front_lines(column) if from_start else ()
             new_frame = _Frame(width, column, left, front, body, complete=False)
-            self.call_after_refresh(self._start_whole_layout, column)
+            self.set_timer(
+                WHOLE_LAYOUT_DELAY, lambda: self._start_whole_layout(column), name="layout"
+            )
         self._frame = new_frame
         self._strips.clear()
         self.virtual_size = Size(width, new_frame.line_count)
         return True
 
     def _start_whole_layout(self, column: int) -> None:
-        """Start wrapping the whole text for `column` (after the first frame is drawn)."""
+        """Start wrapping the whole text for `column` (once the first frame is out)."""
         frame = self._frame
         if frame is not None and not frame.complete and frame.column == column:
             self._wrap_whole(column)

@@ -23,3 +23,10 @@ def ferry(tmp_path: Path) -> tuple[Catalog, str]:
     path = tmp_path / "ferry.txt"
     path.write_text(FERRY, encoding="utf-8")
     return catalog, catalog.add([path]).added[0].id
+
+
+@pytest.fixture(autouse=True)
+def whole_layout_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Start a long document's whole layout at once (1 ms), not after the app's pause
+    for the first frame, so tests can wait for it as for any worker."""
+    monkeypatch.setattr("reader.widgets.document_view.WHOLE_LAYOUT_DELAY", 0.001)

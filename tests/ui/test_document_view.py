@@ -11,6 +11,7 @@ from rich.cells import cell_len, get_character_cell_size
 from rich.color import Color
 from textual.app import App, ComposeResult
 from textual.binding import Binding
+from textual.pilot import Pilot
 from textual.strip import Strip
 
 from library.document import Document, Span, Spans
@@ -548,6 +549,16 @@ async def test_empty_document_does_not_crash() -> None:
         assert app.moves == []
 
 
+async def wait_for_whole_layout(app: App[None], pilot: Pilot[None], view: DocumentView) -> None:
+    """Let the app run until the thread that wraps the whole text has delivered."""
+    for _ in range(500):  # the thread starts on a timer (1 ms in tests: see conftest)
+        await app.workers.wait_for_complete()
+        await pilot.pause(0.01)
+        if view.layout_complete:
+            return
+    raise AssertionError("the whole layout never came")
+
+
 async def test_three_megabyte_document_opens_and_G_reaches_the_end() -> None:
     paragraph = " ".join(
         f"Line {n} of the harbour log records wind, tide and cargo." for n in range(12)
@@ -559,9 +570,8 @@ async def test_three_megabyte_document_opens_and_G_reaches_the_end() -> None:
     app = ViewApp(document)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         view = app.query_one(DocumentView)
+        await wait_for_whole_layout(app, pilot, view)
         assert view.line_count > 40_000
         await pilot.press("G")
         assert view.cursor_offset == document.sentences[-1][0]
@@ -645,9 +655,7 @@ async def test_long_document_gets_its_whole_layout_from_a_thread() -> None:
     async with app.run_test(size=SIZE) as pilot:
         view = app.query_one(DocumentView)
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        assert view.layout_complete
+        await wait_for_whole_layout(app, pilot, view)
         assert view.line_count == whole_layout(document, 80).line_count + 4
         assert view.cursor_offset == offset and cursor_visible(view)
         assert "Entry 1200:" in "".join(screen_text(view))
@@ -659,10 +667,8 @@ async def test_long_document_keys_after_the_layout_completes_match_a_short_one()
     app = ViewApp(document, cursor_offset=document.text.index("Entry 700: "))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
-        await app.workers.wait_for_complete()
-        await pilot.pause()
         view = app.query_one(DocumentView)
-        assert view.layout_complete
+        await wait_for_whole_layout(app, pilot, view)
         start = view.cursor_offset
         await pilot.press("j")
         assert view.cursor_offset > start and cursor_visible(view)
