@@ -137,12 +137,58 @@ class DocumentList(ScrollView, can_focus=True):
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", key_display="j", show=False, id="library.down"),
-        Binding("k,up", "cursor_up", "Up", key_display="k", show=False, id="library.up"),
-        Binding("pagedown", "page_down", "Page down", show=False, id="library.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="library.page_up"),
-        Binding("g,home", "first", "First", key_display="g", show=False, id="library.first"),
-        Binding("G,end", "last", "Last", key_display="G", show=False, id="library.last"),
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Down",
+            key_display="j",
+            show=False,
+            id="library.down",
+            tooltip="The next document",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Up",
+            key_display="k",
+            show=False,
+            id="library.up",
+            tooltip="The previous document",
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            id="library.page_down",
+            tooltip="A page of documents down",
+        ),
+        Binding(
+            "pageup",
+            "page_up",
+            "Page up",
+            show=False,
+            id="library.page_up",
+            tooltip="A page of documents up",
+        ),
+        Binding(
+            "g,home",
+            "first",
+            "First",
+            key_display="g",
+            show=False,
+            id="library.first",
+            tooltip="The first document of the list",
+        ),
+        Binding(
+            "G,end",
+            "last",
+            "Last",
+            key_display="G",
+            show=False,
+            id="library.last",
+            tooltip="The last document of the list",
+        ),
     ]
 
     class Selected(Message):

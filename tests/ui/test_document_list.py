@@ -183,3 +183,13 @@ async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
             assert cell_len(title) == title_width + 2
             assert title.rstrip().endswith("…")
         assert all(documents.render_line(y).cell_length == 80 for y in range(3))
+
+
+def test_bindings_have_ids_and_tooltips() -> None:
+    from textual.binding import Binding
+
+    bindings = [b for b in DocumentList.BINDINGS if isinstance(b, Binding)]
+    assert len(bindings) == len(DocumentList.BINDINGS) == 6
+    for binding in bindings:
+        assert binding.id and binding.id.startswith("library.")
+        assert binding.tooltip and binding.description
