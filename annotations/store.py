@@ -84,11 +84,13 @@ from tinydb.table import Document, Table
 from annotations.model import Highlight, from_record, to_record
 from library.storage import (
     DEFAULT_LOCK_TIMEOUT,
+    StatKey,
     StoreError,
     StoreLocked,
     StoreReadOnly,
     atomic_write_bytes,
     fsync_directory,
+    stat_key,
 )
 
 if TYPE_CHECKING:
@@ -120,9 +122,6 @@ _SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 
 HIGHLIGHTS_TABLE = "highlights"
 """The TinyDB table of a document's highlights, keyed by highlight id."""
-
-StatKey = tuple[int, int, int]
-"""``(inode, size, mtime_ns)`` of a journal: tells whether a cached parse is still good."""
 
 Record = dict[str, Any]
 """One highlight as TinyDB holds it: `annotations.model.to_record` form."""
@@ -743,7 +742,7 @@ class AnnotationStore:
             apply(journal)
             journal.changes += changes
             journal.size = journal.good_length = info.st_size
-            journal.key = (info.st_ino, info.st_size, info.st_mtime_ns)
+            journal.key = stat_key(info)
             self._journals[document_id] = journal
         if journal.changes > 2 * len(journal.highlights) + self._compact_slack:
             # The change is saved; compacting only saves space and reading time, so a
@@ -788,7 +787,7 @@ class AnnotationStore:
             key = None
             size = 0
         else:
-            key = (info.st_ino, info.st_size, info.st_mtime_ns)
+            key = stat_key(info)
             size = info.st_size
         records.forget_changes()
         journal = _Journal(
@@ -828,7 +827,7 @@ class AnnotationStore:
             raise StoreError(
                 f"The annotations file {path} cannot be read: {err.strerror or err}."
             ) from err
-        key = (info.st_ino, info.st_size, info.st_mtime_ns)
+        key = stat_key(info)
         with self._mutex:
             cached = self._journals.get(document_id)
         if cached is not None and cached.key == key:
@@ -844,7 +843,7 @@ class AnnotationStore:
                 f"The annotations file {path} cannot be read: {err.strerror or err}."
             ) from err
         journal = _parse(raw, document_id)
-        opened_key = (opened.st_ino, opened.st_size, opened.st_mtime_ns)
+        opened_key = stat_key(opened)
         journal.key = opened_key if opened.st_size == len(raw) else None
         if journal.newer_schema is not None:
             self._warn(self._newer_message(document_id, journal.newer_schema))
@@ -917,7 +916,7 @@ class AnnotationStore:
                 info = entry.stat()
             except OSError:
                 continue
-            yield document_id, (info.st_ino, info.st_size, info.st_mtime_ns)
+            yield document_id, stat_key(info)
 
     def _read_counts_cache(self) -> dict[str, list[int]]:
         try:

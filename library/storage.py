@@ -63,6 +63,15 @@ DEFAULT_LOCK_TIMEOUT = 10.0
 """Seconds to wait for another process to finish its transaction before giving up."""
 
 
+StatKey = tuple[int, int, int]
+"""Inode, size and modification time (ns) of a file: when it differs, the file changed."""
+
+
+def stat_key(info: os.stat_result) -> StatKey:
+    """The `StatKey` of a file from its `os.stat` result."""
+    return (info.st_ino, info.st_size, info.st_mtime_ns)
+
+
 class StoreError(Exception):
     """A store file cannot be used; the message is one sentence meant for the user."""
 
@@ -356,14 +365,13 @@ class Store:
 
     # -- reading
 
-    def stamp(self) -> tuple[int, int, int] | None:
-        """Inode, size and modification time of the file (None if it is missing): changes
-        whenever any process writes the file, since every write replaces it."""
+    def stamp(self) -> StatKey | None:
+        """The file's `stat_key` (None if it is missing): it changes whenever any process
+        writes the file, since every write replaces it."""
         try:
-            info = self.path.stat()
+            return stat_key(self.path.stat())
         except OSError:
             return None
-        return (info.st_ino, info.st_size, info.st_mtime_ns)
 
     def read_tables(self) -> Tables:
         """Return every table of the file as plain dicts: a fresh copy the caller owns.

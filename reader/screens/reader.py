@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -21,7 +20,7 @@ from annotations.session import DocumentAnnotations
 from annotations.store import AnnotationStore
 from annotations.upkeep import refresh_anchors
 from library.catalog import Catalog, ReadingState
-from library.document import NO_SPANS, Document
+from library.document import Document
 from library.sanitize import one_line, visible
 from library.storage import StoreError
 from reader.labels import length_label
@@ -267,16 +266,12 @@ class ReaderScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         self.workers.cancel_node(self)
-        self._query = ""
-        self._jump_when_found = False
-        self._matches = self._ordered = ()
-        self._current = self._selection = self._review = None
         if hasattr(self, "_annotations"):
             del self._annotations
         view = self.query_one(DocumentView)
         view.release()
         view.remove()
-        self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
+        self.document = view.document  # the same document without its text
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         if self._retired:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import ClassVar
 
 from rich.cells import cell_len, set_cell_size
@@ -50,6 +51,7 @@ PADDING = 1
 """Cells of padding on each side of every column."""
 
 
+@lru_cache(maxsize=8)
 def columns_for(width: int) -> tuple[Column, ...]:
     """The columns for a list `width` cells wide: the title takes what the others leave.
 
@@ -221,7 +223,6 @@ class DocumentList(ScrollView, can_focus=True):
         self._progress: Mapping[str, float] = {}
         self._highlights: Mapping[str, int] = {}
         self._cursor = 0
-        self._version = 0
         self._placeholder = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
         self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
@@ -271,7 +272,6 @@ class DocumentList(ScrollView, can_focus=True):
         self._entries = tuple(entries)
         self._progress = progress
         self._highlights = highlights
-        self._version += 1
         self._strips.clear()
         row = self._cursor
         if keep is not None:
@@ -386,7 +386,7 @@ class DocumentList(ScrollView, can_focus=True):
         kind = (
             ("focused-cursor" if self.has_focus else "cursor") if row == self._cursor else row % 2
         )
-        key = (row, width, kind, self._version)
+        key = (row, width, kind)  # the cache is emptied whenever the rows change
         strip = self._strips.get(key)
         if strip is None:
             entry = self._entries[row]

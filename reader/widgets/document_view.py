@@ -611,8 +611,6 @@ class DocumentView(ScrollView, can_focus=True):
         sentences = document.sentences or paragraphs
         self._paragraphs: Spans = paragraphs
         self._sentences: Spans = sentences
-        self._paragraph_starts: array[int] = paragraphs.starts
-        self._sentence_starts: array[int] = sentences.starts
         self._cursor = self._sentence_at(cursor_offset)
         self._frame: _Frame | None = None
         self._placed = False
@@ -637,7 +635,6 @@ class DocumentView(ScrollView, can_focus=True):
         self._document = empty
         self._text = ""
         self._paragraphs = self._sentences = NO_SPANS
-        self._paragraph_starts = self._sentence_starts = NO_SPANS.starts
         self._cursor = 0
         self._frame = None
         self._layouts.clear()
@@ -711,7 +708,7 @@ class DocumentView(ScrollView, can_focus=True):
 
     def _sentence_at(self, offset: int) -> int:
         """Index of the sentence containing `offset` (or the last one starting before it)."""
-        return max(0, bisect_right(self._sentence_starts, offset) - 1)
+        return max(0, bisect_right(self._sentences.starts, offset) - 1)
 
     def _cursor_start(self) -> int:
         return self._sentences[self._cursor][0] if self._sentences else 0
@@ -802,7 +799,7 @@ class DocumentView(ScrollView, can_focus=True):
     def _window_layout(self, column: int, focus: int) -> tuple[LineLayout, bool]:
         """A layout of the paragraphs within `LAYOUT_WINDOW_CHARS` of offset `focus`, and
         whether it starts with the first paragraph."""
-        starts = self._paragraph_starts
+        starts = self._paragraphs.starts
         first = max(0, bisect_right(starts, focus - LAYOUT_WINDOW_CHARS) - 1)
         after = max(first + 1, bisect_left(starts, focus + LAYOUT_WINDOW_CHARS))
         return wrap_text(self._text, self._paragraphs[first:after], column), first == 0
@@ -1010,15 +1007,15 @@ class DocumentView(ScrollView, can_focus=True):
             return
         self._complete_layout()
         offset = self._sentences[self._cursor][0]
-        current = max(0, bisect_right(self._paragraph_starts, offset) - 1)
-        if delta < 0 and offset > self._paragraph_starts[current]:
+        current = max(0, bisect_right(self._paragraphs.starts, offset) - 1)
+        if delta < 0 and offset > self._paragraphs.starts[current]:
             delta += 1
         target = current + delta
         if target >= len(self._paragraphs):
             index = len(self._sentences) - 1
         else:
-            paragraph_start = self._paragraph_starts[max(0, target)]
-            index = bisect_left(self._sentence_starts, paragraph_start)
+            paragraph_start = self._paragraphs.starts[max(0, target)]
+            index = bisect_left(self._sentences.starts, paragraph_start)
         self._set_cursor(index)
         self._follow_cursor()
 
@@ -1045,9 +1042,9 @@ class DocumentView(ScrollView, can_focus=True):
         offset = self.offset_of_line(target)
         if offset is None:
             offset = 0
-        index = bisect_left(self._sentence_starts, offset)
+        index = bisect_left(self._sentences.starts, offset)
         if index >= len(self._sentences) or (
-            self.line_of_offset(self._sentence_starts[index]) >= target + height
+            self.line_of_offset(self._sentences.starts[index]) >= target + height
         ):
             index = self._sentence_at(offset)  # one sentence fills the page
         self._set_cursor(index)

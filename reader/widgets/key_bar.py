@@ -118,25 +118,24 @@ class KeyBar(Widget):
 
     def render(self) -> RenderResult:
         width = self.size.width
+        pieces = [(hint, self._hint_content(hint)) for hint in self._hints]
         # Keys that do not fit whole are left out, from the end, but the help key is kept:
         # it is the way to every other key.
-        kept = [hint for hint in self._hints if _is_help(hint)]
-        reserved = sum(self._hint_content(hint).cell_length + len(GAP) for hint in kept)
-        chosen: list[KeyHint] = []
+        kept = [(hint, piece) for hint, piece in pieces if _is_help(hint)]
+        reserved = sum(piece.cell_length + len(GAP) for _, piece in kept)
+        chosen: list[tuple[KeyHint, Content]] = []
         used = 1
-        for hint in self._hints:
-            if hint in kept:
+        for hint, piece in pieces:
+            if _is_help(hint):
                 continue
-            cells = self._hint_content(hint).cell_length
-            if used + cells + reserved > width:
+            if used + piece.cell_length + reserved > width:
                 break
-            chosen.append(hint)
-            used += cells + len(GAP)
+            chosen.append((hint, piece))
+            used += piece.cell_length + len(GAP)
         parts: list[Content] = []
         spans: list[tuple[int, int, str]] = []
         at = 1
-        for hint in [*chosen, *kept]:
-            piece = self._hint_content(hint)
+        for hint, piece in [*chosen, *kept]:
             if at + piece.cell_length > width:
                 break
             spans.append((at, at + piece.cell_length, hint.key))
