@@ -44,7 +44,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-from annotations.model import CONTEXT_LENGTH, Highlight, context_around, timestamp
+from annotations.model import CONTEXT_LENGTH, AnchorStatus, Highlight, context_around, timestamp
 
 QUOTE_WEIGHT = 50.0
 """Weight of the quote's similarity in a match's score."""
@@ -315,7 +315,7 @@ def accept(
         suffix=suffix,
         start=start,
         end=end,
-        status="exact",
+        status=AnchorStatus.EXACT,
         score=None,
         content_hash=new_hash,
         updated=timestamp(now),
@@ -343,7 +343,7 @@ def _placed(highlight: Highlight, found: _Candidate, text: str, new_hash: str) -
             highlight,
             start=found.start,
             end=found.end,
-            status="fuzzy",
+            status=AnchorStatus.FUZZY,
             score=round(found.score, 4),
             content_hash=new_hash,
         )
@@ -355,7 +355,7 @@ def _placed(highlight: Highlight, found: _Candidate, text: str, new_hash: str) -
         end=found.end,
         prefix=prefix,
         suffix=suffix,
-        status="exact" if same_place else "moved",
+        status=AnchorStatus.EXACT if same_place else AnchorStatus.MOVED,
         score=None,
         content_hash=new_hash,
     )
@@ -365,7 +365,12 @@ def _orphaned(highlight: Highlight, text: str, new_hash: str) -> Highlight:
     start = min(highlight.start, len(text))
     end = min(max(highlight.end, start), len(text))
     return replace(
-        highlight, start=start, end=end, status="orphaned", score=None, content_hash=new_hash
+        highlight,
+        start=start,
+        end=end,
+        status=AnchorStatus.ORPHANED,
+        score=None,
+        content_hash=new_hash,
     )
 
 

@@ -709,7 +709,7 @@ def meta_line(highlight: Highlight, document: ExportDocument) -> str:
     """Return the line under a highlight: location, color, tags and the date it was made."""
     parts = [
         "not found in the current text"
-        if highlight.status == "orphaned"
+        if not highlight.is_placed
         else location(highlight, document),
         highlight.color,
     ]
@@ -746,8 +746,8 @@ def render_markdown(
             kept verbatim.
     """
     ordered = sorted(highlights, key=lambda h: (h.start, h.end, h.created, h.id))
-    placed = [h for h in ordered if h.status != "orphaned"]
-    orphans = [h for h in ordered if h.status == "orphaned"]
+    placed = [h for h in ordered if h.is_placed]
+    orphans = [h for h in ordered if not h.is_placed]
     tags = list(dict.fromkeys(tag for h in ordered for tag in h.tags))
     front = [
         "---",

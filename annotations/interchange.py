@@ -49,7 +49,16 @@ from typing import Any
 from urllib.parse import quote, unquote
 
 from annotations.anchoring import reanchor
-from annotations.model import COLORS, STATUSES, Highlight, from_record, timestamp, to_record
+from annotations.model import (
+    COLORS,
+    DEFAULT_COLOR,
+    STATUSES,
+    AnchorStatus,
+    Highlight,
+    from_record,
+    timestamp,
+    to_record,
+)
 from annotations.store import AnnotationStore
 from library.catalog import Catalog, Entry
 from library.storage import StoreError
@@ -494,10 +503,10 @@ def _from_w3c(item: object) -> _Candidate:
     content_hash = _string_or_empty(item.get(EXTENSION + "contentHash"))
     if status not in STATUSES:
         # Not written by newsreader: nothing says the offsets hold, so re-anchoring looks.
-        status, content_hash = "exact", ""
+        status, content_hash = AnchorStatus.EXACT, ""
     if not positioned or start == end:
-        status, content_hash = "orphaned", ""
-    if status != "fuzzy" or not _is_score(score):
+        status, content_hash = AnchorStatus.ORPHANED, ""
+    if status != AnchorStatus.FUZZY or not _is_score(score):
         score = None
     highlight = Highlight(
         id=highlight_id,
@@ -507,12 +516,12 @@ def _from_w3c(item: object) -> _Candidate:
         suffix=suffix,
         start=start,
         end=end,
-        color=color if color in COLORS else COLORS[0],
+        color=color if color in COLORS else DEFAULT_COLOR,
         note="\n\n".join(notes),
         tags=tuple(tags),
         created=created,
         updated=updated,
-        status=status,
+        status=AnchorStatus(status),
         score=score,
         content_hash=content_hash,
     )
@@ -614,7 +623,7 @@ def _place(
                 unchanged.append(old)
         if to_save:
             store.save_many(to_save)
-    orphaned = tuple(h for h in (*added, *updated) if h.status == "orphaned")
+    orphaned = tuple(h for h in (*added, *updated) if not h.is_placed)
     return ImportResult(
         format=kind,
         added=tuple(added),
@@ -639,7 +648,7 @@ def _anchor(highlights: tuple[Highlight, ...], text: str, content_hash: str) -> 
             highlight.content_hash == content_hash
             and highlight.end <= len(text)
             and (
-                highlight.status in ("fuzzy", "orphaned")
+                highlight.status in (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
                 or text[highlight.start : highlight.end] == highlight.quote
             )
         )

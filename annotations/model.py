@@ -15,16 +15,47 @@ import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from enum import StrEnum
+from typing import Any, TypeVar
 
-COLORS: tuple[str, ...] = ("yellow", "green", "blue", "pink", "purple")
+
+class Color(StrEnum):
+    """A highlight's color. The order is the one the reader's `c` key cycles through, and
+    every list of colors (command-line choices, the reader's styles) is made from it."""
+
+    YELLOW = "yellow"
+    GREEN = "green"
+    BLUE = "blue"
+    PINK = "pink"
+    PURPLE = "purple"
+
+    def next(self) -> Color:
+        """The color after this one, wrapping round to the first."""
+        members = tuple(Color)
+        return members[(members.index(self) + 1) % len(members)]
+
+
+class AnchorStatus(StrEnum):
+    """How a highlight was last found in its document's text (see `Highlight.status`)."""
+
+    EXACT = "exact"
+    """At its offsets, on the same text."""
+    MOVED = "moved"
+    """The same text, found elsewhere."""
+    FUZZY = "fuzzy"
+    """Similar text; `Highlight.score` says how similar."""
+    ORPHANED = "orphaned"
+    """Not found: kept with its quote and note, its offsets stale, for the reader to place."""
+
+
+COLORS: tuple[Color, ...] = tuple(Color)
 """The highlight colors, in the order the reader's `c` key cycles them."""
 
-DEFAULT_COLOR = "yellow"
+DEFAULT_COLOR = Color.YELLOW
 """The color of a new highlight."""
 
-STATUSES: tuple[str, ...] = ("exact", "moved", "fuzzy", "orphaned")
-"""How a highlight was last found in its document's text (see `Highlight.status`)."""
+STATUSES: tuple[AnchorStatus, ...] = tuple(AnchorStatus)
+"""Every anchor status."""
 
 CONTEXT_LENGTH = 32
 """Characters of text kept before and after the quote, to tell repeated quotes apart."""
@@ -54,8 +85,8 @@ class Highlight:
     """Offset of the first highlighted character in the text (code points)."""
     end: int
     """Offset just past the last highlighted character (end-exclusive)."""
-    color: str = DEFAULT_COLOR
-    """One of `COLORS`."""
+    color: Color = DEFAULT_COLOR
+    """The highlight's color (a plain string naming one is accepted and converted)."""
     note: str = ""
     """The reader's note, in Markdown; empty when there is none."""
     tags: tuple[str, ...] = ()
@@ -64,7 +95,7 @@ class Highlight:
     """When the highlight was made: ISO 8601 UTC with milliseconds (``...T12:00:00.000Z``)."""
     updated: str = ""
     """When the reader last changed it (color, note, tags); re-anchoring does not count."""
-    status: str = "exact"
+    status: AnchorStatus = AnchorStatus.EXACT
     """How it was last found: ``exact`` at its offsets, ``moved`` (same text elsewhere),
     ``fuzzy`` (similar text, see `score`), or ``orphaned`` (not found; offsets are stale)."""
     score: float | None = None
@@ -92,23 +123,22 @@ class Highlight:
                 "A highlight's offsets must satisfy 0 <= start <= end, "
                 f"not {self.start}..{self.end}."
             )
-        if self.start == self.end and self.status != "orphaned":
+        # Frozen: converted values are set the one way a frozen dataclass allows.
+        object.__setattr__(self, "color", _member(Color, self.color, "highlight color"))
+        object.__setattr__(self, "status", _member(AnchorStatus, self.status, "anchor status"))
+        if self.start == self.end and self.status is not AnchorStatus.ORPHANED:
             raise ValueError("A highlight must cover at least one character.")
-        if self.color not in COLORS:
-            raise ValueError(
-                f"The highlight color {self.color!r} is not one of {', '.join(COLORS)}."
-            )
-        if self.status not in STATUSES:
-            raise ValueError(
-                f"The anchor status {self.status!r} is not one of {', '.join(STATUSES)}."
-            )
         if self.score is not None:
             if not isinstance(self.score, int | float) or isinstance(self.score, bool):
                 raise ValueError("A highlight's score must be a number from 0 to 1.")
             if not 0.0 <= float(self.score) <= 1.0:
                 raise ValueError(f"A highlight's score must be from 0 to 1, not {self.score}.")
-        # Frozen: the normalised tags are set the one way a frozen dataclass allows.
         object.__setattr__(self, "tags", normalize_tags(self.tags))
+
+    @property
+    def is_placed(self) -> bool:
+        """True when the highlight has a place in the current text (it is not orphaned)."""
+        return self.status is not AnchorStatus.ORPHANED
 
     @property
     def length(self) -> int:
@@ -157,7 +187,7 @@ def new_highlight(
     start: int,
     end: int,
     *,
-    color: str = DEFAULT_COLOR,
+    color: Color | str = DEFAULT_COLOR,
     note: str = "",
     tags: Iterable[str] = (),
     now: datetime | None = None,
@@ -196,12 +226,12 @@ def new_highlight(
         suffix=suffix,
         start=start,
         end=end,
-        color=color,
+        color=_member(Color, color, "highlight color"),
         note=note,
         tags=normalize_tags(tags),
         created=stamp,
         updated=stamp,
-        status="exact",
+        status=AnchorStatus.EXACT,
         score=None,
         content_hash=content_hash,
     )
@@ -210,7 +240,7 @@ def new_highlight(
 def edited(
     highlight: Highlight,
     *,
-    color: str | None = None,
+    color: Color | None = None,
     note: str | None = None,
     tags: Iterable[str] | None = None,
     now: datetime | None = None,
@@ -241,6 +271,8 @@ def to_record(highlight: Highlight) -> dict[str, Any]:
     """Return `highlight` as a plain JSON-ready dict (tags as a list), every field present."""
     record = {name: getattr(highlight, name) for name in _FIELDS}
     record["tags"] = list(highlight.tags)
+    record["color"] = highlight.color.value
+    record["status"] = highlight.status.value
     return record
 
 
@@ -282,6 +314,24 @@ def from_record(record: Mapping[str, Any]) -> Highlight:
 
 
 # --- helpers -----------------------------------------------------------------------------
+
+
+_Member = TypeVar("_Member", bound=StrEnum)
+
+
+def _member(kind: type[_Member], value: object, name: str) -> _Member:
+    """`value` as a member of `kind`; a plain string naming one is accepted.
+
+    Raises:
+        ValueError: `value` names no member (one sentence, listing the valid ones).
+    """
+    if isinstance(value, kind):
+        return value
+    for member in kind:
+        if value == member.value:
+            return member
+    names = ", ".join(member.value for member in kind)
+    raise ValueError(f"The {name} {value!r} is not one of {names}.")
 
 
 def _is_int(value: object) -> bool:

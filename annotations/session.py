@@ -10,7 +10,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Protocol
 
-from annotations.model import COLORS, Highlight, edited, new_highlight
+from annotations.model import Highlight, edited, new_highlight
 
 
 class HighlightStore(Protocol):
@@ -64,28 +64,27 @@ class DocumentAnnotations:
     @property
     def placed(self) -> tuple[Highlight, ...]:
         """The highlights that have a place in the text (not orphaned)."""
-        return tuple(h for h in self._highlights if h.status != "orphaned")
+        return tuple(h for h in self._highlights if h.is_placed)
 
     def find(self, start: int, end: int) -> Highlight | None:
         """The placed highlight overlapping ``[start, end)`` that starts first, if any."""
         upto = bisect_right(self._starts, end)
         for highlight in self._highlights[:upto]:
-            if highlight.status != "orphaned" and highlight.start < end and highlight.end > start:
+            if highlight.is_placed and highlight.start < end and highlight.end > start:
                 return highlight
         return None
 
     def exact(self, start: int, end: int) -> Highlight | None:
         """The placed highlight covering exactly ``[start, end)``, if any."""
         for highlight in self._highlights:
-            if highlight.start == start and highlight.end == end:
-                if highlight.status != "orphaned":
-                    return highlight
+            if highlight.start == start and highlight.end == end and highlight.is_placed:
+                return highlight
         return None
 
     def next_after(self, offset: int) -> Highlight | None:
         """The first placed highlight starting after `offset`."""
         for highlight in self._highlights[bisect_right(self._starts, offset) :]:
-            if highlight.status != "orphaned":
+            if highlight.is_placed:
                 return highlight
         return None
 
@@ -93,7 +92,7 @@ class DocumentAnnotations:
         """The last placed highlight starting before `offset`."""
         upto = bisect_right(self._starts, offset - 1)
         for highlight in reversed(self._highlights[:upto]):
-            if highlight.status != "orphaned":
+            if highlight.is_placed:
                 return highlight
         return None
 
@@ -123,9 +122,8 @@ class DocumentAnnotations:
         return self._edit(highlight, edited(highlight, note=note), "note")
 
     def cycle_color(self, highlight: Highlight) -> Highlight:
-        """Give `highlight` the next color of `COLORS`."""
-        color = COLORS[(COLORS.index(highlight.color) + 1) % len(COLORS)]
-        return self._edit(highlight, edited(highlight, color=color), "color")
+        """Give `highlight` the next color in `Color`'s order."""
+        return self._edit(highlight, edited(highlight, color=highlight.color.next()), "color")
 
     def set_tags(self, highlight: Highlight, tags: tuple[str, ...]) -> Highlight:
         """Give `highlight` exactly `tags`."""

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from annotations.model import AnchorStatus
+
 if TYPE_CHECKING:
     from annotations.store import AnnotationStore
 
@@ -61,8 +63,8 @@ def refresh_anchors(
     statuses = [h.status for h in found]
     return AnchorReport(
         checked=len(found),
-        exact=statuses.count("exact"),
-        moved=statuses.count("moved"),
-        fuzzy=statuses.count("fuzzy"),
-        orphaned=statuses.count("orphaned"),
+        exact=statuses.count(AnchorStatus.EXACT),
+        moved=statuses.count(AnchorStatus.MOVED),
+        fuzzy=statuses.count(AnchorStatus.FUZZY),
+        orphaned=statuses.count(AnchorStatus.ORPHANED),
     )

@@ -96,14 +96,14 @@ def _command_parsers() -> dict[str, _Parser]:
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
     search.add_argument("--json", action="store_true", help="print a JSON array")
 
-    from annotations.model import COLORS
+    from annotations.model import COLORS, DEFAULT_COLOR, Color
 
     highlight = command("highlight", "Highlight a passage of a document, found by its text.")
     highlight.add_argument("id", metavar="ID")
     highlight.add_argument("--quote", required=True, metavar="TEXT", help="the text to mark")
     highlight.add_argument("--nth", type=int, metavar="N", help="which of several places (1-)")
     highlight.add_argument("--note", default="", metavar="TEXT", help="a note (Markdown)")
-    highlight.add_argument("--color", choices=COLORS, default=COLORS[0])
+    highlight.add_argument("--color", choices=COLORS, default=DEFAULT_COLOR, type=Color)
     highlight.add_argument("--tag", action="append", default=[], metavar="T", help="a tag")
 
     notes = command("notes", "List highlights and notes, of one document or of all.")
@@ -370,7 +370,7 @@ def cmd_highlight(catalog: Catalog, args: argparse.Namespace) -> int:
     start, end = _find_quote(text, args.quote, args.nth)
     store = _annotation_store(catalog)
     for existing in store.for_document(entry.id):
-        if (existing.start, existing.end) == (start, end) and existing.status != "orphaned":
+        if (existing.start, existing.end) == (start, end) and existing.is_placed:
             raise CommandError(f"That passage is highlighted already (id {existing.id}).")
     highlight = new_highlight(
         entry.id,
@@ -388,6 +388,7 @@ def cmd_highlight(catalog: Catalog, args: argparse.Namespace) -> int:
 
 
 def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
+    from annotations.model import AnchorStatus
     from library.filtering import filter_ranked
 
     store = _annotation_store(catalog)
@@ -415,7 +416,7 @@ def cmd_notes(catalog: Catalog, args: argparse.Namespace) -> int:
             title = one_line(titles.get(h.document_id, "(removed document)"))
             _out(sys.stdout, f"{h.document_id}  {title}\n")
         tags = f"  #{' #'.join(h.tags)}" if h.tags else ""
-        status = "" if h.status == "exact" else f"  [{h.status}]"
+        status = "" if h.status is AnchorStatus.EXACT else f"  [{h.status}]"
         _out(sys.stdout, f"  {h.id[:8]}  {h.color}{status}{tags}\n")
         _out(sys.stdout, f"    > {one_line(h.quote)}\n")
         for line in h.note.splitlines():

@@ -82,7 +82,7 @@ class NotesScreen(Screen[None]):
                 parts.extend(["\n  ", ("✎ " + one_line(highlight.note)[:SNIPPET], "italic")])
             if highlight.tags:
                 parts.extend(["\n  ", ("#" + one_line(" #".join(highlight.tags)), "dim")])
-            if highlight.status == "orphaned":
+            if not highlight.is_placed:
                 parts.extend(["\n  ", ("lost its place in the text", "bold $text-error")])
             options.add_option(Option(Content.assemble(*parts), id=str(index)))
         total = len(self._all)

@@ -750,7 +750,7 @@ class ReaderScreen(Screen[None]):
             self._panel.close()
         view = self.query_one(DocumentView)
         view.focus()
-        if event.highlight.status == "orphaned":
+        if not event.highlight.is_placed:
             self.notify("Looking for the best place for that lost highlight…", timeout=2)
             self._find_place(event.highlight)
             return

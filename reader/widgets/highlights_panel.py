@@ -81,7 +81,7 @@ class HighlightsPanel(Vertical):
             if len(quote) > SNIPPET:
                 quote = quote[: SNIPPET - 1] + "…"
             parts: list[str | tuple[str, str]] = [(f"▌{highlight.color} ", "dim"), quote]
-            if highlight.status == "orphaned":
+            if not highlight.is_placed:
                 parts.insert(0, ("orphaned · ", "bold $text-error"))
             if highlight.note:
                 parts.extend(["\n", ("✎ " + one_line(highlight.note)[:SNIPPET], "italic")])
