@@ -84,7 +84,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             started = time.perf_counter()
             try:
                 found = measurers[group](workspace)
-            except Exception as err:  # one group breaking (the app changed) must not lose the rest
+            except Exception as err:  # noqa: BLE001 - one group breaking (the app changed) must not lose the rest
                 failed = True
                 first = str(err).splitlines()[0] if str(err) else ""
                 known = isinstance(err, SetupError | ScreenTimeout)

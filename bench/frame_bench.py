@@ -65,11 +65,12 @@ def _word_marks(text: str, start: int, end: int) -> tuple[list[Mark], list[Mark]
 
 async def _measure(workspace: Workspace, frames: int) -> _Found:
     from reader.app import make_app
+    from service.workspace import Workspace
     from reader.widgets.document_view import DocumentView
 
     documents = workspace.documents
     workspace.forget_position(documents.home, documents.book)
-    app = make_app(Catalog.open(documents.home), open_id=documents.book)
+    app = make_app(Workspace(Catalog.open(documents.home)), open_id=documents.book)
     async with app.run_test(size=(120, FRAME_LINES + 2)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(DocumentView)

@@ -36,7 +36,7 @@ class Machine:
 
 def _cpu_model() -> str:
     try:
-        with open("/proc/cpuinfo", encoding="utf-8") as info:
+        with Path("/proc/cpuinfo").open(encoding="utf-8") as info:
             for line in info:
                 name, _, value = line.partition(":")
                 if name.strip() == "model name":

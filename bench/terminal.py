@@ -22,6 +22,7 @@ import struct
 import termios
 import time
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 
 import pyte
 
@@ -169,7 +170,7 @@ class Terminal:
     def memory_kb(self) -> dict[str, int]:
         """VmRSS (resident now) and VmHWM (peak resident) of the program, in kB."""
         found: dict[str, int] = {}
-        with open(f"/proc/{self.pid}/status", encoding="ascii") as status:
+        with Path(f"/proc/{self.pid}/status").open(encoding="ascii") as status:
             for line in status:
                 name, _, value = line.partition(":")
                 if name in ("VmRSS", "VmHWM"):

@@ -1,4 +1,4 @@
-"""The Textual app: built by `make_app` from its collaborators, so tests can build their own."""
+"""The Textual app: built by `make_app` from its `Workspace`, so tests can build their own."""
 
 from __future__ import annotations
 
@@ -6,33 +6,45 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
+from typing import ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from annotations.store import AnnotationStore
-from library.catalog import Catalog
 from library.storage import StoreError
-from reader.commands import DocumentCommands, LibraryCommands
+from reader.navigation import ExportNotes, OpenDocument, ShowLibrary
+from reader.notices import report_not_saved, tell_store_warnings
+from reader.palette import DocumentCommands, LibraryCommands
+from service.workspace import Workspace
 
 # Screens are imported when first shown: start-up pays only for the first one.
 
 DEFAULT_THEME = "textual-dark"
 
+START_MODE = "start"
+"""The mode whose base is the first screen: the library, or the document the command line
+named. A mode (unlike the app's default screen) can be removed, so a first reader is gone
+for good once the reader goes back to the library."""
+
+LIBRARY_MODE = "library"
+"""The library's mode when the app started on a document."""
+
 
 class NewsreaderApp(App[None]):
-    """Reads documents from a `Catalog`.
+    """Reads the documents of a `Workspace`.
 
-    The first screen (the library, or a document opened from the command line) is the
-    app's default screen, so it is composed and drawn with the app itself; the library is
-    the base of the stack from the time it is first shown.
+    The first screen is the base of the start mode, so it is composed and drawn with the
+    app itself (a screen pushed from `on_mount` would be drawn twice). When that first
+    screen is a reader, going back gives the library a mode of its own and removes the
+    start mode, reader and all.
     """
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
     COMMANDS = App.COMMANDS | {DocumentCommands, LibraryCommands}
+    DEFAULT_MODE: ClassVar[str] = START_MODE
     BINDINGS = [
         Binding(
             "question_mark",
@@ -45,21 +57,20 @@ class NewsreaderApp(App[None]):
 
     def __init__(
         self,
-        catalog: Catalog,
-        annotations: AnnotationStore,
+        workspace: Workspace,
         *,
         open_id: str | None = None,
         after_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
-        self.catalog = catalog
-        self.annotations = annotations
-        self._warned: set[str] = set()
+        self.workspace = workspace
+        """The library this app shows."""
         self._open_id = open_id
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
+        self.add_mode(START_MODE, self._first_screen)
 
-    def get_default_screen(self) -> Screen[None]:
+    def _first_screen(self) -> Screen[None]:
         if self._open_id is not None:
             try:
                 return self._reader_screen(self._open_id)
@@ -67,7 +78,7 @@ class NewsreaderApp(App[None]):
                 self._start_error = err
         from reader.screens.library import LibraryScreen
 
-        return LibraryScreen()
+        return LibraryScreen(self.workspace)
 
     def on_ready(self) -> None:
         # `Ready` follows the first layout; the first frame with text is drawn right after.
@@ -81,41 +92,30 @@ class NewsreaderApp(App[None]):
         for number in (signal.SIGTERM, signal.SIGHUP):
             with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
                 loop.add_signal_handler(number, self.exit)
-        theme = self.catalog.setting("theme", DEFAULT_THEME)
+        theme = self.workspace.catalog.setting("theme", DEFAULT_THEME)
         if isinstance(theme, str) and theme in self.available_themes:
             self.theme = theme
         self.theme_changed_signal.subscribe(self, self._remember_theme)
         if self._start_error is not None:
-            self.report_store_error(self._start_error)
-        self.show_store_warnings()
-
-    def show_store_warnings(self) -> None:
-        """Tell the user, once each, what the stores found wrong (say, a damaged file kept
-        aside). Stores find some of this only when a file is first read, so screens call
-        this after reading."""
-        for warning in (*self.catalog.warnings, *self.annotations.warnings):
-            if warning not in self._warned:
-                self._warned.add(warning)
-                self.notify(warning, title="Store", severity="warning", markup=False, timeout=15)
-
-    def report_store_error(self, err: Exception) -> None:
-        """Say, in one sentence, why something could not be saved; the app goes on."""
-        self.notify(str(err), title="Not saved", severity="error", markup=False, timeout=12)
+            report_not_saved(self, self._start_error)
+        tell_store_warnings(self, self.workspace)
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
-        if isinstance(name, str) and name != self.catalog.setting("theme", DEFAULT_THEME):
+        catalog = self.workspace.catalog
+        if isinstance(name, str) and name != catalog.setting("theme", DEFAULT_THEME):
             try:
-                self.catalog.set_setting("theme", name)
+                catalog.set_setting("theme", name)
             except StoreError as err:
-                self.report_store_error(err)
+                report_not_saved(self, err)
 
-    def has_library(self) -> bool:
-        """True when the library screen is on the stack (not so for a document opened
-        straight from the command line, until the reader goes back)."""
-        from reader.screens.library import LibraryScreen
+    # -- navigation
 
-        return any(isinstance(screen, LibraryScreen) for screen in self.screen_stack)
+    def on_open_document(self, message: OpenDocument) -> None:
+        self.open_document(message.doc_id, message.offset)
+
+    def on_show_library(self, _message: ShowLibrary) -> None:
+        self.show_library()
 
     def show_library(self) -> None:
         """Show the library: make it if needed, and leave whatever covers it. The readers
@@ -133,20 +133,18 @@ class NewsreaderApp(App[None]):
         for reader in readers:
             reader.save_position()
         current = readers[0].document.id if readers else None
-        if not self.has_library():
-            # Started on a document, which is the base of the stack (Textual cannot replace
-            # that one): the library goes over it, and it gives up its text.
-            while len(self.screen_stack) > 1:
-                self.pop_screen()
-            self.push_screen(LibraryScreen(current=current))
-            base = self.screen_stack[0]
-            if isinstance(base, ReaderScreen):
-                base.retire()
+        if not any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
+            # Started on a document: the library gets a mode of its own, and the start
+            # mode goes, with the reader at its base.
+            self.add_mode(LIBRARY_MODE, lambda: LibraryScreen(self.workspace, current=current))
+            self.switch_mode(LIBRARY_MODE)
+            self.remove_mode(START_MODE)
             return
         while not isinstance(self.screen, LibraryScreen):
             self.pop_screen()
-        if current is not None:
-            self.screen.keep_cursor_on(current)
+        library = self.screen
+        if current is not None and isinstance(library, LibraryScreen):
+            library.keep_cursor_on(current)
 
     def open_document(self, doc_id: str, offset: int | None = None) -> None:
         """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
@@ -157,7 +155,7 @@ class NewsreaderApp(App[None]):
         try:
             reader = self._reader_screen(doc_id, offset)
         except StoreError as err:  # removed meanwhile, or its text file is gone
-            self.report_store_error(err)
+            report_not_saved(self, err)
             return
         self.push_screen(reader)
 
@@ -169,24 +167,26 @@ class NewsreaderApp(App[None]):
         """
         from reader.screens.reader import ReaderScreen
 
-        document = self.catalog.load(doc_id)
+        catalog = self.workspace.catalog
+        document = catalog.load(doc_id)
         if offset is None:
-            offset = self.catalog.reading_state(doc_id).offset
-        return ReaderScreen(document, offset)
+            offset = catalog.reading_state(doc_id).offset
+        return ReaderScreen(self.workspace, document, offset)
 
-    def export_notes(self, doc_ids: list[str] | None) -> None:
+    # -- actions offered everywhere
+
+    def on_export_notes(self, message: ExportNotes) -> None:
+        self.export_notes(message.doc_ids)
+
+    def export_notes(self, doc_ids: tuple[str, ...] | None) -> None:
         """Export notes to Markdown in the library's export folder, then say where."""
         self.notify("Exporting…", timeout=1)
         self._export_worker(doc_ids)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="export")
-    def _export_worker(self, doc_ids: list[str] | None) -> None:
-        from annotations.export import export_markdown
-
+    def _export_worker(self, doc_ids: tuple[str, ...] | None) -> None:
         try:
-            result = export_markdown(
-                self.catalog, self.annotations, doc_ids, self.catalog.exports_folder
-            )
+            result = self.workspace.export_markdown(doc_ids)
         except Exception as err:  # noqa: BLE001 - any failure is reported, never a crash
             self.call_from_thread(
                 self.notify, f"Export failed: {err}", severity="error", markup=False
@@ -203,13 +203,13 @@ class NewsreaderApp(App[None]):
         """Open the list of every highlight and note."""
         from reader.screens.notes import NotesScreen
 
-        self.push_screen(NotesScreen())
+        self.push_screen(NotesScreen(self.workspace))
 
     def action_search_library(self) -> None:
         """Open the search across every document."""
         from reader.screens.search import LibrarySearchScreen
 
-        self.push_screen(LibrarySearchScreen())
+        self.push_screen(LibrarySearchScreen(self.workspace))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         # Our help screen (from every binding, in the palette as "Help") replaces Textual's
@@ -226,14 +226,11 @@ class NewsreaderApp(App[None]):
 
 
 def make_app(
-    catalog: Catalog,
-    annotations: AnnotationStore | None = None,
+    workspace: Workspace,
     *,
     open_id: str | None = None,
     after_first_frame: Callable[[], object] | None = None,
 ) -> NewsreaderApp:
-    """Build the app around `catalog` (and the annotation store of the same library, unless
-    one is given), optionally opening `open_id` at once; `after_first_frame` is called
-    once the first screen has been drawn."""
-    store = annotations if annotations is not None else AnnotationStore(catalog.home)
-    return NewsreaderApp(catalog, store, open_id=open_id, after_first_frame=after_first_frame)
+    """Build the app around `workspace`, optionally opening `open_id` at once;
+    `after_first_frame` is called once the first screen has been drawn."""
+    return NewsreaderApp(workspace, open_id=open_id, after_first_frame=after_first_frame)

@@ -51,13 +51,14 @@ class HelpScreen(ModalScreen[None]):
 
     def __init__(self, covered: Screen[object]) -> None:
         super().__init__()
-        self._rows = describe_bindings(covered)
+        self.rows = describe_bindings(covered)
+        """`(keys, description, tooltip)` of every key the covered screen answers."""
         self._title = getattr(covered, "HELP_TITLE", "Keys")
 
     def compose(self) -> ComposeResult:
-        width = max((len(keys) for keys, _, _ in self._rows), default=4) + 2
+        width = max((len(keys) for keys, _, _ in self.rows), default=4) + 2
         lines: list[Content] = [Content.assemble((self._title, "bold"), "\n")]
-        for keys, description, tooltip in self._rows:
+        for keys, description, tooltip in self.rows:
             extra = f" — {tooltip}" if tooltip and tooltip != description else ""
             lines.append(
                 Content.assemble(

@@ -11,11 +11,15 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from library.catalog import SORT_KEYS, AddResult, Catalog, Entry
+from library.catalog import SORT_KEYS, Entry
 from library.sanitize import one_line
 from library.storage import StoreError
+from reader.navigation import OpenDocument
+from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
 from reader.widgets.key_bar import KeyBar
+from service.adding import AddOutcome
+from service.workspace import Workspace
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
@@ -28,23 +32,6 @@ SORT_LABELS = {
     "length": "length",
     "progress": "progress",
 }
-
-
-def summarize_add(result: AddResult) -> str:
-    """One or two plain sentences on what an add did."""
-    parts = []
-    if result.added:
-        parts.append(f"added {len(result.added)}")
-    if result.updated:
-        parts.append(f"updated {len(result.updated)}")
-    if result.unchanged:
-        parts.append(f"{len(result.unchanged)} already in the library")
-    text = ", ".join(parts).capitalize() + "." if parts else ""
-    if result.failed:
-        first = result.failed[0][1]
-        more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
-        text = f"{text} Skipped: {first}{more}".strip()
-    return text or "Nothing to add there."
 
 
 class LibraryScreen(Screen[None]):
@@ -91,18 +78,17 @@ class LibraryScreen(Screen[None]):
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
-    def __init__(self, current: str | None = None) -> None:
+    def __init__(self, workspace: Workspace, current: str | None = None) -> None:
         """A library whose cursor starts on the document `current` (an id), if given."""
         super().__init__()
+        self.workspace = workspace
+        """The library shown."""
         self._entries: tuple[Entry, ...] = ()
         self._shown: list[Entry] = []
+        self._progress: dict[str, float] = {}
+        self._counts: dict[str, int] = {}
         self._keep_first = current
-        self._stamp: tuple[object, ...] = ()
-
-    @property
-    def catalog(self) -> Catalog:
-        catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009 - set by NewsreaderApp
-        return catalog
+        self._seen: tuple[object, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -112,11 +98,11 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        sort = self.catalog.setting("library_sort", "added")
+        sort = self.workspace.catalog.setting("library_sort", "added")
         self._sort = sort if sort in SORT_KEYS else "added"
         self.query_one("#documents", DocumentList).focus()
         # Another copy of newsreader (or `newsreader add`) may change the library meanwhile.
-        self.set_interval(CHANGES_CHECK_SECONDS, self._check_for_changes)
+        self.set_interval(CHANGES_CHECK_SECONDS, self.check_for_changes)
         # The list is filled by `on_screen_resume`, which also runs when the screen is
         # first shown (and not while a document opened from the command line covers it).
 
@@ -138,17 +124,22 @@ class LibraryScreen(Screen[None]):
         """The entries currently in the table, in table order."""
         return tuple(self._shown)
 
-    def _check_for_changes(self) -> None:
-        if self.is_current and self.catalog.stamp() != self._stamp:
+    def check_for_changes(self) -> None:
+        """List the documents again if another process changed them (a timer calls this)."""
+        if self.is_current and self.workspace.catalog.stamp() != self._seen:
             self.reload()
 
     def reload(self, keep: str | None = None) -> None:
         """Read the catalog again and refill the table, keeping the cursor's document."""
-        self._stamp = self.catalog.stamp()  # before reading: a change meanwhile is seen later
-        self._entries = self.catalog.entries(sort=self._sort)
-        self._states = self.catalog.all_reading_states()
-        self._counts = getattr(self.app, "annotations").counts()  # noqa: B009
-        getattr(self.app, "show_store_warnings")()  # noqa: B009
+        # Noted before reading: a change made meanwhile is seen by the next check.
+        self._seen = self.workspace.catalog.stamp()
+        listing = self.workspace.listing(sort=self._sort)
+        self._entries = tuple(listed.entry for listed in listing)
+        self._progress = {
+            listed.entry.id: listed.progress for listed in listing if listed.progress is not None
+        }
+        self._counts = {listed.entry.id: listed.highlights for listed in listing}
+        tell_store_warnings(self, self.workspace)
         self._refill(keep)
 
     def _current_id(self) -> str | None:
@@ -166,8 +157,7 @@ class LibraryScreen(Screen[None]):
             self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
         else:
             self._shown = list(self._entries)
-        progress = {doc_id: state.progress for doc_id, state in self._states.items()}
-        documents.set_entries(self._shown, progress, self._counts, keep=keep)
+        documents.set_entries(self._shown, self._progress, self._counts, keep=keep)
         self._update_title(query)
 
     def _update_title(self, query: str) -> None:
@@ -190,8 +180,7 @@ class LibraryScreen(Screen[None]):
             return
         doc_id = self._current_id()
         if doc_id is not None:
-            open_document = getattr(self.app, "open_document")  # noqa: B009
-            open_document(doc_id)
+            self.post_message(OpenDocument(doc_id))
 
     @on(DocumentList.Selected, "#documents")
     def _row_selected(self, event: DocumentList.Selected) -> None:
@@ -227,9 +216,9 @@ class LibraryScreen(Screen[None]):
     def action_cycle_sort(self) -> None:
         self._sort = SORT_KEYS[(SORT_KEYS.index(self._sort) + 1) % len(SORT_KEYS)]
         try:
-            self.catalog.set_setting("library_sort", self._sort)
+            self.workspace.catalog.set_setting("library_sort", self._sort)
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
         self.reload()
         self.notify(f"Sorted by {SORT_LABELS[self._sort]}.", timeout=2)
 
@@ -258,26 +247,15 @@ class LibraryScreen(Screen[None]):
             self.app.call_from_thread(self._added, None, f"There is no file or folder at {path}.")
             return
         try:
-            result = self.catalog.add([path])
+            outcome = self.workspace.add([path])
         except StoreError as err:
             self.app.call_from_thread(self._added, None, str(err))
             return
-        from annotations.upkeep import refresh_anchors
+        self.app.call_from_thread(self._added, outcome, outcome.summary())
 
-        store = getattr(self.app, "annotations")  # noqa: B009
-        message = summarize_add(result)
-        try:
-            for entry in result.added:
-                store.restore_document(entry.id)
-            for entry in result.updated:
-                refresh_anchors(store, entry.id, self.catalog.text(entry.id), entry.content_hash)
-        except StoreError as err:
-            message = f"{message} {err}"
-        self.app.call_from_thread(self._added, result, message)
-
-    def _added(self, result: AddResult | None, message: str) -> None:
-        failed = result is None or bool(result.failed)
-        new = result.added + result.updated if result else ()
+    def _added(self, outcome: AddOutcome | None, message: str) -> None:
+        failed = outcome is None or bool(outcome.result.failed)
+        new = (*outcome.result.added, *outcome.result.updated) if outcome else ()
         self.reload(keep=new[0].id if new else None)
         self.notify(
             one_line(message), severity="warning" if failed else "information", markup=False
@@ -309,13 +287,12 @@ class LibraryScreen(Screen[None]):
             return
         row = self.query_one("#documents", DocumentList).cursor_row
         try:
-            entry = self.catalog.remove(doc_id)
-            getattr(self.app, "annotations").remove_document(doc_id)  # noqa: B009
+            removal = self.workspace.remove(doc_id)
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
             self.reload()
             return
         self.reload()
         if self._shown:
             self.query_one("#documents", DocumentList).move_cursor(row)
-        self.notify(f"Removed “{one_line(entry.title)}”.", markup=False)
+        self.notify(f"Removed “{one_line(removal.entry.title)}”.", markup=False)

@@ -11,11 +11,11 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import Highlight
-from annotations.store import AnnotationStore
-from library.catalog import Catalog
 from library.filtering import filter_ranked
 from library.sanitize import one_line
+from reader.navigation import OpenDocument
 from reader.widgets.key_bar import KeyBar
+from service.workspace import Workspace
 
 SNIPPET = 160
 
@@ -29,8 +29,10 @@ class NotesScreen(Screen[None]):
         Binding("down", "to_list", "List", show=False, id="notes.list"),
     ]
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
+        self.workspace = workspace
+        """The library whose notes are listed."""
         self._all: tuple[Highlight, ...] = ()
         self._titles: dict[str, str] = {}
         self.shown: tuple[Highlight, ...] = ()
@@ -42,10 +44,8 @@ class NotesScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009
-        store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
-        self._titles = {e.id: e.title for e in catalog.entries()}
-        highlights = [h for h in store.all() if h.document_id in self._titles]
+        self._titles = self.workspace.titles()
+        highlights = [h for h in self.workspace.notes() if h.document_id in self._titles]
         self._all = tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
         self._fill("")
         self.set_focus(self.query_one("#notes-query", Input))
@@ -97,9 +97,8 @@ class NotesScreen(Screen[None]):
     @on(OptionList.OptionSelected, "#notes-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         highlight = self.shown[int(event.option.id or 0)]
-        open_document = getattr(self.app, "open_document")  # noqa: B009
         self.dismiss(None)
-        self.app.call_later(open_document, highlight.document_id, highlight.start)
+        self.app.post_message(OpenDocument(highlight.document_id, highlight.start))
 
     def action_close(self) -> None:
         self.dismiss(None)

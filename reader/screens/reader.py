@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import work
@@ -15,19 +16,20 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Static
 
+from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
-from annotations.session import DocumentAnnotations
-from annotations.store import AnnotationStore
-from annotations.upkeep import refresh_anchors
-from library.catalog import Catalog, ReadingState
-from library.document import Document
+from library.catalog import ReadingState
+from library.document import NO_SPANS, Document
 from library.sanitize import one_line, visible
 from library.storage import StoreError
 from reader.labels import length_label
+from reader.navigation import ExportNotes, ShowLibrary
+from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
 from reader.widgets.key_bar import KeyBar
+from service.workspace import Workspace
 
 if TYPE_CHECKING:
     from library.search import Match
@@ -188,8 +190,10 @@ class ReaderScreen(Screen[None]):
             self.query = query
             self.matches = matches
 
-    def __init__(self, document: Document, offset: int = 0) -> None:
+    def __init__(self, workspace: Workspace, document: Document, offset: int = 0) -> None:
         super().__init__()
+        self.workspace = workspace
+        """The library the document is in."""
         self.document = document
         self._offset = offset
         self._progress = 0.0
@@ -210,37 +214,25 @@ class ReaderScreen(Screen[None]):
         self._selection_anchor: tuple[int, int] = (0, 0)
         self._find_bar: FindBar | None = None
         self._panel: HighlightsPanel | None = None
-        self._retired = False
+        self._annotations, self._anchor_report = workspace.annotate(document)
 
     @property
     def annotations(self) -> DocumentAnnotations:
         """This document's highlights (loaded when the screen is made)."""
         return self._annotations
 
-    @property
-    def catalog(self) -> Catalog:
-        catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009 - set by NewsreaderApp
-        return catalog
-
     def compose(self) -> ComposeResult:
         # The find bar and the highlights panel are mounted when first wanted: the first
         # frame is drawn sooner without them.
-        yield DocumentView(self.document, cursor_offset=self._offset, id="document")
+        self._view = DocumentView(self.document, cursor_offset=self._offset, id="document")
+        yield self._view
         yield Static(id="reader-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        store: AnnotationStore = getattr(self.app, "annotations")  # noqa: B009
-        with self._saving():
-            report = refresh_anchors(
-                store, self.document.id, self.document.text, self.document.content_hash
-            )
-            if report.checked:
-                self.notify(report.sentence(), title="Document changed", timeout=10)
-        self._annotations = DocumentAnnotations(
-            store, self.document.id, self.document.text, self.document.content_hash
-        )
-        getattr(self.app, "show_store_warnings")()  # noqa: B009
+        if self._anchor_report.checked:
+            self.notify(self._anchor_report.sentence(), title="Document changed", timeout=10)
+        tell_store_warnings(self, self.workspace)
         self._draw_highlights()
         self.query_one(DocumentView).focus()
         view = self.query_one(DocumentView)
@@ -250,32 +242,11 @@ class ReaderScreen(Screen[None]):
         self._update_status()
 
     def on_screen_resume(self) -> None:
-        if hasattr(self, "_annotations"):  # back from a dialog, or another copy changed them
-            self._annotations.reload()
-            self._draw_highlights()
-
-    def retire(self) -> None:
-        """Save the place and let go of the text: the app started on this reader, and the
-        library now covers it for good (Textual keeps the first screen of the stack).
-
-        A retired reader stays mounted, so anything still on its way to it (a search's
-        answer, a cursor move) is ignored, and it never saves a place again.
-        """
-        self.save_position()
-        self._retired = True
-        if self._save_timer is not None:
-            self._save_timer.stop()
-        self.workers.cancel_node(self)
-        if hasattr(self, "_annotations"):
-            del self._annotations
-        view = self.query_one(DocumentView)
-        view.release()
-        view.remove()
-        self.document = view.document  # the same document without its text
+        # Back from a dialog, or another copy of newsreader changed the highlights.
+        self._annotations.reload()
+        self._draw_highlights()
 
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        if self._retired:
-            return
         if self._selection is not None:
             self._extend_selection()
         self._offset = event.offset
@@ -290,7 +261,7 @@ class ReaderScreen(Screen[None]):
         if self._review is not None:
             self._show_review_status()
             return
-        here = self._highlight_here() if hasattr(self, "_annotations") else None
+        here = self._highlight_here()
         if self._selection is not None:
             start, end = self._selection
             words = len(self.document.text[start:end].split())
@@ -322,7 +293,7 @@ class ReaderScreen(Screen[None]):
 
     def save_position(self) -> None:
         """Write the reading position now, if it changed."""
-        if not self._dirty or self._retired:
+        if not self._dirty:
             return
         self._dirty = False
         from datetime import UTC, datetime
@@ -330,7 +301,7 @@ class ReaderScreen(Screen[None]):
         opened = datetime.now(UTC).isoformat(timespec="seconds")
         state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
         with self._saving():
-            self.catalog.save_reading_state(self.document.id, state)
+            self.workspace.catalog.save_reading_state(self.document.id, state)
 
     @contextmanager
     def _saving(self) -> Iterator[None]:
@@ -339,14 +310,21 @@ class ReaderScreen(Screen[None]):
         try:
             yield
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
 
     def on_unmount(self) -> None:
         self.save_position()
+        # Textual keeps the app's first screen object after that screen is removed (it is
+        # `App.default_screen`), so a reader that leaves lets go of its text: a book read
+        # first must not stay in memory for the rest of the session.
+        self.workers.cancel_node(self)
+        self._view.release()
+        self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
+        self._annotations = DocumentAnnotations.empty(self.document.id)
 
     def action_back(self) -> None:
         self.save_position()
-        getattr(self.app, "show_library")()  # noqa: B009
+        self.post_message(ShowLibrary())
 
     def action_escape(self) -> None:
         if self._review is not None:
@@ -419,8 +397,6 @@ class ReaderScreen(Screen[None]):
         self.post_message(self.MatchesFound(query, matches))
 
     def on_reader_screen_matches_found(self, event: ReaderScreen.MatchesFound) -> None:
-        if self._retired:
-            return
         if event.query != self._query:
             return  # a stale answer to an older query
         self._show_matches(event.matches)
@@ -557,7 +533,7 @@ class ReaderScreen(Screen[None]):
             self.notify(str(err), severity="warning", markup=False)
             return None
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
             return None
         self._draw_highlights()
         return highlight
@@ -714,7 +690,7 @@ class ReaderScreen(Screen[None]):
         try:
             change = self._annotations.undo()
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
             return
         if change is None:
             self.notify("Nothing to undo.", timeout=1.5)
@@ -737,7 +713,7 @@ class ReaderScreen(Screen[None]):
         self._jump_to_highlight(self._annotations.previous_before(span[0]), "No highlight above.")
 
     def action_export(self) -> None:
-        getattr(self.app, "export_notes")([self.document.id])  # noqa: B009
+        self.post_message(ExportNotes((self.document.id,)))
 
     async def action_panel(self) -> None:
         if self._panel is None:
@@ -774,8 +750,6 @@ class ReaderScreen(Screen[None]):
         self.post_message(self.PlaceFound(highlight, places))
 
     def on_reader_screen_place_found(self, event: ReaderScreen.PlaceFound) -> None:
-        if self._retired:
-            return
         if not event.places:
             self.notify(
                 "No place in the text resembles that lost highlight; it stays listed, "
@@ -814,7 +788,7 @@ class ReaderScreen(Screen[None]):
         try:
             self._annotations.replace(highlight, placed)
         except StoreError as err:
-            getattr(self.app, "report_store_error")(err)  # noqa: B009
+            report_not_saved(self, err)
             self._end_review("The highlight stays lost for now.")
             return
         self._end_review("Placed the highlight here.")

@@ -11,11 +11,11 @@ from textual.screen import Screen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from library.catalog import Catalog
 from library.sanitize import one_line
-from library.search import Match, context_snippet, search_documents
-from library.storage import StoreError
+from reader.navigation import OpenDocument
 from reader.widgets.key_bar import KeyBar
+from service.text_search import SearchHit, TextSearch
+from service.workspace import Workspace
 
 RESULT_LIMIT = 200
 
@@ -32,23 +32,19 @@ class LibrarySearchScreen(Screen[None]):
     class Found(Message):
         """A search finished (handler: `on_library_search_screen_found`)."""
 
-        def __init__(self, query: str, results: list[tuple[str, Match]]) -> None:
+        def __init__(self, query: str, results: tuple[SearchHit, ...]) -> None:
             super().__init__()
             self.query = query
             self.results = results
 
-    def __init__(self) -> None:
+    def __init__(self, workspace: Workspace) -> None:
         super().__init__()
-        self._texts: dict[str, str] | None = None
-        self._titles: dict[str, str] = {}
+        self.workspace = workspace
+        """The library searched."""
+        self._search_over: TextSearch | None = None
+        """Every document's text, read on the first query (in the worker)."""
         self._query = ""
-        self._unreadable = 0
-        self.results: list[tuple[str, Match]] = []
-
-    @property
-    def catalog(self) -> Catalog:
-        catalog: Catalog = getattr(self.app, "catalog")  # noqa: B009 - set by NewsreaderApp
-        return catalog
+        self.results: tuple[SearchHit, ...] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
@@ -64,7 +60,7 @@ class LibrarySearchScreen(Screen[None]):
     def _changed(self, event: Input.Changed) -> None:
         self._query = event.value
         if not event.value.strip():
-            self._show(event.value, [])
+            self._show(event.value, ())
             return
         self._search(event.value)
 
@@ -80,31 +76,22 @@ class LibrarySearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
     def _search(self, query: str) -> None:
-        if self._texts is None:
-            entries = self.catalog.entries()
-            self._titles = {e.id: e.title for e in entries}
-            texts: dict[str, str] = {}
-            for entry in entries:
-                try:
-                    texts[entry.id] = self.catalog.text(entry.id)
-                except StoreError:
-                    self._unreadable += 1  # its text file is gone: search the others
-            self._texts = texts
-        found = search_documents(self._texts.items(), query, RESULT_LIMIT)
-        self.post_message(self.Found(query, found))
+        if self._search_over is None:
+            self._search_over = self.workspace.text_search()
+        self.post_message(self.Found(query, self._search_over.find(query, RESULT_LIMIT)))
 
     def on_library_search_screen_found(self, event: LibrarySearchScreen.Found) -> None:
         if event.query == self._query:
             self._show(event.query, event.results)
 
-    def _show(self, query: str, results: list[tuple[str, Match]]) -> None:
+    def _show(self, query: str, results: tuple[SearchHit, ...]) -> None:
         self.results = results
         options = self.query_one("#search-results", OptionList)
         options.clear_options()
-        texts = self._texts or {}
-        for index, (doc_id, match) in enumerate(results):
-            title = one_line(self._titles.get(doc_id, doc_id))
-            context = context_snippet(texts.get(doc_id, ""), match.start, match.end, width=100)
+        search = self._search_over
+        for index, hit in enumerate(results):
+            title = one_line(hit.title)
+            context = search.context(hit, width=100) if search is not None else ""
             prompt = Content.assemble((title, "bold"), "\n  ", (one_line(context), "dim"))
             options.add_option(Option(prompt, id=str(index)))
         count = len(results)
@@ -114,16 +101,16 @@ class LibrarySearchScreen(Screen[None]):
             status = "No matches."
         else:
             status = f"{count} match{'' if count == 1 else 'es'} · enter opens the document there"
-        if self._unreadable:
-            status += f" ({self._unreadable} document(s) could not be read and were skipped)"
+        unreadable = len(search.unreadable) if search is not None else 0
+        if unreadable:
+            status += f" ({unreadable} document(s) could not be read and were skipped)"
         self.query_one("#search-status", Static).update(Content(status))
 
     @on(OptionList.OptionSelected, "#search-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        doc_id, match = self.results[int(event.option.id or 0)]
-        open_document = getattr(self.app, "open_document")  # noqa: B009
+        hit = self.results[int(event.option.id or 0)]
         self.dismiss(None)
-        self.app.call_later(open_document, doc_id, match.start)
+        self.app.post_message(OpenDocument(hit.document_id, hit.match.start))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -104,7 +104,7 @@ def _missing(folder: Path) -> Path:
 
 def _sparse_huge(folder: Path) -> Path:
     path = folder / "huge.txt"
-    with open(path, "wb") as handle:
+    with path.open("wb") as handle:
         handle.truncate(200 * 1024 * 1024)  # sparse: no disk space, no time
     return path
 

@@ -28,6 +28,7 @@ from annotations.store import AnnotationStore
 from library.catalog import Catalog, ReadingState
 from library.storage import StoreError
 from reader.app import NewsreaderApp, make_app
+from service.workspace import Workspace
 from tests.safety.support import added_id, listing, run_cli
 
 SIZE = (100, 30)
@@ -188,7 +189,7 @@ async def _settle(app: NewsreaderApp) -> None:
 async def test_the_app_starts_and_shows_a_warning(library: Library, store: str, how: str) -> None:
     path = library.store_path(store)
     damaged = damage(path, store, how)
-    app = make_app(Catalog.open(library.home))
+    app = make_app(Workspace(Catalog.open(library.home)))
     log = NotificationLog(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
@@ -252,7 +253,7 @@ NEWER_WRITE_CASES = [
 async def test_the_app_never_writes_a_newer_file_and_says_so(library: Library, store: str) -> None:
     path = library.store_path(store)
     damaged = damage(path, store, "newer-schema")
-    app = make_app(Catalog.open(library.home))
+    app = make_app(Workspace(Catalog.open(library.home)))
     log = NotificationLog(app)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

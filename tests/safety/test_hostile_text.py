@@ -34,6 +34,7 @@ from library.catalog import Catalog, Entry
 from library.sanitize import visible
 from reader.app import make_app
 from reader.cli import main
+from service.workspace import Workspace
 from tests.safety.support import BIDI_OVERRIDES, C1_AND_ESC, CliResult, run_cli
 
 SIZE = (100, 30)
@@ -133,7 +134,7 @@ def shoot(snap_compare: Any, app: object, keys: Iterable[str] = ()) -> str:
 
 def test_library_screen(snap_compare: Any, hostile: tuple[Catalog, Entry, Highlight]) -> None:
     catalog, _, _ = hostile
-    svg = shoot(snap_compare, make_app(catalog))
+    svg = shoot(snap_compare, make_app(Workspace(catalog)))
     assert_safe_and_literal(svg, "␛[31mRed [bold]Title[/bold] ", "[link=https://x]The")
 
 
@@ -141,7 +142,7 @@ def test_reader_with_the_highlight_under_the_cursor(
     snap_compare: Any, hostile: tuple[Catalog, Entry, Highlight]
 ) -> None:
     catalog, entry, _ = hostile
-    svg = shoot(snap_compare, make_app(catalog, open_id=entry.id))
+    svg = shoot(snap_compare, make_app(Workspace(catalog), open_id=entry.id))
     assert_safe_and_literal(
         svg,
         "␛[31mRed [bold]Title[/bold] \ufffdevil\ufffd [@click=app.quit]quit[/]",
@@ -158,7 +159,7 @@ def test_reader_with_the_highlight_under_the_cursor(
 
 def test_highlights_panel(snap_compare: Any, hostile: tuple[Catalog, Entry, Highlight]) -> None:
     catalog, entry, _ = hostile
-    svg = shoot(snap_compare, make_app(catalog, open_id=entry.id), ["tab"])
+    svg = shoot(snap_compare, make_app(Workspace(catalog), open_id=entry.id), ["tab"])
     assert_safe_and_literal(
         svg,
         "yellow The [bold]mayor[/bold] said",
@@ -172,7 +173,7 @@ def test_highlights_panel(snap_compare: Any, hostile: tuple[Catalog, Entry, High
 
 def test_notes_screen(snap_compare: Any, hostile: tuple[Catalog, Entry, Highlight]) -> None:
     catalog, _, _ = hostile
-    svg = shoot(snap_compare, make_app(catalog), ["n"])
+    svg = shoot(snap_compare, make_app(Workspace(catalog)), ["n"])
     assert_safe_and_literal(
         svg,
         "␛[31mRed [bold]Title[/bold]",
@@ -184,12 +185,12 @@ def test_notes_screen(snap_compare: Any, hostile: tuple[Catalog, Entry, Highligh
 
 def test_command_palette(snap_compare: Any, hostile: tuple[Catalog, Entry, Highlight]) -> None:
     catalog, _, _ = hostile
-    svg = shoot(snap_compare, make_app(catalog), ["ctrl+p", *"title"])
+    svg = shoot(snap_compare, make_app(Workspace(catalog)), ["ctrl+p", *"title"])
     assert_safe_and_literal(svg, "Open: ␛[31mRed [bold]Title[/bold]", "[link=https://x]The")
 
 
 async def _dialog_screenshot(catalog: Catalog, doc_id: str, key: str) -> str:
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press(key)

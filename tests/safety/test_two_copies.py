@@ -21,6 +21,7 @@ import pytest
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.app import make_app
+from service.workspace import Workspace
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from tests.safety.support import HELPER, added_id, listing, run_cli, subprocess_env
@@ -134,7 +135,7 @@ async def test_the_app_and_the_command_line_writing_at_once_lose_nothing(
     writer = start_writer(private_home, commands, tmp_path)
 
     catalog = Catalog.open(private_home)
-    app = make_app(catalog, open_id=document)
+    app = make_app(Workspace(catalog), open_id=document)
     pressed = 0
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()

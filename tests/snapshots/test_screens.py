@@ -10,6 +10,7 @@ import pytest
 
 from library.catalog import Catalog
 from reader.app import make_app
+from service.workspace import Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
 SIZE = (100, 30)
@@ -30,18 +31,20 @@ def catalog(tmp_path: Path) -> Catalog:
 
 
 def test_library_screen(snap_compare: Any, catalog: Catalog) -> None:
-    assert snap_compare(make_app(catalog), terminal_size=SIZE)
+    assert snap_compare(make_app(Workspace(catalog)), terminal_size=SIZE)
 
 
 def test_reader_screen(snap_compare: Any, catalog: Catalog) -> None:
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("The harbour"))
-    assert snap_compare(make_app(catalog, open_id=doc_id), terminal_size=SIZE, press=["j", "j"])
+    assert snap_compare(
+        make_app(Workspace(catalog), open_id=doc_id), terminal_size=SIZE, press=["j", "j"]
+    )
 
 
 def test_help_screen(snap_compare: Any, catalog: Catalog) -> None:
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("The harbour"))
     assert snap_compare(
-        make_app(catalog, open_id=doc_id), terminal_size=SIZE, press=["question_mark"]
+        make_app(Workspace(catalog), open_id=doc_id), terminal_size=SIZE, press=["question_mark"]
     )
 
 
@@ -54,7 +57,7 @@ def test_hostile_text_is_literal(snap_compare: Any, tmp_path: Path) -> None:
         encoding="utf-8",
     )
     doc = catalog.add([hostile]).added[0]
-    assert snap_compare(make_app(catalog, open_id=doc.id), terminal_size=SIZE)
+    assert snap_compare(make_app(Workspace(catalog), open_id=doc.id), terminal_size=SIZE)
 
 
 def test_reader_with_lit_matches_and_highlights(snap_compare: Any, catalog: Catalog) -> None:
@@ -72,5 +75,5 @@ def test_reader_with_lit_matches_and_highlights(snap_compare: Any, catalog: Cata
         pilot.app.clear_notifications()  # toasts expire on a clock: keep them out
         await pilot.pause()
 
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     assert snap_compare(app, terminal_size=SIZE, run_before=search_and_highlight)

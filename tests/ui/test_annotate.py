@@ -11,6 +11,7 @@ from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.highlights_panel import HighlightsPanel
+from service.workspace import Workspace
 from tests.ui.conftest import FERRY as TEXT
 from tests.ui.conftest import SIZE
 
@@ -32,7 +33,7 @@ async def test_h_highlights_the_sentence_and_survives_restart(
     ferry: tuple[Catalog, str],
 ) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j", "h")
@@ -41,7 +42,7 @@ async def test_h_highlights_the_sentence_and_survives_restart(
 
 async def test_v_selection_extends_by_sentence_and_word(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("v", "j", "enter")
@@ -55,7 +56,7 @@ async def test_v_selection_extends_by_sentence_and_word(ferry: tuple[Catalog, st
 
 async def test_word_steps_grow_and_shrink_a_selection(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("v", "right", "right", "left", "h")
@@ -64,7 +65,7 @@ async def test_word_steps_grow_and_shrink_a_selection(ferry: tuple[Catalog, str]
 
 async def test_esc_cancels_a_selection(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("v", "j", "escape")
@@ -75,7 +76,7 @@ async def test_esc_cancels_a_selection(ferry: tuple[Catalog, str]) -> None:
 
 async def test_h_after_search_highlights_the_match(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"harbour master", "enter")
@@ -87,7 +88,7 @@ async def test_h_after_search_highlights_the_match(ferry: tuple[Catalog, str]) -
 
 async def test_note_color_tags_delete_and_undo(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -118,7 +119,7 @@ async def test_note_color_tags_delete_and_undo(ferry: tuple[Catalog, str]) -> No
 
 async def test_esc_in_note_editor_cancels(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("h", "a", *"never mind", "escape")
@@ -129,7 +130,7 @@ async def test_esc_in_note_editor_cancels(ferry: tuple[Catalog, str]) -> None:
 
 async def test_brackets_walk_highlights_and_tab_lists_them(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = reader_of(app)
@@ -157,7 +158,7 @@ async def test_notes_screen_filters_and_opens_at_the_highlight(
     from reader.screens.notes import NotesScreen
 
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("h", "G", "a", *"islands at last", "ctrl+s")
@@ -180,7 +181,7 @@ async def test_notes_screen_filters_and_opens_at_the_highlight(
 
 async def test_e_exports_this_document(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("h", "e")
@@ -193,7 +194,7 @@ async def test_e_exports_this_document(ferry: tuple[Catalog, str]) -> None:
 
 async def test_stray_enter_does_not_highlight(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("enter", "j", "enter")
@@ -207,7 +208,7 @@ async def test_changed_document_says_so_and_lost_highlight_can_be_placed(
     path = tmp_path / "ferry.txt"
     path.write_text(TEXT, encoding="utf-8")
     doc_id = catalog.add([path]).added[0].id
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("right_curly_bracket", "h", "a", *"keep me", "ctrl+s")
@@ -218,7 +219,7 @@ async def test_changed_document_says_so_and_lost_highlight_can_be_placed(
     )
     path.write_text(rewritten, encoding="utf-8")
     assert catalog.add([path]).updated
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = reader_of(app)
@@ -239,7 +240,7 @@ async def test_h_after_reading_past_a_match_highlights_the_sentence(
     ferry: tuple[Catalog, str],
 ) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"breakwater")
@@ -255,7 +256,7 @@ async def test_arrows_edit_the_find_bar_even_during_a_selection(
     from reader.widgets.find_bar import FindBar
 
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("v", "slash", *"ferry", "left", "left", "X")
@@ -267,7 +268,7 @@ async def test_keys_in_the_panel_act_on_the_highlight_chosen_there(
     ferry: tuple[Catalog, str],
 ) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("h", "G", "h")  # two highlights; the cursor is on the second
@@ -284,7 +285,7 @@ async def test_opening_a_document_removed_meanwhile_says_so(ferry: tuple[Catalog
     from reader.screens.library import LibraryScreen
 
     catalog, doc_id = ferry
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         catalog.remove(doc_id)  # another copy removes it while this one still lists it

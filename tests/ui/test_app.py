@@ -14,6 +14,7 @@ from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_list import DocumentList
 from reader.widgets.document_view import DocumentView
+from service.workspace import Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
 SIZE = (120, 36)
@@ -35,7 +36,7 @@ def titles(screen: LibraryScreen) -> list[str]:
 
 
 async def test_library_lists_documents_and_welcome(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -47,7 +48,7 @@ async def test_library_lists_documents_and_welcome(catalog: Catalog) -> None:
 
 
 async def test_open_move_back_and_reopen_at_same_place(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -75,7 +76,7 @@ async def test_open_move_back_and_reopen_at_same_place(catalog: Catalog) -> None
 
 async def test_reader_paragraph_and_end_keys(catalog: Catalog) -> None:
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.screen.query_one(DocumentView)
@@ -89,7 +90,7 @@ async def test_reader_paragraph_and_end_keys(catalog: Catalog) -> None:
 
 
 async def test_filter_is_fuzzy_and_esc_clears(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -102,7 +103,7 @@ async def test_filter_is_fuzzy_and_esc_clears(catalog: Catalog) -> None:
 
 
 async def test_sort_cycles_and_is_remembered(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -115,7 +116,7 @@ async def test_sort_cycles_and_is_remembered(catalog: Catalog) -> None:
 
 
 async def test_remove_asks_first(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -133,7 +134,7 @@ async def test_remove_asks_first(catalog: Catalog) -> None:
 async def test_add_from_the_library(catalog: Catalog, tmp_path: Path) -> None:
     extra = tmp_path / "extra.txt"
     extra.write_text("Extra extra\n\nA new article arrives by the keyboard.\n", encoding="utf-8")
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("a")
@@ -147,27 +148,27 @@ async def test_add_from_the_library(catalog: Catalog, tmp_path: Path) -> None:
 
 async def test_help_lists_the_real_bindings(catalog: Catalog) -> None:
     doc_id = catalog.entries()[0].id
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("question_mark")
         await pilot.pause()
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
-        descriptions = " ".join(d for _, d, _ in help_screen._rows)
+        descriptions = " ".join(d for _, d, _ in help_screen.rows)
         assert "Library" in descriptions
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
 
 
 async def test_theme_choice_is_remembered(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         app.theme = "nord"
         await pilot.pause()
     assert catalog.setting("theme", None) == "nord"
-    again = make_app(catalog)
+    again = make_app(Workspace(catalog))
     async with again.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert again.theme == "nord"
@@ -181,7 +182,7 @@ async def test_hostile_titles_are_shown_literally(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     catalog.add([hostile])
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -200,7 +201,7 @@ async def test_palette_shows_hostile_titles_literally(tmp_path: Path) -> None:
     hostile = tmp_path / "hostile.txt"
     hostile.write_text("Use [/bold] to close [@click=app.quit]x\n\nBody. More.\n", "utf-8")
     catalog.add([hostile])
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("ctrl+p")
@@ -218,7 +219,7 @@ async def test_started_on_a_document_back_goes_to_the_library_and_the_place_hold
     catalog: Catalog,
 ) -> None:
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = app.screen
@@ -229,10 +230,10 @@ async def test_started_on_a_document_back_goes_to_the_library_and_the_place_hold
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
         assert catalog.reading_state(doc_id).offset == place
-        assert first.document.text == ""  # the covered first reader let go of its text
-        assert not first.query(DocumentView)
+        assert app.screen_stack == [app.screen]  # the first reader is gone, not covered
+        assert not first.is_attached
         # Open it again, read on, and go back: the newer place is the one kept, also after
-        # the app (and with it the first reader, still at the bottom of the stack) ends.
+        # the app ends.
         documents = app.screen.query_one("#documents", DocumentList)
         assert documents.current is not None and documents.current.id == doc_id
         await pilot.press("enter")
@@ -245,7 +246,7 @@ async def test_started_on_a_document_back_goes_to_the_library_and_the_place_hold
         assert later > place
         await pilot.press("q")
         await pilot.pause()
-        assert app.screen_stack[0] is first and isinstance(app.screen, LibraryScreen)
+        assert isinstance(app.screen, LibraryScreen) and len(app.screen_stack) == 1
     assert catalog.reading_state(doc_id).offset == later
 
 
@@ -254,7 +255,7 @@ async def test_started_on_a_document_that_is_gone_shows_the_library_and_says_why
 ) -> None:
     doc_id = catalog.entries()[0].id
     catalog.text_path(doc_id).unlink()
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     told: list[str] = []
     app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
     async with app.run_test(size=SIZE) as pilot:
@@ -264,16 +265,16 @@ async def test_started_on_a_document_that_is_gone_shows_the_library_and_says_why
         assert any("is missing" in message for message in told), told
 
 
-async def test_a_retired_reader_ignores_late_answers_and_lets_go_of_its_text(
+async def test_a_reader_left_ignores_late_answers_and_lets_go_of_its_text(
     catalog: Catalog,
 ) -> None:
     import gc
     import inspect
 
-    from library.search import Match, forget_indexes
+    from library.search import Match, index_for
 
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         first = app.screen
@@ -291,9 +292,19 @@ async def test_a_retired_reader_ignores_late_answers_and_lets_go_of_its_text(
         first.post_message(ReaderScreen.MatchesFound("grow", (found,)))
         await pilot.pause()
         assert app.is_running and isinstance(app.screen, LibraryScreen)
-        forget_indexes()  # the search cache may keep a text a while; nothing else may
+        del first  # the test's own hold on the reader
+        # The search cache may keep a text a while (its index, and the cache's dict that
+        # maps the text to it); nothing else may.
+        index = index_for(text)
+        cache = {id(index), id(getattr(index, "__dict__", None))}
         gc.collect()
-        holders = [r for r in gc.get_referrers(text) if not inspect.isframe(r)]
+        holders = [
+            r
+            for r in gc.get_referrers(text)
+            if not inspect.isframe(r)
+            and id(r) not in cache
+            and not (isinstance(r, dict) and index in r.values())
+        ]
         assert holders == []
 
 
@@ -302,7 +313,7 @@ async def test_back_from_a_document_opened_over_another_keeps_both_places(
 ) -> None:
     entries = catalog.entries()
     first_id, second_id = entries[0].id, entries[1].id
-    app = make_app(catalog, open_id=first_id)
+    app = make_app(Workspace(catalog), open_id=first_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j")
@@ -330,7 +341,7 @@ async def test_a_filter_typed_in_one_burst_with_the_slash_goes_into_the_field(
     from textual import events
     from textual.widgets import Input
 
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         for key, character in (("slash", "/"), ("h", "h"), ("a", "a"), ("r", "r")):
@@ -343,26 +354,31 @@ async def test_a_filter_typed_in_one_burst_with_the_slash_goes_into_the_field(
 
 
 async def test_the_library_shows_what_another_copy_adds(catalog: Catalog, tmp_path: Path) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
         reloads: list[object] = []
         original = screen.reload
-        screen.reload = lambda keep=None: (reloads.append(keep), original(keep))  # type: ignore[method-assign]
-        screen._check_for_changes()
+
+        def counted_reload(keep: str | None = None) -> None:
+            reloads.append(keep)
+            original(keep)
+
+        screen.reload = counted_reload  # type: ignore[method-assign]
+        screen.check_for_changes()
         assert reloads == []  # nothing changed: nothing read again
         extra = tmp_path / "late.txt"
         extra.write_text("Late news\n\nThe night ferry came in late.\n", encoding="utf-8")
         Catalog.open(catalog.home).add([extra])  # as another process would
-        screen._check_for_changes()  # what the screen's timer does every two seconds
+        screen.check_for_changes()  # what the screen's timer does every two seconds
         await pilot.pause()
         assert "Late news" in titles(screen)
 
 
 async def test_a_filter_that_matches_nothing_says_so_under_the_header(catalog: Catalog) -> None:
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"zzqqxx")

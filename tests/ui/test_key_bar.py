@@ -9,6 +9,7 @@ from library.catalog import Catalog
 from reader.app import make_app
 from reader.screens.reader import ReaderScreen
 from reader.widgets.key_bar import KeyBar
+from service.workspace import Workspace
 from tests.ui.conftest import SIZE
 
 
@@ -76,7 +77,7 @@ async def test_keys_that_do_not_fit_are_left_out_whole() -> None:
 
 async def test_a_narrow_bar_keeps_the_help_key(ferry: tuple[Catalog, str]) -> None:
     catalog, _ = ferry
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=(44, 12)) as pilot:
         await pilot.pause()
         text = bar_text(app)
@@ -87,7 +88,7 @@ async def test_a_narrow_bar_keeps_the_help_key(ferry: tuple[Catalog, str]) -> No
 
 async def test_keys_a_focused_field_takes_are_not_offered(ferry: tuple[Catalog, str]) -> None:
     catalog, _ = ferry
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert "/ Filter" in bar_text(app)
@@ -99,7 +100,7 @@ async def test_keys_a_focused_field_takes_are_not_offered(ferry: tuple[Catalog, 
 
 async def test_follows_focus_in_the_reader(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
@@ -120,7 +121,9 @@ async def test_after_first_frame_is_called_once_the_screen_is_drawn(
 ) -> None:
     catalog, _ = ferry
     calls: list[bool] = []
-    app = make_app(catalog, after_first_frame=lambda: calls.append(app.screen.is_current))
+    app = make_app(
+        Workspace(catalog), after_first_frame=lambda: calls.append(app.screen.is_current)
+    )
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("j")

@@ -8,6 +8,7 @@ from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
+from service.workspace import Workspace
 from tests.ui.conftest import SIZE
 
 
@@ -18,7 +19,7 @@ async def wait_for_search(app: object, pilot: object) -> None:
 
 async def test_typing_lights_and_counts_matches(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -37,7 +38,7 @@ async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
     ferry: tuple[Catalog, str],
 ) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -50,7 +51,8 @@ async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
         assert current is not None
         assert text[current.start : current.end] == "harbour master"
         assert view.has_focus
-        assert view.cursor_span[0] <= current.start < view.cursor_span[1]
+        span = view.cursor_span
+        assert span is not None and span[0] <= current.start < span[1]
 
         await pilot.press("slash", *"ferry", "enter")
         await wait_for_search(app, pilot)
@@ -67,7 +69,7 @@ async def test_enter_jumps_then_n_and_shift_n_walk_in_reading_order(
 
 async def test_typo_is_forgiven(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -81,7 +83,7 @@ async def test_typo_is_forgiven(ferry: tuple[Catalog, str]) -> None:
 
 async def test_esc_clears_then_goes_back(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -100,7 +102,7 @@ async def test_esc_clears_then_goes_back(ferry: tuple[Catalog, str]) -> None:
 
 async def test_n_without_a_search_says_so(ferry: tuple[Catalog, str]) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("n")
@@ -113,7 +115,7 @@ async def test_library_search_opens_document_at_the_match(ferry: tuple[Catalog, 
     from reader.screens.search import LibrarySearchScreen
 
     catalog, doc_id = ferry
-    app = make_app(catalog)
+    app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("f")
@@ -123,14 +125,16 @@ async def test_library_search_opens_document_at_the_match(ferry: tuple[Catalog, 
         await pilot.press(*"harbor mastr")
         await wait_for_search(app, pilot)
         assert screen.results
-        found_id, match = screen.results[0]
-        assert found_id == doc_id
+        hit = screen.results[0]
+        match = hit.match
+        assert hit.document_id == doc_id
         await pilot.press("enter", "enter")
         await pilot.pause()
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         view = reader.query_one(DocumentView)
-        assert view.cursor_span[0] <= match.start < view.cursor_span[1]
+        span = view.cursor_span
+        assert span is not None and span[0] <= match.start < span[1]
 
 
 def burst(app: object, keys: str) -> None:
@@ -147,7 +151,7 @@ async def test_a_query_typed_in_one_burst_with_the_slash_goes_into_the_bar(
     ferry: tuple[Catalog, str],
 ) -> None:
     catalog, doc_id = ferry
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         screen = app.screen
@@ -174,7 +178,7 @@ async def test_a_search_stopped_at_its_limit_says_so(tmp_path: object) -> None:
     source = folder / "cats.txt"
     source.write_text("The cat sat. " * (MATCH_LIMIT + 50), encoding="utf-8")
     doc_id = catalog.add([source]).added[0].id
-    app = make_app(catalog, open_id=doc_id)
+    app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("slash", *"cat")

@@ -15,6 +15,7 @@ from annotations.model import (
     COLORS,
     CONTEXT_LENGTH,
     STATUSES,
+    Color,
     Highlight,
     edited,
     from_record,
@@ -172,7 +173,7 @@ def test_tags_must_be_a_list_of_strings() -> None:
 def test_edited_changes_only_what_is_given_and_bumps_updated() -> None:
     original = make(note="first")
     later = NOON + timedelta(minutes=5)
-    changed = edited(original, color="blue", now=later)
+    changed = edited(original, color=Color.BLUE, now=later)
     assert changed.color == "blue" and changed.note == "first"
     assert changed.updated == "2024-05-01T12:05:00.123Z"
     assert changed.created == original.created

@@ -1,14 +1,11 @@
-"""Keeping highlights attached to their text when a document changes."""
+"""Re-finding a document's highlights after its text changed, and saying what happened."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 from annotations.model import AnchorStatus
-
-if TYPE_CHECKING:
-    from annotations.store import AnnotationStore
+from annotations.store import AnnotationStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +40,10 @@ class AnchorReport:
         return text + "."
 
 
+NOTHING_TO_REFIND = AnchorReport(0, 0, 0, 0, 0)
+"""The report when every highlight was made on the current text."""
+
+
 def refresh_anchors(
     store: AnnotationStore,
     document_id: str,
@@ -51,12 +52,15 @@ def refresh_anchors(
     old_text: str | None = None,
 ) -> AnchorReport:
     """Re-find the highlights of `document_id` that were made on another version of its
-    text, save them, and say what happened. Nothing is dropped: the unfound are orphaned."""
-    highlights = store.for_document(document_id)
-    stale = [h for h in highlights if h.content_hash != content_hash]
+    text, save them, and say what happened. Nothing is dropped: the unfound are orphaned.
+
+    Cheap when nothing changed: only highlights whose content hash differs from
+    `content_hash` are looked at, and the re-anchoring code is imported only then.
+    """
+    stale = [h for h in store.for_document(document_id) if h.content_hash != content_hash]
     if not stale:
-        return AnchorReport(0, 0, 0, 0, 0)
-    from annotations.anchoring import reanchor  # only when something must be re-found
+        return NOTHING_TO_REFIND
+    from annotations.anchoring import reanchor
 
     found = reanchor(stale, old_text, text, content_hash)
     store.save_many(found)

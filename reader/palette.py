@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from library.sanitize import one_line
+
+if TYPE_CHECKING:
+    from reader.app import NewsreaderApp
 
 
 def plain_prompt(text: str, query: str = "", detail: str = "") -> Content:
@@ -33,16 +37,19 @@ def plain_prompt(text: str, query: str = "", detail: str = "") -> Content:
     return content
 
 
+def newsreader_app(provider: Provider) -> NewsreaderApp:
+    """The app a provider serves, typed: providers are made by Textual, so they cannot be
+    given the workspace in their constructor."""
+    return cast("NewsreaderApp", provider.app)
+
+
 class DocumentCommands(Provider):
     """Open any document in the library by (fuzzy) title."""
 
     async def search(self, query: str) -> Hits:
-        app = self.app
-        catalog = getattr(app, "catalog", None)
-        if catalog is None:
-            return
+        app = newsreader_app(self)
         matcher = self.matcher(query)
-        for entry in catalog.entries():
+        for entry in app.workspace.catalog.entries():
             title = one_line(entry.title)
             text = f"Open: {title}"
             score = matcher.match(text)
@@ -50,20 +57,17 @@ class DocumentCommands(Provider):
                 yield Hit(
                     score,
                     plain_prompt(text, query, one_line(entry.source or "")),
-                    partial(app.open_document, entry.id),  # type: ignore[attr-defined]
+                    partial(app.open_document, entry.id),
                     text=text,
                 )
 
     async def discover(self) -> Hits:
-        app = self.app
-        catalog = getattr(app, "catalog", None)
-        if catalog is None:
-            return
-        for entry in catalog.entries()[:10]:
+        app = newsreader_app(self)
+        for entry in app.workspace.catalog.entries()[:10]:
             text = f"Open: {one_line(entry.title)}"
             yield DiscoveryHit(
                 plain_prompt(text, "", one_line(entry.source or "")),
-                partial(app.open_document, entry.id),  # type: ignore[attr-defined]
+                partial(app.open_document, entry.id),
                 text=text,
             )
 
@@ -84,12 +88,13 @@ class LibraryCommands(Provider):
 
     def _run(self, action: str) -> None:
         scope, name = action.split(".", 1)
+        app = newsreader_app(self)
         if scope == "app":
-            self.app.call_later(self.app.run_action, name)
+            app.call_later(app.run_action, name)
             return
         # Library actions act on the library screen: leave the reader (which saves) first.
-        getattr(self.app, "show_library")()  # noqa: B009
-        self.app.call_later(self.app.screen.run_action, name)
+        app.show_library()
+        app.call_later(app.screen.run_action, name)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

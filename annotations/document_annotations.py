@@ -23,6 +23,19 @@ class HighlightStore(Protocol):
     def delete(self, document_id: str, highlight_id: str) -> Highlight | None: ...
 
 
+class _NoStore:
+    """A `HighlightStore` that holds nothing and refuses every change."""
+
+    def for_document(self, document_id: str) -> tuple[Highlight, ...]:
+        return ()
+
+    def save(self, highlight: Highlight) -> Highlight | None:
+        raise ValueError("This document is closed: nothing can be saved to it.")
+
+    def delete(self, document_id: str, highlight_id: str) -> Highlight | None:
+        raise ValueError("This document is closed: nothing can be deleted from it.")
+
+
 @dataclass(frozen=True, slots=True)
 class Change:
     """One undoable change: the highlight before and after (None where it did not exist)."""
@@ -48,6 +61,11 @@ class DocumentAnnotations:
         self._undo: list[Change] = []
         self._highlights: list[Highlight] = []
         self.reload()
+
+    @classmethod
+    def empty(cls, document_id: str) -> DocumentAnnotations:
+        """No highlights, on no text, saved nowhere: what a reader that has left keeps."""
+        return cls(_NoStore(), document_id, "")
 
     def reload(self) -> None:
         """Read the document's highlights from the store again."""

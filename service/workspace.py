@@ -1,0 +1,276 @@
+"""`Workspace`: one library home and every workflow on it (see the package docstring)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from annotations.document_annotations import DocumentAnnotations
+from annotations.model import DEFAULT_COLOR, Color, Highlight, new_highlight
+from annotations.store import AnnotationStore
+from library.catalog import Catalog, Entry
+from library.document import Document
+from library.storage import StoreError
+from service.adding import AddOutcome
+from service.anchors import AnchorReport, refresh_anchors
+from service.quotes import find_quote
+
+if TYPE_CHECKING:
+    from annotations.export import ExportResult
+    from annotations.interchange import ImportResult
+    from service.text_search import TextSearch
+
+
+class AlreadyHighlighted(Exception):
+    """The passage asked for is highlighted already; the message is one sentence."""
+
+    def __init__(self, existing: Highlight) -> None:
+        self.existing = existing
+        """The highlight that covers the passage."""
+        super().__init__(f"That passage is highlighted already (id {existing.id}).")
+
+
+@dataclass(frozen=True, slots=True)
+class ListedDocument:
+    """A document as the library lists it."""
+
+    entry: Entry
+    """Its metadata."""
+    progress: float | None
+    """How far it was read (0–1), or None when it was never opened."""
+    highlights: int
+    """How many highlights it has."""
+
+
+@dataclass(frozen=True, slots=True)
+class Removal:
+    """What removing a document did."""
+
+    entry: Entry
+    """The document removed."""
+    kept: int
+    """How many of its highlights were kept aside, to come back if it is added again."""
+
+
+class Workspace:
+    """The documents and the notes of one library home, and what can be done with them.
+
+    Both stores are opened lazily by their own classes; making a workspace reads nothing
+    beyond what `Catalog.open` already read.
+    """
+
+    def __init__(self, catalog: Catalog, annotations: AnnotationStore | None = None) -> None:
+        """Work on `catalog` and the annotation store of the same home (or `annotations`)."""
+        self.catalog = catalog
+        """The documents, their metadata, reading positions and settings."""
+        self.annotations = annotations if annotations is not None else AnnotationStore(catalog.home)
+        """The highlights and notes of every document."""
+        self._told: set[str] = set()
+
+    @classmethod
+    def open(cls, home: Path) -> Workspace:
+        """Open (creating if needed) the library at `home`.
+
+        Raises:
+            StoreError: The folder cannot be used.
+        """
+        return cls(Catalog.open(home))
+
+    @property
+    def home(self) -> Path:
+        """The library's folder."""
+        return self.catalog.home
+
+    # -- what the user should be told
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One sentence per problem the stores met so far (a damaged file kept aside…)."""
+        return (*self.catalog.warnings, *self.annotations.warnings)
+
+    def unseen_warnings(self) -> tuple[str, ...]:
+        """The warnings not returned by an earlier call: each is told once. The stores
+        find some problems only when a file is first read, so callers ask after reading."""
+        fresh = tuple(w for w in dict.fromkeys(self.warnings) if w not in self._told)
+        self._told.update(fresh)
+        return fresh
+
+    # -- documents
+
+    def listing(self, sort: str = "added") -> tuple[ListedDocument, ...]:
+        """Every document in `sort` order, with its progress and highlight count."""
+        entries = self.catalog.entries(sort=sort)
+        counts = self.annotations.counts()
+        states = self.catalog.all_reading_states()
+        return tuple(
+            ListedDocument(
+                entry,
+                states[entry.id].progress if entry.id in states else None,
+                counts.get(entry.id, 0),
+            )
+            for entry in entries
+        )
+
+    def describe(self, doc_id: str) -> ListedDocument:
+        """One document as `listing` shows it (unopened documents at progress 0).
+
+        Raises:
+            UnknownDocument: No document has that id.
+        """
+        entry = self.catalog.entry(doc_id)
+        progress = self.catalog.reading_state(doc_id).progress
+        return ListedDocument(entry, progress, self.annotations.counts().get(doc_id, 0))
+
+    def add(self, paths: Iterable[Path]) -> AddOutcome:
+        """Add files and folders; bring back the highlights of documents added again, and
+        re-find those of documents whose text changed.
+
+        A highlight store that refuses a write does not undo the add: its sentence is in
+        `AddOutcome.problems`.
+        """
+        result = self.catalog.add(paths)
+        restored: list[tuple[str, int]] = []
+        anchors: list[tuple[str, AnchorReport]] = []
+        problems: list[str] = []
+        try:
+            for entry in result.added:
+                count = self.annotations.restore_document(entry.id)
+                if count:
+                    restored.append((entry.id, count))
+            for entry in result.updated:
+                report = self.refresh_anchors(entry.id)
+                if report.checked:
+                    anchors.append((entry.id, report))
+        except StoreError as err:
+            problems.append(str(err))
+        return AddOutcome(result, tuple(restored), tuple(anchors), tuple(problems))
+
+    def remove(self, doc_id: str) -> Removal:
+        """Remove a document; its highlights are kept aside and come back with it.
+
+        Raises:
+            UnknownDocument: No document has that id.
+            StoreError: A store refused the change.
+        """
+        entry = self.catalog.remove(doc_id)
+        kept = self.annotations.remove_document(entry.id)
+        return Removal(entry, len(kept))
+
+    def refresh_anchors(self, doc_id: str) -> AnchorReport:
+        """Re-find the highlights of `doc_id` made on an earlier version of its text.
+
+        Raises:
+            StoreError: The text cannot be read, or the store refused the change.
+        """
+        entry = self.catalog.entry(doc_id)
+        return refresh_anchors(
+            self.annotations, doc_id, self.catalog.text(doc_id), entry.content_hash
+        )
+
+    def annotate(self, document: Document) -> tuple[DocumentAnnotations, AnchorReport]:
+        """The highlights of an opened document, re-found first if its text changed since
+        they were made; the report says what re-finding did (nothing, usually)."""
+        report = refresh_anchors(
+            self.annotations, document.id, document.text, document.content_hash
+        )
+        annotations = DocumentAnnotations(
+            self.annotations, document.id, document.text, document.content_hash
+        )
+        return annotations, report
+
+    # -- search and highlights
+
+    def text_search(self, doc_ids: Sequence[str] | None = None) -> TextSearch:
+        """A search over the text of `doc_ids` (default: every document)."""
+        from service.text_search import TextSearch  # the search code: only when searching
+
+        if doc_ids is None:
+            entries: Iterable[Entry] = self.catalog.entries()
+        else:
+            entries = [self.catalog.entry(doc_id) for doc_id in doc_ids]
+        return TextSearch(self.catalog, entries)
+
+    def highlight_quote(
+        self,
+        doc_id: str,
+        quote: str,
+        *,
+        nth: int | None = None,
+        note: str = "",
+        color: Color = DEFAULT_COLOR,
+        tags: Iterable[str] = (),
+    ) -> Highlight:
+        """Highlight the passage of `doc_id` that `quote` names (see `find_quote`).
+
+        Raises:
+            QuoteProblem: The quote names no passage, or several and `nth` picks none.
+            AlreadyHighlighted: That very passage is highlighted already.
+        """
+        entry = self.catalog.entry(doc_id)
+        text = self.catalog.text(doc_id)
+        start, end = find_quote(text, quote, nth)
+        for existing in self.annotations.for_document(doc_id):
+            if (existing.start, existing.end) == (start, end) and existing.is_placed:
+                raise AlreadyHighlighted(existing)
+        highlight = new_highlight(
+            doc_id,
+            text,
+            start,
+            end,
+            color=color,
+            note=note,
+            tags=tags,
+            content_hash=entry.content_hash,
+        )
+        self.annotations.save(highlight)
+        return highlight
+
+    def notes(self, doc_id: str | None = None) -> tuple[Highlight, ...]:
+        """The highlights of `doc_id`, or of every document."""
+        if doc_id is None:
+            return self.annotations.all()
+        return self.annotations.for_document(doc_id)
+
+    def titles(self) -> dict[str, str]:
+        """Every document's title, by id."""
+        return {entry.id: entry.title for entry in self.catalog.entries()}
+
+    # -- export and import
+
+    def export_markdown(
+        self, doc_ids: Sequence[str] | None = None, folder: Path | None = None
+    ) -> ExportResult:
+        """Write the Markdown notes of `doc_ids` (default: every annotated document) into
+        `folder` (default: the library's export folder)."""
+        from annotations.export import export_markdown
+
+        target = folder if folder is not None else self.catalog.exports_folder
+        ids = list(doc_ids) if doc_ids is not None else None
+        return export_markdown(self.catalog, self.annotations, ids, target)
+
+    def markdown_of(self, doc_id: str) -> str:
+        """One document's notes as the Markdown an export would write."""
+        from annotations.export import markdown_for_document
+
+        return markdown_for_document(self.catalog, self.annotations, doc_id)
+
+    def export_data(self, kind: str, doc_ids: Sequence[str] | None = None) -> str:
+        """The notes of `doc_ids` (default: all) as ``json`` (everything, re-importable)
+        or ``w3c`` (Web Annotation JSON-LD)."""
+        from annotations.interchange import export_json, export_w3c
+
+        exporter = export_json if kind == "json" else export_w3c
+        ids = list(doc_ids) if doc_ids is not None else None
+        return exporter(self.catalog, self.annotations, ids)
+
+    def import_notes(self, data: str) -> ImportResult:
+        """Restore notes from a JSON or W3C export (importing twice adds nothing).
+
+        Raises:
+            ValueError: The data is not such an export (one sentence).
+        """
+        from annotations.interchange import import_notes
+
+        return import_notes(self.catalog, self.annotations, data)
