@@ -19,13 +19,13 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 lint: $(STAMP)
-	$(BIN)/ruff check library annotations reader tests bench
-	$(BIN)/ruff format --check library annotations reader tests bench
+	$(BIN)/ruff check library annotations service reader tests bench
+	$(BIN)/ruff format --check library annotations service reader tests bench
 	$(BIN)/mypy
 
 format: $(STAMP)
-	$(BIN)/ruff format library annotations reader tests bench
-	$(BIN)/ruff check --fix library annotations reader tests bench
+	$(BIN)/ruff format library annotations service reader tests bench
+	$(BIN)/ruff check --fix library annotations service reader tests bench
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

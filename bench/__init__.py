@@ -1,1 +1,1 @@
-"""The benchmark suite of PRODUCT §10: ``python -m bench`` (see `bench.__main__`)."""
+"""The benchmark suite of the speed targets: ``python -m bench`` (see `bench.__main__`)."""

@@ -1,4 +1,4 @@
-"""Run the benchmarks of PRODUCT §10: ``python -m bench [--quick] [--only GROUP...] [--write]``.
+"""Run the speed benchmarks: ``python -m bench [--quick] [--only GROUP...] [--write]``.
 
 Every figure is measured on this machine in this one run (several runs each, medians), and
 printed as a table; ``--write`` also rewrites `BENCHMARKS.md`. A target missed is reported,
@@ -21,7 +21,7 @@ from bench.terminal import ScreenTimeout
 from bench.workspace import ROOT, SetupError, Workspace
 
 GROUPS: tuple[str, ...] = ("screen", "keys", "frame", "search", "cli", "memory", "annotations")
-"""In the order of the table (PRODUCT §10's order)."""
+"""In the order of the table of targets."""
 
 
 @dataclass(frozen=True, slots=True)

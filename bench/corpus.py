@@ -1,7 +1,7 @@
 """Documents for the benchmarks, made up on the spot: a thousand news-like articles, one
 article of about 5 KB, and a 30 MB document made of the 3 MB book ten times over.
 
-The articles follow the conventions of real ones (PRODUCT §3): most start with a
+The articles follow the conventions of real ones: most start with a
 ` date YYYY-MM-DD ` marker and end with a `Source: NAME` line, some have a short title line,
 some a photo caption glued to its credit; their titles, sources, dates and lengths vary.
 The words are this module's own; a seeded generator makes every run write the same files.

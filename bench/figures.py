@@ -1,4 +1,4 @@
-"""One measured figure of PRODUCT §10: its samples, its median, its target and the verdict."""
+"""One measured speed figure: its samples, its median, its target and the verdict."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ class Figure:
     samples: tuple[float, ...]
     """Every measurement, in `unit`; empty when the figure was not measured."""
     target_text: str
-    """The PRODUCT §10 target as written in the table (``≤ 1.25 × floor``)."""
+    """The target as written in the table (``≤ 1.25 × floor``)."""
     passed: bool | None
     """True or False against the target; None when there is nothing to judge."""
     ratio: float | None = None

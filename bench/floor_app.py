@@ -1,6 +1,6 @@
 """The floor: the smallest Textual app a person would recognise (Header, one Static, Footer).
 
-PRODUCT §10 measures every "to screen" figure against the time this app takes to show its
+Every "to screen" figure is measured against the time this app takes to show its
 first screen on the same machine in the same run, so the figures say what newsreader adds
 to the cost of starting Textual at all. Run it as ``python -m bench.floor_app``; it shows
 `READY` (the text the benchmark waits for) and quits on ``q``.

@@ -131,7 +131,7 @@ def markdown(
     parts = [
         "# Benchmarks",
         "",
-        "The speed targets of PRODUCT §10, measured on one machine in one run by the "
+        "The speed targets, measured on one machine in one run by the "
         "`bench/` suite. Rerun with `make bench` (the same as `.venv/bin/python -m bench`); "
         "`python -m bench --write` rewrites this file above the marker line near the end, "
         "`--quick` takes about a minute with fewer runs, `--only GROUP...` measures some "

@@ -1,4 +1,4 @@
-"""Time the pure fuzzy search on the 3 MB book against the PRODUCT §10 targets.
+"""Time the pure fuzzy search on the 3 MB book against the speed targets.
 
 Targets: a query of at most 64 characters returns its top 10 with exact offsets in
 ≤ 50 ms (the pure function, index already built); building the index should stay around

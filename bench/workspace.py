@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 """The repository."""
 
 BOOK = ROOT.parent / "shared" / "bench" / "war_and_peace.txt"
-"""The 3 MB book of PRODUCT §10."""
+"""The 3 MB book the speed targets name."""
 
 ARTICLE_COUNT = 1000
 

@@ -1,7 +1,7 @@
 """Bad input through the real command line: each file is imported right or refused in one line.
 
 Every case runs `newsreader add PATH` (`reader.cli.main`) on a library that already holds
-the welcome guide, then checks the promise of PRODUCT §9: the file is either imported (and
+the welcome guide, then checks the promise made for bad input: the file is either imported (and
 `show` prints the expected text) or refused with exactly one line on stderr, nothing
 crashes, and after a refusal the library lists exactly what it listed before.
 """
