@@ -118,6 +118,8 @@ class DocumentAnnotations:
 
     def trimmed(self, start: int, end: int) -> tuple[int, int]:
         """``[start, end)`` without the whitespace at either end (what `create` marks)."""
+        end = min(end, len(self._text))
+        start = min(max(start, 0), end)
         while start < end and self._text[start].isspace():
             start += 1
         while end > start and self._text[end - 1].isspace():
