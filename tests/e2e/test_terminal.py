@@ -12,6 +12,8 @@ import pytest
 
 from tests.e2e.terminal import Terminal
 
+pytestmark = pytest.mark.slow  # a real program in a real pseudo-terminal
+
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
 
 
