@@ -1,5 +1,5 @@
-"""The pure packages are reachable without the UI: `library`, `annotations` and `service`
-never import Textual or Rich (checked in a fresh interpreter, module by module)."""
+"""The pure packages are reachable without the UI: `library`, `annotations`, `service` and
+the reader's states (`reader.states`) never import Textual or Rich (checked in a fresh interpreter, module by module)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 PURE_MODULES = sorted(
     ".".join(path.relative_to(REPO).with_suffix("").parts)
-    for package in ("library", "annotations", "service")
+    for package in ("library", "annotations", "service", "reader/states")
     for path in (REPO / package).rglob("*.py")
 )
 

@@ -1,0 +1,30 @@
+"""A lost highlight being placed again: the place offered for it, and how sure that is."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from annotations.model import Highlight
+from library.sanitize import one_line
+
+QUOTE_SHOWN = 40
+"""Characters of the lost quote the status line shows."""
+
+
+@dataclass(frozen=True, slots=True)
+class Review:
+    """The best place found for a lost (orphaned) highlight, waiting for `enter` or `esc`."""
+
+    highlight: Highlight
+    """The lost highlight."""
+    start: int
+    """Where the place offered starts in the current text."""
+    end: int
+    """Where it ends."""
+    score: float
+    """How closely the place resembles what was highlighted, 0–1."""
+
+    def short_quote(self) -> str:
+        """The lost quote on one line, cut to `QUOTE_SHOWN` characters."""
+        quote = one_line(self.highlight.quote)
+        return quote if len(quote) <= QUOTE_SHOWN else quote[: QUOTE_SHOWN - 1] + "…"
