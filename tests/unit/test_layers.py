@@ -1,5 +1,6 @@
 """The pure packages are reachable without the UI: `library`, `annotations`, `service` and
-the reader's states (`reader.states`) never import Textual or Rich (checked in a fresh interpreter, module by module)."""
+the reader's states (`reader.states`) never import Textual or Rich (checked in a fresh
+interpreter, module by module)."""
 
 from __future__ import annotations
 
