@@ -31,32 +31,29 @@ _CANDIDATE = re.compile(
 # Abbreviations after which a period never ends a sentence (titles before a name,
 # Latin shorthands that are always followed by more of the same sentence).
 _NEVER_FINAL = frozenset(
-    """
-    mr mrs ms messrs mme mlle dr prof st mt ft gen sen rep gov lt col capt cpt sgt
-    cmdr adm maj rev hon pres supt insp det atty fr sra srta
-    e.g eg i.e ie cf viz vs v approx ca
-    """.split()
+    ("mr", "mrs", "ms", "messrs", "mme", "mlle", "dr", "prof", "st", "mt", "ft", "gen")
+    + ("sen", "rep", "gov", "lt", "col", "capt", "cpt", "sgt", "cmdr", "adm", "maj", "rev")
+    + ("hon", "pres", "supt", "insp", "det", "atty", "fr", "sra", "srta")
+    + ("e.g", "eg", "i.e", "ie", "cf", "viz", "vs", "v", "approx", "ca")
 )
 
 # Abbreviations that end a sentence only when a capitalised word follows them, and never
 # before a number: "Nov. 15", "No. 5", but "... and so on, etc. The next ...".
 _FINAL_BEFORE_CAPITAL = frozenset(
-    """
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    no nos vol vols fig figs p pp ch sec art op ed eds
-    etc al inc corp co ltd llc plc bros jr sr esq
-    """.split()
+    ("jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec")
+    + ("no", "nos", "vol", "vols", "fig", "figs", "p", "pp", "ch", "sec", "art", "op", "ed", "eds")
+    + ("etc", "al", "inc", "corp", "co", "ltd", "llc", "plc", "bros", "jr", "sr", "esq")
 )
 
 # Words that usually open a sentence: after an initialism such as "U.S." a capitalised
 # word is most often a name ("U.S. President"), unless it is one of these.
 _SENTENCE_OPENERS = frozenset(
-    """
-    a an the he she it they we i you his her its their our my your this that these those
-    there here but and or so yet however meanwhile still then now when while what why how
-    who where if as after before in on at for from by with some many most all no not one
-    two both mr mrs ms dr
-    """.split()
+    ("a", "an", "the", "he", "she", "it", "they", "we", "i", "you", "his", "her", "its")
+    + ("their", "our", "my", "your", "this", "that", "these", "those", "there", "here")
+    + ("but", "and", "or", "so", "yet", "however", "meanwhile", "still", "then", "now")
+    + ("when", "while", "what", "why", "how", "who", "where", "if", "as", "after", "before")
+    + ("in", "on", "at", "for", "from", "by", "with", "some", "many", "most", "all", "no")
+    + ("not", "one", "two", "both", "mr", "mrs", "ms", "dr")
 )
 
 _INITIALISM = re.compile(r"(?:[^\W\d_]\.)*[^\W\d_]")

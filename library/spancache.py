@@ -7,6 +7,7 @@ segmenter's version, and anything that does not match is simply made again.
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from array import array
 from pathlib import Path
@@ -84,8 +85,6 @@ def load_spans(path: Path, text: str, content_hash: str) -> tuple[Spans, Spans]:
     if cached is not None and all(not s or s.ends[-1] <= len(text) for s in cached):
         return cached
     paragraphs, sentences = compute_spans(text)
-    try:
+    with contextlib.suppress(OSError):
         write_spans(path, content_hash, paragraphs, sentences)
-    except OSError:
-        pass
     return paragraphs, sentences

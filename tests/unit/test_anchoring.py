@@ -15,13 +15,13 @@ from rapidfuzz.distance import Levenshtein
 
 from annotations.anchoring import (
     MIN_QUOTE_SIMILARITY,
-    _approximate_matches,
     accept,
     candidates,
     max_errors,
     reanchor,
 )
-from annotations.model import CONTEXT_LENGTH, Highlight, edited, new_highlight
+from annotations.approximate_matching import approximate_matches
+from annotations.model import CONTEXT_LENGTH, AnchorStatus, Highlight, edited, new_highlight
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 BOOK = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "war_and_peace.txt"
@@ -69,7 +69,7 @@ def similarity(quote: str, found: str) -> float:
     return 1.0 - Levenshtein.distance(quote, found) / len(quote)
 
 
-# --- the cases of PRODUCT §7 -----------------------------------------------------------------
+# --- exact, moved, fuzzy, orphaned ---------------------------------------------------------------
 
 
 def test_unchanged_text_returns_the_very_same_highlights() -> None:
@@ -82,7 +82,7 @@ def test_unchanged_text_returns_the_very_same_highlights() -> None:
 def test_same_text_under_another_hash_is_exact() -> None:
     highlight = highlight_of(ARTICLE, "four thousand names")
     [result] = reanchor([highlight], None, ARTICLE, "new-hash")
-    assert result.status == "exact" and result.score is None
+    assert result.status == AnchorStatus.EXACT and result.score is None
     assert (result.start, result.end) == (highlight.start, highlight.end)
     assert result.content_hash == "new-hash"
 
@@ -92,7 +92,7 @@ def test_insertion_before_moves_the_highlight() -> None:
     new_text = "UPDATE: the pool reopened in June.\n\n" + ARTICLE
     result = reanchor(highlights, None, new_text, digest(new_text))
     for old, new in zip(highlights, result, strict=True):
-        assert new.status == "moved"
+        assert new.status == AnchorStatus.MOVED
         assert covered(new_text, new) == old.quote
         assert new.start == old.start + len("UPDATE: the pool reopened in June.\n\n")
         assert new.prefix == new_text[new.start - CONTEXT_LENGTH : new.start]
@@ -103,7 +103,7 @@ def test_deletion_before_moves_the_highlight() -> None:
     cut = ARTICLE.index("Opponents")
     new_text = ARTICLE[:cut] + ARTICLE[ARTICLE.index("The compromise") :]
     [result] = reanchor([highlight], ARTICLE, new_text, digest(new_text))
-    assert result.status == "moved"
+    assert result.status == AnchorStatus.MOVED
     assert covered(new_text, result) == "citizens' panel"
 
 
@@ -111,7 +111,7 @@ def test_edit_after_leaves_the_highlight_exact() -> None:
     highlight = highlight_of(ARTICLE, "kept since 1987")
     new_text = ARTICLE.replace("sports clubs", "rowing and diving clubs")
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "exact"
+    assert result.status == AnchorStatus.EXACT
     assert (result.start, result.end) == (highlight.start, highlight.end)
 
 
@@ -120,7 +120,7 @@ def test_typo_fixed_inside_the_quote_is_found_fuzzily() -> None:
     highlight = highlight_of(text, "An enginering survey found cracks in the deep end")
     new_text = "Corrected.\n\n" + ARTICLE
     [result] = reanchor([highlight], text, new_text, digest(new_text))
-    assert result.status == "fuzzy"
+    assert result.status == AnchorStatus.FUZZY
     assert result.score is not None and 0.9 < result.score <= 1.0
     assert covered(new_text, result) == "An engineering survey found cracks in the deep end"
     assert result.quote == highlight.quote  # what the reader highlighted is kept
@@ -133,7 +133,7 @@ def test_moved_paragraph_is_found_where_it_went() -> None:
     reordered = [paragraphs[4], *paragraphs[:4], *paragraphs[5:]]
     new_text = "\n\n".join(reordered)
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "moved"
+    assert result.status == AnchorStatus.MOVED
     assert covered(new_text, result) == "families stop for lunch"
     assert result.start < new_text.index("The town council")
 
@@ -143,7 +143,7 @@ def test_deleted_passage_orphans_the_highlight_and_keeps_everything() -> None:
     start = ARTICLE.index("Several described")
     new_text = ARTICLE[:start] + ARTICLE[ARTICLE.index("\n\nOpponents") :]
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "orphaned" and result.score is None
+    assert result.status == AnchorStatus.ORPHANED and result.score is None
     assert result.quote == highlight.quote and result.note == "Ask him"
     assert (result.start, result.end) == (highlight.start, highlight.end)
     assert result.content_hash == digest(new_text)
@@ -152,10 +152,10 @@ def test_deleted_passage_orphans_the_highlight_and_keeps_everything() -> None:
 def test_orphan_offsets_are_clamped_to_a_shorter_text() -> None:
     highlight = highlight_of(ARTICLE, "sports clubs")
     [result] = reanchor([highlight], None, "Short now.", digest("Short now."))
-    assert result.status == "orphaned"
+    assert result.status == AnchorStatus.ORPHANED
     assert result.start == result.end == len("Short now.")
     [gone] = reanchor([highlight], None, "", digest(""))
-    assert (gone.status, gone.start, gone.end) == ("orphaned", 0, 0)
+    assert (gone.status, gone.start, gone.end) == (AnchorStatus.ORPHANED, 0, 0)
 
 
 def test_repeated_quote_picks_the_copy_whose_context_matches() -> None:
@@ -168,7 +168,7 @@ def test_repeated_quote_picks_the_copy_whose_context_matches() -> None:
     first = highlight_of(text, "Farmers moved cattle", nth=0)
     new_text = "A long year.\n\n" + text.replace("records.", "every record in the county.")
     result = reanchor([first, second], None, new_text, digest(new_text))
-    assert [r.status for r in result] == ["moved", "moved"]
+    assert [r.status for r in result] == [AnchorStatus.MOVED, AnchorStatus.MOVED]
     assert result[0].start == new_text.index("Farmers moved cattle")
     assert result[1].start == new_text.index("Farmers moved cattle", result[0].start + 1)
 
@@ -187,7 +187,7 @@ def test_a_short_quote_is_not_moved_to_unrelated_text() -> None:
     highlight = highlight_of(text, "late")
     new_text = "Nothing else happened. It was too late to argue about the timetable by then."
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "orphaned"
+    assert result.status == AnchorStatus.ORPHANED
 
 
 def test_a_quote_at_the_very_start_is_found_after_text_is_put_before_it() -> None:
@@ -195,7 +195,7 @@ def test_a_quote_at_the_very_start_is_found_after_text_is_put_before_it() -> Non
     assert highlight.prefix == ""
     new_text = "Breaking news. " + ARTICLE
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "moved" and covered(new_text, result) == highlight.quote
+    assert result.status == AnchorStatus.MOVED and covered(new_text, result) == highlight.quote
 
 
 def test_results_keep_the_order_given_and_old_text_only_helps() -> None:
@@ -213,10 +213,10 @@ def test_a_fuzzy_highlight_stays_fuzzy_and_findable_after_further_edits() -> Non
     text = ARTICLE.replace("hand-painted", "hand painted")
     highlight = highlight_of(text, "arrived with hand painted signs")
     once = reanchor([highlight], None, ARTICLE, digest(ARTICLE))[0]
-    assert once.status == "fuzzy"
+    assert once.status == AnchorStatus.FUZZY
     again_text = "Note.\n\n" + ARTICLE
     twice = reanchor([once], None, again_text, digest(again_text))[0]
-    assert twice.status == "fuzzy"
+    assert twice.status == AnchorStatus.FUZZY
     assert covered(again_text, twice) == "arrived with hand-painted signs"
 
 
@@ -245,7 +245,7 @@ def test_a_long_quote_with_a_typo_fixed_is_found_fuzzily() -> None:
     fixed = text[:middle] + "Q" + text[middle + 1 :]
     new_text = _prose(2, 3000) + "\n\n" + fixed
     [result] = reanchor([highlight], None, new_text, digest(new_text))
-    assert result.status == "fuzzy"
+    assert result.status == AnchorStatus.FUZZY
     assert covered(new_text, result) == fixed[start : start + 1500]
 
 
@@ -264,12 +264,12 @@ def test_highlights_after_a_large_rewrite_are_all_found() -> None:
     statuses = []
     for old, new in zip(highlights, result, strict=True):
         if old.end <= cut_start - CONTEXT_LENGTH:
-            assert (new.status, new.start) == ("exact", old.start)
+            assert (new.status, new.start) == (AnchorStatus.EXACT, old.start)
         elif old.start >= cut_end + CONTEXT_LENGTH:
-            assert (new.status, new.start) == ("moved", old.start + growth)
+            assert (new.status, new.start) == (AnchorStatus.MOVED, old.start + growth)
         elif cut_start + 200 <= old.start and old.end <= cut_end - 200:
             statuses.append(new.status)
-    assert statuses.count("orphaned") > 64  # more than `WIDE_SEARCHES`
+    assert statuses.count(AnchorStatus.ORPHANED) > 64  # more than `WIDE_SEARCHES`
 
 
 def test_unrelated_text_orphans_every_highlight() -> None:
@@ -278,9 +278,9 @@ def test_unrelated_text_orphans_every_highlight() -> None:
     other = _prose(7, 50_000)
     result = reanchor(highlights, None, other, digest(other))
     for old, new in zip(highlights, result, strict=True):
-        if new.status != "orphaned":  # only a short quote that the other text contains
+        if new.is_placed:  # only a short quote that the other text contains
             assert similarity(old.quote, covered(other, new)) >= MIN_QUOTE_SIMILARITY
-    assert sum(r.status == "orphaned" for r in result) >= 95
+    assert sum(not r.is_placed for r in result) >= 95
 
 
 # --- candidates and accept ---------------------------------------------------------------------
@@ -293,7 +293,7 @@ def test_candidates_offer_places_for_an_orphan_and_accept_anchors_it() -> None:
         "pays for urgent repair work out of the council's reserves",
     )
     [orphan] = reanchor([highlight], None, new_text, digest(new_text))
-    assert orphan.status == "orphaned"
+    assert orphan.status == AnchorStatus.ORPHANED
     offered = candidates(orphan, new_text)
     assert 1 <= len(offered) <= 3
     scores = [score for _, _, score in offered]
@@ -303,7 +303,7 @@ def test_candidates_offer_places_for_an_orphan_and_accept_anchors_it() -> None:
     for (s1, e1, _), (s2, e2, _) in zip(offered, offered[1:], strict=False):
         assert e1 <= s2 or e2 <= s1
     fixed = accept(orphan, new_text, start, end, digest(new_text))
-    assert fixed.status == "exact" and fixed.quote == new_text[start:end]
+    assert fixed.status == AnchorStatus.EXACT and fixed.quote == new_text[start:end]
     assert fixed.prefix == new_text[max(0, start - CONTEXT_LENGTH) : start]
     assert fixed.updated >= highlight.updated and fixed.note == highlight.note
     [kept] = reanchor([fixed], None, new_text, digest(new_text))
@@ -350,7 +350,7 @@ def _brute_best(pattern: str, text: str) -> int:
 @given(st.text("abc ", min_size=1, max_size=12), st.text("abc ", max_size=40))
 def test_approximate_matches_agree_with_plain_dynamic_programming(pattern: str, text: str) -> None:
     limit = len(pattern) // 2
-    matches = _approximate_matches(pattern, text, 0, len(text), limit)
+    matches = approximate_matches(pattern, text, 0, len(text), limit)
     for start, end, edits in matches:
         assert 0 <= start < end <= len(text) or (start == end and edits == len(pattern))
         assert Levenshtein.distance(pattern, text[start:end]) == edits <= limit
@@ -493,23 +493,23 @@ def check_reanchored(
         assert new.content_hash == digest(new_text)
         assert 0 <= new.start <= new.end <= len(new_text)
         found = new_text[new.start : new.end]
-        if new.status == "orphaned":
+        if not new.is_placed:
             assert new.score is None
         else:
             # Never attached to unrelated text: what it covers is the quote, or close to it.
             assert similarity(old.quote, found) >= MIN_QUOTE_SIMILARITY
-        if new.status == "exact":
+        if new.status == AnchorStatus.EXACT:
             assert found == old.quote and (new.start, new.end) == (old.start, old.end)
-        elif new.status == "moved":
+        elif new.status == AnchorStatus.MOVED:
             assert found == old.quote
-        elif new.status == "fuzzy":
+        elif new.status == AnchorStatus.FUZZY:
             assert new.score is not None and 0.0 < new.score <= 1.0 and found != old.quote
             if positions_are_unique:
                 assert doc.overlaps_origin(old, new.start, new.end)
         place = doc.intact(old)
         if place is not None:
             # Untouched text and context is always found again, as the same text.
-            assert new.status in ("exact", "moved"), (new.status, old.quote)
+            assert new.status in (AnchorStatus.EXACT, AnchorStatus.MOVED), (new.status, old.quote)
             assert found == old.quote
             if positions_are_unique:
                 assert new.start == place
@@ -602,4 +602,4 @@ def test_the_book_after_edits(book: Path) -> None:
     _edit_randomly(doc, rng, 30)
     result = reanchor(highlights, None, doc.text, digest(doc.text))
     check_reanchored(highlights, result, doc, positions_are_unique=False)
-    assert sum(r.status != "orphaned" for r in result) > 150
+    assert sum(r.is_placed for r in result) > 150

@@ -9,18 +9,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library import parse
-from library.parse import (
-    MAX_BYTES,
-    Parsed,
-    UnreadableFile,
-    decode_bytes,
-    load_file,
-    parse_text,
-    read_file,
-    readable_stem,
-)
+from library import textfile
+from library.parse import Parsed, load_file, parse_text, readable_stem
 from library.segment import paragraph_spans
+from library.textfile import MAX_BYTES, UnreadableFile, decode_bytes, read_file
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 DOCS = FIXTURES / "docs"
@@ -377,7 +369,7 @@ def test_size_is_checked_again_after_reading(
 ) -> None:
     small = tmp_path / "small.txt"
     small.write_text("hello")
-    monkeypatch.setattr(parse, "MAX_BYTES", 4)
+    monkeypatch.setattr(textfile, "MAX_BYTES", 4)
     with pytest.raises(UnreadableFile, match="small.txt is 1 MB"):
         read_file(small)
 

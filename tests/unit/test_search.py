@@ -10,16 +10,19 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from library import search
+from library import approximate_search, search_index
+from library.normalization import fold_char
+from library.pacing import Pacer
 from library.search import (
     Match,
     SearchIndex,
     context_snippet,
-    find_matches,
+    index_for,
     normalize,
     normalize_query,
     search_documents,
 )
+from library.search_index import DEFAULT_THRESHOLD, MAX_APPROXIMATE, effective_threshold
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
@@ -72,7 +75,7 @@ def test_normalize_query_strips_outer_separators() -> None:
     ],
 )
 def test_length_changing_folds_keep_offsets_right(text: str, query: str, expected: str) -> None:
-    matches = find_matches(text, query)
+    matches = index_for(text).find(query)
     assert matches and matches[0].exact
     assert text[matches[0].start : matches[0].end] == expected
 
@@ -80,7 +83,7 @@ def test_length_changing_folds_keep_offsets_right(text: str, query: str, expecte
 def test_a_match_never_starts_or_ends_inside_a_folded_character() -> None:
     # `s` alone must not match half of `ß` and report the whole `ß` as the match.
     text = "s\u00df"
-    matches = find_matches(text, "\u00df")
+    matches = index_for(text).find("\u00df")
     assert texts_of(text, matches) == ["\u00df"]
 
 
@@ -89,74 +92,76 @@ def test_a_match_never_starts_or_ends_inside_a_folded_character() -> None:
 
 def test_exact_matches_are_all_found_in_reading_order() -> None:
     text = "Prince; PRINCE? the prince\nPrince."
-    matches = find_matches(text, "prince")
+    matches = index_for(text).find("prince")
     assert texts_of(text, matches) == ["Prince", "PRINCE", "prince", "Prince"]
     assert [m.start for m in matches] == sorted(m.start for m in matches)
     assert all(m.exact and m.score == 100.0 for m in matches)
 
 
 def test_dashes_count_as_spaces() -> None:
-    matches = find_matches(HARBOUR, "anti aircraft missiles")
+    matches = index_for(HARBOUR).find("anti aircraft missiles")
     assert texts_of(HARBOUR, matches[:1]) == ["anti-aircraft missiles"]
     assert matches[0].exact
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "ferry master's")[:1]) == [
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("ferry master's")[:1]) == [
         "ferry\u2011master\u2019s"
     ]
 
 
 def test_curly_and_straight_quotes_match() -> None:
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "it's fine")[:1]) == ["it\u2019s fine"]
-    assert texts_of(HARBOUR, find_matches(HARBOUR, '"storm proof"')[:1]) == [
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("it's fine")[:1]) == ["it\u2019s fine"]
+    assert texts_of(HARBOUR, index_for(HARBOUR).find('"storm proof"')[:1]) == [
         "\u201cstorm-proof\u201d"
     ]
-    assert find_matches(HARBOUR, "it's fine")[0].exact
+    assert index_for(HARBOUR).find("it's fine")[0].exact
 
 
 def test_whitespace_and_line_breaks_collapse() -> None:
-    found = find_matches(HARBOUR, "comment. naive observers were told")
+    found = index_for(HARBOUR).find("comment. naive observers were told")
     assert texts_of(HARBOUR, found[:1]) == ["comment.  Na\u00efve   observers\twere told"]
-    found = find_matches(HARBOUR, "fine, and the ferry")
+    found = index_for(HARBOUR).find("fine, and the ferry")
     assert texts_of(HARBOUR, found[:1]) == ["fine,\r\nand the ferry"]
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "6 pm")[:1]) == ["6\u00a0pm"]
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("6 pm")[:1]) == ["6\u00a0pm"]
 
 
 def test_accents_are_ignored_both_ways() -> None:
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "cafe")[:1]) == ["caf\u00e9"]
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "NAÏVE")[:1]) == ["Na\u00efve"]
-    assert texts_of("a naive idea", find_matches("a naive idea", "naïve")) == ["naive"]
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("cafe")[:1]) == ["caf\u00e9"]
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("NAÏVE")[:1]) == ["Na\u00efve"]
+    assert texts_of("a naive idea", index_for("a naive idea").find("naïve")) == ["naive"]
 
 
 # --- approximate matches ---------------------------------------------------------------
 
 
 def test_typo_finds_the_name() -> None:
-    matches = find_matches(HARBOUR, "Zhao Lijan")
+    matches = index_for(HARBOUR).find("Zhao Lijan")
     assert texts_of(HARBOUR, matches[:1]) == ["Zhao Lijian"]
     assert not matches[0].exact
-    assert search.DEFAULT_THRESHOLD <= matches[0].score < 100
+    assert DEFAULT_THRESHOLD <= matches[0].score < 100
 
 
 def test_missing_letter_and_extra_letter_are_forgiven() -> None:
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "aircraft missles")[:1]) == ["aircraft missiles"]
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "harbourr spokesman")[:1]) == [
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("aircraft missles")[:1]) == [
+        "aircraft missiles"
+    ]
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("harbourr spokesman")[:1]) == [
         "harbour spokesman"
     ]
-    assert texts_of(HARBOUR, find_matches(HARBOUR, "antiaircraft missiles")[:1]) == [
+    assert texts_of(HARBOUR, index_for(HARBOUR).find("antiaircraft missiles")[:1]) == [
         "anti-aircraft missiles"
     ]
 
 
 def test_swapped_words_are_found() -> None:
-    matches = find_matches(HARBOUR, "Biden Joe")
+    matches = index_for(HARBOUR).find("Biden Joe")
     assert texts_of(HARBOUR, matches[:1]) == ["Joe Biden"]
     assert not matches[0].exact
-    three = find_matches(HARBOUR, "drones two were")
+    three = index_for(HARBOUR).find("drones two were")
     assert texts_of(HARBOUR, three[:1]) == ["Two drones were"]
 
 
 def test_exact_matches_outrank_better_placed_fuzzy_ones() -> None:
     text = "First Zhao Lijan spoke, then Zhao Lijian did, and later Zhao Lijian again."
-    matches = find_matches(text, "Zhao Lijian")
+    matches = index_for(text).find("Zhao Lijian")
     assert texts_of(text, matches) == ["Zhao Lijian", "Zhao Lijian", "Zhao Lijan"]
     assert [m.exact for m in matches] == [True, True, False]
     assert matches[2].start < matches[0].start
@@ -165,7 +170,7 @@ def test_exact_matches_outrank_better_placed_fuzzy_ones() -> None:
 
 def test_approximate_matches_are_best_first_and_never_overlap() -> None:
     text = "Bezukov met Bezuhkov, and Bzukhov met Bezukhov's friend."
-    matches = find_matches(text, "Bezukhov")
+    matches = index_for(text).find("Bezukhov")
     assert matches[0].exact
     scores = [m.score for m in matches[1:]]
     assert scores == sorted(scores, reverse=True)
@@ -174,26 +179,26 @@ def test_approximate_matches_are_best_first_and_never_overlap() -> None:
 
 
 def test_nonsense_finds_nothing() -> None:
-    assert find_matches(HARBOUR, "qzxv wplk") == ()
-    assert find_matches(HARBOUR, "xylophone quartz") == ()
+    assert index_for(HARBOUR).find("qzxv wplk") == ()
+    assert index_for(HARBOUR).find("xylophone quartz") == ()
 
 
 @pytest.mark.parametrize("query", ["", "   ", "\n\t", "\u2014", " -- "])
 def test_empty_queries_find_nothing(query: str) -> None:
-    assert find_matches(HARBOUR, query) == ()
+    assert index_for(HARBOUR).find(query) == ()
 
 
 def test_punctuation_only_query_is_searched_exactly() -> None:
     text = "Wait... what?! Really?!"
-    matches = find_matches(text, "?!")
+    matches = index_for(text).find("?!")
     assert texts_of(text, matches) == ["?!", "?!"]
-    assert find_matches(text, ";;") == ()
+    assert index_for(text).find(";;") == ()
 
 
 def test_short_queries_are_exact_only() -> None:
     text = "ox ax ox"
-    assert texts_of(text, find_matches(text, "ox")) == ["ox", "ox"]
-    assert find_matches(text, "oz") == ()
+    assert texts_of(text, index_for(text).find("ox")) == ["ox", "ox"]
+    assert index_for(text).find("oz") == ()
 
 
 def test_long_query_still_works() -> None:
@@ -203,10 +208,10 @@ def test_long_query_still_works() -> None:
     )
     typo = passage.replace("missiles", "misiles").replace("drones", "drons")
     assert len(typo) > 64
-    matches = find_matches(HARBOUR, typo)
+    matches = index_for(HARBOUR).find(typo)
     assert matches and not matches[0].exact
     assert HARBOUR[matches[0].start : matches[0].end] == passage
-    assert find_matches(HARBOUR, passage)[0].exact
+    assert index_for(HARBOUR).find(passage)[0].exact
 
 
 def test_very_long_query_is_checked_whole() -> None:
@@ -214,27 +219,27 @@ def test_very_long_query_is_checked_whole() -> None:
     text = "Preface. " + paragraph + " Afterword."
     pasted = paragraph.replace("harbour", "harbor", 3)
     assert len(pasted) > 1000
-    matches = find_matches(text, pasted)
+    matches = index_for(text).find(pasted)
     assert texts_of(text, matches[:1]) == [paragraph]
     assert not matches[0].exact and matches[0].score > 95
     unrelated = "qzx wvj " * 100
-    assert find_matches(text, unrelated) == ()
+    assert index_for(text).find(unrelated) == ()
 
 
 def test_text_shorter_than_the_query() -> None:
-    assert texts_of("Lijian", find_matches("Lijian", "Lijiann")) == ["Lijian"]
-    assert find_matches("", "anything") == ()
-    assert find_matches("ab", "qzx") == ()
+    assert texts_of("Lijian", index_for("Lijian").find("Lijiann")) == ["Lijian"]
+    assert index_for("").find("anything") == ()
+    assert index_for("ab").find("qzx") == ()
 
 
 def test_limit_is_respected() -> None:
     text = "word " * 100
-    assert len(find_matches(text, "word", limit=7)) == 7
-    assert find_matches(text, "word", limit=0) == ()
+    assert len(index_for(text).find("word", limit=7)) == 7
+    assert index_for(text).find("word", limit=0) == ()
     near = "wirdsmith wardsmith wurdsmith "
     assert len(SearchIndex(near * 20).find("wordsmith", limit=5)) == 5
     flood = SearchIndex(near * 100).find("wordsmith", limit=10**6)
-    assert len(flood) == search.MAX_APPROXIMATE
+    assert len(flood) == MAX_APPROXIMATE
 
 
 def test_short_queries_need_a_closer_match() -> None:
@@ -242,7 +247,7 @@ def test_short_queries_need_a_closer_match() -> None:
     found = index.find("Psaki")
     assert [m.exact for m in found] == [True]
     assert not SearchIndex("speaking shaking").find("Psaki")
-    assert search.effective_threshold(5, 75.0) > search.effective_threshold(12, 75.0)
+    assert effective_threshold(5, 75.0) > effective_threshold(12, 75.0)
 
 
 def test_threshold_is_adjustable() -> None:
@@ -253,42 +258,41 @@ def test_threshold_is_adjustable() -> None:
 
 def test_index_is_reused_for_the_same_text() -> None:
     text = HARBOUR + " (reused)"
-    assert search.index_for(text) is search.index_for(text)
+    assert index_for(text) is index_for(text)
 
 
 def test_cached_indexes_cover_a_bounded_amount_of_text(monkeypatch: pytest.MonkeyPatch) -> None:
     texts = [f"{HARBOUR} ({n})" for n in range(4)]
-    monkeypatch.setattr(search, "INDEX_CACHE_CHARACTERS", 3 * len(texts[0]))
-    search.forget_indexes()
-    first = search.index_for(texts[0])
+    # Indexes cached by earlier tests are older than these, so they go first.
+    monkeypatch.setattr(search_index, "INDEX_CACHE_CHARACTERS", 3 * len(texts[0]))
+    first = index_for(texts[0])
     for text in texts[1:3]:
-        search.index_for(text)
-    assert search.index_for(texts[0]) is first  # used again: now the most recent
-    search.index_for(texts[3])  # over the budget: the least recently used goes
-    assert search.index_for(texts[0]) is first
-    assert search.index_for(texts[1]) is not None  # rebuilt, not an error
+        index_for(text)
+    assert index_for(texts[0]) is first  # used again: now the most recent
+    index_for(texts[3])  # over the budget: the least recently used goes
+    assert index_for(texts[0]) is first
+    assert index_for(texts[1]) is not None  # rebuilt, not an error
     huge = HARBOUR * 10
-    assert search.index_for(huge) is search.index_for(huge)  # the latest is always kept
-    search.forget_indexes()
+    assert index_for(huge) is index_for(huge)  # the latest is always kept
 
 
 def test_chunk_scoring_without_and_with_cdist_agree(monkeypatch: pytest.MonkeyPatch) -> None:
     text = normalize((HARBOUR + "\n") * 30).text
     chunks = [text[i : i + 300] for i in range(0, len(text) - 20, 280)]
-    monkeypatch.setattr(search, "_cdist", lambda: None)
-    plain = search._score_chunks("zhao lijan", chunks, 75.0, search.Pacer())
+    monkeypatch.setattr(approximate_search, "cdist_if_available", lambda: None)
+    plain = approximate_search.score_chunks("zhao lijan", chunks, 75.0, Pacer())
     assert max(plain) >= 90
     pytest.importorskip("numpy")
     monkeypatch.undo()
-    assert search._cdist() is not None
-    with_cdist = search._score_chunks("zhao lijan", chunks, 75.0, search.Pacer())
+    assert approximate_search.cdist_if_available() is not None
+    with_cdist = approximate_search.score_chunks("zhao lijan", chunks, 75.0, Pacer())
     assert with_cdist == pytest.approx(plain, abs=0.01)
 
 
 def test_large_text_finds_matches_in_every_chunk_and_at_the_edges() -> None:
     filler = "lorem ipsum dolor sit amet " * 400  # ~10 KB, several chunks
     text = "Zhao Lijian opens. " + filler + " Zhao Lijian middle " + filler + "Zhao Lijian"
-    matches = find_matches(text, "Zhao Lijan")
+    matches = index_for(text).find("Zhao Lijan")
     assert texts_of(text, matches) == ["Zhao Lijian"] * 3
 
 
@@ -352,7 +356,7 @@ def test_product_examples_in_the_corpus(query: str, pattern: str) -> None:
     if not holders:
         pytest.skip(f"no article in the corpus contains {pattern!r}")
     for _, text in holders:
-        matches = find_matches(text, query)
+        matches = index_for(text).find(query)
         assert matches
         assert re.fullmatch(pattern, text[matches[0].start : matches[0].end])
     found = search_documents(corpus_texts(), query, limit=20)
@@ -374,7 +378,7 @@ any_text = st.text(max_size=60)
 
 
 def _reference_normalized(text: str) -> str:
-    folded = "".join(search._fold_char(c) for c in text)
+    folded = "".join(fold_char(c) for c in text)
     return re.sub("  +", " ", folded)
 
 
@@ -410,7 +414,7 @@ def test_a_substring_is_found_exactly_where_it_normalises_the_same(
         end = data.draw(st.integers(start, len(text)))
     query = text[start:end]
     wanted = normalize_query(query)
-    matches = find_matches(text, query, limit=1000)
+    matches = index_for(text).find(query, limit=1000)
     if not wanted:
         assert matches == ()
         return
@@ -423,7 +427,7 @@ def test_a_substring_is_found_exactly_where_it_normalises_the_same(
 @settings(suppress_health_check=[HealthCheck.too_slow], max_examples=150)
 @given(st.one_of(tricky_text, any_text), st.one_of(tricky_text, st.text(max_size=12)))
 def test_any_query_gives_sane_ranked_matches(text: str, query: str) -> None:
-    matches = find_matches(text, query, limit=20)
+    matches = index_for(text).find(query, limit=20)
     assert len(matches) <= 20
     exact_flags = [m.exact for m in matches]
     assert exact_flags == sorted(exact_flags, reverse=True)  # exact ones first
@@ -434,6 +438,6 @@ def test_any_query_gives_sane_ranked_matches(text: str, query: str) -> None:
         assert 0 <= start < end <= len(text)
     assert all(a[1] <= b[0] for a, b in pairwise(spans))
     for match in matches:
-        assert search.DEFAULT_THRESHOLD <= match.score <= 100
+        assert DEFAULT_THRESHOLD <= match.score <= 100
         if match.exact:
             assert normalize_query(text[match.start : match.end]) == normalize_query(query)

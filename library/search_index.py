@@ -1,0 +1,155 @@
+"""One document's text ready for search, the matches it yields, and a cache of indexes.
+
+A `SearchIndex` normalises a text once (see `library.normalization`); each `find` then
+costs one look for exact occurrences (plain `str.find` over the normalised text, nearly
+free) and, for what room is left, one approximate stage (see `library.approximate_search`).
+Every `Match` holds offsets into the original text, never into the normalised copy, so
+the reader can show, highlight and jump to it as it is. `index_for` keeps recent indexes,
+so typing a query letter by letter does not normalise a 3 MB book again each time.
+
+Pure Python: nothing here imports Textual or Rich.
+"""
+
+from __future__ import annotations
+
+import threading
+from bisect import insort
+from dataclasses import dataclass
+
+from library.approximate_search import find_approximate, overlaps
+from library.document import Span
+from library.normalization import normalize, normalize_query
+from library.pacing import Pacer
+
+DEFAULT_THRESHOLD = 75.0
+"""Approximate matches scoring below this (0-100, rapidfuzz's ratio) are dropped."""
+
+MIN_FUZZY_QUERY = 3
+"""Normalised queries shorter than this are searched exactly only: fuzz finds noise."""
+
+MAX_APPROXIMATE = 100
+"""At most this many approximate matches are returned, whatever the limit."""
+
+SHORT_QUERY_THRESHOLDS = ((5, 85.0), (8, 82.0))
+"""(longest query length, lowest score): one wrong letter in a short word is a large part
+of it, so short queries need a closer match (`Psaki` must not find `speaking`)."""
+
+
+def effective_threshold(query_length: int, threshold: float) -> float:
+    """The threshold actually applied to a normalised query of `query_length` characters."""
+    for longest, lowest in SHORT_QUERY_THRESHOLDS:
+        if query_length <= longest:
+            return max(threshold, lowest)
+    return threshold
+
+
+@dataclass(frozen=True, slots=True)
+class Match:
+    """One place in a text that answers a query."""
+
+    start: int
+    """Offset of the first matched character in the original text (code points)."""
+    end: int
+    """Offset just past the last matched character in the original text."""
+    score: float
+    """How well it matches, 0-100; 100 for exact matches."""
+    exact: bool
+    """True when the normalised text here equals the normalised query."""
+
+    @property
+    def span(self) -> Span:
+        """`(start, end)`, the form `Document` uses for spans."""
+        return self.start, self.end
+
+
+class SearchIndex:
+    """One document's text, normalised once, ready for any number of queries.
+
+    Building it costs one pass over the text (tens of milliseconds for 3 MB); build it
+    once per document (or use `index_for`) and call `find` as the user types. `find` is
+    safe to call from a worker thread; one index may serve several threads at once.
+    """
+
+    __slots__ = ("original", "normalized")
+
+    def __init__(self, text: str) -> None:
+        self.original = text
+        """The text every `Match` offset indexes."""
+        self.normalized = normalize(text)
+        """The text as search compares it."""
+
+    def find(
+        self, query: str, limit: int = 50, *, threshold: float = DEFAULT_THRESHOLD
+    ) -> tuple[Match, ...]:
+        """Return up to `limit` matches of `query`: exact ones first, then approximate.
+
+        Exact matches (score 100) come in reading order; approximate ones, scoring at
+        least `threshold`, best first and never overlapping another match. An empty
+        query finds nothing; one shorter than `MIN_FUZZY_QUERY` characters, or without
+        a letter or digit, is only searched exactly.
+        """
+        wanted = normalize_query(query)
+        if not wanted or limit <= 0:
+            return ()
+        pace = Pacer()
+        normalized = self.normalized
+        text = normalized.text
+        matches: list[Match] = []
+        exact: list[Span] = []
+        pos = text.find(wanted)
+        while pos != -1 and len(matches) < limit:
+            pace()
+            end = pos + len(wanted)
+            if normalized.splits_a_character(pos, end):
+                pos = text.find(wanted, pos + 1)
+                continue
+            start_orig, end_orig = normalized.to_original(pos, end)
+            matches.append(Match(start_orig, end_orig, 100.0, True))
+            exact.append((pos, end))
+            pos = text.find(wanted, end)
+        pace()
+        room = min(limit - len(matches), MAX_APPROXIMATE)
+        if room <= 0 or len(wanted) < MIN_FUZZY_QUERY or not any(c.isalnum() for c in wanted):
+            return tuple(matches)
+        threshold = effective_threshold(len(wanted), threshold)
+        hits = find_approximate(text, wanted, exact, threshold, room, pace)
+        # Disjoint in normalised text can still touch one original character (both
+        # halves of a folded `ß`); such a straggler is dropped.
+        spans = sorted(match.span for match in matches)
+        for hit in hits:
+            start_orig, end_orig = normalized.to_original(hit.start, hit.end)
+            if not overlaps(spans, start_orig, end_orig):
+                matches.append(Match(start_orig, end_orig, round(hit.score, 2), False))
+                insort(spans, (start_orig, end_orig))
+        return tuple(matches)
+
+
+INDEX_CACHE_CHARACTERS = 8_000_000
+"""How much text the cached indexes may cover together (the latest one is always kept)."""
+
+_indexes: dict[str, SearchIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def index_for(text: str) -> SearchIndex:
+    """Return a `SearchIndex` for `text`, reusing one built recently for the same text.
+
+    Python caches a string's hash, so asking again for the same (large) string object is
+    a dictionary look-up, not a re-normalisation. The least recently used indexes are
+    dropped once together they cover more than `INDEX_CACHE_CHARACTERS`, so the texts of
+    documents read long ago are not kept alive for a search that may never come.
+    """
+    with _indexes_lock:
+        index = _indexes.pop(text, None)
+        if index is not None:
+            _indexes[text] = index  # now the most recently used
+            return index
+    index = SearchIndex(text)  # built outside the lock: searches in other threads go on
+    with _indexes_lock:
+        _indexes[text] = index
+        total = sum(len(cached) for cached in _indexes)
+        while total > INDEX_CACHE_CHARACTERS and len(_indexes) > 1:
+            oldest = next(iter(_indexes))
+            total -= len(oldest)
+            del _indexes[oldest]
+    return index
