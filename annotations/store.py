@@ -16,14 +16,15 @@ Why a journal and not TinyDB
 The catalog, reading positions and settings are small files kept whole in TinyDB
 (`library.storage`). Highlights are not, because saving one must cost the same with
 10,000 already in the document as with 10 (at most 1.2 ×, and at most 5 ms), and
-TinyDB's public API cannot do that: every write (`insert`, `update`, `upsert`, `remove`)
-rebuilds the whole table dict twice before its `Storage` sees it. Measured with a
-do-nothing storage (TinyDB 4.9, one `upsert` of a new highlight): 0.04 ms with 10
-stored, 0.33 ms with 1,000 and 3.4 ms with 10,000, before any fsync (a save's fsynced
-append costs ~0.6 ms); a storage that then finds which records changed brings it to
-~10 ms. Making writes cheap would mean overriding `Table`'s private methods, which a
-TinyDB release may change under us. So the journal is used directly: a save appends one
-fsynced line (~0.6 ms with 10 or with 10,000 highlights in the document).
+TinyDB's public API cannot do that: every write (`insert`, `update`, `remove`; an
+`upsert` of a new record is two of them) copies the whole table dict twice before its
+`Storage` sees it. Measured with a storage that does nothing (TinyDB 4.9, one `upsert`
+of a new highlight, median): 0.04 ms with 10 stored, 0.33 ms with 1,000, 3.4–4.3 ms with
+10,000, before any fsync; a storage that merely compares the old and new key sets brings
+it to 6–9 ms. Cheap writes would need overriding `Table`'s private methods, which any
+TinyDB release may change. So highlights use the journal directly: a save appends one
+fsynced line and costs the same with 10 or 10,000 highlights in the document
+(`python -m bench --only annotations`: 0.7 ms both, on an idle machine).
 
 One file per document keeps the library's size out of the cost of a save, and the
 journal keeps the document's size out of it. The parsed journal is cached and changed in

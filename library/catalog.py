@@ -41,6 +41,7 @@ from library.safe_files import (
     StoreError,
     atomic_write_text,
     fsync_directory,
+    move_into_place,
     reason_of,
 )
 from library.sanitize import one_line
@@ -287,7 +288,7 @@ class Catalog:
                 entry = entry_from_record(doc_id, record) if record is not None else None
                 if entry is not None and entry.content_hash.startswith(prefix):
                     with suppress(FileNotFoundError):
-                        path.replace(self.text_path(doc_id))
+                        move_into_place(path, self.text_path(doc_id), sync_directory=False)
                 else:
                     path.unlink(missing_ok=True)
         fsync_directory(self.documents_folder)
@@ -363,8 +364,7 @@ class Catalog:
             except UnreadableFile as err:
                 failed.append((given, str(err)))
             except OSError as err:
-                reason = err.strerror or str(err)
-                failed.append((given, f"The file {given} cannot be read: {reason}."))
+                failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
         result = self._add_parsed(parsed)
         return AddResult(
             added=result.added,
@@ -439,7 +439,8 @@ class Catalog:
             table.put_many({entry.id: entry.to_record() for entry in final.changed.values()})
         for doc_id, (text, content_hash) in staged.items():
             with suppress(FileNotFoundError):  # another process may have finished it
-                self._staged_path(doc_id, content_hash).replace(self.text_path(doc_id))
+                staged_path = self._staged_path(doc_id, content_hash)
+                move_into_place(staged_path, self.text_path(doc_id), sync_directory=False)
             load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         if staged:
             fsync_directory(self.documents_folder)

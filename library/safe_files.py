@@ -126,6 +126,23 @@ def atomic_write_text(path: Path, text: str, *, sync_directory: bool = True) -> 
     atomic_write_bytes(path, text.encode("utf-8"), sync_directory=sync_directory)
 
 
+def move_into_place(source: Path, target: Path, *, sync_directory: bool = True) -> None:
+    """Rename a complete file (written with `atomic_write_bytes`) over `target`, atomically.
+
+    For content that must wait beside its target until something else commits, such as
+    the new text of a changed document, which replaces the old one only once the catalog
+    names it. Both files must be in the same folder.
+
+    Args:
+        source: The complete file, already fsynced.
+        target: The file it replaces.
+        sync_directory: As for `atomic_write_bytes`.
+    """
+    _replace(source, target)
+    if sync_directory:
+        fsync_directory(target.parent)
+
+
 def _replace(source: Path, target: Path) -> None:
     # Windows refuses to replace a file that a reader holds open for a moment; retry briefly.
     for attempt in range(50):

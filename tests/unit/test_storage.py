@@ -155,6 +155,23 @@ def test_records_use_string_ids_and_never_auto_increment(store: Store) -> None:
     assert raw["_meta"] == {"store": {"kind": "notes", "schema": 1}}
 
 
+@pytest.mark.parametrize("replaced", [1, 10])
+def test_put_many_replaces_records_where_they_are(store: Store, replaced: int) -> None:
+    """A replaced record keeps its place (the catalog lists ties in stored order), however
+    many are replaced at once; new ones come after."""
+    with store.transaction() as db:
+        db.table("t").put_many({f"r{n}": {"n": n, "old": True} for n in range(20)})
+    changed = {f"r{n}": {"n": -n} for n in range(0, 20, 20 // replaced)}
+    with store.transaction() as db:
+        db.table("t").put_many({**changed, "new": {"n": 99}})
+    records = store.read_table("t")
+    assert list(records) == [f"r{n}" for n in range(20)] + ["new"]
+    assert records["new"] == {"n": 99}
+    for n in range(20):
+        key = f"r{n}"
+        assert records[key] == changed.get(key, {"n": n, "old": True})  # wholly replaced
+
+
 def test_nested_transactions_are_refused(store: Store) -> None:
     with store.transaction(), pytest.raises(RuntimeError), store.transaction():
         pass
