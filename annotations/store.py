@@ -23,9 +23,10 @@ of a new highlight, median): 0.04 ms with 10 stored, 0.33 ms with 1,000, 3.4–4
 10,000, before any fsync; a storage that merely compares the old and new key sets brings
 it to 6–9 ms. A middleware only sees what the table hands on (and `CachingMiddleware`
 delays writes, which a save that must be on disk cannot). Cheap writes would need
-overriding `Table`'s private methods, which any TinyDB release may change. So highlights use the journal directly: a save appends one
-fsynced line, and its own work costs the same with 10 or 10,000 highlights in the
-document (0.29 ms both, measured with fsync left out; the fsync adds what the disk takes).
+overriding `Table`'s private methods, which any TinyDB release may change. So highlights
+use the journal directly: a save appends one fsynced line, and its own work costs the
+same with 10 or 10,000 highlights in the document (0.29 ms both, measured with fsync
+left out; the fsync adds what the disk takes).
 
 One file per document keeps the library's size out of the cost of a save, and the
 journal keeps the document's size out of it. The parsed journal is cached and changed in
