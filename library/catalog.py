@@ -12,49 +12,72 @@ Text lives in plain files, never inside a TinyDB file, so listing a thousand doc
 reads one small JSON file and no text at all. Reading positions are kept apart from the
 metadata, so saving a position while another process imports files never contends for
 the same file. Every JSON file goes through `library.storage.Store`.
+
+The models are in `library.entries` and the planning of an add in `library.adding`;
+their names used elsewhere are importable from here too.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
-from dataclasses import dataclass, fields
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from library.adding import ID_LENGTH, TEXT_SUFFIXES, AddPlan, collect_files, utc_now
 from library.document import Document
-from library.sanitize import one_line
-from library.segment import count_words, reading_minutes
-from library.spancache import load_spans
-from library.storage import (
-    Record,
-    Store,
+from library.entries import (
+    AddResult,
+    Entry,
+    ReadingState,
+    entry_from_record,
+    state_from_record,
+)
+from library.safe_files import (
+    StatKey,
     StoreError,
     atomic_write_text,
     fsync_directory,
+    move_into_place,
+    reason_of,
 )
+from library.sanitize import one_line
+from library.spancache import load_spans
+from library.storage import Store
 
 if TYPE_CHECKING:
     # Parsing (and charset detection) is imported only when adding files: listing and
     # reading never need it, and `newsreader list` must start fast.
     from library.parse import Parsed
 
+__all__ = [
+    "CATALOG_FILE",
+    "DOCUMENTS_FOLDER",
+    "EXPORTS_FOLDER",
+    "ID_LENGTH",
+    "READING_FILE",
+    "SETTINGS_FILE",
+    "SORT_KEYS",
+    "TEXT_SUFFIXES",
+    "WELCOME_TITLE",
+    "AddResult",
+    "AmbiguousId",
+    "Catalog",
+    "Entry",
+    "LibraryError",
+    "MissingText",
+    "ReadingState",
+    "UnknownDocument",
+]
+
 SORT_KEYS: tuple[str, ...] = ("added", "title", "date", "source", "length", "progress")
 """The orders `Catalog.entries` knows, in the order the library's `s` key cycles them:
 ``added`` newest first, ``title`` A to Z, ``date`` newest first (undated last),
 ``source`` A to Z (unknown last), ``length`` shortest first, ``progress`` most read first.
 Ties keep the ``added`` order."""
-
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
-"""File endings picked up inside folders; a file named explicitly is tried whatever its name."""
-
-ID_LENGTH = 12
-"""Hex digits in a document id: the start of the sha256 of its text when first added."""
 
 CATALOG_FILE = "catalog.json"
 READING_FILE = "reading.json"
@@ -88,90 +111,21 @@ class LibraryError(StoreError):
     """The library folder itself cannot be used (it is a file, or cannot be created)."""
 
 
-# --- models ----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the catalog knows about one document, without its text."""
-
-    id: str
-    """Stable id: the first 12 hex digits of the sha256 of the text when first added."""
-    title: str
-    """The document's title."""
-    source: str | None
-    """The publication, if known."""
-    date: str | None
-    """Publication date as ISO ``YYYY-MM-DD``, if known."""
-    caption: str | None
-    """A photo caption found before the text, if any."""
-    words: int
-    """Number of words in the text."""
-    reading_minutes: int
-    """Estimated reading time, at least 1."""
-    path: str | None
-    """Absolute path of the file it came from; None for the built-in guide."""
-    added: str
-    """When the document was first added, ISO 8601 UTC."""
-    content_hash: str
-    """sha256 hex digest of the stored text; changes when the file is updated."""
-    updated: str
-    """When the text or metadata last changed, ISO 8601 UTC."""
-
-    def to_json(self) -> dict[str, Any]:
-        """Return the entry as a plain, JSON-ready dict (for `--json` output)."""
-        return {name: getattr(self, name) for name in _ENTRY_FIELD_NAMES}
-
-    def _record(self) -> Record:
-        return {name: getattr(self, name) for name in _ENTRY_FIELD_NAMES[1:]}
-
-
-_ENTRY_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Entry))
-"""Entry's fields in order, `id` first."""
-
-
-def entry_to_dict(entry: Entry) -> dict[str, Any]:
-    """Return `entry` as a plain, JSON-ready dict (the same as `Entry.to_json`)."""
-    return entry.to_json()
-
-
-@dataclass(frozen=True, slots=True)
-class ReadingState:
-    """Where the reader left a document."""
-
-    offset: int = 0
-    """The reading cursor, as an offset into the document's text."""
-    progress: float = 0.0
-    """How far through the document the reader got, from 0 to 1."""
-    opened: str | None = None
-    """When the document was last opened, ISO 8601 UTC; None if never."""
-
-
-@dataclass(frozen=True, slots=True)
-class AddResult:
-    """What one `Catalog.add` did with each file it was given."""
-
-    added: tuple[Entry, ...] = ()
-    """Documents new to the library."""
-    updated: tuple[Entry, ...] = ()
-    """Documents whose file changed since they were added: same id, new text."""
-    unchanged: tuple[Entry, ...] = ()
-    """Files already in the library (the same file, or the same text from elsewhere)."""
-    failed: tuple[tuple[str, str], ...] = ()
-    """``(path, one-sentence reason)`` for each file that could not be added."""
-    previous_hashes: tuple[tuple[str, str], ...] = ()
-    """``(id, content hash before the update)`` for each entry in `updated`."""
-
-
 # --- the catalog -----------------------------------------------------------------------
 
 
 class Catalog:
     """The documents of one library home folder, their metadata and reading positions."""
 
-    def __init__(self, home: Path) -> None:
-        """Describe the library at `home`; use `Catalog.open` to start using one."""
+    def __init__(self, home: Path, *, clock: Callable[[], str] = utc_now) -> None:
+        """Describe the library at `home`; use `Catalog.open` to start using one.
+
+        Args:
+            home: The library home folder.
+            clock: Gives the time an add happens, ISO 8601 UTC (tests pass a fixed one).
+        """
         self.home = Path(home)
+        self._clock = clock
         self.documents_folder = self.home / DOCUMENTS_FOLDER
         self.exports_folder = self.home / EXPORTS_FOLDER
         self._catalog = Store(self.home / CATALOG_FILE, kind="catalog", label="catalog file")
@@ -181,11 +135,12 @@ class Catalog:
         self._settings = Store(self.home / SETTINGS_FILE, kind="settings", label="settings file")
 
     @classmethod
-    def open(cls, home: Path) -> Catalog:
+    def open(cls, home: Path, *, clock: Callable[[], str] = utc_now) -> Catalog:
         """Open the library at `home`, creating the folder if needed.
 
         A library that has never been used gets the built-in welcome guide. Every store
-        file is checked once, so `warnings` already tells of any damaged one.
+        file is checked once, so `warnings` already tells of any damaged one. `clock` is
+        as for the constructor.
 
         Raises:
             LibraryError: `home` cannot be created or is not a folder.
@@ -194,9 +149,10 @@ class Catalog:
         try:
             home.mkdir(parents=True, exist_ok=True)
         except OSError as err:
-            reason = err.strerror or str(err)
-            raise LibraryError(f"The library folder {home} cannot be used: {reason}.") from err
-        catalog = cls(home)
+            raise LibraryError(
+                f"The library folder {home} cannot be used: {reason_of(err)}."
+            ) from err
+        catalog = cls(home, clock=clock)
         first_run = not catalog._catalog.path.exists() and not catalog.documents_folder.exists()
         if first_run:
             catalog._add_welcome()
@@ -247,7 +203,7 @@ class Catalog:
 
     def _entries(self) -> Iterator[Entry]:
         for doc_id, record in self._catalog.read_table(_DOCUMENTS).items():
-            entry = _entry_from_record(doc_id, record)
+            entry = entry_from_record(doc_id, record)
             if entry is not None:
                 yield entry
 
@@ -262,7 +218,7 @@ class Catalog:
         wanted = id_or_prefix.strip()
         for key in dict.fromkeys((wanted, wanted.lower())):
             if key in records:
-                entry = _entry_from_record(key, records[key])
+                entry = entry_from_record(key, records[key])
                 if entry is not None:
                     return entry
         shown = one_line(wanted)
@@ -273,7 +229,7 @@ class Catalog:
         if not matches:
             raise UnknownDocument(f'No document in the library has the id "{shown}".')
         if len(matches) == 1:
-            entry = _entry_from_record(matches[0], records[matches[0]])
+            entry = entry_from_record(matches[0], records[matches[0]])
             if entry is None:
                 raise UnknownDocument(f'No document in the library has the id "{shown}".')
             return entry
@@ -294,7 +250,7 @@ class Catalog:
             UnknownDocument: There is none.
         """
         record = self._catalog.read_table(_DOCUMENTS).get(doc_id)
-        entry = _entry_from_record(doc_id, record) if record is not None else None
+        entry = entry_from_record(doc_id, record) if record is not None else None
         if entry is None:
             raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
         return entry
@@ -329,10 +285,10 @@ class Catalog:
                 doc_id, _, rest = path.name.partition(".")
                 prefix = rest.removesuffix(".next")
                 record = records.get(doc_id)
-                entry = _entry_from_record(doc_id, record) if record is not None else None
+                entry = entry_from_record(doc_id, record) if record is not None else None
                 if entry is not None and entry.content_hash.startswith(prefix):
                     with suppress(FileNotFoundError):
-                        os.replace(path, self.text_path(doc_id))
+                        move_into_place(path, self.text_path(doc_id), sync_directory=False)
                 else:
                     path.unlink(missing_ok=True)
         fsync_directory(self.documents_folder)
@@ -399,7 +355,7 @@ class Catalog:
 
         parsed: list[tuple[str | None, Parsed]] = []
         failed: list[tuple[str, str]] = []
-        for given, found in self._collect(paths):
+        for given, found in collect_files(paths, home=self.home):
             if isinstance(found, str):
                 failed.append((given, found))
                 continue
@@ -408,8 +364,7 @@ class Catalog:
             except UnreadableFile as err:
                 failed.append((given, str(err)))
             except OSError as err:
-                reason = err.strerror or str(err)
-                failed.append((given, f"The file {given} cannot be read: {reason}."))
+                failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
         result = self._add_parsed(parsed)
         return AddResult(
             added=result.added,
@@ -418,44 +373,6 @@ class Catalog:
             failed=tuple(failed),
             previous_hashes=result.previous_hashes,
         )
-
-    def _collect(self, paths: Iterable[Path]) -> list[tuple[str, Path | str]]:
-        """Expand folders, in the order given.
-
-        Returns ``(path as given, resolved file)`` for each file to read, or
-        ``(path as given, reason)`` for each path that cannot be added.
-        """
-        found: list[tuple[str, Path | str]] = []
-        seen: set[Path] = set()
-        home = self.home.resolve()
-
-        def take(given: str, path: Path) -> None:
-            try:
-                resolved = path.resolve()
-            except (RuntimeError, OSError):  # a symlink loop, a vanished folder
-                found.append((given, f"{given} cannot be read: it is a symbolic link loop."))
-                return
-            if resolved not in seen:
-                seen.add(resolved)
-                found.append((given, resolved))
-
-        for path in paths:
-            given = str(path)
-            path = Path(path).expanduser()
-            if path.is_dir():
-                files = _text_files_under(path, skip=home)
-                if not files:
-                    reason = f"No text files (.txt, .text, .md, .markdown) were found in {given}."
-                    found.append((given, reason))
-                for file in files:
-                    take(str(file), file)
-            elif path.exists():
-                take(given, path)
-            elif path.is_symlink():
-                found.append((given, f"{given} cannot be read: it is a broken or looping link."))
-            else:
-                found.append((given, f"There is no file or folder at {given}."))
-        return found
 
     def _add_welcome(self) -> None:
         from importlib.resources import files
@@ -473,8 +390,9 @@ class Catalog:
 
         # Plan on a snapshot, outside the lock: writing many text files can take a while,
         # and other processes should be able to read the catalog meanwhile.
+        now = self._clock()
         before = self._catalog.read_table(_DOCUMENTS)
-        plan = _Plan(before, self.documents_folder)
+        plan = AddPlan(before, self.documents_folder, now)
         for (path, parsed), content_hash in zip(items, hashes, strict=True):
             plan.decide(path, parsed, content_hash)
         written: dict[str, str] = {}
@@ -493,8 +411,8 @@ class Catalog:
         # before the catalog file itself is replaced at the end of the transaction.
         with self._catalog.transaction() as db:
             table = db.table(_DOCUMENTS)
-            now = table.records()
-            final = _Plan(now, self.documents_folder)
+            current = table.records()
+            final = AddPlan(current, self.documents_folder, now)
             for (path, parsed), content_hash in zip(items, hashes, strict=True):
                 final.decide(path, parsed, content_hash)
             # A text is written again if the plan did not write it, or if another process
@@ -502,11 +420,12 @@ class Catalog:
             late = {
                 doc_id: text_and_hash
                 for doc_id, text_and_hash in final.texts.items()
-                if written.get(doc_id) != text_and_hash[1] or now.get(doc_id) != before.get(doc_id)
+                if written.get(doc_id) != text_and_hash[1]
+                or current.get(doc_id) != before.get(doc_id)
             }
             staged: dict[str, tuple[str, str]] = {}
             for doc_id, (text, content_hash) in late.items():
-                if doc_id in now:
+                if doc_id in current:
                     # A changed document keeps its old text until the catalog names the new
                     # one: the new text waits beside it, and is swapped in after the commit
                     # (or by `_finish_updates`, should this process die in between).
@@ -517,10 +436,11 @@ class Catalog:
                 atomic_write_text(target, text, sync_directory=False)
             if late:
                 fsync_directory(self.documents_folder)
-            table.put_many({entry.id: entry._record() for entry in final.changed.values()})
+            table.put_many({entry.id: entry.to_record() for entry in final.changed.values()})
         for doc_id, (text, content_hash) in staged.items():
             with suppress(FileNotFoundError):  # another process may have finished it
-                os.replace(self._staged_path(doc_id, content_hash), self.text_path(doc_id))
+                staged_path = self._staged_path(doc_id, content_hash)
+                move_into_place(staged_path, self.text_path(doc_id), sync_directory=False)
             load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         if staged:
             fsync_directory(self.documents_folder)
@@ -539,7 +459,7 @@ class Catalog:
         """
         with self._catalog.transaction() as db:
             record = db.table(_DOCUMENTS).record(doc_id)
-            entry = _entry_from_record(doc_id, record) if record is not None else None
+            entry = entry_from_record(doc_id, record) if record is not None else None
             if entry is None:
                 raise UnknownDocument(
                     f'No document in the library has the id "{one_line(doc_id)}".'
@@ -562,29 +482,27 @@ class Catalog:
 
     def reading_state(self, doc_id: str) -> ReadingState:
         """Return where the reader left `doc_id` (the start, if never opened)."""
-        return _state_from_record(self._reading.read_table(_POSITIONS).get(doc_id))
+        return state_from_record(self._reading.read_table(_POSITIONS).get(doc_id))
 
-    def stamp(self) -> tuple[object, ...]:
+    def change_key(self) -> tuple[StatKey | None, StatKey | None]:
         """Something that changes whenever any process changes the documents or the reading
-        positions (compare two stamps to know whether to read them again)."""
-        return (self._catalog.stamp(), self._reading.stamp())
+        positions (compare two keys to know whether to read them again)."""
+        return (self._catalog.change_key(), self._reading.change_key())
+
+    stamp = change_key
+    """The former name of `change_key`, kept while the library screen still calls it."""
 
     def all_reading_states(self) -> dict[str, ReadingState]:
         """Return the reading position of every document that has one, by id."""
         return {
-            doc_id: _state_from_record(record)
+            doc_id: state_from_record(record)
             for doc_id, record in self._reading.read_table(_POSITIONS).items()
         }
 
     def save_reading_state(self, doc_id: str, state: ReadingState) -> None:
         """Remember where the reader is in `doc_id` (progress is clamped to 0..1)."""
-        record = {
-            "offset": max(0, int(state.offset)),
-            "progress": min(1.0, max(0.0, float(state.progress))),
-            "opened": state.opened,
-        }
         with self._reading.transaction() as db:
-            db.table(_POSITIONS).put(doc_id, record)
+            db.table(_POSITIONS).put(doc_id, state.to_record())
 
     # -- settings
 
@@ -605,182 +523,6 @@ class Catalog:
 # --- helpers ---------------------------------------------------------------------------
 
 
-class _Plan:
-    """Decides, for each parsed file, whether it is new, changed or already there."""
-
-    def __init__(self, records: dict[str, Record], documents_folder: Path) -> None:
-        self.documents_folder = documents_folder
-        self.entries: dict[str, Entry] = {}
-        for doc_id, record in records.items():
-            entry = _entry_from_record(doc_id, record)
-            if entry is not None:
-                self.entries[doc_id] = entry
-        self.taken = set(records)
-        self.by_path = {e.path: e.id for e in self.entries.values() if e.path is not None}
-        self.by_hash = {e.content_hash: e.id for e in self.entries.values()}
-        self.texts: dict[str, tuple[str, str]] = {}
-        """Text files to write: id → (text, content hash)."""
-        self.changed: dict[str, Entry] = {}
-        """Entries to store: id → entry."""
-        self.added: dict[str, Entry] = {}
-        self.updated: dict[str, Entry] = {}
-        self.unchanged: dict[str, Entry] = {}
-        self.previous_hashes: dict[str, str] = {}
-        self.now = _now()
-
-    def decide(self, path: str | None, parsed: Parsed, content_hash: str) -> None:
-        """Classify one parsed file, updating the plan as if it had been stored."""
-        known_id = self.by_path.get(path) if path is not None else None
-        if known_id is not None:
-            old = self.entries[known_id]
-            if old.content_hash == content_hash:
-                self._unchanged(old, parsed)
-                return
-            entry = _entry_for(known_id, path, parsed, content_hash, old.added, self.now)
-            self._store(entry, parsed)
-            self.by_hash.pop(old.content_hash, None)
-            self.by_hash[content_hash] = known_id
-            if known_id in self.added:  # the same file twice in one batch, changed meanwhile
-                self.added[known_id] = entry
-            else:
-                self.updated[known_id] = entry
-                self.previous_hashes.setdefault(known_id, old.content_hash)
-                self.unchanged.pop(known_id, None)
-            return
-        same_text = self.by_hash.get(content_hash)
-        if same_text is not None:
-            self._unchanged(self.entries[same_text], parsed)
-            return
-        doc_id = _new_id(parsed.text, content_hash, self.taken)
-        entry = _entry_for(doc_id, path, parsed, content_hash, self.now, self.now)
-        self._store(entry, parsed)
-        self.by_hash[content_hash] = doc_id
-        self.added[doc_id] = entry
-
-    def _store(self, entry: Entry, parsed: Parsed) -> None:
-        self.entries[entry.id] = entry
-        self.changed[entry.id] = entry
-        self.taken.add(entry.id)
-        if entry.path is not None:
-            self.by_path[entry.path] = entry.id
-        self.texts[entry.id] = (parsed.text, entry.content_hash)
-
-    def _unchanged(self, entry: Entry, parsed: Parsed) -> None:
-        if entry.id not in self.added and entry.id not in self.updated:
-            self.unchanged[entry.id] = entry
-        if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
-            # Its text file was lost (deleted by hand, or a crash): this text restores it.
-            self.texts[entry.id] = (parsed.text, entry.content_hash)
-
-
-def _entry_for(
-    doc_id: str, path: str | None, parsed: Parsed, content_hash: str, added: str, now: str
-) -> Entry:
-    words = count_words(parsed.text)
-    return Entry(
-        id=doc_id,
-        title=parsed.title,
-        source=parsed.source,
-        date=parsed.date,
-        caption=parsed.caption,
-        words=words,
-        reading_minutes=reading_minutes(words),
-        path=path,
-        added=added,
-        content_hash=content_hash,
-        updated=now,
-    )
-
-
-def _new_id(text: str, content_hash: str, taken: set[str]) -> str:
-    """Return the id for new text: its hash prefix, or a variant if that is already used."""
-    doc_id = content_hash[:ID_LENGTH]
-    attempt = 0
-    while doc_id in taken:
-        attempt += 1
-        salted = f"{attempt}\n{text}".encode()
-        doc_id = hashlib.sha256(salted).hexdigest()[:ID_LENGTH]
-    return doc_id
-
-
-def _resolved_or_none(path: Path) -> Path | None:
-    try:
-        return path.resolve()
-    except (RuntimeError, OSError):
-        return None
-
-
-def _text_files_under(folder: Path, *, skip: Path) -> list[Path]:
-    """Return the text files in `folder` and below, sorted, without hidden ones."""
-    found: list[Path] = []
-    for directory, subfolders, names in os.walk(folder):
-        current = Path(directory)
-        subfolders[:] = sorted(
-            name
-            for name in subfolders
-            if not name.startswith(".") and _resolved_or_none(current / name) != skip
-        )
-        found.extend(
-            current / name
-            for name in names
-            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES
-        )
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
-
-
-_ENTRY_FIELDS = frozenset(_ENTRY_FIELD_NAMES[1:])
-
-
-def _entry_from_record(doc_id: str, record: Record) -> Entry | None:
-    """Build an entry from a stored record; tolerate hand edits, skip what is unusable."""
-    if record.keys() == _ENTRY_FIELDS:
-        entry = Entry(id=doc_id, **record)
-        if isinstance(entry.title, str) and isinstance(entry.words, int):
-            return entry
-    title = record.get("title")
-    content_hash = record.get("content_hash")
-    if not isinstance(title, str) or not isinstance(content_hash, str):
-        return None
-    words = record.get("words")
-    words = words if isinstance(words, int) and not isinstance(words, bool) else 0
-    minutes = record.get("reading_minutes")
-    added = record.get("added")
-    added = added if isinstance(added, str) else ""
-    updated = record.get("updated")
-    return Entry(
-        id=doc_id,
-        title=title,
-        source=_optional_str(record.get("source")),
-        date=_optional_str(record.get("date")),
-        caption=_optional_str(record.get("caption")),
-        words=words,
-        reading_minutes=minutes if isinstance(minutes, int) else reading_minutes(words),
-        path=_optional_str(record.get("path")),
-        added=added,
-        content_hash=content_hash,
-        updated=updated if isinstance(updated, str) else added,
-    )
-
-
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
-
-
-def _state_from_record(record: Record | None) -> ReadingState:
-    if record is None:
-        return ReadingState()
-    offset = record.get("offset")
-    progress = record.get("progress")
-    opened = record.get("opened")
-    return ReadingState(
-        offset=offset if isinstance(offset, int) and offset >= 0 else 0,
-        progress=min(1.0, max(0.0, float(progress)))
-        if isinstance(progress, int | float) and not isinstance(progress, bool)
-        else 0.0,
-        opened=opened if isinstance(opened, str) else None,
-    )
-
-
 def _added_key(entry: Entry) -> str:
     return entry.added
 
@@ -788,7 +530,3 @@ def _added_key(entry: Entry) -> str:
 def _short_title(title: object) -> str:
     text = one_line(title) if isinstance(title, str) else "untitled"
     return text if len(text) <= 40 else text[:39].rstrip() + "…"
-
-
-def _now() -> str:
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")

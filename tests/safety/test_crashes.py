@@ -25,7 +25,7 @@ from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from tests.safety.support import HELPER, added_id, listing, run_cli, sha256_of, subprocess_env
 
-pytestmark = pytest.mark.skipif(os.name == "nt", reason="POSIX signals")
+pytestmark = [pytest.mark.slow, pytest.mark.skipif(os.name == "nt", reason="POSIX signals")]
 
 
 def check_library(home: Path, acknowledged: dict[str, str]) -> Catalog:

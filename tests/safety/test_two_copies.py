@@ -26,6 +26,8 @@ from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from tests.safety.support import HELPER, added_id, listing, run_cli, subprocess_env
 
+pytestmark = pytest.mark.slow
+
 SIZE = (100, 30)
 
 APP_SENTENCES = 40

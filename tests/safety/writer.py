@@ -42,9 +42,29 @@ from library.catalog import Catalog  # noqa: E402
 from library.home import resolve_home  # noqa: E402
 
 WORDS = (
-    "harbour ferry gull breakwater tide lantern orchard ledger quay rain storm keeper "
-    "island letter market bridge winter summer river signal engine station"
-).split()
+    "harbour",
+    "ferry",
+    "gull",
+    "breakwater",
+    "tide",
+    "lantern",
+    "orchard",
+    "ledger",
+    "quay",
+    "rain",
+    "storm",
+    "keeper",
+    "island",
+    "letter",
+    "market",
+    "bridge",
+    "winter",
+    "summer",
+    "river",
+    "signal",
+    "engine",
+    "station",
+)
 
 
 def say(line: str) -> None:

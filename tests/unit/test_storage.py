@@ -14,12 +14,10 @@ from typing import Any
 
 import pytest
 from filelock import FileLock
-from tinydb import TinyDB
 from tinydb.table import Document
 
 import library.storage as storage_module
 from library.storage import (
-    AtomicJSONStorage,
     Store,
     StoreLocked,
     StoreReadOnly,
@@ -94,17 +92,6 @@ def test_failed_atomic_write_keeps_the_old_file_and_cleans_up(
     assert leftovers(tmp_path) == []
 
 
-def test_atomic_storage_reads_missing_and_empty_files_as_none(tmp_path: Path) -> None:
-    path = tmp_path / "db.json"
-    assert AtomicJSONStorage(path).read() is None
-    path.write_text("  \n")
-    assert AtomicJSONStorage(path).read() is None
-    db = TinyDB(path, storage=AtomicJSONStorage)
-    db.table("t").insert({"a": 1})
-    assert json.loads(path.read_text()) == {"t": {"1": {"a": 1}}}
-    assert leftovers(tmp_path) == []
-
-
 # --- transactions ----------------------------------------------------------------------
 
 
@@ -168,27 +155,36 @@ def test_records_use_string_ids_and_never_auto_increment(store: Store) -> None:
     assert raw["_meta"] == {"store": {"kind": "notes", "schema": 1}}
 
 
-def test_nested_transactions_are_refused(store: Store) -> None:
-    with store.transaction(), pytest.raises(RuntimeError):
-        with store.transaction():
-            pass
-
-
-def test_snapshot_reads_and_refuses_changes(store: Store) -> None:
+@pytest.mark.parametrize("replaced", [1, 10])
+def test_put_many_replaces_records_where_they_are(store: Store, replaced: int) -> None:
+    """A replaced record keeps its place (the catalog lists ties in stored order), however
+    many are replaced at once; new ones come after."""
     with store.transaction() as db:
-        db.table("t").put("a", {"n": 1})
-    snapshot = store.snapshot()
-    assert snapshot.table("t").record("a") == {"n": 1}
-    with pytest.raises(StoreReadOnly):
-        snapshot.table("t").put("b", {"n": 2})
-    assert set(store.read_table("t")) == {"a"}
+        db.table("t").put_many({f"r{n}": {"n": n, "old": True} for n in range(20)})
+    changed = {f"r{n}": {"n": -n} for n in range(0, 20, 20 // replaced)}
+    with store.transaction() as db:
+        db.table("t").put_many({**changed, "new": {"n": 99}})
+    records = store.read_table("t")
+    assert list(records) == [f"r{n}" for n in range(20)] + ["new"]
+    assert records["new"] == {"n": 99}
+    for n in range(20):
+        key = f"r{n}"
+        assert records[key] == changed.get(key, {"n": n, "old": True})  # wholly replaced
+
+
+def test_nested_transactions_are_refused(store: Store) -> None:
+    with store.transaction(), pytest.raises(RuntimeError), store.transaction():
+        pass
 
 
 def test_a_held_lock_makes_a_transaction_fail_with_a_sentence(tmp_path: Path) -> None:
     store = Store(tmp_path / "notes.json", kind="notes", lock_timeout=0.05)
-    with FileLock(f"{store.path}.lock"):
-        with pytest.raises(StoreLocked) as caught, store.transaction():
-            pass
+    with (
+        FileLock(f"{store.path}.lock"),
+        pytest.raises(StoreLocked) as caught,
+        store.transaction(),
+    ):
+        pass
     assert str(caught.value).startswith(f"The notes file {store.path} is in use")
     with store.transaction() as db:
         db.table("t").put("a", {})
@@ -310,6 +306,7 @@ for number in range(int(sys.argv[3])):
 """
 
 
+@pytest.mark.slow
 def test_two_processes_lose_no_transaction(store: Store) -> None:
     rounds = 200
     environment = {**os.environ, "PYTHONPATH": str(REPO)}

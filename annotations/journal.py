@@ -1,0 +1,235 @@
+"""The annotation journal format: one document's highlights as an append-only JSON Lines file.
+
+The first line is a header naming the kind and schema version (`HEADER`); each further
+line is one change: ``{"put": [record, ...]}`` inserts or replaces highlights (records
+as `annotations.model.to_record` makes them) and ``{"delete": [id, ...]}`` removes them;
+a line with both keys says what one write left behind (the ids deleted and the ids put
+never overlap). One write is one line, so a batch is saved entirely or not at all.
+
+Why a journal: saving a highlight appends one short line, whatever the document already
+holds, where rewriting a whole file costs time in proportion to its size. When the
+journal records much more history than live highlights it is compacted: rewritten whole
+(`whole_journal`) with one line per live highlight.
+
+Reading never fails: `parse` replays what it understands and counts the rest. A last
+line without its newline is an append cut short by a crash, never acknowledged, and is
+ignored (`Journal.torn`); complete lines that cannot be understood are damage
+(`Journal.damaged`), which the store answers by keeping the file aside and starting a
+new one from the highlights that could be read.
+
+This module only reads and writes bytes; `annotations.store` owns the files.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from annotations.model import Highlight, from_record, to_record
+from library.safe_files import DamagedFile, SchemaHeader, StatKey
+
+KIND = "annotations"
+"""What the header of a journal says it holds."""
+
+SCHEMA = 1
+"""The journal format this code reads and writes."""
+
+HEADER = SchemaHeader(KIND, SCHEMA)
+"""The header line of every journal this release writes."""
+
+
+@dataclass(slots=True)
+class Journal:
+    """What one read of a journal found.
+
+    The store keeps it as its cache of the file and changes it in place after each
+    append (`apply`), so a save never re-reads or copies the document's highlights.
+    """
+
+    highlights: dict[str, Highlight] = field(default_factory=dict)
+    """The live highlights, by id."""
+    changes: int = 0
+    """How many highlight changes the file records (puts and deletes): its history size."""
+    good_length: int = 0
+    """Bytes up to the end of the last complete line; more on disk is a torn append."""
+    size: int = 0
+    """Bytes read."""
+    exists: bool = False
+    """Whether the file was there."""
+    has_header: bool = False
+    """Whether it starts with a valid header line (an empty file has none)."""
+    damaged_lines: int = 0
+    """Complete lines (or records) that could not be understood."""
+    header_damaged: bool = False
+    """The first line does not say this is an annotations journal: nothing can be trusted."""
+    newer_schema: int | None = None
+    """The schema of a journal from a newer release; None when it is ours."""
+    key: StatKey | None = None
+    """The file's stat key when it was read, if the read was consistent."""
+
+    @property
+    def damaged(self) -> bool:
+        """Whether anything complete in the file could not be understood."""
+        return self.header_damaged or self.damaged_lines > 0
+
+    @property
+    def torn(self) -> bool:
+        """Whether the file ends in an incomplete line (an append cut short by a crash)."""
+        return self.size > self.good_length
+
+    def damage(self) -> str:
+        """What is wrong with a damaged journal, in words for the user."""
+        if self.header_damaged:
+            return "it does not look like an annotations file"
+        return f"{self.damaged_lines} part(s) of it could not be read"
+
+    def needs_compaction(self, slack: int) -> bool:
+        """Whether the file records more than ``2 × live + slack`` changes."""
+        return self.changes > 2 * len(self.highlights) + slack
+
+    def apply(self, puts: Mapping[str, Highlight], deletes: Iterable[str]) -> None:
+        """Change the live highlights as a line just appended says, and count the change."""
+        count = len(puts)
+        for highlight_id in deletes:
+            self.highlights.pop(highlight_id, None)
+            count += 1
+        self.highlights.update(puts)
+        self.changes += count
+
+
+def by_position(highlight: Highlight) -> tuple[int, int, str, str]:
+    """The order highlights are shown and compacted in: by place, then by creation."""
+    return (highlight.start, highlight.end, highlight.created, highlight.id)
+
+
+# --- writing -------------------------------------------------------------------------------
+
+
+def header_line() -> bytes:
+    """The first line of a journal."""
+    return _encode_line(HEADER.fields())
+
+
+def change_line(puts: Iterable[Highlight], deletes: Sequence[str] = ()) -> bytes:
+    """One change as one line: the ids deleted, then the highlights inserted or replaced."""
+    change: dict[str, Any] = {}
+    if deletes:
+        change["delete"] = list(deletes)
+    records = [to_record(highlight) for highlight in puts]
+    if records:
+        change["put"] = records
+    return _encode_line(change)
+
+
+def whole_journal(highlights: Iterable[Highlight]) -> bytes:
+    """A complete journal holding `highlights`, one line each, by position (compaction)."""
+    ordered = sorted(highlights, key=by_position)
+    return header_line() + b"".join(change_line((highlight,)) for highlight in ordered)
+
+
+def _encode_line(data: dict[str, Any]) -> bytes:
+    """One JSON object on one line (JSON escapes every newline inside strings)."""
+    try:
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+        return text.encode("utf-8") + b"\n"
+    except UnicodeEncodeError:
+        # A lone surrogate (from a hostile clipboard, say) cannot be UTF-8: escape it.
+        return json.dumps(data, ensure_ascii=True, separators=(",", ":")).encode() + b"\n"
+
+
+# --- reading -------------------------------------------------------------------------------
+
+
+def parse(raw: bytes, document_id: str) -> Journal:
+    """Replay a journal's lines; count what cannot be understood instead of failing.
+
+    Args:
+        raw: The file's bytes.
+        document_id: The document the journal belongs to: a record of any other
+            document is damage.
+    """
+    journal = Journal(exists=True, size=len(raw))
+    journal.good_length = raw.rfind(b"\n") + 1
+    if not raw.strip():
+        return journal
+    lines = raw[: journal.good_length].split(b"\n")[:-1]
+    try:
+        # Journals are created whole, header first: text without a complete first line
+        # was not written by this store.
+        schema = HEADER.version_of(_json_object(lines[0]) if lines else None)
+    except DamagedFile:
+        journal.header_damaged = True
+        return journal
+    journal.has_header = True
+    if schema > SCHEMA:
+        journal.newer_schema = schema
+    body = [line for line in lines[1:] if line.strip()]  # blank lines: a hand edit, harmless
+    changes = _replay_fast(body, journal.highlights, document_id)
+    if changes is None:
+        journal.highlights.clear()
+        changes = 0
+        for line in body:
+            change = _json_object(line)
+            result = None if change is None else _replay(change, journal.highlights, document_id)
+            if result is None:
+                journal.damaged_lines += 1
+            else:
+                changes += result[0]
+                journal.damaged_lines += result[1]
+    journal.changes = changes
+    if journal.newer_schema is not None:
+        journal.damaged_lines = 0  # a newer format is not damage; it is left alone
+    return journal
+
+
+def _replay_fast(lines: list[bytes], live: dict[str, Highlight], document_id: str) -> int | None:
+    """Replay every line with one JSON parse; None when anything is off (then go slowly)."""
+    if not lines:
+        return 0
+    try:
+        changes_list = json.loads(b"[" + b",".join(lines) + b"]")
+    except ValueError:
+        return None
+    changes = 0
+    for change in changes_list:
+        result = _replay(change, live, document_id)
+        if result is None or result[1]:
+            return None
+        changes += result[0]
+    return changes
+
+
+def _replay(change: object, live: dict[str, Highlight], document_id: str) -> tuple[int, int] | None:
+    """Apply one change; return ``(changes applied, records refused)`` or None if unusable."""
+    if not isinstance(change, dict) or not change or not change.keys() <= {"put", "delete"}:
+        return None
+    puts = change.get("put", [])
+    ids = change.get("delete", [])
+    if not isinstance(puts, list) or not isinstance(ids, list):
+        return None
+    if not all(isinstance(highlight_id, str) for highlight_id in ids):
+        return None
+    for highlight_id in ids:
+        live.pop(highlight_id, None)
+    refused = 0
+    for record in puts:
+        try:
+            highlight = from_record(record)
+        except ValueError:
+            refused += 1
+            continue
+        if highlight.document_id != document_id:
+            refused += 1
+            continue
+        live[highlight.id] = highlight
+    return len(ids) + len(puts) - refused, refused
+
+
+def _json_object(line: bytes) -> dict[str, Any] | None:
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None

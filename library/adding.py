@@ -1,0 +1,227 @@
+"""Planning an add: which files a list of paths names, and what becomes of each file.
+
+`collect_files` expands folders into the text files they hold; `AddPlan` decides, for
+each parsed file, whether it is new, a changed version of a document already in the
+library, or already there. Nothing here writes: `Catalog.add` plans once on a snapshot
+of the catalog (so text files can be written without holding the lock) and again under
+the lock, on the fresh catalog, before it commits.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from library.entries import Entry, entry_from_record
+from library.segment import count_words, reading_minutes
+from library.storage import Record
+
+if TYPE_CHECKING:
+    from library.parse import Parsed
+
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown"})
+"""File endings picked up inside folders; a file named explicitly is tried whatever its name."""
+
+ID_LENGTH = 12
+"""Hex digits in a document id: the start of the sha256 of its text when first added."""
+
+
+def utc_now() -> str:
+    """The time now, ISO 8601 UTC to the millisecond (``2024-05-01T12:00:00.000Z``)."""
+    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+# --- which files -------------------------------------------------------------------------
+
+
+def collect_files(paths: Iterable[Path], *, home: Path) -> list[tuple[str, Path | str]]:
+    """Expand folders, in the order given; each file once, the library's own folder never.
+
+    Returns:
+        ``(path as given, resolved file)`` for each file to read, or
+        ``(path as given, one-sentence reason)`` for each path that cannot be added.
+    """
+    found: list[tuple[str, Path | str]] = []
+    seen: set[Path] = set()
+    skip = home.resolve()
+
+    def take(given: str, path: Path) -> None:
+        try:
+            resolved = path.resolve()
+        except (RuntimeError, OSError):  # a symlink loop, a vanished folder
+            found.append((given, f"{given} cannot be read: it is a symbolic link loop."))
+            return
+        if resolved not in seen:
+            seen.add(resolved)
+            found.append((given, resolved))
+
+    for path in paths:
+        given = str(path)
+        path = Path(path).expanduser()
+        if path.is_dir():
+            files = text_files_under(path, skip=skip)
+            if not files:
+                reason = f"No text files (.txt, .text, .md, .markdown) were found in {given}."
+                found.append((given, reason))
+            for file in files:
+                take(str(file), file)
+        elif path.exists():
+            take(given, path)
+        elif path.is_symlink():
+            found.append((given, f"{given} cannot be read: it is a broken or looping link."))
+        else:
+            found.append((given, f"There is no file or folder at {given}."))
+    return found
+
+
+def text_files_under(folder: Path, *, skip: Path) -> list[Path]:
+    """Return the text files in `folder` and below, sorted, without hidden ones.
+
+    Args:
+        folder: Where to look.
+        skip: A folder (resolved) never entered: the library's own home.
+    """
+    found: list[Path] = []
+    for directory, subfolders, names in os.walk(folder):
+        current = Path(directory)
+        subfolders[:] = sorted(
+            name
+            for name in subfolders
+            if not name.startswith(".") and _resolved_or_none(current / name) != skip
+        )
+        found.extend(
+            current / name
+            for name in names
+            if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES
+        )
+    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+
+
+def _resolved_or_none(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
+# --- what becomes of each file -----------------------------------------------------------
+
+
+class AddPlan:
+    """Decides, for each parsed file, whether it is new, changed or already there.
+
+    Each decision updates the plan as if it had been stored, so the same file twice in
+    one add, or two files with the same text, are decided as the library would see them.
+    """
+
+    def __init__(self, records: dict[str, Record], documents_folder: Path, now: str) -> None:
+        """Start a plan over the catalog's records.
+
+        Args:
+            records: The catalog's document records, by id.
+            documents_folder: Where the texts are, to notice a lost text file.
+            now: The time the add happens (``added``/``updated`` of what changes).
+        """
+        self.documents_folder = documents_folder
+        self.entries: dict[str, Entry] = {}
+        for doc_id, record in records.items():
+            entry = entry_from_record(doc_id, record)
+            if entry is not None:
+                self.entries[doc_id] = entry
+        self.taken = set(records)
+        self.by_path = {e.path: e.id for e in self.entries.values() if e.path is not None}
+        self.by_hash = {e.content_hash: e.id for e in self.entries.values()}
+        self.texts: dict[str, tuple[str, str]] = {}
+        """Text files to write: id → (text, content hash)."""
+        self.changed: dict[str, Entry] = {}
+        """Entries to store: id → entry."""
+        self.added: dict[str, Entry] = {}
+        self.updated: dict[str, Entry] = {}
+        self.unchanged: dict[str, Entry] = {}
+        self.previous_hashes: dict[str, str] = {}
+        self.now = now
+
+    def decide(self, path: str | None, parsed: Parsed, content_hash: str) -> None:
+        """Classify one parsed file, updating the plan as if it had been stored."""
+        known_id = self.by_path.get(path) if path is not None else None
+        if known_id is not None:
+            self._changed_file(known_id, path, parsed, content_hash)
+            return
+        same_text = self.by_hash.get(content_hash)
+        if same_text is not None:
+            self._unchanged(self.entries[same_text], parsed)
+            return
+        doc_id = new_id(parsed.text, content_hash, self.taken)
+        entry = entry_for(doc_id, path, parsed, content_hash, self.now, self.now)
+        self._store(entry, parsed)
+        self.by_hash[content_hash] = doc_id
+        self.added[doc_id] = entry
+
+    def _changed_file(
+        self, known_id: str, path: str | None, parsed: Parsed, content_hash: str
+    ) -> None:
+        """A file already in the library: unchanged, or a new version of its document."""
+        old = self.entries[known_id]
+        if old.content_hash == content_hash:
+            self._unchanged(old, parsed)
+            return
+        entry = entry_for(known_id, path, parsed, content_hash, old.added, self.now)
+        self._store(entry, parsed)
+        self.by_hash.pop(old.content_hash, None)
+        self.by_hash[content_hash] = known_id
+        if known_id in self.added:  # the same file twice in one batch, changed meanwhile
+            self.added[known_id] = entry
+        else:
+            self.updated[known_id] = entry
+            self.previous_hashes.setdefault(known_id, old.content_hash)
+            self.unchanged.pop(known_id, None)
+
+    def _store(self, entry: Entry, parsed: Parsed) -> None:
+        self.entries[entry.id] = entry
+        self.changed[entry.id] = entry
+        self.taken.add(entry.id)
+        if entry.path is not None:
+            self.by_path[entry.path] = entry.id
+        self.texts[entry.id] = (parsed.text, entry.content_hash)
+
+    def _unchanged(self, entry: Entry, parsed: Parsed) -> None:
+        if entry.id not in self.added and entry.id not in self.updated:
+            self.unchanged[entry.id] = entry
+        if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
+            # Its text file was lost (deleted by hand, or a crash): this text restores it.
+            self.texts[entry.id] = (parsed.text, entry.content_hash)
+
+
+def entry_for(
+    doc_id: str, path: str | None, parsed: Parsed, content_hash: str, added: str, now: str
+) -> Entry:
+    """The catalog entry of a parsed file stored under `doc_id`."""
+    words = count_words(parsed.text)
+    return Entry(
+        id=doc_id,
+        title=parsed.title,
+        source=parsed.source,
+        date=parsed.date,
+        caption=parsed.caption,
+        words=words,
+        reading_minutes=reading_minutes(words),
+        path=path,
+        added=added,
+        content_hash=content_hash,
+        updated=now,
+    )
+
+
+def new_id(text: str, content_hash: str, taken: set[str]) -> str:
+    """Return the id for new text: its hash prefix, or a variant if that is already used."""
+    doc_id = content_hash[:ID_LENGTH]
+    attempt = 0
+    while doc_id in taken:
+        attempt += 1
+        salted = f"{attempt}\n{text}".encode()
+        doc_id = hashlib.sha256(salted).hexdigest()[:ID_LENGTH]
+    return doc_id
