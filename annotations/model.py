@@ -217,7 +217,7 @@ def new_highlight(
             f"A highlight must cover some of the text (0..{len(text)}), not {start}..{end}."
         )
     prefix, suffix = context_around(text, start, end)
-    stamp = timestamp(now)
+    moment = timestamp(now)
     return Highlight(
         id=uuid.uuid4().hex,
         document_id=document_id,
@@ -229,8 +229,8 @@ def new_highlight(
         color=_member(Color, color, "highlight color"),
         note=note,
         tags=normalize_tags(tags),
-        created=stamp,
-        updated=stamp,
+        created=moment,
+        updated=moment,
         status=AnchorStatus.EXACT,
         score=None,
         content_hash=content_hash,

@@ -489,9 +489,6 @@ class Catalog:
         positions (compare two keys to know whether to read them again)."""
         return (self._catalog.change_key(), self._reading.change_key())
 
-    stamp = change_key
-    """The former name of `change_key`, kept while the library screen still calls it."""
-
     def all_reading_states(self) -> dict[str, ReadingState]:
         """Return the reading position of every document that has one, by id."""
         return {

@@ -126,13 +126,13 @@ class LibraryScreen(Screen[None]):
 
     def check_for_changes(self) -> None:
         """List the documents again if another process changed them (a timer calls this)."""
-        if self.is_current and self.workspace.catalog.stamp() != self._seen:
+        if self.is_current and self.workspace.catalog.change_key() != self._seen:
             self.reload()
 
     def reload(self, keep: str | None = None) -> None:
         """Read the catalog again and refill the table, keeping the cursor's document."""
         # Noted before reading: a change made meanwhile is seen by the next check.
-        self._seen = self.workspace.catalog.stamp()
+        self._seen = self.workspace.catalog.change_key()
         listing = self.workspace.listing(sort=self._sort)
         self._entries = tuple(listed.entry for listed in listing)
         self._progress = {
