@@ -24,6 +24,7 @@ from library.document import Document
 from library.sanitize import one_line, visible
 from library.storage import StoreError
 from reader.labels import length_label
+from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
@@ -38,10 +39,7 @@ SAVE_DELAY = 1.0
 MATCH_LIMIT = 1000
 """At most this many matches are lit and counted."""
 
-MATCH = "document-view--match"
-CURRENT_MATCH = "document-view--match-current"
-SELECTION = "document-view--selection"
-NOTE_SIGN = "✎"
+NOTE_SIGN = MarginSign.NOTE
 
 
 class ReaderScreen(Screen[None]):
@@ -437,8 +435,11 @@ class ReaderScreen(Screen[None]):
     def _draw_matches(self) -> None:
         view = self.query_one(DocumentView)
         current = self.current_match
-        marks = [(m.start, m.end, CURRENT_MATCH if m is current else MATCH) for m in self._ordered]
-        view.set_marks(marks, layer="matches")
+        marks = [
+            (m.start, m.end, MarkKind.CURRENT_MATCH if m is current else MarkKind.MATCH)
+            for m in self._ordered
+        ]
+        view.set_marks(marks, layer=MarkLayer.MATCHES)
         bar = self._find_bar
         if bar is None:
             return
@@ -512,10 +513,7 @@ class ReaderScreen(Screen[None]):
     def _draw_highlights(self) -> None:
         view = self.query_one(DocumentView)
         placed = self._annotations.placed
-        view.set_marks(
-            [(h.start, h.end, f"document-view--highlight-{h.color}") for h in placed],
-            layer="highlights",
-        )
+        view.set_marks([(h.start, h.end, h.color) for h in placed], layer=MarkLayer.HIGHLIGHTS)
         view.set_margin_marks((h.start, NOTE_SIGN) for h in placed if h.note)
         panel = self._panel
         if panel is not None and panel.is_open:
@@ -618,9 +616,9 @@ class ReaderScreen(Screen[None]):
     def _draw_selection(self) -> None:
         view = self.query_one(DocumentView)
         if self._selection is None:
-            view.clear_marks("selection")
+            view.clear_marks(MarkLayer.SELECTION)
         else:
-            view.set_marks([(*self._selection, SELECTION)], layer="selection")
+            view.set_marks([(*self._selection, MarkKind.SELECTION)], layer=MarkLayer.SELECTION)
         self._update_status()
 
     def _end_selection(self) -> None:
@@ -786,7 +784,7 @@ class ReaderScreen(Screen[None]):
         start, end, score = event.places[0]
         self._review = (event.highlight, start, end)
         view = self.query_one(DocumentView)
-        view.set_marks([(start, end, CURRENT_MATCH)], layer="review")
+        view.set_marks([(start, end, MarkKind.CURRENT_MATCH)], layer=MarkLayer.REVIEW)
         view.move_to_offset(start)
         view.focus()
         self._review_score = score
@@ -821,7 +819,7 @@ class ReaderScreen(Screen[None]):
 
     def _end_review(self, message: str) -> None:
         self._review = None
-        self.query_one(DocumentView).clear_marks("review")
+        self.query_one(DocumentView).clear_marks(MarkLayer.REVIEW)
         self._draw_highlights()
         self.notify(message, timeout=2)
 
