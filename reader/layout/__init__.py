@@ -6,8 +6,9 @@ does not need a terminal lives here, as plain data and functions, in the way Tex
 
 - `cells`: which characters take one terminal cell (the rules the fast wrapping relies on);
 - `lines`: `LineLayout` and the functions that wrap a text into lines of terminal cells;
-- `frame`: the lines before the text (title, byline, caption) and the `Frame`, everything
-  drawn that depends on the widget's width;
+- `frame`: the lines before the text (title, byline, caption), the `Frame` (everything
+  drawn that depends on the widget's width) and `DocumentLayouts`, which makes frames and
+  keeps the whole layouts of a few widths;
 - `navigation`: moving the reading cursor by sentence, paragraph and page, and the scrolling
   that keeps it in view;
 - `marks`: what a coloured span of the text is (`MarkKind`, a highlight's `Color`), the
