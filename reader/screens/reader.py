@@ -1,20 +1,23 @@
-"""The reader screen: one document in a `DocumentView`, with a progress line."""
+"""The reader screen: one document in a `DocumentView`, with a status line.
+
+The screen drives; its states are plain objects beside it (`reader.states`: find,
+selection, lost-highlight review), the document's highlights are a `DocumentAnnotations`
+built once, and the status line redraws itself from reactives.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
-from textual.binding import Binding
-from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Static
 
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
@@ -22,13 +25,18 @@ from library.catalog import ReadingState
 from library.document import NO_SPANS, Document
 from library.sanitize import one_line, visible
 from library.storage import StoreError
-from reader.labels import length_label
+from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.navigation import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
+from reader.screens.reader_keys import READER_BINDINGS
+from reader.states.find import FindState
+from reader.states.review import Review
+from reader.states.selection import Selection
 from reader.widgets.document_view import DocumentView
 from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
 from reader.widgets.key_bar import KeyBar
+from reader.widgets.reader_status import ReaderStatus
 from service.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -40,147 +48,12 @@ SAVE_DELAY = 1.0
 MATCH_LIMIT = 1000
 """At most this many matches are lit and counted."""
 
-MATCH = "document-view--match"
-CURRENT_MATCH = "document-view--match-current"
-SELECTION = "document-view--selection"
-NOTE_SIGN = "✎"
-
 
 class ReaderScreen(Screen[None]):
-    """Shows one document; remembers where the reader is."""
+    """Shows one document; remembers where the reader is; makes and edits highlights."""
 
     HELP_TITLE = "Reader keys"
-    BINDINGS = [
-        # A priority key: the app runs it before it passes on the next key, so a query typed
-        # in one burst with the `/` (fast typing, a paste) goes into the find bar.
-        Binding(
-            "slash",
-            "find",
-            "Search",
-            id="reader.find",
-            tooltip="Fuzzy search this document",
-            priority=True,
-        ),
-        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
-        Binding(
-            "h",
-            "highlight",
-            "Highlight",
-            id="reader.highlight",
-            tooltip="Highlight the selection, the current match, or this sentence",
-        ),
-        Binding(
-            "v",
-            "select",
-            "Select",
-            show=False,
-            id="reader.select",
-            tooltip="Start a selection here; j/k extend it by sentence, ←/→ by word",
-        ),
-        Binding(
-            "right",
-            "select_word(1)",
-            "Select word",
-            show=False,
-            id="reader.select_right",
-            priority=True,
-        ),
-        Binding(
-            "left",
-            "select_word(-1)",
-            "Unselect word",
-            show=False,
-            id="reader.select_left",
-            priority=True,
-        ),
-        Binding(
-            "enter",
-            "confirm",
-            "Highlight selection / accept place",
-            show=False,
-            id="reader.confirm",
-            tooltip="Highlight the selection, or accept the place offered for a lost highlight",
-        ),
-        Binding(
-            "a",
-            "note",
-            "Note",
-            id="reader.note",
-            tooltip="Write or edit the note of the highlight here",
-        ),
-        Binding(
-            "c",
-            "color",
-            "Color",
-            show=False,
-            id="reader.color",
-            tooltip="Cycle the color of the highlight here",
-        ),
-        Binding(
-            "t",
-            "tags",
-            "Tags",
-            show=False,
-            id="reader.tags",
-            tooltip="Edit the tags of the highlight here",
-        ),
-        Binding(
-            "x",
-            "delete",
-            "Delete",
-            show=False,
-            id="reader.delete",
-            tooltip="Delete the highlight here",
-        ),
-        Binding(
-            "u",
-            "undo",
-            "Undo",
-            show=False,
-            id="reader.undo",
-            tooltip="Undo the last highlight change",
-        ),
-        Binding(
-            "right_square_bracket",
-            "next_highlight",
-            "Next highlight",
-            show=False,
-            id="reader.next_highlight",
-        ),
-        Binding(
-            "left_square_bracket",
-            "previous_highlight",
-            "Previous highlight",
-            show=False,
-            id="reader.previous_highlight",
-        ),
-        Binding(
-            "tab",
-            "panel",
-            "Highlights",
-            show=False,
-            id="reader.panel",
-            tooltip="List this document's highlights",
-        ),
-        Binding(
-            "e",
-            "export",
-            "Export",
-            show=False,
-            id="reader.export",
-            tooltip="Export this document's notes to Markdown",
-        ),
-        Binding("q", "back", "Library", id="reader.back", tooltip="Back to the library"),
-        Binding(
-            "escape",
-            "escape",
-            "Cancel / library",
-            show=False,
-            id="reader.escape",
-            tooltip="Cancel the selection, clear the search, or go back to the library",
-        ),
-    ]
+    BINDINGS = READER_BINDINGS
 
     class MatchesFound(Message):
         """A search finished (handler: `on_reader_screen_matches_found`)."""
@@ -190,43 +63,44 @@ class ReaderScreen(Screen[None]):
             self.query = query
             self.matches = matches
 
+    class PlaceFound(Message):
+        """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
+
+        def __init__(self, highlight: Highlight, places: tuple[tuple[int, int, float], ...]):
+            super().__init__()
+            self.highlight = highlight
+            self.places = places
+
     def __init__(self, workspace: Workspace, document: Document, offset: int = 0) -> None:
+        """Read `document` of `workspace` from `offset`; its highlights are read (and
+        re-found, if its text changed since they were made) here, once."""
         super().__init__()
         self.workspace = workspace
         """The library the document is in."""
         self.document = document
+        """The document shown."""
+        self._annotations, self._anchor_report = workspace.annotate(document)
+        self._view = DocumentView(document, cursor_offset=offset, id="document")
+        self._status = ReaderStatus(document.title, document.words, id="reader-status")
         self._offset = offset
         self._progress = 0.0
         self._save_timer: Timer | None = None
         self._dirty = False
-        self._query = ""
-        self._matches: tuple[Match, ...] = ()
-        """The matches of `_query`, best first."""
-        self._ordered: tuple[Match, ...] = ()
-        """The same matches in reading order (what `n`/`N` walk)."""
-        self._current: int | None = None
-        """Index into `_ordered` of the current match."""
-        self._jump_when_found = False
-        self._selection: tuple[int, int] | None = None
-        self._review: tuple[Highlight, int, int] | None = None
-        self._review_score = 0.0
-        """An orphaned highlight under review, and the place offered for it."""
-        self._selection_anchor: tuple[int, int] = (0, 0)
+        self._find = FindState()
+        self._selection: Selection | None = None
+        self._review: Review | None = None
+        # Mounted when first wanted: the first frame is drawn sooner without them.
         self._find_bar: FindBar | None = None
         self._panel: HighlightsPanel | None = None
-        self._annotations, self._anchor_report = workspace.annotate(document)
 
     @property
     def annotations(self) -> DocumentAnnotations:
-        """This document's highlights (loaded when the screen is made)."""
+        """This document's highlights."""
         return self._annotations
 
     def compose(self) -> ComposeResult:
-        # The find bar and the highlights panel are mounted when first wanted: the first
-        # frame is drawn sooner without them.
-        self._view = DocumentView(self.document, cursor_offset=self._offset, id="document")
         yield self._view
-        yield Static(id="reader-status")
+        yield self._status
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -234,10 +108,9 @@ class ReaderScreen(Screen[None]):
             self.notify(self._anchor_report.sentence(), title="Document changed", timeout=10)
         tell_store_warnings(self, self.workspace)
         self._draw_highlights()
-        self.query_one(DocumentView).focus()
-        view = self.query_one(DocumentView)
-        self._offset = view.cursor_offset
-        self._progress = view.progress
+        self._view.focus()
+        self._offset = self._view.cursor_offset
+        self._progress = self._view.progress
         self._dirty = True  # record when it was opened, and the progress of a short document
         self._update_status()
 
@@ -246,9 +119,24 @@ class ReaderScreen(Screen[None]):
         self._annotations.reload()
         self._draw_highlights()
 
+    def on_unmount(self) -> None:
+        self.save_position()
+        # Textual keeps the app's first screen object after that screen is removed (it is
+        # `App.default_screen`), so a reader that leaves lets go of its text: a book read
+        # first must not stay in memory for the rest of the session.
+        self.workers.cancel_node(self)
+        self._view.release()
+        self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
+        self._annotations = DocumentAnnotations.empty(self.document.id)
+
+    # Reading position --------------------------------------------------------------------
+
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
         if self._selection is not None:
-            self._extend_selection()
+            span = self._view.cursor_span
+            if span is not None:
+                self._selection.extend_to(span)
+                self._draw_selection()
         self._offset = event.offset
         self._progress = event.progress
         self._dirty = True
@@ -257,47 +145,11 @@ class ReaderScreen(Screen[None]):
             self._save_timer.stop()
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
 
-    def _update_status(self) -> None:
-        if self._review is not None:
-            self._show_review_status()
-            return
-        here = self._highlight_here()
-        if self._selection is not None:
-            start, end = self._selection
-            words = len(self.document.text[start:end].split())
-            note = f"Selecting {words} word{'s' if words != 1 else ''}"
-            hint = " · j/k sentence, ←/→ word, enter or h highlight, esc cancel"
-            self.query_one("#reader-status", Static).update(
-                Content.assemble((f" {note}", "bold"), (hint, "dim"))
-            )
-            return
-        if here is not None:
-            parts: list[str | tuple[str, str]] = [(f" ▌{here.color} highlight", "bold")]
-            if here.note:
-                parts.append(f" · {NOTE_SIGN} note")
-            if here.tags:
-                parts.append(" · #" + one_line(" #".join(here.tags)))
-            parts.append((" · a note, c color, t tags, x delete", "dim"))
-            self.query_one("#reader-status", Static).update(Content.assemble(*parts))
-            return
-        words_left = round(self.document.words * (1 - self._progress))
-        minutes = max(1, round(words_left / 230))
-        left = "finished" if self._progress >= 0.995 else f"{length_label(minutes)} left"
-        title = one_line(self.document.title)
-        if len(title) > 60:
-            title = title[:59] + "…"
-        text = Content.assemble(
-            (f" {self._progress:4.0%}", "bold"), f" · {left} · ", (title, "dim")
-        )
-        self.query_one("#reader-status", Static).update(text)
-
     def save_position(self) -> None:
         """Write the reading position now, if it changed."""
         if not self._dirty:
             return
         self._dirty = False
-        from datetime import UTC, datetime
-
         opened = datetime.now(UTC).isoformat(timespec="seconds")
         state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
         with self._saving():
@@ -312,15 +164,15 @@ class ReaderScreen(Screen[None]):
         except StoreError as err:
             report_not_saved(self, err)
 
-    def on_unmount(self) -> None:
-        self.save_position()
-        # Textual keeps the app's first screen object after that screen is removed (it is
-        # `App.default_screen`), so a reader that leaves lets go of its text: a book read
-        # first must not stay in memory for the rest of the session.
-        self.workers.cancel_node(self)
-        self._view.release()
-        self.document = replace(self.document, text="", paragraphs=NO_SPANS, sentences=NO_SPANS)
-        self._annotations = DocumentAnnotations.empty(self.document.id)
+    def _update_status(self) -> None:
+        status = self._status
+        status.progress = self._progress
+        status.review = self._review
+        selection = self._selection
+        status.selected_words = (
+            selection.words(self.document.text) if selection is not None else None
+        )
+        status.highlight_here = self._highlight_here()
 
     def action_back(self) -> None:
         self.save_position()
@@ -331,50 +183,53 @@ class ReaderScreen(Screen[None]):
             self._end_review("Left it lost; tab lists it with the others.")
         elif self._selection is not None:
             self._end_selection()
-        elif self._query or (self._find_bar is not None and self._find_bar.is_open):
+        elif self._find.query or (self._find_bar is not None and self._find_bar.is_open):
             self.clear_search()
         else:
             self.action_back()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "select_word":  # only while the text (not the find bar) has the keys
+            return self._selection is not None and isinstance(self.focused, DocumentView)
+        if action == "confirm":
+            return self._selection is not None or self._review is not None
+        return True
 
     # Search ------------------------------------------------------------------------------
 
     @property
     def matches(self) -> tuple[Match, ...]:
         """The current search's matches in reading order."""
-        return self._ordered
+        return self._find.in_order
 
     @property
     def current_match(self) -> Match | None:
         """The match `n`/`N`/`enter` last went to, if any."""
-        return None if self._current is None else self._ordered[self._current]
+        return self._find.current_match
 
     async def action_find(self) -> None:
         if self._find_bar is None:
             self._find_bar = FindBar()
-            await self.mount(self._find_bar, before="#reader-status")
+            await self.mount(self._find_bar, before=self._status)
         if self._find_bar.has_focus_within:
             self._find_bar.type_text("/")  # a slash typed in a query is part of it
             return
         self._find_bar.open()
 
     def on_find_bar_query_changed(self, event: FindBar.QueryChanged) -> None:
-        self._query = event.query
-        self._jump_when_found = False
-        if not event.query.strip():
-            self._show_matches(())
-            return
-        self._search(event.query)
+        if self._find.type(event.query):
+            self._search(event.query)
+        else:
+            self._draw_matches()
 
     def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
-        self.query_one(DocumentView).focus()
-        if not event.query.strip():
+        self._view.focus()
+        decision = self._find.submit(event.query)
+        if decision == "clear":
             self.clear_search()
-            return
-        if event.query == self._query and self._matches:
+        elif decision == "jump":
             self._jump_to_best()
         else:
-            self._query = event.query
-            self._jump_when_found = True
             self._search(event.query)
 
     def on_find_bar_closed(self) -> None:
@@ -382,12 +237,11 @@ class ReaderScreen(Screen[None]):
 
     def clear_search(self) -> None:
         """Forget the search: no lit matches, the bar hidden, the cursor in the text."""
-        self._query = ""
-        self._jump_when_found = False
-        self._show_matches(())
+        self._find.clear()
+        self._draw_matches()
         if self._find_bar is not None:
             self._find_bar.close()
-        self.query_one(DocumentView).focus()
+        self._view.focus()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
     def _search(self, query: str) -> None:
@@ -397,78 +251,56 @@ class ReaderScreen(Screen[None]):
         self.post_message(self.MatchesFound(query, matches))
 
     def on_reader_screen_matches_found(self, event: ReaderScreen.MatchesFound) -> None:
-        if event.query != self._query:
+        if not self._find.receive(event.query, event.matches):
             return  # a stale answer to an older query
-        self._show_matches(event.matches)
-        if self._jump_when_found:
-            self._jump_when_found = False
+        self._draw_matches()
+        if self._find.jump_when_found:
+            self._find.jump_when_found = False
             self._jump_to_best()
 
-    def _show_matches(self, matches: tuple[Match, ...]) -> None:
-        self._matches = matches
-        self._ordered = tuple(sorted(matches, key=lambda m: m.start))
-        self._current = None
-        self._draw_matches()
-
     def _draw_matches(self) -> None:
-        view = self.query_one(DocumentView)
-        current = self.current_match
-        marks = [(m.start, m.end, CURRENT_MATCH if m is current else MATCH) for m in self._ordered]
-        view.set_marks(marks, layer="matches")
-        bar = self._find_bar
-        if bar is None:
-            return
-        count = len(self._ordered)
-        if not self._query.strip():
-            bar.show_count("")
-        elif not count:
-            bar.show_count("no matches")
-        else:
-            from library.search import MAX_APPROXIMATE  # loaded already: a search ran
+        current = self._find.current_match
+        marks = [
+            (m.start, m.end, MarkKind.CURRENT_MATCH if m is current else MarkKind.MATCH)
+            for m in self._find.in_order
+        ]
+        self._view.set_marks(marks, layer=MarkLayer.MATCHES)
+        if self._find_bar is not None:
+            self._find_bar.show_count(self._find.count_label(capped=self._capped()))
 
-            approximate = sum(not m.exact for m in self._ordered)
-            capped = approximate >= MAX_APPROXIMATE or count >= MATCH_LIMIT
-            total = f"{count}+" if capped else str(count)
-            if self._current is not None:
-                bar.show_count(f"{self._current + 1} of {total}")
-            else:
-                bar.show_count(f"{total} match" + ("" if count == 1 else "es"))
+    def _capped(self) -> bool:
+        """Whether the search stopped at a limit, so there may be more matches."""
+        matches = self._find.in_order
+        if not matches:
+            return False
+        from library.search import MAX_APPROXIMATE  # loaded already: a search ran
+
+        approximate = sum(not m.exact for m in matches)
+        return approximate >= MAX_APPROXIMATE or len(matches) >= MATCH_LIMIT
 
     def _go_to(self, index: int) -> None:
-        self._current = index
-        match = self._ordered[index]
-        self.query_one(DocumentView).move_to_offset(match.start)
+        match = self._find.go(index)
+        self._view.move_to_offset(match.start)
         self._draw_matches()
 
     def _jump_to_best(self) -> None:
-        if not self._matches:
-            self.notify(f"Nothing matches {one_line(self._query)!r}.", markup=False, timeout=3)
+        best = self._find.best_index
+        if best is None:
+            self.notify(f"Nothing matches {one_line(self._find.query)!r}.", markup=False, timeout=3)
             return
-        self._go_to(self._ordered.index(self._matches[0]))
+        self._go_to(best)
 
     def _step(self, delta: int) -> None:
-        if not self._ordered:
-            if self._query.strip():
-                self.notify(f"Nothing matches {one_line(self._query)!r}.", markup=False)
+        step = self._find.step(delta, self._view.cursor_offset)
+        if step is None:
+            if self._find.query.strip():
+                self.notify(f"Nothing matches {one_line(self._find.query)!r}.", markup=False)
             else:
                 self.notify("No search to repeat: press / to search.", timeout=3)
             return
-        if self._current is None:
-            cursor = self.query_one(DocumentView).cursor_offset
-            after = [i for i, m in enumerate(self._ordered) if m.start >= cursor]
-            if delta > 0:
-                index = after[0] if after else 0
-            else:
-                index = (after[0] if after else len(self._ordered)) - 1
-        else:
-            index = self._current + delta
-        if index >= len(self._ordered):
-            index = 0
-            self.notify("Search wrapped to the top.", timeout=2)
-        elif index < 0:
-            index = len(self._ordered) - 1
-            self.notify("Search wrapped to the bottom.", timeout=2)
-        self._go_to(index)
+        if step.wrapped is not None:
+            self.notify(f"Search wrapped to the {step.wrapped}.", timeout=2)
+        self._go_to(step.index)
 
     def action_next_match(self) -> None:
         self._step(1)
@@ -476,23 +308,42 @@ class ReaderScreen(Screen[None]):
     def action_previous_match(self) -> None:
         self._step(-1)
 
+    # Selection ---------------------------------------------------------------------------
+
+    def action_select(self) -> None:
+        span = self._view.cursor_span
+        if span is None:
+            return
+        self._selection = Selection(span)
+        self._draw_selection()
+
+    def action_select_word(self, delta: int) -> None:
+        if self._selection is None:
+            return
+        self._selection.step_word(self.document.text, delta)
+        self._draw_selection()
+
+    def _draw_selection(self) -> None:
+        if self._selection is None:
+            self._view.clear_marks(MarkLayer.SELECTION)
+        else:
+            start, end = self._selection.span
+            self._view.set_marks([(start, end, MarkKind.SELECTION)], layer=MarkLayer.SELECTION)
+        self._update_status()
+
+    def _end_selection(self) -> None:
+        if self._selection is not None:
+            self._selection = None
+            self._draw_selection()
+
     # Highlights --------------------------------------------------------------------------
 
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "select_word":  # only while the text (not the find bar) has the keys
-            return self._selection is not None and isinstance(self.focused, DocumentView)
-        if action == "confirm":
-            return self._selection is not None or self._review is not None
-        return True
-
     def _draw_highlights(self) -> None:
-        view = self.query_one(DocumentView)
         placed = self._annotations.placed
-        view.set_marks(
-            [(h.start, h.end, f"document-view--highlight-{h.color}") for h in placed],
-            layer="highlights",
+        self._view.set_marks(
+            [(h.start, h.end, h.color) for h in placed], layer=MarkLayer.HIGHLIGHTS
         )
-        view.set_margin_marks((h.start, NOTE_SIGN) for h in placed if h.note)
+        self._view.set_margin_marks((h.start, MarginSign.NOTE) for h in placed if h.note)
         panel = self._panel
         if panel is not None and panel.is_open:
             panel.show(self._annotations.highlights, panel.current)
@@ -500,18 +351,15 @@ class ReaderScreen(Screen[None]):
 
     def _highlight_here(self) -> Highlight | None:
         """The highlight under the reading cursor (overlapping its sentence)."""
-        view = self.query_one(DocumentView)
-        span = view.cursor_span
-        if span is None:
-            return None
-        return self._annotations.find(*span)
+        span = self._view.cursor_span
+        return None if span is None else self._annotations.find(*span)
 
     def _target_span(self) -> tuple[int, int] | None:
         """What `h` highlights: the selection, else the current match, else the sentence."""
         if self._selection is not None:
-            return self._selection
-        cursor = self.query_one(DocumentView).cursor_span
-        match = self.current_match
+            return self._selection.span
+        cursor = self._view.cursor_span
+        match = self._find.current_match
         if match is not None and (
             cursor is None or (match.start < cursor[1] and match.end > cursor[0])
         ):
@@ -548,78 +396,25 @@ class ReaderScreen(Screen[None]):
         elif self._selection is not None:
             self.action_highlight()
 
-    def action_select(self) -> None:
-        view = self.query_one(DocumentView)
-        span = view.cursor_span
-        if span is None:
-            return
-        self._selection_anchor = span
-        self._selection = span
-        self._draw_selection()
-
-    def _extend_selection(self) -> None:
-        span = self.query_one(DocumentView).cursor_span
-        if span is None:
-            return
-        anchor_start, anchor_end = self._selection_anchor
-        if span[0] >= anchor_start:
-            self._selection = (anchor_start, max(anchor_end, span[1]))
-        else:
-            self._selection = (span[0], anchor_end)
-        self._draw_selection()
-
-    def action_select_word(self, delta: int) -> None:
-        if self._selection is None:
-            return
-        text = self.document.text
-        start, end = self._selection
-        if delta > 0:
-            while end < len(text) and text[end].isspace():
-                end += 1
-            while end < len(text) and not text[end].isspace():
-                end += 1
-        else:
-            probe = end
-            while probe > start and text[probe - 1].isspace():
-                probe -= 1
-            while probe > start and not text[probe - 1].isspace():
-                probe -= 1
-            while probe > start and text[probe - 1].isspace():
-                probe -= 1
-            if probe > start:
-                end = probe
-        self._selection = (start, end)
-        self._draw_selection()
-
-    def _draw_selection(self) -> None:
-        view = self.query_one(DocumentView)
-        if self._selection is None:
-            view.clear_marks("selection")
-        else:
-            view.set_marks([(*self._selection, SELECTION)], layer="selection")
-        self._update_status()
-
-    def _end_selection(self) -> None:
-        if self._selection is not None:
-            self._selection = None
-            self._draw_selection()
+    def _chosen_in_panel(self) -> Highlight | None:
+        """The highlight chosen in the open highlights panel, if any: panel keys act on it,
+        not on the one under the cursor."""
+        panel = self._panel
+        if panel is not None and panel.is_open:
+            return panel.current
+        return None
 
     def _require_highlight(self) -> Highlight | None:
-        panel = self._panel
-        if panel is not None and panel.is_open and panel.current is not None:
-            return panel.current  # the one chosen in the panel, not the one under the cursor
-        here = self._highlight_here()
+        here = self._chosen_in_panel() or self._highlight_here()
         if here is None:
             self.notify("No highlight here: press h to make one.", timeout=2)
         return here
 
     def action_note(self) -> None:
-        panel = self._panel
-        if panel is not None and panel.is_open and panel.current is not None:
-            here: Highlight | None = panel.current
-        else:
-            here = self._highlight_here() if self._selection is None else None
-        made_for_note = here is None
+        here = self._chosen_in_panel()
+        if here is None and self._selection is None:
+            here = self._highlight_here()
+        made_for_note = False
         if here is None:
             count = len(self._annotations.highlights)
             here = self._create_highlight()
@@ -702,45 +497,43 @@ class ReaderScreen(Screen[None]):
         if highlight is None:
             self.notify(missing, timeout=1.5)
             return
-        self.query_one(DocumentView).move_to_offset(highlight.start)
+        self._view.move_to_offset(highlight.start)
 
     def action_next_highlight(self) -> None:
-        span = self.query_one(DocumentView).cursor_span or (0, 0)
+        span = self._view.cursor_span or (0, 0)
         self._jump_to_highlight(self._annotations.next_after(span[1] - 1), "No highlight below.")
 
     def action_previous_highlight(self) -> None:
-        span = self.query_one(DocumentView).cursor_span or (0, 0)
+        span = self._view.cursor_span or (0, 0)
         self._jump_to_highlight(self._annotations.previous_before(span[0]), "No highlight above.")
 
     def action_export(self) -> None:
         self.post_message(ExportNotes((self.document.id,)))
 
+    # The highlights panel ----------------------------------------------------------------
+
     async def action_panel(self) -> None:
         if self._panel is None:
             self._panel = HighlightsPanel()
-            await self.mount(self._panel, before="#reader-status")
+            await self.mount(self._panel, before=self._status)
         self._panel.show(self._annotations.highlights, self._highlight_here())
 
     def on_highlights_panel_chosen(self, event: HighlightsPanel.Chosen) -> None:
         if self._panel is not None:
             self._panel.close()
-        view = self.query_one(DocumentView)
-        view.focus()
+        self._view.focus()
         if not event.highlight.is_placed:
             self.notify("Looking for the best place for that lost highlight…", timeout=2)
             self._find_place(event.highlight)
             return
-        view.move_to_offset(event.highlight.start)
+        self._view.move_to_offset(event.highlight.start)
+
+    def on_highlights_panel_closed(self) -> None:
+        if self._panel is not None:
+            self._panel.close()
+        self._view.focus()
 
     # Lost (orphaned) highlights ----------------------------------------------------------
-
-    class PlaceFound(Message):
-        """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
-
-        def __init__(self, highlight: Highlight, places: tuple[tuple[int, int, float], ...]):
-            super().__init__()
-            self.highlight = highlight
-            self.places = places
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="place")
     def _find_place(self, highlight: Highlight) -> None:
@@ -758,35 +551,24 @@ class ReaderScreen(Screen[None]):
             )
             return
         start, end, score = event.places[0]
-        self._review = (event.highlight, start, end)
-        view = self.query_one(DocumentView)
-        view.set_marks([(start, end, CURRENT_MATCH)], layer="review")
-        view.move_to_offset(start)
-        view.focus()
-        self._review_score = score
-        self._show_review_status()
-
-    def _show_review_status(self) -> None:
-        if self._review is None:
-            return
-        quote = one_line(self._review[0].quote)
-        quote = quote if len(quote) <= 40 else quote[:39] + "…"
-        self.query_one("#reader-status", Static).update(
-            Content.assemble(
-                (f" Lost highlight “{quote}”: best place {self._review_score:.0%}", "bold"),
-                (" · enter accepts it · esc leaves it lost", "dim"),
-            )
-        )
+        self._review = Review(event.highlight, start, end, score)
+        self._view.set_marks([(start, end, MarkKind.CURRENT_MATCH)], layer=MarkLayer.REVIEW)
+        self._view.move_to_offset(start)
+        self._view.focus()
+        self._update_status()
 
     def _accept_review(self) -> None:
-        if self._review is None:
+        review = self._review
+        if review is None:
             return
-        highlight, start, end = self._review
         from annotations.anchoring import accept
 
-        placed = accept(highlight, self.document.text, start, end, self.document.content_hash)
+        document = self.document
+        placed = accept(
+            review.highlight, document.text, review.start, review.end, document.content_hash
+        )
         try:
-            self._annotations.replace(highlight, placed)
+            self._annotations.replace(review.highlight, placed)
         except StoreError as err:
             report_not_saved(self, err)
             self._end_review("The highlight stays lost for now.")
@@ -795,11 +577,6 @@ class ReaderScreen(Screen[None]):
 
     def _end_review(self, message: str) -> None:
         self._review = None
-        self.query_one(DocumentView).clear_marks("review")
+        self._view.clear_marks(MarkLayer.REVIEW)
         self._draw_highlights()
         self.notify(message, timeout=2)
-
-    def on_highlights_panel_closed(self) -> None:
-        if self._panel is not None:
-            self._panel.close()
-        self.query_one(DocumentView).focus()

@@ -14,10 +14,8 @@ from textual.widget import Widget
 from annotations.model import Highlight
 from library.sanitize import one_line
 from reader.labels import length_label
+from reader.layout.marks import MarginSign
 from reader.states.review import Review
-
-NOTE_SIGN = "✎"
-"""Marks a highlight that has a note, here and in the reader's margin."""
 
 WORDS_PER_MINUTE = 230
 """Reading speed used for the time left."""
@@ -77,7 +75,7 @@ class ReaderStatus(Widget):
     def _highlight_line(here: Highlight) -> Content:
         parts: list[str | tuple[str, str]] = [(f" ▌{here.color} highlight", "bold")]
         if here.note:
-            parts.append(f" · {NOTE_SIGN} note")
+            parts.append(f" · {MarginSign.NOTE} note")
         if here.tags:
             parts.append(" · #" + one_line(" #".join(here.tags)))
         parts.append((" · a note, c color, t tags, x delete", "dim"))

@@ -1,93 +1,30 @@
-"""Tests of the reader's `DocumentView`: wrapping (pure), drawing, keys and the cursor."""
+"""Tests of the reader's `DocumentView` in an app: drawing, marks, keys and the cursor (its
+pure parts are tested in tests/unit: test_line_layout, test_marks, test_view_navigation)."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from rich.cells import cell_len, get_character_cell_size
-from rich.color import Color
+from rich.cells import cell_len
+from rich.color import Color as RichColor
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.pilot import Pilot
 from textual.strip import Strip
 
-from library.document import Document, Span, Spans
-from library.sanitize import visible
-from reader.widgets.document_view import (
-    MARK_CLASSES,
-    SINGLE_CELL_RANGES,
-    DocumentView,
-    LineLayout,
-    MarkIndex,
-    column_geometry,
-    wrap_by_cells,
-    wrap_range,
-    wrap_text,
-)
+from annotations.model import Color
+from library.document import Document
+from reader.layout.lines import LineLayout, column_geometry, wrap_text
+from reader.layout.marks import MARK_STYLES, MarginSign, Mark, MarkKind, MarkLayer
+from reader.widgets.document_strips import COMPONENT_CLASSES, mark_component
+from reader.widgets.document_view import CELLS, DocumentView
+from tests.unit.view_samples import article, harbour_log, make_document
 
 SIZE = (120, 36)
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def spans_of(text: str) -> tuple[tuple[Span, ...], tuple[Span, ...]]:
-    """Paragraphs split on blank lines, sentences on ". " (enough for these tests)."""
-    paragraphs: list[Span] = []
-    sentences: list[Span] = []
-    position = 0
-    for paragraph in text.split("\n\n"):
-        end = position + len(paragraph)
-        if paragraph:
-            paragraphs.append((position, end))
-            start = position
-            while start < end:
-                stop = text.find(". ", start, end)
-                stop = end if stop == -1 else stop + 1
-                sentences.append((start, stop))
-                start = stop + 1
-        position = end + 2
-    return tuple(paragraphs), tuple(sentences)
-
-
-def make_document(
-    text: str,
-    *,
-    title: str = "The lighthouse keeper's last winter",
-    source: str | None = "Coastal Weekly",
-    date: str | None = "2021-11-15",
-    caption: str | None = "The lamp room at dusk.Ada Reyes/Coastal Weekly",
-) -> Document:
-    paragraphs, sentences = spans_of(text)
-    words = len(text.split())
-    return Document(
-        id="doc1",
-        title=title,
-        source=source,
-        date=date,
-        caption=caption,
-        text=text,
-        paragraphs=Spans.of(paragraphs),
-        sentences=Spans.of(sentences),
-        words=words,
-        reading_minutes=max(1, round(words / 230)),
-        path=None,
-        content_hash="0" * 64,
-        added="2024-01-01T00:00:00+00:00",
-    )
-
-
-def article(paragraphs: int = 30, sentences: int = 6) -> str:
-    """A made-up article: numbered sentences so offsets are easy to check."""
-    return "\n\n".join(
-        " ".join(
-            f"Sentence {p}.{s} tells how the keeper trimmed the wick and logged the weather."
-            for s in range(sentences)
-        )
-        for p in range(paragraphs)
-    )
 
 
 class ViewApp(App[None]):
@@ -113,7 +50,7 @@ def screen_text(view: DocumentView) -> list[str]:
     return [view.render_line(y).text for y in range(view.view_height)]
 
 
-def backgrounds(strip: Strip) -> dict[str, Color | None]:
+def backgrounds(strip: Strip) -> dict[str, RichColor | None]:
     """Each segment's text and background colour."""
     return {segment.text: segment.style.bgcolor if segment.style else None for segment in strip}
 
@@ -125,145 +62,6 @@ def cursor_visible(view: DocumentView) -> bool:
     first = view.line_of_offset(span[0])
     last = view.line_of_offset(span[1] - 1)
     return top <= first and last < top + view.view_height
-
-
-def check_layout(text: str, paragraphs: tuple[Span, ...], layout: LineLayout, width: int) -> None:
-    """Lines fit, stay inside their paragraph, and lines plus separators give the text."""
-    starts, ends = list(layout.starts), list(layout.ends)
-    line = 0
-    for number, (p_start, p_end) in enumerate(paragraphs):
-        if number and starts:
-            assert layout.is_blank(line), "paragraphs are separated by one blank line"
-            line += 1
-        rebuilt = text[p_start : starts[line]] if line < len(starts) else text[p_start:p_end]
-        assert rebuilt.strip() == ""
-        while line < len(starts) and starts[line] < p_end and not layout.is_blank(line):
-            start, end = starts[line], ends[line]
-            assert p_start <= start < end <= p_end
-            cells = cell_len(visible(text[start:end]).replace("\t", " "))
-            assert cells <= width or end - start == 1  # one character wider than the column
-            following = starts[line + 1] if line + 1 < len(starts) else p_end
-            following = min(following, p_end)
-            separator = text[end:following]
-            assert set(separator) <= {" ", "\n"}, (
-                f"only spaces/newlines between lines: {separator!r}"
-            )
-            rebuilt += text[start:end] + separator
-            line += 1
-        assert rebuilt.rstrip(" \n") == text[p_start:p_end].rstrip(" \n")
-    assert line == len(starts)
-
-
-# --- wrapping (pure) -------------------------------------------------------------------------
-
-
-def lines_of(text: str, width: int) -> list[str]:
-    starts, ends = wrap_range(text, 0, len(text), width)
-    return [text[s:e] for s, e in zip(starts, ends, strict=True)]
-
-
-def test_wrap_breaks_at_spaces_and_breaks_long_words() -> None:
-    assert lines_of("the quick brown fox", 10) == ["the quick", "brown fox"]
-    assert lines_of("the quick brown fox", 9) == ["the quick", "brown fox"]
-    assert lines_of("abcdefghijkl", 5) == ["abcde", "fghij", "kl"]
-    assert lines_of("ab abcdefghijkl cd", 5) == ["ab", "abcde", "fghij", "kl cd"]
-    assert lines_of("one\ntwo three", 20) == ["one", "two three"]
-    assert lines_of("", 10) == []
-
-
-def test_wrap_counts_wide_characters_as_two_cells() -> None:
-    assert lines_of("漢字漢字漢", 5) == ["漢字", "漢字", "漢"]
-    assert lines_of("ab 漢字漢", 4) == ["ab", "漢字", "漢"]
-    assert lines_of("漢", 1) == ["漢"]  # a character wider than the column still moves on
-    assert lines_of("cafe\u0301 au lait", 7) == ["cafe\u0301 au", "lait"]  # combining: 0 cells
-
-
-def test_wrap_text_puts_a_blank_line_between_paragraphs() -> None:
-    text = "First paragraph here.\n\nSecond one, a little longer than that.\n\nThird."
-    paragraphs, _ = spans_of(text)
-    layout = wrap_text(text, paragraphs, 20)
-    shown = [text[s:e] for s, e in zip(layout.starts, layout.ends, strict=True)]
-    assert shown == [
-        "First paragraph",
-        "here.",
-        "",
-        "Second one, a little",
-        "longer than that.",
-        "",
-        "Third.",
-    ]
-    assert layout.starts[2] == paragraphs[0][1]
-    assert layout.line_of(paragraphs[1][0]) == 3
-    assert layout.line_of(paragraphs[2][0] + 3) == 6
-    check_layout(text, paragraphs, layout, 20)
-
-
-def test_wrap_text_handles_spans_that_are_not_newline_separated() -> None:
-    text = "alpha beta gamma  delta epsilon\n \nzeta"
-    paragraphs: tuple[Span, ...] = ((0, 16), (16, 31), (34, 38))
-    layout = wrap_text(text, paragraphs, 8)
-    check_layout(text, paragraphs, layout, 8)
-    assert wrap_text("", (), 10).line_count == 0
-    assert wrap_text("text", ((2, 2),), 10).line_count == 0
-
-
-def test_single_cell_ranges_are_one_cell_once_visible() -> None:
-    for first, last in SINGLE_CELL_RANGES:
-        for code in range(first, last + 1):
-            shown = visible(chr(code)).replace("\t", " ")
-            assert get_character_cell_size(shown) == 1, hex(code)
-
-
-ALPHABET = st.sampled_from(
-    list("abcdefgh  .,\n\t\x1b\x85\u202e") + ["é", "漢", "字", "\u0301", "’"]
-)
-
-
-@settings(max_examples=200, deadline=None)
-@given(
-    st.lists(st.text(ALPHABET, min_size=1, max_size=120), min_size=1, max_size=6),
-    st.integers(1, 30),
-)
-def test_wrap_text_property(pieces: list[str], width: int) -> None:
-    text = "\n\n".join(piece.strip("\n") or "x" for piece in pieces)
-    paragraphs, _ = spans_of(text)
-    layout = wrap_text(text, paragraphs, width)
-    check_layout(text, paragraphs, layout, width)
-    # the one-pass layout equals wrapping each paragraph on its own
-    starts: list[int] = []
-    for p_start, p_end in paragraphs:
-        if starts:
-            starts.append(-1)
-        starts.extend(wrap_range(text, p_start, p_end, width)[0])
-    assert [s if not layout.is_blank(i) else -1 for i, s in enumerate(layout.starts)] == starts
-
-
-@settings(max_examples=200, deadline=None)
-@given(st.text(st.sampled_from(list("abcdef    \n")), max_size=200), st.integers(1, 25))
-def test_cell_path_agrees_with_regex_path_on_one_cell_text(text: str, width: int) -> None:
-    assert wrap_by_cells(text, 0, len(text), width) == wrap_range(text, 0, len(text), width)
-
-
-def test_column_geometry_caps_and_centres() -> None:
-    assert column_geometry(120, 80) == (80, 20)
-    assert column_geometry(60, 80) == (56, 2)
-    assert column_geometry(2, 80) == (1, 0)
-
-
-def test_mark_index_flattens_overlaps_by_rank() -> None:
-    yellow, match, selection = MARK_CLASSES[0], "document-view--match", "document-view--selection"
-    index = MarkIndex.build(
-        [(0, 10, yellow), (5, 15, match), (8, 9, selection), (20, 20, yellow), (30, 40, "nope")]
-    )
-    assert list(index.runs(0, 100)) == [
-        (0, 5, (yellow,)),
-        (5, 8, (yellow, match)),
-        (8, 9, (yellow, match, selection)),
-        (9, 10, (yellow, match)),
-        (10, 15, (match,)),
-    ]
-    assert list(index.runs(12, 13)) == [(12, 13, (match,))]
-    assert list(index.runs(15, 30)) == []
 
 
 # --- the widget ------------------------------------------------------------------------------
@@ -487,14 +285,14 @@ async def test_marks_draw_in_their_component_style_and_the_cursor_underneath() -
         text = document.text
         word = text.index("keeper")
         match = text.index("weather", word)
-        view.set_marks([(word, word + 6, "document-view--highlight-yellow")], layer="highlights")
-        view.set_marks([(match, match + 7, "document-view--match-current")], layer="matches")
+        view.set_marks([(word, word + 6, Color.YELLOW)], layer=MarkLayer.HIGHLIGHTS)
+        view.set_marks([(match, match + 7, MarkKind.CURRENT_MATCH)], layer=MarkLayer.MATCHES)
         await pilot.pause()
         line = view.line_of_offset(word) - view.scroll_offset.y
         styles = backgrounds(view.render_line(line))
-        yellow = view.get_component_rich_style("document-view--highlight-yellow")
+        yellow = view.get_component_rich_style(mark_component(Color.YELLOW))
         cursor = view.get_component_rich_style("document-view--cursor")
-        current = view.get_component_rich_style("document-view--match-current")
+        current = view.get_component_rich_style(mark_component(MarkKind.CURRENT_MATCH))
         assert styles["keeper"] == yellow.bgcolor
         assert styles["weather"] == current.bgcolor
         assert any(s.text == "weather" and s.style and s.style.bold for s in view.render_line(line))
@@ -503,17 +301,51 @@ async def test_marks_draw_in_their_component_style_and_the_cursor_underneath() -
         assert styles[before] == cursor.bgcolor
         assert cursor.bgcolor != yellow.bgcolor != view.rich_style.bgcolor
         # a selection over the highlight wins; clearing a layer removes only its marks
-        view.set_marks([(word - 2, word + 3, "document-view--selection")], layer="selection")
+        view.set_marks([(word - 2, word + 3, MarkKind.SELECTION)], layer=MarkLayer.SELECTION)
         styles = backgrounds(view.render_line(line))
-        selection = view.get_component_rich_style("document-view--selection")
+        selection = view.get_component_rich_style(mark_component(MarkKind.SELECTION))
         assert styles["kee"] == selection.bgcolor
         assert styles["per"] == yellow.bgcolor
-        view.clear_marks("selection")
-        view.clear_marks("highlights")
+        view.clear_marks(MarkLayer.SELECTION)
+        view.clear_marks(MarkLayer.HIGHLIGHTS)
         styles = backgrounds(view.render_line(line))
         assert "keeper" not in styles and "weather" in styles
         view.clear_marks()
         assert len(list(view.render_line(line))) == 3  # margin, the cursor sentence, margin
+
+
+def test_every_component_class_has_a_rule_of_its_own() -> None:
+    for name in COMPONENT_CLASSES:
+        rule = rf"DocumentView > \.{re.escape(name)} \{{"
+        assert len(re.findall(rule, DocumentView.DEFAULT_CSS)) == 1, name
+
+
+async def test_every_mark_style_draws_in_a_background_of_its_own() -> None:
+    app = ViewApp(make_document(article()))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.query_one(DocumentView)
+        colors = {view.get_component_rich_style(mark_component(s)).bgcolor for s in MARK_STYLES}
+        assert None not in colors and view.rich_style.bgcolor not in colors
+        assert len(colors) == len(MARK_STYLES) == len(Color) + len(MarkKind)
+
+
+async def test_margin_marks_draw_their_sign_beside_the_line() -> None:
+    document = make_document(article())
+    app = ViewApp(document)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.query_one(DocumentView)
+        offset = document.text.index("Sentence 1.2")
+        view.set_margin_marks([(offset, MarginSign.NOTE)])
+        line = view.line_of_offset(offset) - view.scroll_offset.y
+        _, left = column_geometry(view.scrollable_content_region.width, view.measure)
+        left -= 2  # the sign's cell: one cell clear of the text column
+        assert [text[left] for text in screen_text(view)] == [
+            "✎" if y == line else " " for y in range(view.view_height)
+        ]
+        view.set_margin_marks([])
+        assert "✎" not in "".join(screen_text(view))
 
 
 async def test_many_marks_in_view() -> None:
@@ -522,11 +354,11 @@ async def test_many_marks_in_view() -> None:
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         view = app.query_one(DocumentView)
-        marks = [
-            (i, i + 2, MARK_CLASSES[i % len(MARK_CLASSES)])
+        marks: list[Mark] = [
+            (i, i + 2, MARK_STYLES[i % len(MARK_STYLES)])
             for i in range(0, len(document.text) - 2, 3)
         ]
-        view.set_marks(marks)
+        view.set_marks(marks, layer=MarkLayer.MATCHES)
         await pilot.press("space", "j")
         lines = screen_text(view)
         assert "".join(lines).count("Sentence") > 10
@@ -540,7 +372,7 @@ async def test_empty_document_does_not_crash() -> None:
         view = app.query_one(DocumentView)
         await pilot.press("j", "k", "}", "{", "space", "b", "G", "g", "down", "end")
         view.move_to_offset(10)
-        view.set_marks([(0, 5, "document-view--match")])
+        view.set_marks([(0, 5, MarkKind.MATCH)], layer=MarkLayer.MATCHES)
         lines = screen_text(view)
         assert lines[0].strip() == "The lighthouse keeper's last winter"
         assert lines[1].strip() == "1 min read"
@@ -593,31 +425,12 @@ def test_bindings_have_ids_and_tooltips() -> None:
     )
 
 
-@pytest.mark.parametrize("width", [1, 7, 80])
-def test_line_layout_lookups(width: int) -> None:
-    text = article(3, 3)
-    paragraphs, _ = spans_of(text)
-    layout = wrap_text(text, paragraphs, width)
-    for line in range(layout.line_count):
-        if not layout.is_blank(line):
-            assert layout.line_of(layout.starts[line]) == line
-            assert layout.line_of(layout.ends[line] - 1) == line
-
-
 # --- long texts: a window first, the whole layout from a thread -------------------------------
-
-
-def harbour_log(entries: int) -> str:
-    """A long made-up log: each entry numbered, so a line on screen says where it is."""
-    paragraph = " ".join(
-        f"Line {n} of the harbour log records wind, tide and cargo." for n in range(12)
-    )
-    return "\n\n".join(f"Entry {number}: {paragraph}" for number in range(entries))
 
 
 def whole_layout(document: Document, width: int) -> LineLayout:
     paragraphs = tuple(span for span in document.paragraphs if span[1] > span[0])
-    return wrap_text(document.text, paragraphs, width)
+    return wrap_text(document.text, paragraphs, width, cells=CELLS)
 
 
 async def test_long_document_opens_deep_from_a_window_then_swaps_in_the_whole_layout(
@@ -688,8 +501,9 @@ async def test_long_document_keys_after_the_layout_completes_match_a_short_one()
 
 
 def hold_the_whole_layout(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Never start the thread, so the view stays on its window until a test says so."""
-    monkeypatch.setattr(DocumentView, "_start_whole_layout", lambda view, column: None)
+    """Start the thread only after an hour, so the view stays on its window until a test
+    says so."""
+    monkeypatch.setattr("reader.widgets.document_view.WHOLE_LAYOUT_DELAY", 3600.0)
 
 
 async def test_long_document_keys_before_the_layout_completes_are_exact(

@@ -1,0 +1,138 @@
+"""The reader's keys, each with an id and a tooltip: the help screen and the key bar are
+made from them, and a later configuration can remap them by id."""
+
+from __future__ import annotations
+
+from textual.binding import Binding, BindingType
+
+READER_BINDINGS: list[BindingType] = [
+    # A priority key: the app runs it before it passes on the next key, so a query typed
+    # in one burst with the `/` (fast typing, a paste) goes into the find bar.
+    Binding(
+        "slash",
+        "find",
+        "Search",
+        id="reader.find",
+        tooltip="Fuzzy search this document",
+        priority=True,
+    ),
+    Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
+    Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+    Binding(
+        "h",
+        "highlight",
+        "Highlight",
+        id="reader.highlight",
+        tooltip="Highlight the selection, the current match, or this sentence",
+    ),
+    Binding(
+        "v",
+        "select",
+        "Select",
+        show=False,
+        id="reader.select",
+        tooltip="Start a selection here; j/k extend it by sentence, ←/→ by word",
+    ),
+    Binding(
+        "right",
+        "select_word(1)",
+        "Select word",
+        show=False,
+        id="reader.select_right",
+        priority=True,
+    ),
+    Binding(
+        "left",
+        "select_word(-1)",
+        "Unselect word",
+        show=False,
+        id="reader.select_left",
+        priority=True,
+    ),
+    Binding(
+        "enter",
+        "confirm",
+        "Highlight selection / accept place",
+        show=False,
+        id="reader.confirm",
+        tooltip="Highlight the selection, or accept the place offered for a lost highlight",
+    ),
+    Binding(
+        "a",
+        "note",
+        "Note",
+        id="reader.note",
+        tooltip="Write or edit the note of the highlight here",
+    ),
+    Binding(
+        "c",
+        "color",
+        "Color",
+        show=False,
+        id="reader.color",
+        tooltip="Cycle the color of the highlight here",
+    ),
+    Binding(
+        "t",
+        "tags",
+        "Tags",
+        show=False,
+        id="reader.tags",
+        tooltip="Edit the tags of the highlight here",
+    ),
+    Binding(
+        "x",
+        "delete",
+        "Delete",
+        show=False,
+        id="reader.delete",
+        tooltip="Delete the highlight here",
+    ),
+    Binding(
+        "u",
+        "undo",
+        "Undo",
+        show=False,
+        id="reader.undo",
+        tooltip="Undo the last highlight change",
+    ),
+    Binding(
+        "right_square_bracket",
+        "next_highlight",
+        "Next highlight",
+        show=False,
+        id="reader.next_highlight",
+    ),
+    Binding(
+        "left_square_bracket",
+        "previous_highlight",
+        "Previous highlight",
+        show=False,
+        id="reader.previous_highlight",
+    ),
+    Binding(
+        "tab",
+        "panel",
+        "Highlights",
+        show=False,
+        id="reader.panel",
+        tooltip="List this document's highlights",
+    ),
+    Binding(
+        "e",
+        "export",
+        "Export",
+        show=False,
+        id="reader.export",
+        tooltip="Export this document's notes to Markdown",
+    ),
+    Binding("q", "back", "Library", id="reader.back", tooltip="Back to the library"),
+    Binding(
+        "escape",
+        "escape",
+        "Cancel / library",
+        show=False,
+        id="reader.escape",
+        tooltip="Cancel the selection, clear the search, or go back to the library",
+    ),
+]
