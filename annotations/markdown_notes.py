@@ -1,9 +1,9 @@
 """The user's own Markdown in the export: each highlight's note, and the notes region.
 
 Notes are the user's Markdown and stay Markdown, but they cannot break the file around
-them. CommonMark itself (markdown-it-py, the parser the tests read the export with) says
-what a note leaves open or would change outside itself; the note is read with a blank
-line and a paragraph after it, as it stands in the file, and:
+them. markdown-it-py reads each note as CommonMark readers (Obsidian, Logseq...) read it,
+with a blank line and a paragraph after it as it stands in the file; its tokens say what
+the note leaves open or would change outside itself, and:
 
 - a code fence left open is closed, and an HTML block that would never end (``<!--``,
   ``<script>``...) has its ``<`` escaped, since either would swallow the rest of the file;
@@ -144,8 +144,11 @@ def note_markdown(note: str) -> str:
         return "\n".join(lines)  # most notes are prose: no need to parse them
     reading = _read_note(lines)
     # Each fix can change how later lines read (an escaped underline lets the paragraph
-    # go on), so read again until nothing is left to fix.
-    while reading.fixes:
+    # go on), so read again until nothing is left to fix. A line is fixed at most once
+    # (what a fix makes of it cannot need another), hence the bound.
+    for _ in range(len(lines)):
+        if not reading.fixes:
+            break
         for number, column, text in sorted(reading.fixes, reverse=True):
             lines[number] = lines[number][:column] + text + lines[number][column:]
         reading = _read_note(lines)
@@ -224,17 +227,18 @@ def _left_open(tokens: Sequence[Token]) -> Token | None:
 def _read_note(lines: Sequence[str]) -> _Reading:
     tokens = _parse(lines)
     left_open = _left_open(tokens)
+    open_fence: str | None = None
     if left_open is not None and left_open.type == "html_block":
+        # Alone: until the block is gone, it hides whatever else the lines hold.
         fixes: tuple[tuple[int, int, str], ...] = (_escape_html_start(left_open, lines),)
     else:
         fixes = tuple(_demotions(tokens, lines))
+        open_fence = None if left_open is None else left_open.markup
     return _Reading(
         verbatim=frozenset(_verbatim_lines(tokens, len(lines))),
         in_code=frozenset(_code_span_places(tokens, lines)),
         fixes=fixes,
-        open_fence=left_open.markup
-        if left_open is not None and left_open.type == "fence"
-        else None,
+        open_fence=open_fence,
     )
 
 
@@ -298,8 +302,8 @@ def _demotions(tokens: Sequence[Token], lines: Sequence[str]) -> Iterator[tuple[
 def _code_span_places(tokens: Sequence[Token], lines: Sequence[str]) -> Iterator[tuple[int, int]]:
     """``(line, column)`` of each ``%`` and ``^`` that CommonMark reads inside a code span.
 
-    Only paragraphs and headings holding both a backtick and one of those characters
-    are read inline. An inline token's text is its lines less what its containers and
+    Only paragraphs and headings holding both a backtick and a ``%%`` or ``^nr-`` are
+    read inline. An inline token's text is its lines less what its containers and
     its block take (``>``, list markers, indentation, ``#`` runs, the underline, outer
     whitespace): none of that is a ``%`` or ``^``, so the n-th of those characters in
     the text is the n-th in the lines.
@@ -307,10 +311,10 @@ def _code_span_places(tokens: Sequence[Token], lines: Sequence[str]) -> Iterator
     for token in tokens:
         if token.type != "inline" or token.map is None or "`" not in token.content:
             continue
-        offsets = [i for i, char in enumerate(token.content) if char in _CODE_SPAN_ANCHORS]
-        spans = _code_spans(token.content) if offsets else []
+        spans = _code_spans(token.content) if _RISKY.search(token.content) else []
         if not spans:
             continue
+        offsets = [i for i, char in enumerate(token.content) if char in _CODE_SPAN_ANCHORS]
         places = [
             (number, column)
             for number in range(token.map[0], min(token.map[1], len(lines)))

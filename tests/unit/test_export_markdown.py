@@ -23,19 +23,18 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from annotations.export import (
-    BEGIN_NOTES,
-    END_NOTES,
     INDEX_NAME,
-    NO_HIGHLIGHTS,
-    ORPHANS_HEADING,
-    ExportDocument,
     export_markdown,
     load_export_document,
     markdown_for_document,
-    note_markdown,
+)
+from annotations.markdown_files import safe_slug
+from annotations.markdown_notes import BEGIN_NOTES, END_NOTES, note_markdown, user_notes_of
+from annotations.markdown_render import (
+    NO_HIGHLIGHTS,
+    ORPHANS_HEADING,
+    ExportDocument,
     render_markdown,
-    safe_slug,
-    user_notes_of,
 )
 from annotations.model import AnchorStatus, Highlight, edited, new_highlight
 from annotations.store import AnnotationStore

@@ -14,18 +14,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.interchange import (
-    DOCUMENT_URN,
-    FORMAT,
-    VERSION,
-    W3C_CONTEXT,
-    ImportResult,
-    annotation_id,
-    export_json,
-    export_w3c,
-    highlight_id_of,
-    import_notes,
-)
 from annotations.model import (
     COLORS,
     STATUSES,
@@ -34,6 +22,15 @@ from annotations.model import (
     edited,
     new_highlight,
     to_record,
+)
+from annotations.notes_import import ImportResult, import_notes
+from annotations.notes_json import FORMAT, VERSION, export_json
+from annotations.notes_w3c import (
+    DOCUMENT_URN,
+    W3C_CONTEXT,
+    annotation_id,
+    export_w3c,
+    highlight_id_of,
 )
 from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
 from library.catalog import Catalog, UnknownDocument
