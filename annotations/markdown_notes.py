@@ -23,7 +23,6 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import functools
 import re
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
@@ -129,14 +128,9 @@ class _Reading:
     """The fence (e.g. ``````) of a code block the note leaves open."""
 
 
-@functools.lru_cache(maxsize=4096)
 def note_markdown(note: str) -> str:
     """Return a note as the export writes it: still the user's Markdown, but unable to
-    break the file (see the module docstring). Empty when the note is blank.
-
-    Remembered for the last few thousand notes: an export renders a file twice when it
-    checks whether the file changed, and a note that needs parsing takes ~0.1 ms.
-    """
+    break the file (see the module docstring). Empty when the note is blank."""
     lines = _without_blank_ends(clean_text(note).split("\n"))
     if not lines:
         return ""
