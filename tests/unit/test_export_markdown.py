@@ -23,20 +23,20 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from annotations.export import (
-    BEGIN_NOTES,
-    END_NOTES,
     INDEX_NAME,
+    export_markdown,
+    load_export_document,
+    markdown_for_document,
+)
+from annotations.markdown_files import safe_slug
+from annotations.markdown_notes import BEGIN_NOTES, END_NOTES, note_markdown, user_notes_of
+from annotations.markdown_render import (
     NO_HIGHLIGHTS,
     ORPHANS_HEADING,
     ExportDocument,
-    export_markdown,
-    markdown_for_document,
-    note_markdown,
     render_markdown,
-    safe_slug,
-    user_notes_of,
 )
-from annotations.model import Highlight, edited, new_highlight
+from annotations.model import AnchorStatus, Highlight, edited, new_highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.sanitize import visible
@@ -131,57 +131,73 @@ def blocks_of(body: str) -> list[Block]:
     blocks: list[Block] = []
     index = 0
     while index < len(tokens):
-        token = tokens[index]
-        assert token.level == 0, token
-        if token.type == "heading_open":
-            blocks.append(Block(token.tag, inline_text(tokens[index + 1])))
-            index += 3
-        elif token.type == "paragraph_open":
-            blocks.append(Block("paragraph", inline_text(tokens[index + 1])))
-            index += 3
-        elif token.type in ("blockquote_open", "bullet_list_open", "ordered_list_open"):
-            closing = token.type.replace("_open", "_close")
-            depth = 0
-            end = index
-            while True:
-                if tokens[end].type == token.type:
-                    depth += 1
-                elif tokens[end].type == closing:
-                    depth -= 1
-                    if depth == 0:
-                        break
-                end += 1
-            inner = tokens[index + 1 : end]
-            if token.type == "blockquote_open":
-                paragraphs = tuple(
-                    inline_text(inner[i + 1])
-                    for i, t in enumerate(inner)
-                    if t.type == "paragraph_open" and t.level == 1
-                )
-                blocks.append(Block("blockquote", paragraphs=paragraphs))
-            else:
-                links: list[tuple[str, str]] = []
-                href: str | None = None
-                label = ""
-                for child in (c for t in inner for c in t.children or []):
-                    if child.type == "link_open":
-                        href, label = str(child.attrs["href"]), ""
-                    elif child.type == "text" and href is not None:
-                        label += child.content
-                    elif child.type == "link_close" and href is not None:
-                        links.append((label, href))
-                        href = None
-                blocks.append(Block("list", links=tuple(links)))
-            index = end + 1
-        elif token.type == "hr":
-            blocks.append(Block("hr"))
-            index += 1
-        elif token.type in ("fence", "code_block", "html_block"):
-            blocks.append(Block(token.type, token.content))
-            index += 1
-        else:  # pragma: no cover - a token kind the export never makes
-            raise AssertionError(f"unexpected token {token.type}")
+        assert tokens[index].level == 0, tokens[index]
+        block, index = read_block(tokens, index)
+        blocks.append(block)
     return blocks
+
+
+CONTAINERS = ("blockquote_open", "bullet_list_open", "ordered_list_open")
+VERBATIM = ("fence", "code_block", "html_block")
+
+
+def read_block(tokens: list[Token], index: int) -> tuple[Block, int]:
+    """The top-level block starting at `index`, and the index of the token after it."""
+    token = tokens[index]
+    if token.type == "heading_open":
+        return Block(token.tag, inline_text(tokens[index + 1])), index + 3
+    if token.type == "paragraph_open":
+        return Block("paragraph", inline_text(tokens[index + 1])), index + 3
+    if token.type in CONTAINERS:
+        end = closing_index(tokens, index)
+        inner = tokens[index + 1 : end]
+        if token.type == "blockquote_open":
+            return blockquote_block(inner), end + 1
+        return list_block(inner), end + 1
+    if token.type == "hr":
+        return Block("hr"), index + 1
+    if token.type in VERBATIM:
+        return Block(token.type, token.content), index + 1
+    raise AssertionError(f"unexpected token {token.type}")  # pragma: no cover
+
+
+def closing_index(tokens: list[Token], index: int) -> int:
+    """The index of the token that closes the container opened at `index`."""
+    opening = tokens[index].type
+    closing = opening.replace("_open", "_close")
+    depth = 0
+    for end in range(index, len(tokens)):
+        if tokens[end].type == opening:
+            depth += 1
+        elif tokens[end].type == closing:
+            depth -= 1
+            if depth == 0:
+                return end
+    raise AssertionError(f"unclosed {opening}")  # pragma: no cover
+
+
+def blockquote_block(inner: list[Token]) -> Block:
+    paragraphs = tuple(
+        inline_text(inner[i + 1])
+        for i, t in enumerate(inner)
+        if t.type == "paragraph_open" and t.level == 1
+    )
+    return Block("blockquote", paragraphs=paragraphs)
+
+
+def list_block(inner: list[Token]) -> Block:
+    links: list[tuple[str, str]] = []
+    href: str | None = None
+    label = ""
+    for child in (c for t in inner for c in t.children or []):
+        if child.type == "link_open":
+            href, label = str(child.attrs["href"]), ""
+        elif child.type == "text" and href is not None:
+            label += child.content
+        elif child.type == "link_close" and href is not None:
+            links.append((label, href))
+            href = None
+    return Block("list", links=tuple(links))
 
 
 def clean(text: str) -> str:
@@ -247,8 +263,8 @@ def check_structure(
     assert user_notes_of(text) == user_notes
 
     quotes = our_quotes(blocks)
-    placed = [h for h in sorted_hs(highlights) if h.status != "orphaned"]
-    orphans = [h for h in sorted_hs(highlights) if h.status == "orphaned"]
+    placed = [h for h in sorted_hs(highlights) if h.is_placed]
+    orphans = [h for h in sorted_hs(highlights) if not h.is_placed]
     assert [hid for _, hid, _ in quotes] == [h.id for h in placed + orphans]
     for (index, _, paragraphs), highlight in zip(quotes, placed + orphans, strict=True):
         assert paragraphs == expected_quote_paragraphs(highlight.quote)
@@ -261,7 +277,7 @@ def check_structure(
         meta = blocks[stop - 1]
         assert meta.kind == "paragraph"
         assert meta.text.split(" · ")[1] == highlight.color
-        if highlight.status == "orphaned":
+        if not highlight.is_placed:
             assert meta.text.startswith("not found in the current text · ")
         else:
             assert re.match(r"paragraph \d+, \d+% · ", meta.text)
@@ -426,7 +442,7 @@ def test_notes_stay_markdown_but_cannot_break_the_file() -> None:
 
 def test_orphans_have_their_own_section() -> None:
     found = hl(0, 10)
-    lost = replace(hl(85, 112), status="orphaned", quote="A sentence that is gone.")
+    lost = replace(hl(85, 112), status=AnchorStatus.ORPHANED, quote="A sentence that is gone.")
     text = render_markdown(doc(), [lost, found], exported="2024-05-02T09:30:00.000Z")
     blocks = check_structure(text, doc(), [found, lost])
     section = blocks.index(Block("h2", ORPHANS_HEADING))
@@ -542,7 +558,7 @@ def test_random_text_keeps_the_tree_and_the_literal_texts(
                 base,
                 id=f"{number:032x}",
                 quote=quote,
-                status="orphaned" if orphan else "exact",
+                status=AnchorStatus.ORPHANED if orphan else AnchorStatus.EXACT,
             )
         )
     document = doc(title, source=source)
@@ -723,13 +739,13 @@ def test_a_file_that_is_not_utf8_is_kept_byte_for_byte(
     assert path.read_text(encoding="utf-8").count("\ufffd") == 1  # the region is kept
 
 
-def test_export_document_of_a_loaded_document(
+def test_export_document_of_a_library_document(
     library: tuple[Catalog, AnnotationStore, list[str]],
 ) -> None:
     catalog, store, ids = library
     highlight = highlight_in(catalog, ids[0], "three passengers, one dog")
     loaded = catalog.load(ids[0])
-    document = ExportDocument.of(loaded)
+    document, _ = load_export_document(catalog, ids[0])
     assert document.length == len(loaded.text) and document.paragraphs == loaded.paragraphs
     text = render_markdown(document, [highlight], exported="2024-05-02T09:30:00.000Z")
     check_structure(text, document, [highlight])

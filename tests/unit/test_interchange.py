@@ -14,19 +14,24 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from annotations.interchange import (
+from annotations.model import (
+    COLORS,
+    STATUSES,
+    AnchorStatus,
+    Highlight,
+    edited,
+    new_highlight,
+    to_record,
+)
+from annotations.notes_import import ImportResult, import_notes
+from annotations.notes_json import FORMAT, VERSION, export_json
+from annotations.notes_w3c import (
     DOCUMENT_URN,
-    FORMAT,
-    VERSION,
     W3C_CONTEXT,
-    ImportResult,
     annotation_id,
-    export_json,
     export_w3c,
     highlight_id_of,
-    import_notes,
 )
-from annotations.model import COLORS, Highlight, edited, new_highlight, to_record
 from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
 from library.catalog import Catalog, UnknownDocument
 
@@ -198,14 +203,14 @@ def random_highlights(draw: st.DrawFn, texts: dict[str, tuple[str, str]]) -> lis
     for _ in range(draw(st.integers(1, 5))):
         doc_id = draw(st.sampled_from(sorted(texts)))
         text, content_hash = texts[doc_id]
-        status = draw(st.sampled_from(("exact", "moved", "fuzzy", "orphaned")))
+        status = draw(st.sampled_from(STATUSES))
         start = draw(st.integers(0, len(text) - 1))
         end = draw(st.integers(start + 1, len(text)))
-        if status in ("exact", "moved"):
+        if status in (AnchorStatus.EXACT, AnchorStatus.MOVED):
             quote = text[start:end]
         else:
             quote = draw(st.text(min_size=1, max_size=40))
-            if status == "orphaned":
+            if status is AnchorStatus.ORPHANED:
                 end = draw(st.integers(start, len(text)))
         created = draw(TIMES)
         highlight = Highlight(
@@ -222,7 +227,7 @@ def random_highlights(draw: st.DrawFn, texts: dict[str, tuple[str, str]]) -> lis
             created=created,
             updated=draw(st.one_of(st.just(created), TIMES)) or created,
             status=status,
-            score=draw(st.floats(0, 1)) if status == "fuzzy" else None,
+            score=draw(st.floats(0, 1)) if status is AnchorStatus.FUZZY else None,
             content_hash=content_hash,
         )
         made[highlight.id] = highlight
@@ -357,9 +362,9 @@ def test_import_re_anchors_against_the_current_text(
     by_id = {h.id: h for h in store.for_document(ids[0])}
     dragon, moon = by_id[highlights[0].id], by_id[highlights[1].id]
     text = catalog.text(ids[0])
-    assert dragon.status == "moved" and text[dragon.start : dragon.end] == dragon.quote
+    assert dragon.status is AnchorStatus.MOVED and text[dragon.start : dragon.end] == dragon.quote
     assert dragon.note == highlights[0].note
-    assert moon.status == "orphaned" and moon.quote == "a paper moon"
+    assert moon.status is AnchorStatus.ORPHANED and moon.quote == "a paper moon"
     assert [h.id for h in result.orphaned] == [moon.id]
     assert any("orphaned" in message for message in result.messages)
     assert import_notes(catalog, store, exported).added == ()
@@ -488,7 +493,10 @@ def test_w3c_from_another_tool(library: tuple[Catalog, AnnotationStore, list[str
     by_quote = {h.quote: h for h in store.for_document(ids[1])}
     stream, nobody = by_quote["the mill stream"], by_quote["Nobody"]
     assert text[stream.start : stream.end] == "the mill stream"
-    assert stream.status in ("exact", "moved") and stream.note == "A note as bodyValue."
+    assert (
+        stream.status in (AnchorStatus.EXACT, AnchorStatus.MOVED)
+        and stream.note == "A note as bodyValue."
+    )
     assert nobody.tags == ("bridges",) and (nobody.start, nobody.end) == (0, 6)
     assert nobody.id == highlight_id_of("https://example.org/anno/1")
     assert [s.reason for s in result.skipped] == [
