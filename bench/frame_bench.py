@@ -67,8 +67,8 @@ def _word_marks(text: str, start: int, end: int) -> tuple[list[Mark], list[Mark]
 
 async def _measure(workspace: Workspace, frames: int) -> _Found:
     from reader.app import make_app
-    from service.workspace import Workspace
     from reader.widgets.document_view import DocumentView
+    from service.workspace import Workspace
 
     documents = workspace.documents
     workspace.forget_position(documents.home, documents.book)

@@ -21,9 +21,9 @@ import pytest
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.app import make_app
-from service.workspace import Workspace
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
+from service.workspace import Workspace
 from tests.safety.support import HELPER, added_id, listing, run_cli, subprocess_env
 
 pytestmark = pytest.mark.slow

@@ -19,7 +19,7 @@ def test_find_keeps_only_the_answer_to_the_latest_query() -> None:
     find = FindState()
     assert find.type("fo") and find.type("four")
     assert not find.receive("fo", (match(15),))  # a late answer to an older query
-    assert find.in_order == ()
+    assert not find.in_order
     assert find.receive("four", (match(30, 80.0), match(15)))
     assert find.best_first[0].start == 30 and [m.start for m in find.in_order] == [15, 30]
     assert find.best_index == 1 and find.current is None
