@@ -47,13 +47,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import replace
 
-from annotations.anchor_scoring import MIN_QUOTE_SIMILARITY, Candidate, max_errors
+from annotations.anchor_scoring import Candidate
 from annotations.model import AnchorStatus, Highlight, context_around
-from annotations.orphan_review import accept, candidates
 from annotations.quote_finder import SEARCH_RADIUS, QuoteFinder
-
-# Imported by the reader, the exporters, the store's upkeep and the tests from here.
-__all__ = ["MIN_QUOTE_SIMILARITY", "accept", "candidates", "max_errors", "reanchor"]
 
 
 def reanchor(

@@ -21,81 +21,23 @@ from datetime import datetime
 from pathlib import Path
 
 from annotations.anchoring import reanchor
-from annotations.markdown_escape import (
-    BLOCK_ID_PREFIX,
-    UNTITLED,
-    block_id,
-    clean_text,
-    heading_text,
-    markdown_literal_line,
-    quote_lines,
-    tag_label,
-    yaml_string,
-)
 from annotations.markdown_files import (
-    MAX_SLUG_BYTES,
     FileChange,
     Renderer,
     existing_names,
     file_name_for,
-    safe_slug,
     write_generated,
 )
-from annotations.markdown_notes import (
-    BEGIN_NOTES,
-    END_NOTES,
-    note_markdown,
-    notes_region,
-    user_notes_of,
-)
 from annotations.markdown_render import (
-    NO_HIGHLIGHTS,
-    ORPHANS_EXPLANATION,
-    ORPHANS_HEADING,
     ExportDocument,
-    location,
-    meta_line,
     render_index,
     render_markdown,
 )
 from annotations.model import Highlight, timestamp
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
+from library.safe_files import StoreError, fsync_directory
 from library.segment import paragraph_spans
-from library.storage import StoreError, fsync_directory
-
-__all__ = [
-    "BEGIN_NOTES",
-    "BLOCK_ID_PREFIX",
-    "END_NOTES",
-    "INDEX_NAME",
-    "MAX_SLUG_BYTES",
-    "NO_HIGHLIGHTS",
-    "ORPHANS_EXPLANATION",
-    "ORPHANS_HEADING",
-    "UNTITLED",
-    "ExportDocument",
-    "ExportResult",
-    "block_id",
-    "clean_text",
-    "current_highlights",
-    "export_markdown",
-    "heading_text",
-    "load_export_document",
-    "location",
-    "markdown_for_document",
-    "markdown_literal_line",
-    "meta_line",
-    "note_markdown",
-    "notes_region",
-    "quote_lines",
-    "render_index",
-    "render_markdown",
-    "safe_slug",
-    "tag_label",
-    "user_notes_of",
-    "yaml_string",
-]
 
 INDEX_NAME = "index.md"
 """The file linking every document of a multi-document export."""

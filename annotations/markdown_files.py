@@ -23,7 +23,7 @@ from pathlib import Path
 
 from annotations.markdown_notes import user_notes_of
 from annotations.markdown_render import fingerprint
-from library.storage import StoreError, atomic_write_bytes
+from library.safe_files import StoreError, atomic_write_bytes
 
 MAX_SLUG_BYTES = 80
 """The longest title part of a file name, in UTF-8 bytes (names are capped at 255)."""

@@ -20,8 +20,9 @@ from annotations.model import AnchorStatus, Highlight, from_record
 from annotations.notes_json import FORMAT, VERSION
 from annotations.notes_w3c import highlight_from_w3c, highlight_id_of, w3c_items, w3c_types
 from annotations.store import AnnotationStore
-from library.catalog import Catalog, Entry
-from library.storage import StoreError
+from library.catalog import Catalog
+from library.entries import Entry
+from library.safe_files import StoreError
 
 W3C_FORMAT = "w3c"
 """`ImportResult.format` of a W3C Web Annotations file."""

@@ -21,7 +21,8 @@ from datetime import datetime
 
 from annotations.model import Highlight, timestamp, to_record
 from annotations.store import AnnotationStore
-from library.catalog import Catalog, Entry
+from library.catalog import Catalog
+from library.entries import Entry
 
 FORMAT = "newsreader-notes"
 """The ``format`` of newsreader's own JSON export."""

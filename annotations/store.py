@@ -66,7 +66,6 @@ from contextlib import suppress
 from pathlib import Path
 
 from annotations.counts_cache import (
-    COUNTS_CACHE,
     CountedJournal,
     read_counts_cache,
     write_counts_cache,
@@ -97,15 +96,6 @@ from library.safe_files import (
     time_label,
     unique_sibling,
 )
-
-__all__ = [
-    "ANNOTATIONS_FOLDER",
-    "COMPACT_SLACK",
-    "COUNTS_CACHE",
-    "JOURNAL_SUFFIX",
-    "REMOVED_FOLDER",
-    "AnnotationStore",
-]
 
 ANNOTATIONS_FOLDER = "annotations"
 """The folder, under the library home, that holds the journals."""

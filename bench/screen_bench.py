@@ -22,7 +22,7 @@ from bench.terminal import Terminal
 from bench.workspace import ROOT, Workspace
 from library.catalog import Catalog
 from library.sanitize import one_line
-from library.search import Match
+from library.search_index import Match
 
 COLUMNS, LINES = 120, 38
 """The terminal: at 38 lines the reader shows 36 lines of text (status line and footer)."""
@@ -178,7 +178,7 @@ def start_up(workspace: Workspace, plan: Plan) -> list[Figure]:
 def _count_text(matches: Sequence[Match]) -> str:
     """What the find bar shows for `matches` (as `ReaderScreen` writes it: "100+" when the
     approximate ones were capped, "1000+" when the search stopped at its limit)."""
-    from library.search import MAX_APPROXIMATE
+    from library.search_index import MAX_APPROXIMATE
     from reader.screens.reader import MATCH_LIMIT
 
     count = len(matches)
@@ -190,7 +190,7 @@ def _count_text(matches: Sequence[Match]) -> str:
 
 def _query_counts(text: str, queries: Sequence[str]) -> dict[str, tuple[str, bool]]:
     """For each query: the count text the bar will show, and whether no prefix shows it too."""
-    from library.search import index_for
+    from library.search_index import index_for
     from reader.screens.reader import MATCH_LIMIT
 
     index = index_for(text)

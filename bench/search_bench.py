@@ -85,7 +85,8 @@ def _busy_without_gil() -> None:
 def run(book: Path, runs: int) -> dict[str, Any]:
     """Measure everything; return the figures as plain data."""
     sys.path.insert(0, str(ROOT))
-    from library.search import SearchIndex, context_snippet
+    from library.search_index import SearchIndex
+    from library.snippets import context_snippet
 
     text = book.read_text(encoding="utf-8")
     build_ms = _median_ms(lambda: SearchIndex(text), max(3, runs // 2))

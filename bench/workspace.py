@@ -25,7 +25,8 @@ from functools import cached_property
 from pathlib import Path
 
 from bench.corpus import GeneratedLibrary, write_big_document, write_library
-from library.catalog import Catalog, ReadingState
+from library.catalog import Catalog
+from library.entries import ReadingState
 
 ROOT = Path(__file__).resolve().parents[1]
 """The repository."""

@@ -13,8 +13,7 @@ reads one small JSON file and no text at all. Reading positions are kept apart f
 metadata, so saving a position while another process imports files never contends for
 the same file. Every JSON file goes through `library.storage.Store`.
 
-The models are in `library.entries` and the planning of an add in `library.adding`;
-their names used elsewhere are importable from here too.
+The models are in `library.entries` and the planning of an add in `library.adding`.
 """
 
 from __future__ import annotations
@@ -27,7 +26,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from library.adding import ID_LENGTH, TEXT_SUFFIXES, AddPlan, collect_files, utc_now
+from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
 from library.entries import (
     AddResult,
@@ -53,25 +52,6 @@ if TYPE_CHECKING:
     # reading never need it, and `newsreader list` must start fast.
     from library.parse import Parsed
 
-__all__ = [
-    "CATALOG_FILE",
-    "DOCUMENTS_FOLDER",
-    "EXPORTS_FOLDER",
-    "ID_LENGTH",
-    "READING_FILE",
-    "SETTINGS_FILE",
-    "SORT_KEYS",
-    "TEXT_SUFFIXES",
-    "WELCOME_TITLE",
-    "AddResult",
-    "AmbiguousId",
-    "Catalog",
-    "Entry",
-    "LibraryError",
-    "MissingText",
-    "ReadingState",
-    "UnknownDocument",
-]
 
 SORT_KEYS: tuple[str, ...] = ("added", "title", "date", "source", "length", "progress")
 """The orders `Catalog.entries` knows, in the order the library's `s` key cycles them:
@@ -351,7 +331,8 @@ class Catalog:
         All text files are written (atomically) before the catalog records them, and the
         catalog is written once, however many files there are.
         """
-        from library.parse import UnreadableFile, load_file
+        from library.parse import load_file
+        from library.textfile import UnreadableFile
 
         parsed: list[tuple[str | None, Parsed]] = []
         failed: list[tuple[str, str]] = []

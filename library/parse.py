@@ -18,17 +18,6 @@ from pathlib import Path
 from library.segment import sentence_spans
 from library.textfile import UnreadableFile, read_file
 
-# `UnreadableFile` is imported by the catalog and the command line from here.
-__all__ = [
-    "MARKDOWN_SUFFIXES",
-    "TITLE_LENGTH",
-    "Parsed",
-    "UnreadableFile",
-    "load_file",
-    "parse_text",
-    "readable_stem",
-]
-
 TITLE_LENGTH = 90
 """A title derived from the first sentence is cut at a word boundary near this length."""
 

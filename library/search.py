@@ -1,6 +1,7 @@
 """Fuzzy search inside documents: ranked matches with exact offsets into the original text.
 
-This is the front door of search; each part lives in a module of its own:
+This module searches several documents at once; each part of search lives in a module of
+its own:
 
 - `library.normalization`: text as search compares it (case, accents, quotes, dashes and
   whitespace folded) with offset maps back to the original (`library.offsets`);
@@ -20,21 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from library.normalization import normalize, normalize_query
-from library.search_index import MAX_APPROXIMATE, Match, SearchIndex, index_for
-from library.snippets import context_snippet
-
-# Imported by the reader, the command line, the benchmarks and the tests from here.
-__all__ = [
-    "MAX_APPROXIMATE",
-    "Match",
-    "SearchIndex",
-    "context_snippet",
-    "index_for",
-    "normalize",
-    "normalize_query",
-    "search_documents",
-]
+from library.search_index import Match, SearchIndex
 
 
 def search_documents(

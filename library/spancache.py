@@ -13,8 +13,8 @@ from array import array
 from pathlib import Path
 
 from library.document import Spans
+from library.safe_files import atomic_write_bytes
 from library.segment import paragraph_spans, sentence_spans
-from library.storage import atomic_write_bytes
 
 MAGIC = b"NRSPANS"
 SEGMENTER_VERSION = 1

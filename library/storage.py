@@ -42,39 +42,14 @@ from library.safe_files import (
     SchemaHeader,
     StatKey,
     StoreError,
-    StoreLocked,
     StoreReadOnly,
     atomic_write_bytes,
-    atomic_write_text,
     damaged_message,
-    fsync_directory,
     newer_release_message,
     reason_of,
     set_aside,
     stat_key,
 )
-
-__all__ = [
-    "DEFAULT_LOCK_TIMEOUT",
-    "META_ID",
-    "META_TABLE",
-    "Migration",
-    "Record",
-    "StatKey",
-    "Store",
-    "StoreDB",
-    "StoreError",
-    "StoreLocked",
-    "StoreReadOnly",
-    "StoreTable",
-    "Tables",
-    "atomic_write_bytes",
-    "atomic_write_text",
-    "decode_tables",
-    "encode_tables",
-    "fsync_directory",
-    "stat_key",
-]
 
 Record = dict[str, Any]
 """One stored record: a JSON object."""

@@ -13,7 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
-from library.storage import StoreError
+from library.safe_files import StoreError
 from reader.navigation import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.palette import DocumentCommands, LibraryCommands

@@ -205,8 +205,8 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     """Errors that are the user's to fix, told in one line (imported only when one happens:
     the parser's patterns take a few milliseconds to compile, and starting needs none)."""
     from library.catalog import AmbiguousId, UnknownDocument
-    from library.parse import UnreadableFile
-    from library.storage import StoreError
+    from library.safe_files import StoreError
+    from library.textfile import UnreadableFile
 
     return (CommandError, UnknownDocument, AmbiguousId, UnreadableFile, StoreError)
 

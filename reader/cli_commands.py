@@ -197,7 +197,7 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.format in ("json", "w3c"):
         data = workspace.export_data(args.format, ids)
         if args.output:
-            from library.storage import atomic_write_text
+            from library.safe_files import atomic_write_text
 
             target = Path(args.output).expanduser()
             if target.is_dir():

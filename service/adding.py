@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from library.catalog import AddResult
+from library.entries import AddResult
 from service.anchors import AnchorReport
 
 

@@ -64,7 +64,7 @@ def places_of(text: str, quote: str) -> tuple[Span, ...]:
         at = text.find(quote, at + 1)
     if places:
         return tuple(places)
-    from library.search import SearchIndex
+    from library.search_index import SearchIndex
 
     found = SearchIndex(text).find(quote, limit=10, threshold=FUZZY_QUOTE_THRESHOLD)
     if not found:
@@ -89,7 +89,7 @@ def find_quote(text: str, quote: str, nth: int | None = None) -> Span:
             raise NoSuchPlace(len(places))
         return places[nth - 1]
     if len(places) > 1:
-        from library.search import context_snippet
+        from library.snippets import context_snippet
 
         snippets = tuple(
             context_snippet(text, start, end, width=40) for start, end in places[:SHOWN_PLACES]

@@ -5,9 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from library.catalog import Catalog, Entry
-from library.search import Match, context_snippet, search_documents
-from library.storage import StoreError
+from library.catalog import Catalog
+from library.entries import Entry
+from library.safe_files import StoreError
+from library.search import search_documents
+from library.search_index import Match
+from library.snippets import context_snippet
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,16 +10,17 @@ from typing import TYPE_CHECKING
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import DEFAULT_COLOR, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
-from library.catalog import Catalog, Entry
+from library.catalog import Catalog
 from library.document import Document
-from library.storage import StoreError
+from library.entries import Entry
+from library.safe_files import StoreError
 from service.adding import AddOutcome
 from service.anchors import AnchorReport, refresh_anchors
 from service.quotes import find_quote
 
 if TYPE_CHECKING:
     from annotations.export import ExportResult
-    from annotations.interchange import ImportResult
+    from annotations.notes_import import ImportResult
     from service.text_search import TextSearch
 
 
@@ -259,7 +260,8 @@ class Workspace:
     def export_data(self, kind: str, doc_ids: Sequence[str] | None = None) -> str:
         """The notes of `doc_ids` (default: all) as ``json`` (everything, re-importable)
         or ``w3c`` (Web Annotation JSON-LD)."""
-        from annotations.interchange import export_json, export_w3c
+        from annotations.notes_json import export_json
+        from annotations.notes_w3c import export_w3c
 
         exporter = export_json if kind == "json" else export_w3c
         ids = list(doc_ids) if doc_ids is not None else None
@@ -271,6 +273,6 @@ class Workspace:
         Raises:
             ValueError: The data is not such an export (one sentence).
         """
-        from annotations.interchange import import_notes
+        from annotations.notes_import import import_notes
 
         return import_notes(self.catalog, self.annotations, data)

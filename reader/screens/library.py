@@ -11,9 +11,10 @@ from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from library.catalog import SORT_KEYS, Entry
+from library.catalog import SORT_KEYS
+from library.entries import Entry
+from library.safe_files import StoreError
 from library.sanitize import one_line
-from library.storage import StoreError
 from reader.navigation import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList

@@ -21,10 +21,10 @@ from textual.timer import Timer
 
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
-from library.catalog import ReadingState
 from library.document import NO_SPANS, Document
+from library.entries import ReadingState
+from library.safe_files import StoreError
 from library.sanitize import one_line, visible
-from library.storage import StoreError
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.navigation import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
@@ -40,7 +40,7 @@ from reader.widgets.reader_status import ReaderStatus
 from service.workspace import Workspace
 
 if TYPE_CHECKING:
-    from library.search import Match
+    from library.search_index import Match
 
 SAVE_DELAY = 1.0
 """Seconds of stillness before the reading position is written (and always on leaving)."""
@@ -245,7 +245,7 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
     def _search(self, query: str) -> None:
-        from library.search import index_for
+        from library.search_index import index_for
 
         matches = index_for(self.document.text).find(query, limit=MATCH_LIMIT)
         self.post_message(self.MatchesFound(query, matches))
@@ -273,7 +273,7 @@ class ReaderScreen(Screen[None]):
         matches = self._find.in_order
         if not matches:
             return False
-        from library.search import MAX_APPROXIMATE  # loaded already: a search ran
+        from library.search_index import MAX_APPROXIMATE
 
         approximate = sum(not m.exact for m in matches)
         return approximate >= MAX_APPROXIMATE or len(matches) >= MATCH_LIMIT
@@ -537,7 +537,7 @@ class ReaderScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="place")
     def _find_place(self, highlight: Highlight) -> None:
-        from annotations.anchoring import candidates
+        from annotations.orphan_review import candidates
 
         places = candidates(highlight, self.document.text, limit=1)
         self.post_message(self.PlaceFound(highlight, places))
@@ -561,7 +561,7 @@ class ReaderScreen(Screen[None]):
         review = self._review
         if review is None:
             return
-        from annotations.anchoring import accept
+        from annotations.orphan_review import accept
 
         document = self.document
         placed = accept(

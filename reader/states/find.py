@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from library.search import Match
+from library.search_index import Match
 
 Wrap = Literal["top", "bottom"]
 """Where a step past the last (or first) match went round to."""

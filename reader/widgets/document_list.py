@@ -24,7 +24,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from library.catalog import Entry
+from library.entries import Entry
 from library.sanitize import one_line
 from reader.labels import length_label, progress_label
 

@@ -25,8 +25,9 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from annotations.store import AnnotationStore
-from library.catalog import Catalog, ReadingState
-from library.storage import StoreError
+from library.catalog import Catalog
+from library.entries import ReadingState
+from library.safe_files import StoreError
 from reader.app import NewsreaderApp, make_app
 from service.workspace import Workspace
 from tests.safety.support import added_id, listing, run_cli

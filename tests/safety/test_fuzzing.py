@@ -21,12 +21,13 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from rapidfuzz.distance import Levenshtein
 
-from annotations.anchoring import MIN_QUOTE_SIMILARITY
+from annotations.anchor_scoring import MIN_QUOTE_SIMILARITY
 from annotations.model import COLORS, Highlight, new_highlight, to_record
 from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
 from library.catalog import Catalog
+from library.normalization import normalize, normalize_query
 from library.parse import load_file
-from library.search import SearchIndex, normalize, normalize_query
+from library.search_index import SearchIndex
 from tests.safety.support import CliResult, run_cli, sha256_of
 
 SPECIAL = (

@@ -27,10 +27,12 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from annotations.export import export_markdown
-from annotations.interchange import export_json, export_w3c
 from annotations.model import Highlight, new_highlight
+from annotations.notes_json import export_json
+from annotations.notes_w3c import export_w3c
 from annotations.store import AnnotationStore
-from library.catalog import Catalog, Entry
+from library.catalog import Catalog
+from library.entries import Entry
 from library.sanitize import visible
 from reader.app import make_app
 from reader.cli import main

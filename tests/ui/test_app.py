@@ -272,7 +272,7 @@ async def test_a_reader_left_ignores_late_answers_and_lets_go_of_its_text(
     import inspect
 
     from library import search_index
-    from library.search import Match, index_for
+    from library.search_index import Match, index_for
 
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
     app = make_app(Workspace(catalog), open_id=doc_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
-from library.catalog import Entry
+from library.entries import Entry
 from reader.widgets.document_list import (
     TITLE_MIN_WIDTH,
     DocumentList,

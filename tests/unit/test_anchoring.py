@@ -13,15 +13,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import Levenshtein
 
-from annotations.anchoring import (
-    MIN_QUOTE_SIMILARITY,
-    accept,
-    candidates,
-    max_errors,
-    reanchor,
-)
+from annotations.anchor_scoring import MIN_QUOTE_SIMILARITY, max_errors
+from annotations.anchoring import reanchor
 from annotations.approximate_matching import approximate_matches
 from annotations.model import CONTEXT_LENGTH, AnchorStatus, Highlight, edited, new_highlight
+from annotations.orphan_review import accept, candidates
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 BOOK = Path(__file__).resolve().parents[2].parent / "shared" / "bench" / "war_and_peace.txt"

@@ -16,15 +16,11 @@ from typing import Any
 
 import pytest
 
+from annotations.counts_cache import COUNTS_CACHE
 from annotations.journal import change_line
 from annotations.model import COLORS, Color, Highlight, edited, new_highlight, to_record
-from annotations.store import (
-    ANNOTATIONS_FOLDER,
-    COUNTS_CACHE,
-    REMOVED_FOLDER,
-    AnnotationStore,
-)
-from library.storage import StoreError, StoreReadOnly
+from annotations.store import ANNOTATIONS_FOLDER, REMOVED_FOLDER, AnnotationStore
+from library.safe_files import StoreError, StoreReadOnly
 
 REPO = Path(__file__).resolve().parents[2]
 WRITER = Path(__file__).resolve().parent / "crash_writer.py"

@@ -17,11 +17,10 @@ from library.catalog import (
     WELCOME_TITLE,
     AmbiguousId,
     Catalog,
-    Entry,
     MissingText,
-    ReadingState,
     UnknownDocument,
 )
+from library.entries import Entry, ReadingState
 from library.home import resolve_home
 from library.parse import load_file
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from annotations.model import new_highlight
-from library.search import Match
+from library.search_index import Match
 from reader.states.find import FindState, Step
 from reader.states.review import Review
 from reader.states.selection import Selection

@@ -11,18 +11,18 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from library import approximate_search, search_index
-from library.normalization import fold_char
+from library.normalization import fold_char, normalize, normalize_query
 from library.pacing import Pacer
-from library.search import (
+from library.search import search_documents
+from library.search_index import (
+    DEFAULT_THRESHOLD,
+    MAX_APPROXIMATE,
     Match,
     SearchIndex,
-    context_snippet,
+    effective_threshold,
     index_for,
-    normalize,
-    normalize_query,
-    search_documents,
 )
-from library.search_index import DEFAULT_THRESHOLD, MAX_APPROXIMATE, effective_threshold
+from library.snippets import context_snippet
 
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 

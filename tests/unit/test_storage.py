@@ -17,14 +17,8 @@ from filelock import FileLock
 from tinydb.table import Document
 
 import library.storage as storage_module
-from library.storage import (
-    Store,
-    StoreLocked,
-    StoreReadOnly,
-    Tables,
-    atomic_write_bytes,
-    atomic_write_text,
-)
+from library.safe_files import StoreLocked, StoreReadOnly, atomic_write_bytes, atomic_write_text
+from library.storage import Store, Tables
 
 REPO = Path(__file__).resolve().parents[2]
 DAMAGED_NAME = re.compile(r"^notes\.json\.damaged-\d{8}-\d{6}(-\d+)?$")
@@ -44,7 +38,7 @@ def store(tmp_path: Path) -> Store:
 def writes(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Record every atomic write the store makes."""
     seen: list[Path] = []
-    real = storage_module.atomic_write_bytes
+    from library.safe_files import atomic_write_bytes as real
 
     def spy(path: Path, data: bytes, *, sync_directory: bool = True) -> None:
         seen.append(path)

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from annotations.model import AnchorStatus, Color
-from library.catalog import AddResult
+from library.entries import AddResult
 from service.adding import AddOutcome
 from service.quotes import AmbiguousQuote, EmptyQuote, NoSuchPlace, QuoteNotFound, find_quote
 from service.workspace import AlreadyHighlighted, Workspace
