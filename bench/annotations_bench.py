@@ -162,6 +162,7 @@ def measure(workspace: Workspace, runs: int) -> list[Figure]:
     """Save with 10 and with 10,000 stored; re-anchor 1,000 highlights in the 3 MB book."""
     try:
         from annotations.anchoring import reanchor
+        from annotations.model import AnchorStatus
         from annotations.store import AnnotationStore  # noqa: F401 - must import
     except ImportError as err:
         return _slots(f"{NOT_BUILT} ({err})")
@@ -176,8 +177,7 @@ def measure(workspace: Workspace, runs: int) -> list[Figure]:
     revised = edited_text(text, highlights)
     revised_hash = hashlib.sha256(revised.encode()).hexdigest()
     after = reanchor(highlights, text, revised, revised_hash)
-    statuses = {s: sum(h.status == s for h in after) for s in ("exact", "moved", "fuzzy")}
-    statuses["orphaned"] = len(after) - sum(statuses.values())
+    statuses = {status: sum(h.status is status for h in after) for status in AnchorStatus}
     found = ", ".join(f"{count} {status}" for status, count in statuses.items())
     edited = _timed_ms(lambda: reanchor(highlights, text, revised, revised_hash), runs)
     blind = _timed_ms(lambda: reanchor(highlights, None, revised, revised_hash), runs)
