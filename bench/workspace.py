@@ -36,7 +36,7 @@ BOOK = ROOT.parent / "shared" / "bench" / "war_and_peace.txt"
 
 ARTICLE_COUNT = 1000
 
-PACKAGES = ("library", "annotations", "reader")
+PACKAGES = ("library", "annotations", "service", "reader")
 """The project's packages, as `pyproject.toml` lists them."""
 
 

@@ -24,9 +24,12 @@ from service.workspace import Workspace
 DEFAULT_THEME = "textual-dark"
 
 START_MODE = "start"
-"""The mode whose base is the first screen: the library, or the document the command line
-named. A mode (unlike the app's default screen) can be removed, so a first reader is gone
-for good once the reader goes back to the library."""
+"""The mode the app starts in. It is not one of the app's `MODES`, so Textual makes its
+base screen with `get_default_screen` and draws it with the app itself (a mode's own
+factory would re-read every stylesheet first, a screen pushed from `on_mount` would be
+drawn twice). It is registered only to be removed: when the reader the app started on
+goes back to the library, the library gets a mode of its own and this one goes, reader
+and all."""
 
 LIBRARY_MODE = "library"
 """The library's mode when the app started on a document."""
@@ -35,10 +38,8 @@ LIBRARY_MODE = "library"
 class NewsreaderApp(App[None]):
     """Reads the documents of a `Workspace`.
 
-    The first screen is the base of the start mode, so it is composed and drawn with the
-    app itself (a screen pushed from `on_mount` would be drawn twice). When that first
-    screen is a reader, going back gives the library a mode of its own and removes the
-    start mode, reader and all.
+    The first screen (the library, or the document the command line named) is the base
+    of the start mode (see `START_MODE`).
     """
 
     CSS_PATH = "newsreader.tcss"
@@ -68,9 +69,8 @@ class NewsreaderApp(App[None]):
         self._open_id = open_id
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
-        self.add_mode(START_MODE, self._first_screen)
 
-    def _first_screen(self) -> Screen[None]:
+    def get_default_screen(self) -> Screen[None]:
         if self._open_id is not None:
             try:
                 return self._reader_screen(self._open_id)
@@ -136,8 +136,12 @@ class NewsreaderApp(App[None]):
         if not any(isinstance(screen, LibraryScreen) for screen in self.screen_stack):
             # Started on a document: the library gets a mode of its own, and the start
             # mode goes, with the reader at its base.
-            self.add_mode(LIBRARY_MODE, lambda: LibraryScreen(self.workspace, current=current))
+            def make_library() -> LibraryScreen:
+                return LibraryScreen(self.workspace, current=current)
+
+            self.add_mode(LIBRARY_MODE, make_library)
             self.switch_mode(LIBRARY_MODE)
+            self.add_mode(START_MODE, make_library)  # only a registered mode can be removed
             self.remove_mode(START_MODE)
             return
         while not isinstance(self.screen, LibraryScreen):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from library.search_index import Match
+if TYPE_CHECKING:  # the search code is loaded by the first search, not by opening
+    from library.search_index import Match
 
 Wrap = Literal["top", "bottom"]
 """Where a step past the last (or first) match went round to."""
