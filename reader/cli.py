@@ -97,14 +97,15 @@ def _command_parsers() -> dict[str, _Parser]:
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
     search.add_argument("--json", action="store_true", help="print a JSON array")
 
-    from annotations.model import COLORS, DEFAULT_COLOR, Color
+    from annotations.model import DEFAULT_COLOR, Color
 
     highlight = command("highlight", "Highlight a passage of a document, found by its text.")
     highlight.add_argument("id", metavar="ID")
     highlight.add_argument("--quote", required=True, metavar="TEXT", help="the text to mark")
     highlight.add_argument("--nth", type=int, metavar="N", help="which of several places (1-)")
     highlight.add_argument("--note", default="", metavar="TEXT", help="a note (Markdown)")
-    highlight.add_argument("--color", choices=COLORS, default=DEFAULT_COLOR, type=Color)
+    colors = [color.value for color in Color]
+    highlight.add_argument("--color", choices=colors, default=DEFAULT_COLOR.value)
     highlight.add_argument("--tag", action="append", default=[], metavar="T", help="a tag")
 
     notes = command("notes", "List highlights and notes, of one document or of all.")

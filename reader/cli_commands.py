@@ -136,13 +136,19 @@ def cmd_remove(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_highlight(workspace: Workspace, args: argparse.Namespace) -> int:
+    from annotations.model import Color
     from service.quotes import AmbiguousQuote, EmptyQuote, NoSuchPlace, QuoteNotFound
     from service.workspace import AlreadyHighlighted
 
     entry = workspace.catalog.resolve(args.id)
     try:
         highlight = workspace.highlight_quote(
-            entry.id, args.quote, nth=args.nth, note=args.note, color=args.color, tags=args.tag
+            entry.id,
+            args.quote,
+            nth=args.nth,
+            note=args.note,
+            color=Color(args.color),
+            tags=args.tag,
         )
     except EmptyQuote as err:
         raise UsageError(f"{PROG} highlight: {err}") from err
@@ -162,7 +168,7 @@ def cmd_highlight(workspace: Workspace, args: argparse.Namespace) -> int:
 def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
     from library.filtering import filter_ranked
 
-    highlights = workspace.notes(workspace.catalog.resolve(args.id).id if args.id else None)
+    highlights = workspace.highlights(workspace.catalog.resolve(args.id).id if args.id else None)
     if args.search:
         fields = [f"{h.quote} {h.note} {' '.join(h.tags)}" for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
@@ -195,7 +201,7 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
 def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     ids = [workspace.catalog.resolve(i).id for i in args.ids] or None
     if args.format in ("json", "w3c"):
-        data = workspace.export_data(args.format, ids)
+        data = workspace.export_data("json" if args.format == "json" else "w3c", ids)
         if args.output:
             from library.safe_files import atomic_write_text
 

@@ -94,7 +94,8 @@ class LibraryCommands(Provider):
             return
         # Library actions act on the library screen: leave the reader (which saves) first.
         app.show_library()
-        app.call_later(app.screen.run_action, name)
+        library = app.screen  # perhaps not mounted yet: the action waits until it is drawn
+        library.call_after_refresh(library.run_action, name)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)

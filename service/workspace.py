@@ -5,17 +5,16 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import DEFAULT_COLOR, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.document import Document
-from library.entries import Entry
+from library.entries import AddResult, Entry
 from library.safe_files import StoreError
-from service.adding import AddOutcome
-from service.anchors import AnchorReport, refresh_anchors
+from service.anchors import NOTHING_TO_REFIND, AnchorReport, refresh_anchors
 from service.quotes import find_quote
 
 if TYPE_CHECKING:
@@ -31,6 +30,42 @@ class AlreadyHighlighted(Exception):
         self.existing = existing
         """The highlight that covers the passage."""
         super().__init__(f"That passage is highlighted already (id {existing.id}).")
+
+
+@dataclass(frozen=True, slots=True)
+class AddOutcome:
+    """One add: the catalog's result, and what followed for the highlights."""
+
+    result: AddResult
+    """Which files were added, updated, already there, or could not be read."""
+    restored: tuple[tuple[str, int], ...] = ()
+    """``(document id, count)`` for each added document whose earlier highlights (kept
+    when it was removed) came back."""
+    anchors: tuple[tuple[str, AnchorReport], ...] = ()
+    """``(document id, report)`` for each updated document whose highlights had to be
+    found again in its new text."""
+    problems: tuple[str, ...] = ()
+    """One sentence for each document whose highlights could not be restored or found
+    again because the store refused a write; the documents themselves were added."""
+
+    @property
+    def touched(self) -> tuple[str, ...]:
+        """The ids of every document the add named: added, updated or already there."""
+        result = self.result
+        return tuple(e.id for e in (*result.added, *result.updated, *result.unchanged))
+
+
+@dataclass(frozen=True, slots=True)
+class OpenedAnnotations:
+    """An opened document's highlights, and what finding them again in its text did."""
+
+    annotations: DocumentAnnotations
+    """The highlights, ready to show and change."""
+    report: AnchorReport
+    """What re-finding the highlights made on an earlier version of the text did."""
+    problem: str | None = None
+    """Why the places found could not be saved (the store refused), if so: they are
+    shown, and found again the next time the document is opened."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,11 +113,6 @@ class Workspace:
             StoreError: The folder cannot be used.
         """
         return cls(Catalog.open(home))
-
-    @property
-    def home(self) -> Path:
-        """The library's folder."""
-        return self.catalog.home
 
     # -- what the user should be told
 
@@ -135,17 +165,22 @@ class Workspace:
         restored: list[tuple[str, int]] = []
         anchors: list[tuple[str, AnchorReport]] = []
         problems: list[str] = []
-        try:
-            for entry in result.added:
+        for entry in result.added:
+            try:
                 count = self.annotations.restore_document(entry.id)
-                if count:
-                    restored.append((entry.id, count))
-            for entry in result.updated:
+            except StoreError as err:
+                problems.append(str(err))
+                continue
+            if count:
+                restored.append((entry.id, count))
+        for entry in result.updated:
+            try:
                 report = self.refresh_anchors(entry.id)
-                if report.checked:
-                    anchors.append((entry.id, report))
-        except StoreError as err:
-            problems.append(str(err))
+            except StoreError as err:
+                problems.append(str(err))
+                continue
+            if report.checked:
+                anchors.append((entry.id, report))
         return AddOutcome(result, tuple(restored), tuple(anchors), tuple(problems))
 
     def remove(self, doc_id: str) -> Removal:
@@ -170,16 +205,25 @@ class Workspace:
             self.annotations, doc_id, self.catalog.text(doc_id), entry.content_hash
         )
 
-    def annotate(self, document: Document) -> tuple[DocumentAnnotations, AnchorReport]:
+    def open_annotations(self, document: Document) -> OpenedAnnotations:
         """The highlights of an opened document, re-found first if its text changed since
-        they were made; the report says what re-finding did (nothing, usually)."""
-        report = refresh_anchors(
-            self.annotations, document.id, document.text, document.content_hash
-        )
+        they were made. A store that refuses to save the places found does not keep the
+        document from opening: `OpenedAnnotations.problem` says why.
+
+        Raises:
+            StoreError: The highlights cannot be read at all.
+        """
+        problem: str | None = None
+        try:
+            report = refresh_anchors(
+                self.annotations, document.id, document.text, document.content_hash
+            )
+        except StoreError as err:
+            report, problem = NOTHING_TO_REFIND, str(err)
         annotations = DocumentAnnotations(
             self.annotations, document.id, document.text, document.content_hash
         )
-        return annotations, report
+        return OpenedAnnotations(annotations, report, problem)
 
     # -- search and highlights
 
@@ -228,7 +272,7 @@ class Workspace:
         self.annotations.save(highlight)
         return highlight
 
-    def notes(self, doc_id: str | None = None) -> tuple[Highlight, ...]:
+    def highlights(self, doc_id: str | None = None) -> tuple[Highlight, ...]:
         """The highlights of `doc_id`, or of every document."""
         if doc_id is None:
             return self.annotations.all()
@@ -257,7 +301,9 @@ class Workspace:
 
         return markdown_for_document(self.catalog, self.annotations, doc_id)
 
-    def export_data(self, kind: str, doc_ids: Sequence[str] | None = None) -> str:
+    def export_data(
+        self, kind: Literal["json", "w3c"], doc_ids: Sequence[str] | None = None
+    ) -> str:
         """The notes of `doc_ids` (default: all) as ``json`` (everything, re-importable)
         or ``w3c`` (Web Annotation JSON-LD)."""
         from annotations.notes_json import export_json

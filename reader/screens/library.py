@@ -19,8 +19,7 @@ from reader.navigation import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
 from reader.widgets.key_bar import KeyBar
-from service.adding import AddOutcome
-from service.workspace import Workspace
+from service.workspace import AddOutcome, Workspace
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
@@ -33,6 +32,24 @@ SORT_LABELS = {
     "length": "length",
     "progress": "progress",
 }
+
+
+def add_summary(outcome: AddOutcome) -> str:
+    """One or two plain sentences on what an add did, for the notice after `a`."""
+    result = outcome.result
+    parts = []
+    if result.added:
+        parts.append(f"added {len(result.added)}")
+    if result.updated:
+        parts.append(f"updated {len(result.updated)}")
+    if result.unchanged:
+        parts.append(f"{len(result.unchanged)} already in the library")
+    text = ", ".join(parts).capitalize() + "." if parts else ""
+    if result.failed:
+        first = result.failed[0][1]
+        more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
+        text = f"{text} Skipped: {first}{more}".strip()
+    return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
 class LibraryScreen(Screen[None]):
@@ -90,6 +107,8 @@ class LibraryScreen(Screen[None]):
         self._counts: dict[str, int] = {}
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
+        sort = workspace.catalog.setting("library_sort", "added")
+        self._sort: str = sort if sort in SORT_KEYS else "added"
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -99,8 +118,6 @@ class LibraryScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#filter", Input).display = False
-        sort = self.workspace.catalog.setting("library_sort", "added")
-        self._sort = sort if sort in SORT_KEYS else "added"
         self.query_one("#documents", DocumentList).focus()
         # Another copy of newsreader (or `newsreader add`) may change the library meanwhile.
         self.set_interval(CHANGES_CHECK_SECONDS, self.check_for_changes)
@@ -252,7 +269,7 @@ class LibraryScreen(Screen[None]):
         except StoreError as err:
             self.app.call_from_thread(self._added, None, str(err))
             return
-        self.app.call_from_thread(self._added, outcome, outcome.summary())
+        self.app.call_from_thread(self._added, outcome, add_summary(outcome))
 
     def _added(self, outcome: AddOutcome | None, message: str) -> None:
         failed = outcome is None or bool(outcome.result.failed)

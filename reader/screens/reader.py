@@ -79,7 +79,10 @@ class ReaderScreen(Screen[None]):
         """The library the document is in."""
         self.document = document
         """The document shown."""
-        self._annotations, self._anchor_report = workspace.annotate(document)
+        opened = workspace.open_annotations(document)
+        self._annotations = opened.annotations
+        self._anchor_report = opened.report
+        self._anchor_problem = opened.problem
         self._view = DocumentView(document, cursor_offset=offset, id="document")
         self._status = ReaderStatus(document.title, document.words, id="reader-status")
         self._offset = offset
@@ -106,6 +109,8 @@ class ReaderScreen(Screen[None]):
     def on_mount(self) -> None:
         if self._anchor_report.checked:
             self.notify(self._anchor_report.sentence(), title="Document changed", timeout=10)
+        if self._anchor_problem is not None:
+            report_not_saved(self, StoreError(self._anchor_problem))
         tell_store_warnings(self, self.workspace)
         self._draw_highlights()
         self._view.focus()

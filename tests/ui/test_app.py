@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from textual.widgets import Static
 
 from library.catalog import Catalog
 from reader.app import make_app
@@ -155,8 +156,8 @@ async def test_help_lists_the_real_bindings(catalog: Catalog) -> None:
         await pilot.pause()
         help_screen = app.screen
         assert isinstance(help_screen, HelpScreen)
-        descriptions = " ".join(d for _, d, _ in help_screen.rows)
-        assert "Library" in descriptions
+        shown = str(help_screen.query_one(Static).render())
+        assert "Library" in shown and "Next match" in shown
         await pilot.press("escape")
         assert isinstance(app.screen, ReaderScreen)
 
@@ -381,3 +382,61 @@ async def test_a_filter_that_matches_nothing_says_so_under_the_header(catalog: C
         documents = app.screen.query_one("#documents", DocumentList)
         assert documents.entries == ()
         assert "Nothing matches the filter" in documents.render_line(2).text
+
+
+def test_add_summary_names_every_outcome_and_the_first_failure() -> None:
+    from library.entries import AddResult
+    from reader.screens.library import add_summary
+    from service.workspace import AddOutcome
+
+    assert add_summary(AddOutcome(AddResult(unchanged=()))) == "Nothing to add there."
+    assert add_summary(AddOutcome(AddResult())) == "Nothing to add there."
+    failed = AddResult(failed=(("a.bin", "a.bin is not text."), ("b.bin", "b.bin is not text.")))
+    assert add_summary(AddOutcome(failed)) == "Skipped: a.bin is not text. (and 1 more)"
+    problem = AddOutcome(AddResult(), problems=("The store is read-only.",))
+    assert add_summary(problem) == "Nothing to add there. The store is read-only."
+
+
+async def test_library_actions_from_the_palette_wait_for_the_library_to_be_there(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"Cycle the sort")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        assert library.sort == "title"
+
+
+async def test_a_document_opens_when_its_highlights_cannot_be_saved(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from annotations.model import new_highlight
+    from annotations.store import AnnotationStore
+    from library.safe_files import StoreReadOnly
+
+    workspace = Workspace(catalog)
+    entry = catalog.entries()[0]
+    text = catalog.text(entry.id)
+    made = new_highlight(entry.id, text, 0, 10, content_hash="an earlier text")
+    workspace.annotations.save(made)
+
+    def refuse(self: AnnotationStore, highlights: object) -> None:
+        raise StoreReadOnly("The annotation file was written by a newer newsreader.")
+
+    monkeypatch.setattr(AnnotationStore, "save_many", refuse)
+    app = make_app(workspace, open_id=entry.id)
+    told: list[str] = []
+    app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        assert [h.id for h in reader.annotations.highlights] == [made.id]
+        assert any("newer newsreader" in message for message in told), told

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -300,7 +301,6 @@ def test_collection_waits_for_the_first_frame_and_comes_back_on_any_exit(
     import gc
 
     import reader.app
-    from reader import cli
 
     seen: list[bool] = []
 
@@ -314,10 +314,37 @@ def test_collection_waits_for_the_first_frame_and_comes_back_on_any_exit(
     assert gc.isenabled()  # …and back on even when it fails
     assert "the terminal went away" in capsys.readouterr().err
 
-    gc.disable()
+    after_frame: list[bool] = []
+
+    def drawn_app(*_: object, after_first_frame: Callable[[], object], **__: object) -> None:
+        after_first_frame()  # what the app does once its first frame is drawn
+        after_frame.append(gc.isenabled() and gc.get_freeze_count() > 0)
+        raise RuntimeError("closed")
+
+    monkeypatch.setattr(reader.app, "make_app", drawn_app)
     try:
-        cli._collect_from_now_on()
-        assert gc.isenabled() and gc.get_freeze_count() > 0
+        assert main(["--library", str(library)]) == 1
+        assert after_frame == [True]  # on again, with what start-up made left out
     finally:
         gc.unfreeze()
         gc.enable()
+
+
+def test_a_color_not_offered_is_refused_with_the_list_of_colors(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc_id = run_json(capsys, "list", "--json")[0]["id"]
+    assert main(["highlight", str(doc_id), "--quote", "the", "--color", "mauve"]) == 2
+    error = capsys.readouterr().err
+    assert "invalid choice: 'mauve'" in error and "'yellow', 'green'" in error
+
+
+def test_every_command_has_its_parser_and_its_function() -> None:
+    from reader.cli import COMMAND_NAMES
+    from reader.cli_commands import COMMANDS
+
+    assert set(COMMANDS) == set(COMMAND_NAMES)
+    for name in COMMAND_NAMES:
+        with pytest.raises(SystemExit) as helped:
+            main([name, "--help"])
+        assert helped.value.code == 0

@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from annotations.model import AnchorStatus, Color
-from library.entries import AddResult
-from service.adding import AddOutcome
 from service.quotes import AmbiguousQuote, EmptyQuote, NoSuchPlace, QuoteNotFound, find_quote
 from service.workspace import AlreadyHighlighted, Workspace
 
@@ -39,7 +37,6 @@ def test_add_lists_each_file_once_and_knows_what_it_touched(
     again = workspace.add([story])
     assert again.result.added == () and len(again.result.unchanged) == 1
     assert again.touched == first.touched
-    assert again.summary() == "1 already in the library."
 
 
 def test_remove_keeps_highlights_aside_and_adding_again_brings_them_back(
@@ -50,10 +47,10 @@ def test_remove_keeps_highlights_aside_and_adding_again_brings_them_back(
     workspace.highlight_quote(doc_id, "harbour master", note="waiting")
     removal = workspace.remove(doc_id)
     assert removal.kept == 1 and removal.entry.id == doc_id
-    assert workspace.notes() == ()
+    assert workspace.highlights() == ()
     back = workspace.add([story])
     assert back.restored == ((doc_id, 1),)
-    assert [h.note for h in workspace.notes(doc_id)] == ["waiting"]
+    assert [h.note for h in workspace.highlights(doc_id)] == ["waiting"]
 
 
 def test_a_changed_file_re_finds_its_highlights_and_reports_it(
@@ -67,7 +64,7 @@ def test_a_changed_file_re_finds_its_highlights_and_reports_it(
     assert [e.id for e in outcome.result.updated] == [doc_id]
     ((reported_id, report),) = outcome.anchors
     assert reported_id == doc_id and report.checked == 1 and report.moved == 1
-    (moved,) = workspace.notes(doc_id)
+    (moved,) = workspace.highlights(doc_id)
     assert moved.status is AnchorStatus.MOVED
     text = workspace.catalog.text(doc_id)
     assert text[moved.start : moved.end] == "Gulls followed the ferry"
@@ -130,18 +127,10 @@ def test_find_quote_exact_fuzzy_several_and_none() -> None:
 
 
 def test_warnings_are_told_once(workspace: Workspace) -> None:
-    damaged = workspace.home / "settings.json"
+    damaged = workspace.catalog.home / "settings.json"
     damaged.write_text("{not json", encoding="utf-8")
-    fresh = Workspace.open(workspace.home)
+    fresh = Workspace.open(workspace.catalog.home)
     told = fresh.unseen_warnings()
     assert len(told) == 1 and "settings" in told[0]
     assert fresh.unseen_warnings() == ()
     assert fresh.warnings == told
-
-
-def test_add_summary_names_every_outcome_and_the_first_failure() -> None:
-    assert AddOutcome(AddResult()).summary() == "Nothing to add there."
-    failed = AddResult(failed=(("a.bin", "a.bin is not text."), ("b.bin", "b.bin is not text.")))
-    assert AddOutcome(failed).summary() == "Skipped: a.bin is not text. (and 1 more)"
-    problem = AddOutcome(AddResult(), problems=("The store is read-only.",))
-    assert problem.summary() == "Nothing to add there. The store is read-only."
