@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Literal, Protocol
 
 from annotations.model import Highlight, edited, new_highlight
 
+ChangeKind = Literal["highlight", "note", "color", "tags", "place", "delete"]
+"""The kinds of change `u` can undo."""
+
 
 class HighlightStore(Protocol):
-    """What a session needs of a store (`AnnotationStore` provides it)."""
+    """What an open document's highlights need of a store (`AnnotationStore` provides it)."""
 
     def for_document(self, document_id: str) -> tuple[Highlight, ...]: ...
 
@@ -44,8 +47,8 @@ class Change:
     """The highlight as it was, or None when the change created it."""
     after: Highlight | None
     """The highlight as it became, or None when the change deleted it."""
-    what: str
-    """What the change was, for the reader: "highlight", "note", "color", "tags", "delete"."""
+    what: ChangeKind
+    """What the change was, named for the reader ("Undone: note.")."""
 
 
 class DocumentAnnotations:
@@ -158,7 +161,8 @@ class DocumentAnnotations:
         self._apply(Change(highlight, None, "delete"))
 
     def undo(self) -> Change | None:
-        """Undo the last change made in this session; returns it, or None if none is left."""
+        """Undo the last change made since the document was opened; returns it, or None if
+        none is left."""
         if not self._undo:
             return None
         change = self._undo.pop()
@@ -169,7 +173,7 @@ class DocumentAnnotations:
             raise
         return change
 
-    def _edit(self, before: Highlight, after: Highlight, what: str) -> Highlight:
+    def _edit(self, before: Highlight, after: Highlight, what: ChangeKind) -> Highlight:
         self._apply(Change(before, after, what))
         return after
 

@@ -141,6 +141,11 @@ class Highlight:
         return self.status is not AnchorStatus.ORPHANED
 
     @property
+    def search_text(self) -> str:
+        """The quote, note and tags in one string: what a search of notes looks at."""
+        return f"{self.quote} {self.note} {' '.join(self.tags)}"
+
+    @property
     def length(self) -> int:
         """How many characters of the current text the highlight covers."""
         return self.end - self.start

@@ -25,7 +25,7 @@ from functools import cached_property
 from pathlib import Path
 
 from bench.corpus import GeneratedLibrary, write_big_document, write_library
-from library.catalog import Catalog
+from library.catalog import SORT_KEYS, Catalog
 from library.entries import ReadingState
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -166,7 +166,8 @@ class Workspace:
     def first_title(self, home: Path) -> str:
         """The title the library screen shows first (its default order: recently added)."""
         catalog = Catalog.open(home)
-        entries = catalog.entries(sort=str(catalog.setting("library_sort", "added")))
+        wanted = catalog.setting("library_sort", "added")
+        entries = catalog.entries(sort=next((k for k in SORT_KEYS if k == wanted), "added"))
         return entries[0].title
 
     def forget_position(self, home: Path, doc_id: str) -> None:

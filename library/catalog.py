@@ -24,7 +24,7 @@ import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
@@ -53,7 +53,10 @@ if TYPE_CHECKING:
     from library.parse import Parsed
 
 
-SORT_KEYS: tuple[str, ...] = ("added", "title", "date", "source", "length", "progress")
+SortKey = Literal["added", "title", "date", "source", "length", "progress"]
+"""An order the library can be listed in."""
+
+SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 """The orders `Catalog.entries` knows, in the order the library's `s` key cycles them:
 ``added`` newest first, ``title`` A to Z, ``date`` newest first (undated last),
 ``source`` A to Z (unknown last), ``length`` shortest first, ``progress`` most read first.
@@ -158,7 +161,7 @@ class Catalog:
 
     # -- listing and finding
 
-    def entries(self, sort: str = "added") -> tuple[Entry, ...]:
+    def entries(self, sort: SortKey = "added") -> tuple[Entry, ...]:
         """Return every document's entry in the order `sort` names (see `SORT_KEYS`).
 
         Reads only the catalog (and the reading positions for ``progress``), never text.

@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from library.safe_files import StoreError
-from reader.navigation import ExportNotes, OpenDocument, ShowLibrary
+from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.palette import DocumentCommands, LibraryCommands
 from service.workspace import Workspace

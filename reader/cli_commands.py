@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from library.catalog import SORT_KEYS
 from library.sanitize import one_line
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
 from reader.labels import length_label, progress_label
@@ -55,7 +56,7 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
-    listing = workspace.listing(sort=args.sort)
+    listing = workspace.listing(sort=next(key for key in SORT_KEYS if key == args.sort))
     if args.json:
         print_json([_listed_json(listed) for listed in listing])
         return 0
@@ -170,7 +171,7 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
 
     highlights = workspace.highlights(workspace.catalog.resolve(args.id).id if args.id else None)
     if args.search:
-        fields = [f"{h.quote} {h.note} {' '.join(h.tags)}" for h in highlights]
+        fields = [h.search_text for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
     if args.json:
         from annotations.model import to_record

@@ -2,6 +2,14 @@
 
 from __future__ import annotations
 
+ELLIPSIS = "…"
+"""Ends a text cut short."""
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters, an ellipsis marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1] + ELLIPSIS
+
 
 def progress_label(progress: float | None) -> str:
     """Say how far a document has been read, in four characters or fewer: `new` when it

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Literal
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import DEFAULT_COLOR, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
-from library.catalog import Catalog
+from library.catalog import Catalog, SortKey
 from library.document import Document
 from library.entries import AddResult, Entry
 from library.safe_files import StoreError
@@ -130,7 +130,7 @@ class Workspace:
 
     # -- documents
 
-    def listing(self, sort: str = "added") -> tuple[ListedDocument, ...]:
+    def listing(self, sort: SortKey = "added") -> tuple[ListedDocument, ...]:
         """Every document in `sort` order, with its progress and highlight count."""
         entries = self.catalog.entries(sort=sort)
         counts = self.annotations.counts()

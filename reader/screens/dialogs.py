@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Static, TextArea
 
 from library.sanitize import one_line, visible
+from reader.labels import clip
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -101,9 +102,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
         self._note = note
 
     def compose(self) -> ComposeResult:
-        quote = one_line(self._quote)
-        if len(quote) > 140:
-            quote = quote[:139] + "…"
+        quote = clip(one_line(self._quote), 140)
         with Vertical(classes="dialog note-editor"):
             yield Static(
                 Content.assemble("Note", ("    ctrl+s save · esc cancel", "dim")),

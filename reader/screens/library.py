@@ -8,14 +8,15 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
 
-from library.catalog import SORT_KEYS
+from library.catalog import SORT_KEYS, SortKey
 from library.entries import Entry
 from library.safe_files import StoreError
 from library.sanitize import one_line
-from reader.navigation import OpenDocument
+from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
 from reader.widgets.key_bar import KeyBar
@@ -24,7 +25,7 @@ from service.workspace import AddOutcome, Workspace
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
 
-SORT_LABELS = {
+SORT_LABELS: dict[SortKey, str] = {
     "added": "recently added",
     "title": "title",
     "date": "date",
@@ -108,7 +109,7 @@ class LibraryScreen(Screen[None]):
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
         sort = workspace.catalog.setting("library_sort", "added")
-        self._sort: str = sort if sort in SORT_KEYS else "added"
+        self._sort: SortKey = sort if sort in SORT_KEYS else "added"
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
@@ -133,7 +134,7 @@ class LibraryScreen(Screen[None]):
         self._keep_first = doc_id
 
     @property
-    def sort(self) -> str:
+    def sort(self) -> SortKey:
         """The current sort key (one of `SORT_KEYS`)."""
         return self._sort
 
@@ -259,19 +260,30 @@ class LibraryScreen(Screen[None]):
         self.notify("Adding…", timeout=2)
         self._add_worker(target)
 
+    class Added(Message):
+        """An add finished (handler: `on_library_screen_added`)."""
+
+        def __init__(self, outcome: AddOutcome | None, message: str) -> None:
+            super().__init__()
+            self.outcome = outcome
+            """What the add did; None when it could not start."""
+            self.message = message
+            """What to tell the user."""
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _add_worker(self, path: Path) -> None:
         if not path.exists():
-            self.app.call_from_thread(self._added, None, f"There is no file or folder at {path}.")
+            self.post_message(self.Added(None, f"There is no file or folder at {path}."))
             return
         try:
             outcome = self.workspace.add([path])
         except StoreError as err:
-            self.app.call_from_thread(self._added, None, str(err))
+            self.post_message(self.Added(None, str(err)))
             return
-        self.app.call_from_thread(self._added, outcome, add_summary(outcome))
+        self.post_message(self.Added(outcome, add_summary(outcome)))
 
-    def _added(self, outcome: AddOutcome | None, message: str) -> None:
+    def on_library_screen_added(self, event: LibraryScreen.Added) -> None:
+        outcome, message = event.outcome, event.message
         failed = outcome is None or bool(outcome.result.failed)
         new = (*outcome.result.added, *outcome.result.updated) if outcome else ()
         self.reload(keep=new[0].id if new else None)

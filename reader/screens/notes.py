@@ -13,7 +13,9 @@ from textual.widgets.option_list import Option
 from annotations.model import Highlight
 from library.filtering import filter_ranked
 from library.sanitize import one_line
-from reader.navigation import OpenDocument
+from reader.labels import clip
+from reader.layout.marks import MarginSign
+from reader.messages import OpenDocument
 from reader.widgets.key_bar import KeyBar
 from service.workspace import Workspace
 
@@ -65,21 +67,18 @@ class NotesScreen(Screen[None]):
             self.set_focus(options)
 
     def _fill(self, query: str) -> None:
-        fields = [
-            f"{h.quote} {h.note} {' '.join(h.tags)} {self._titles.get(h.document_id, '')}"
-            for h in self._all
-        ]
+        fields = [f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all]
         self.shown = tuple(self._all[i] for i in filter_ranked(query, fields))
         options = self.query_one("#notes-list", OptionList)
         options.clear_options()
         for index, highlight in enumerate(self.shown):
-            quote = one_line(highlight.quote)
-            if len(quote) > SNIPPET:
-                quote = quote[: SNIPPET - 1] + "…"
+            quote = clip(one_line(highlight.quote), SNIPPET)
             title = one_line(self._titles.get(highlight.document_id, ""))
             parts: list[str | tuple[str, str]] = [(title, "bold"), "\n  “", quote, "”"]
             if highlight.note:
-                parts.extend(["\n  ", ("✎ " + one_line(highlight.note)[:SNIPPET], "italic")])
+                parts.extend(
+                    ["\n  ", (f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET], "italic")]
+                )
             if highlight.tags:
                 parts.extend(["\n  ", ("#" + one_line(" #".join(highlight.tags)), "dim")])
             if not highlight.is_placed:

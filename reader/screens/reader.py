@@ -26,7 +26,7 @@ from library.entries import ReadingState
 from library.safe_files import StoreError
 from library.sanitize import one_line, visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
-from reader.navigation import ExportNotes, ShowLibrary
+from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.reader_keys import READER_BINDINGS
 from reader.states.find import FindState

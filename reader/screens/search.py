@@ -12,7 +12,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.sanitize import one_line
-from reader.navigation import OpenDocument
+from reader.messages import OpenDocument
 from reader.widgets.key_bar import KeyBar
 from service.text_search import SearchHit, TextSearch
 from service.workspace import Workspace

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from annotations.model import Highlight
 from library.sanitize import one_line
+from reader.labels import clip
 
 QUOTE_SHOWN = 40
 """Characters of the lost quote the status line shows."""
@@ -26,5 +27,4 @@ class Review:
 
     def short_quote(self) -> str:
         """The lost quote on one line, cut to `QUOTE_SHOWN` characters."""
-        quote = one_line(self.highlight.quote)
-        return quote if len(quote) <= QUOTE_SHOWN else quote[: QUOTE_SHOWN - 1] + "…"
+        return clip(one_line(self.highlight.quote), QUOTE_SHOWN)

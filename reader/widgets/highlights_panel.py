@@ -12,6 +12,8 @@ from textual.widgets.option_list import Option
 
 from annotations.model import Highlight
 from library.sanitize import one_line
+from reader.labels import clip
+from reader.layout.marks import MarginSign
 
 SNIPPET = 120
 
@@ -77,14 +79,14 @@ class HighlightsPanel(Vertical):
         options = self.query_one(OptionList)
         options.clear_options()
         for index, highlight in enumerate(highlights):
-            quote = one_line(highlight.quote)
-            if len(quote) > SNIPPET:
-                quote = quote[: SNIPPET - 1] + "…"
+            quote = clip(one_line(highlight.quote), SNIPPET)
             parts: list[str | tuple[str, str]] = [(f"▌{highlight.color} ", "dim"), quote]
             if not highlight.is_placed:
                 parts.insert(0, ("orphaned · ", "bold $text-error"))
             if highlight.note:
-                parts.extend(["\n", ("✎ " + one_line(highlight.note)[:SNIPPET], "italic")])
+                parts.extend(
+                    ["\n", (f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET], "italic")]
+                )
             if highlight.tags:
                 parts.extend(["\n", ("# " + one_line(", ".join(highlight.tags)), "dim")])
             options.add_option(Option(Content.assemble(*parts), id=str(index)))

@@ -13,7 +13,7 @@ from textual.widget import Widget
 
 from annotations.model import Highlight
 from library.sanitize import one_line
-from reader.labels import length_label
+from reader.labels import clip, length_label
 from reader.layout.marks import MarginSign
 from reader.states.review import Review
 
@@ -50,9 +50,7 @@ class ReaderStatus(Widget):
 
     def __init__(self, title: str, words: int, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
-        self._title = one_line(title)
-        if len(self._title) > TITLE_SHOWN:
-            self._title = self._title[: TITLE_SHOWN - 1] + "…"
+        self._title = clip(one_line(title), TITLE_SHOWN)
         self._words = words
 
     def render(self) -> Content:

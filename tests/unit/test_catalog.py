@@ -18,6 +18,7 @@ from library.catalog import (
     AmbiguousId,
     Catalog,
     MissingText,
+    SortKey,
     UnknownDocument,
 )
 from library.entries import Entry, ReadingState
@@ -65,7 +66,7 @@ def sources(tmp_path: Path) -> Path:
     return folder
 
 
-def user_entries(catalog: Catalog, sort: str = "added") -> tuple[Entry, ...]:
+def user_entries(catalog: Catalog, sort: SortKey = "added") -> tuple[Entry, ...]:
     """Every entry but the welcome guide."""
     return tuple(e for e in catalog.entries(sort) if e.path is not None)
 
@@ -388,7 +389,7 @@ def test_sort_keys(clocked: Catalog, sources: Path) -> None:
         path = article(sources, name, title, body, date=date, source=source)
         (entries[title],) = catalog.add([path]).added
 
-    def titles(sort: str) -> list[str]:
+    def titles(sort: SortKey) -> list[str]:
         return [e.title for e in user_entries(catalog, sort)]
 
     assert titles("added") == ["cherry", "Apple", "banana"]
@@ -402,7 +403,7 @@ def test_sort_keys(clocked: Catalog, sources: Path) -> None:
     assert titles("progress") == ["banana", "Apple", "cherry"]
 
     with pytest.raises(ValueError, match="Unknown sort order"):
-        catalog.entries("colour")
+        catalog.entries("colour")  # type: ignore[arg-type]
 
 
 # --- removing --------------------------------------------------------------------------
