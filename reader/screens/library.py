@@ -53,13 +53,27 @@ def add_summary(outcome: AddOutcome) -> str:
     return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
+class FilterField(Input):
+    """The filter's field: `enter` goes back to the list (and the key bar says so)."""
+
+    BINDINGS = [
+        Binding(
+            "enter",
+            "submit",
+            "To the list",
+            id="library.filter_done",
+            tooltip="Back to the list, keeping the filter",
+        ),
+    ]
+
+
 class LibraryScreen(Screen[None]):
     """Lists the documents; `enter` opens one in the reader."""
 
     BINDINGS = [
-        Binding(
-            "enter", "open", "Open", id="library.open", tooltip="Read this document", priority=True
-        ),
+        # Not a priority key: a priority binding runs as soon as the app reads the key, so
+        # `j` `enter` typed in one burst would open the row before `j` had moved to the next.
+        Binding("enter", "open", "Open", id="library.open", tooltip="Read this document"),
         # A priority key, so a filter typed in one burst with the `/` goes into the field.
         Binding(
             "slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter", priority=True
@@ -113,7 +127,7 @@ class LibraryScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
-        yield Input(placeholder="Filter by title or source", id="filter")
+        yield FilterField(placeholder="Filter by title or source", id="filter")
         yield DocumentList(id="documents")
         yield KeyBar()
 
@@ -194,9 +208,6 @@ class LibraryScreen(Screen[None]):
             documents.placeholder = "Nothing matches the filter. Press esc to clear it."
 
     def action_open(self) -> None:
-        if self.query_one("#filter", Input).has_focus:
-            self.set_focus(self.query_one("#documents", DocumentList))
-            return
         doc_id = self._current_id()
         if doc_id is not None:
             self.post_message(OpenDocument(doc_id))

@@ -441,3 +441,20 @@ async def test_a_document_opens_when_its_highlights_cannot_be_saved(
         assert isinstance(reader, ReaderScreen)
         assert [h.id for h in reader.annotations.highlights] == [made.id]
         assert any("newer newsreader" in message for message in told), told
+
+
+async def test_keys_typed_in_one_burst_act_in_order(catalog: Catalog) -> None:
+    from textual import events
+
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        second = library.shown[1]
+        for key, character in (("j", "j"), ("enter", "\r")):
+            app.post_message(events.Key(key, character))
+        await pilot.pause()
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen) and reader.document.id == second.id

@@ -95,7 +95,7 @@ async def test_keys_a_focused_field_takes_are_not_offered(ferry: tuple[Catalog, 
         await pilot.press("slash")
         await pilot.pause()
         assert "/ Filter" not in bar_text(app)  # `/` types a slash into the filter now
-        assert "⏎ Open" in bar_text(app)
+        assert "⏎ To the list" in bar_text(app)
 
 
 async def test_follows_focus_in_the_reader(ferry: tuple[Catalog, str]) -> None:
