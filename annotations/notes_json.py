@@ -14,8 +14,6 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterable
 from datetime import datetime
 
@@ -23,17 +21,13 @@ from annotations.model import Highlight, timestamp, to_record
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.entries import Entry
+from library.sanitize import printable_json
 
 FORMAT = "newsreader-notes"
 """The ``format`` of newsreader's own JSON export."""
 
 VERSION = 1
 """The version of that format written and read here."""
-
-_UNSAFE_JSON = re.compile(
-    "[\x7f-\x9f\ud800-\udfff\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"
-)
-
 
 def export_json(
     catalog: Catalog,
@@ -87,10 +81,3 @@ def selection(
     wanted = list(dict.fromkeys(doc_ids))
     chosen = [catalog.entry(doc_id) for doc_id in wanted]
     return chosen, [h for doc_id in wanted for h in store.for_document(doc_id)]
-
-
-def printable_json(data: object) -> str:
-    """JSON that is safe to print: readable text, but no raw control or bidi characters
-    and no lone surrogates (all written as ``\\u`` escapes, which JSON reads back)."""
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _UNSAFE_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

@@ -50,9 +50,10 @@ from annotations.model import (
     Highlight,
     timestamp,
 )
-from annotations.notes_json import printable_json, selection
+from annotations.notes_json import selection
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
+from library.sanitize import printable_json
 
 W3C_CONTEXT = "http://www.w3.org/ns/anno.jsonld"
 DOCUMENT_URN = "urn:newsreader:document:"

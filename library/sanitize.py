@@ -6,6 +6,7 @@ still hold, so each dangerous character is replaced by exactly one visible chara
 
 from __future__ import annotations
 
+import json
 import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
@@ -43,3 +44,17 @@ def visible(text: str) -> str:
 def one_line(text: str) -> str:
     """Return `text` made visible and folded onto one line (for titles and table cells)."""
     return visible(text).replace("\n", " ").replace("\t", " ")
+
+
+_UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]")
+"""What JSON may carry raw but a terminal or a reader must not get: DEL, C1 controls,
+lone surrogates, line and paragraph separators, bidirectional controls (C0 controls are
+escaped by `json` itself)."""
+
+
+def printable_json(data: object) -> str:
+    """`data` as indented JSON that is safe to print: readable text, but no raw control or
+    bidirectional characters and no lone surrogates (each written as a ``\\u`` escape,
+    which every JSON reader reads back as the same character)."""
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"

@@ -8,14 +8,23 @@ from __future__ import annotations
 
 import argparse
 import gc
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn
+from typing import TYPE_CHECKING, NoReturn, TextIO, cast
 
 from library.home import resolve_home
 from library.sanitize import one_line
-from reader.cli_output import PROG, CommandError, UsageError, warn
+from reader.cli_output import (
+    PROG,
+    CommandError,
+    GuardedOutput,
+    OutputFailed,
+    UsageError,
+    silence_standard_output,
+    warn,
+)
 
 if TYPE_CHECKING:
     from service.workspace import Workspace
@@ -178,6 +187,13 @@ def _document_to_open(workspace: Workspace, target: str) -> str | None:
 
 def run_app(library: str | None, target: str | None) -> int:
     """Open the app, first adding `target` when it is a path, then opening it."""
+    if target is not None and not target.strip():  # `Path("")` would be this folder
+        raise UsageError(f"{PROG}: an empty path names no file or document")
+    if not terminal_attached():
+        raise CommandError(
+            "The app needs a terminal to read keys from and to draw on, and standard input "
+            "or output is not one; commands such as `newsreader list` work without it."
+        )
     workspace = _open_workspace(library)
     open_id = _document_to_open(workspace, target) if target is not None else None
 
@@ -213,11 +229,51 @@ def _expected_errors() -> tuple[type[Exception], ...]:
 
 
 def _prepare_streams() -> None:
-    """A terminal that cannot show a character gets a stand-in, not a crash."""
+    """A terminal that cannot show a character gets a stand-in, not a crash; a closed
+    standard output or error (`>&-`) becomes the null device, so a command that changes
+    something still does it, and says so where it can."""
+    if sys.stdout is None:
+        sys.stdout = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - for the process
+    if sys.stderr is None:
+        sys.stderr = Path(os.devnull).open("w", encoding="utf-8")  # noqa: SIM115 - for the process
     for stream in (sys.stdout, sys.stderr):
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="replace")
+
+
+CHANGING_COMMANDS = frozenset({"add", "highlight", "remove", "import-notes", "export"})
+"""Commands that change the library or write files: when only their report cannot be
+written, what they did still stands, and the exit status says so."""
+
+
+def terminal_attached() -> bool:
+    """Whether the app has a terminal to read keys from and draw on: standard input and
+    output both. Without one it would wait forever for keys that cannot come."""
+    return all(stream is not None and stream.isatty() for stream in (sys.stdin, sys.stdout))
+
+
+def _run_command(name: str, workspace: Workspace, args: argparse.Namespace) -> int:
+    """Run command `name`, its standard output guarded: a report that cannot be written
+    (a full disk, `>/dev/full`) is told apart from a command that failed."""
+    from reader.cli_commands import COMMANDS
+
+    real = sys.stdout
+    sys.stdout = cast(TextIO, GuardedOutput(real))
+    try:
+        status = COMMANDS[name](workspace, args)
+        sys.stdout.flush()
+    except OutputFailed as err:
+        silence_standard_output()
+        if name in CHANGING_COMMANDS:
+            warn(f"{name} was done, but what it printed could not be written ({err}).")
+            return 0
+        raise CommandError(f"The output could not be written ({err}).") from err
+    finally:
+        sys.stdout = real
+        for warning in workspace.unseen_warnings():  # found while the command read files
+            warn(warning)
+    return status
 
 
 def _run(args_list: list[str]) -> int:
@@ -239,14 +295,7 @@ def _run(args_list: list[str]) -> int:
     if options.target is not None:
         raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
     args = _command_parsers()[rest[0]].parse_args(rest[1:])
-    workspace = _open_workspace(options.library)
-    from reader.cli_commands import COMMANDS
-
-    try:
-        return COMMANDS[rest[0]](workspace, args)
-    finally:
-        for warning in workspace.unseen_warnings():  # found while the command read files
-            warn(warning)
+    return _run_command(rest[0], _open_workspace(options.library), args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -262,7 +311,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # the reader of the output went away (`| head`): no error
+        silence_standard_output()
         return 0
     except RuntimeError as err:  # `~name` for a user that does not exist, among others
         warn(f"{err}.".replace("..", "."))

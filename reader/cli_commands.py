@@ -28,6 +28,9 @@ def _listed_json(listed: ListedDocument) -> dict[str, Any]:
 
 
 def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
+    if any(not path.strip() for path in args.paths):
+        # `Path("")` is the current folder: an empty argument would import all of it.
+        raise UsageError(f"{PROG} add: an empty path names no file or folder")
     outcome = workspace.add(Path(p) for p in args.paths)
     result = outcome.result
     for doc_id, count in outcome.restored:
@@ -204,12 +207,10 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.format in ("json", "w3c"):
         data = workspace.export_data("json" if args.format == "json" else "w3c", ids)
         if args.output:
-            from library.safe_files import atomic_write_text
-
             target = Path(args.output).expanduser()
             if target.is_dir():
                 target = target / f"newsreader-notes.{args.format}.json"
-            atomic_write_text(target, data)
+            write_output_file(target, data)
             sys.stderr.write(f"{PROG}: wrote {target}\n")
         else:
             sys.stdout.write(data if data.endswith("\n") else data + "\n")
@@ -218,12 +219,43 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
         sys.stdout.write(workspace.markdown_of(ids[0]))
         return 0
     folder = Path(args.output).expanduser() if args.output else None
+    if folder is not None and folder.exists() and not folder.is_dir():
+        if ids is None or len(ids) != 1:
+            raise CommandError(
+                f"{folder} is not a folder: the notes of several documents are written one "
+                "Markdown file each into a folder (or name one document to write it there)."
+            )
+        write_output_file(folder, workspace.markdown_of(ids[0]))
+        sys.stderr.write(f"{PROG}: wrote {folder}\n")
+        return 0
     result = workspace.export_markdown(ids, folder)
     first, *rest = result.messages
     out(sys.stdout, first + "\n")
     for message in rest:
         warn(message)
     return 0
+
+
+def write_output_file(target: Path, data: str) -> None:
+    """Write `data` to the file `-o` named, never replacing what is not a plain file.
+
+    A link to a file is followed (the link stays, the file it points to is replaced
+    atomically); a device, a pipe or a socket (`/dev/stdout`, a named pipe) is written
+    into, as a shell redirection would; a new or plain file is replaced atomically.
+    """
+    import stat
+
+    from library.safe_files import atomic_write_text
+
+    try:
+        mode = target.stat().st_mode
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode):
+        with target.open("w", encoding="utf-8") as special:
+            special.write(data)
+        return
+    atomic_write_text(target.resolve() if target.is_symlink() else target, data)
 
 
 def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:

@@ -301,6 +301,7 @@ def test_collection_waits_for_the_first_frame_and_comes_back_on_any_exit(
     import gc
 
     import reader.app
+    import reader.cli
 
     seen: list[bool] = []
 
@@ -308,6 +309,7 @@ def test_collection_waits_for_the_first_frame_and_comes_back_on_any_exit(
         seen.append(gc.isenabled())
         raise RuntimeError("the terminal went away")
 
+    monkeypatch.setattr(reader.cli, "terminal_attached", lambda: True)  # as in a terminal
     monkeypatch.setattr(reader.app, "make_app", failing_app)
     assert main(["--library", str(library)]) == 1
     assert seen == [False]  # off while the app starts…
