@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from annotations.anchor_scoring import MIN_QUOTE_SIMILARITY
 from annotations.anchoring import reanchor
 from annotations.model import AnchorStatus, Highlight, from_record
 from annotations.notes_json import FORMAT, VERSION
@@ -292,21 +293,14 @@ def _by_document(
 def _anchor(highlights: tuple[Highlight, ...], text: str, content_hash: str) -> list[Highlight]:
     """Place imported highlights on the document's current text.
 
-    A highlight made on this very text (same hash) is kept exactly as it is, provided
-    its offsets fit and, when it claims to be found, the text there is its quote; any
-    other is re-anchored from scratch (by offsets, then quote, then fuzzily).
+    A highlight made on this very text (same hash) is kept exactly as it is when what it
+    says holds (see `_holds_on`); any other is re-anchored from scratch (by offsets, then
+    quote, then fuzzily), so no record, however written, puts a quote on text it is not.
     """
     result: list[Highlight] = list(highlights)
     pending: list[int] = []
     for index, highlight in enumerate(highlights):
-        trusted = (
-            highlight.content_hash == content_hash
-            and highlight.end <= len(text)
-            and (
-                highlight.status in (AnchorStatus.FUZZY, AnchorStatus.ORPHANED)
-                or text[highlight.start : highlight.end] == highlight.quote
-            )
-        )
+        trusted = highlight.content_hash == content_hash and _holds_on(highlight, text)
         if not trusted:
             pending.append(index)
             result[index] = replace(highlight, content_hash="")
@@ -315,6 +309,23 @@ def _anchor(highlights: tuple[Highlight, ...], text: str, content_hash: str) -> 
         for index, highlight in zip(pending, found, strict=True):
             result[index] = highlight
     return result
+
+
+def _holds_on(highlight: Highlight, text: str) -> bool:
+    """Whether an imported highlight's claim about `text` is true: its offsets fit, and the
+    text there is its quote (found exactly) or close to it (found fuzzily: as close as
+    re-anchoring itself demands). A lost highlight claims no place."""
+    if highlight.end > len(text):
+        return False
+    if highlight.status is AnchorStatus.ORPHANED:
+        return True
+    there = text[highlight.start : highlight.end]
+    if highlight.status is not AnchorStatus.FUZZY:
+        return there == highlight.quote
+    from rapidfuzz.distance import Levenshtein
+
+    similarity = Levenshtein.normalized_similarity(there, highlight.quote)
+    return bool(similarity >= MIN_QUOTE_SIMILARITY)
 
 
 def _newer(candidate: str, current: str) -> bool:
