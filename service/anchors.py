@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from annotations.model import AnchorStatus
@@ -72,3 +73,8 @@ def refresh_anchors(
         fuzzy=statuses.count(AnchorStatus.FUZZY),
         orphaned=statuses.count(AnchorStatus.ORPHANED),
     )
+
+
+def content_hash_of(text: str) -> str:
+    """The sha256 of `text` as the catalog records it (`Entry.content_hash`)."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
