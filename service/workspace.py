@@ -17,6 +17,7 @@ from library.safe_files import StoreError
 from service.anchors import (
     NOTHING_TO_REFIND,
     AnchorReport,
+    OpenedTextStore,
     content_hash_of,
     refresh_anchors,
 )
@@ -232,8 +233,13 @@ class Workspace:
             )
         except StoreError as err:
             report, problem = NOTHING_TO_REFIND, str(err)
+        # Saved through a store that notices when another copy replaces the text while
+        # it is open (see `OpenedTextStore`).
         annotations = DocumentAnnotations(
-            self.annotations, document.id, document.text, document.content_hash
+            OpenedTextStore(self.annotations, self.catalog, document),
+            document.id,
+            document.text,
+            document.content_hash,
         )
         return OpenedAnnotations(annotations, report, problem)
 
