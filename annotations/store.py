@@ -4,7 +4,7 @@ Layout, under the library home::
 
     annotations/<document id>.jsonl        the highlights of one document
     annotations/<document id>.jsonl.lock   its cross-process lock
-    annotations/removed/                   journals of documents removed from the library
+    annotations/removed/                   journals of removed documents (`kept_journals`)
     annotations/counts-cache.json          highlight counts, a cache `counts` can rebuild
 
 The journal format (header, one line per change, replay, compaction) is
@@ -50,6 +50,10 @@ Safety
   damaged file: the app and the command line keep working.
 - A journal from a newer release (a higher schema) is read as far as possible and never
   written.
+- Removing a document moves its journal aside under the journal's lock, and back if the
+  catalog refuses (`removing`); adding it again merges every journal kept for it, and
+  any it has again (a copy that still had it open saves into a fresh one), newest
+  change winning (`restore_document`).
 - Reading positions live in ``reading.json`` (the catalog's), so annotations and
   reading progress never share, or overwrite, a file.
 
@@ -303,11 +307,9 @@ class AnnotationStore:
         return None
 
     def remove_document(self, document_id: str) -> tuple[Highlight, ...]:
-        """Remove every highlight of a document, for when it leaves the library.
-
-        The journal is not destroyed: it moves to ``annotations/removed/`` under a unique
-        name, and `restore_document` brings it back when the document is added again.
-        To remove the document from the catalog at the same time, use `removing`.
+        """Move a document's journal to ``annotations/removed/``, for when it leaves the
+        library (`restore_document` brings it back); `removing` does it around the
+        catalog's removal.
 
         Returns:
             The highlights removed, sorted by position (save them again to undo).
@@ -319,10 +321,9 @@ class AnnotationStore:
     def removing(self, document_id: str) -> Iterator[tuple[Highlight, ...]]:
         """Move a document's journal aside for the block, and back if the block raises.
 
-        For removing a document from the library: the caller removes it from the catalog
-        inside the block. The journal's lock is held throughout, so no save lands between
-        the two steps, and a catalog that refuses leaves the document whole: listed, with
-        its highlights. When the lock cannot be had, nothing has moved yet.
+        The caller removes the document from the catalog inside the block. The lock is
+        held throughout, so no save lands between the two steps, and a catalog that
+        refuses leaves the document whole: listed, with its highlights.
 
         Yields:
             The highlights moved aside, sorted by position.
@@ -360,11 +361,10 @@ class AnnotationStore:
     def restore_document(self, document_id: str) -> int:
         """Bring back the highlights kept when a document was removed, now it is back.
 
-        Every journal kept in ``annotations/removed/`` for the document is merged with the
-        journal it has now (a copy that still had it open may have saved into a fresh one
-        after the removal), by highlight id, the version changed last winning
-        (`merge_newest`). The merged journal is written whole and atomically before the
-        kept ones are deleted, so a crash in between only means merging them again.
+        Every journal kept for it is merged with the one it has now (a copy that still had
+        it open may have saved into a fresh one), by highlight id, the version changed last
+        winning (`merge_newest`). The merge is written whole and atomically before the kept
+        journals are deleted, so a crash in between only means merging them again.
 
         Returns:
             How many highlights the kept journals held (0 when there were none).
