@@ -9,7 +9,7 @@ from annotations.model import AnchorStatus, Highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.document import Document
-from library.safe_files import StoreError
+from library.safe_files import StatKey, StoreError
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ class OpenedTextStore:
     It lives in the service because only the service has both sides: the store keeps
     records and knows no text, and `DocumentAnnotations` is a pure model of one open text
     over any `HighlightStore`. Until the text changes it passes calls through, at the cost
-    of one `stat` of the catalog file per call.
+    of `Catalog.change_key` (two `stat` calls) each time.
     """
 
     def __init__(self, store: AnnotationStore, catalog: Catalog, document: Document) -> None:
@@ -118,7 +118,7 @@ class OpenedTextStore:
         self._document_id = document.id
         self._text = document.text
         self._hash = document.content_hash
-        self._catalog_key: object = catalog.change_key()[0]
+        self._catalog_key: StatKey | None = catalog.change_key()[0]
         self._library_hash: str | None = document.content_hash
         self._library_text: _LibraryText | None = None
         self._shown: dict[Highlight, Highlight] = {}
