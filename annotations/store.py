@@ -4,7 +4,7 @@ Layout, under the library home::
 
     annotations/<document id>.jsonl        the highlights of one document
     annotations/<document id>.jsonl.lock   its cross-process lock
-    annotations/removed/                   journals of documents removed from the library
+    annotations/removed/                   journals of removed documents (`kept_journals`)
     annotations/counts-cache.json          highlight counts, a cache `counts` can rebuild
 
 The journal format (header, one line per change, replay, compaction) is
@@ -50,6 +50,10 @@ Safety
   damaged file: the app and the command line keep working.
 - A journal from a newer release (a higher schema) is read as far as possible and never
   written.
+- Removing a document moves its journal aside under the journal's lock, and back if the
+  catalog refuses (`removing`); adding it again merges every journal kept for it, and
+  any it has again (a copy that still had it open saves into a fresh one), newest
+  change winning (`restore_document`).
 - Reading positions live in ``reading.json`` (the catalog's), so annotations and
   reading progress never share, or overwrite, a file.
 
@@ -62,7 +66,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from contextlib import suppress
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from annotations.counts_cache import (
@@ -79,6 +83,15 @@ from annotations.journal import (
     parse,
     whole_journal,
 )
+from annotations.kept_journals import (
+    REMOVED_FOLDER,
+    discard_kept,
+    kept_journals,
+    merge_newest,
+    move_aside,
+    move_back,
+    read_kept,
+)
 from annotations.model import Highlight
 from library.safe_files import (
     DEFAULT_LOCK_TIMEOUT,
@@ -88,20 +101,14 @@ from library.safe_files import (
     StoreReadOnly,
     atomic_write_bytes,
     damaged_message,
-    fsync_directory,
     newer_release_message,
     reason_of,
     set_aside,
     stat_key,
-    time_label,
-    unique_sibling,
 )
 
 ANNOTATIONS_FOLDER = "annotations"
 """The folder, under the library home, that holds the journals."""
-
-REMOVED_FOLDER = "removed"
-"""Inside `ANNOTATIONS_FOLDER`: journals of removed documents, kept rather than destroyed."""
 
 JOURNAL_SUFFIX = ".jsonl"
 """The ending of a journal file's name."""
@@ -267,67 +274,126 @@ class AnnotationStore:
                 self._write(document_id, journal, {}, (highlight_id,))
         return removed
 
-    def remove_document(self, document_id: str) -> tuple[Highlight, ...]:
-        """Remove every highlight of a document, for when it leaves the library.
+    def save_unless_covered(self, highlight: Highlight) -> Highlight | None:
+        """Save a new highlight unless a placed highlight already covers exactly its span.
 
-        The journal is not destroyed: it moves to ``annotations/removed/`` under a unique
-        name, and `restore_document` brings it back when the document is added again.
+        The check and the save are one step under the journal's lock: checked before
+        taking it, eight copies asked at once to highlight the same words would each find
+        nothing there and make eight identical highlights.
+
+        Returns:
+            The placed highlight of the document that covers the same span (nothing is
+            saved), or None once `highlight` is saved (durable on disk when this returns).
+
+        Raises:
+            StoreLocked, StoreReadOnly, StoreError: as `save`.
+        """
+        if not isinstance(highlight, Highlight):
+            raise TypeError(f"Only highlights can be saved, not {type(highlight).__name__}.")
+        document_id = highlight.document_id
+        span = (highlight.start, highlight.end)
+        with self._lock(document_id).held():
+            journal = self._writable(document_id)
+            covering = [
+                existing
+                for existing in journal.highlights.values()
+                if existing.is_placed
+                and (existing.start, existing.end) == span
+                and existing.id != highlight.id
+            ]
+            if covering:
+                return min(covering, key=by_position)
+            self._write(document_id, journal, {highlight.id: highlight}, ())
+        return None
+
+    def remove_document(self, document_id: str) -> tuple[Highlight, ...]:
+        """Move a document's journal to ``annotations/removed/``, for when it leaves the
+        library (`restore_document` brings it back); `removing` does it around the
+        catalog's removal.
 
         Returns:
             The highlights removed, sorted by position (save them again to undo).
         """
+        with self.removing(document_id) as kept:
+            return kept
+
+    @contextmanager
+    def removing(self, document_id: str) -> Iterator[tuple[Highlight, ...]]:
+        """Move a document's journal aside for the block, and back if the block raises.
+
+        The caller removes the document from the catalog inside the block. The lock is
+        held throughout, so no save lands between the two steps, and a catalog that
+        refuses leaves the document whole: listed, with its highlights.
+
+        Yields:
+            The highlights moved aside, sorted by position.
+
+        Raises:
+            StoreLocked: Another process held the journal too long (nothing moved).
+            StoreError: The journal cannot be moved aside (nothing moved), or back.
+        """
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
             journal = self._load(document_id, locked=True)
-            if not journal.exists:
-                return ()
             removed_folder = self.folder / REMOVED_FOLDER
             try:
-                removed_folder.mkdir(parents=True, exist_ok=True)
-                target = unique_sibling(
-                    removed_folder, f"{document_id}-{time_label()}", JOURNAL_SUFFIX
-                )
-                path.replace(target)
-                fsync_directory(removed_folder)
-                fsync_directory(self.folder)
-            except OSError as err:
-                raise StoreError(
-                    f"The annotations of document {document_id} could not be moved to "
-                    f"{removed_folder}: {reason_of(err)}."
-                ) from err
-            self._forget(document_id)
-        return tuple(sorted(journal.highlights.values(), key=by_position))
+                kept = move_aside(path, removed_folder, document_id) if journal.exists else None
+            finally:
+                self._forget(document_id)
+            try:
+                yield tuple(sorted(journal.highlights.values(), key=by_position))
+            except BaseException:
+                if kept is not None:
+                    try:
+                        move_back(kept, path, document_id)
+                    finally:
+                        self._forget(document_id)
+                raise
+
+    def removed_documents(self, document_ids: Iterable[str] | None = None) -> tuple[str, ...]:
+        """The documents (of `document_ids`, default all) with highlights kept aside.
+
+        Cheap: the removed folder is listed once, however many ids are asked about.
+        """
+        wanted = None if document_ids is None else tuple(document_ids)
+        return tuple(sorted(kept_journals(self.folder / REMOVED_FOLDER, wanted)))
 
     def restore_document(self, document_id: str) -> int:
-        """Bring back the highlights of a document removed earlier, now that it is back.
+        """Bring back the highlights kept when a document was removed, now it is back.
 
-        The newest journal kept in ``annotations/removed/`` for `document_id` returns, but
-        only when the document has no highlights of its own again (nothing is merged or
-        overwritten).
+        Every journal kept for it is merged with the one it has now (a copy that still had
+        it open may have saved into a fresh one), by highlight id, the version changed last
+        winning (`merge_newest`). The merge is written whole and atomically before the kept
+        journals are deleted, so a crash in between only means merging them again.
 
         Returns:
-            How many highlights came back (0 when there was nothing to restore).
+            How many highlights the kept journals held (0 when there were none).
+
+        Raises:
+            StoreLocked, StoreReadOnly, StoreError: as `save`; nothing was changed.
         """
-        removed_folder = self.folder / REMOVED_FOLDER
-        if not removed_folder.is_dir():
-            return 0
-        kept = sorted(removed_folder.glob(f"{document_id}-*{JOURNAL_SUFFIX}"))
-        if not kept:
-            return 0
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
-            if path.exists():
-                return 0
-            try:
-                kept[-1].replace(path)
-                fsync_directory(self.folder)
-            except OSError as err:
-                raise StoreError(
-                    f"The kept annotations of document {document_id} could not be restored "
-                    f"from {kept[-1]}: {reason_of(err)}."
-                ) from err
-            self._forget(document_id)
-        return len(self.for_document(document_id))
+            paths = kept_journals(self.folder / REMOVED_FOLDER, (document_id,)).get(document_id)
+            if not paths:
+                return 0  # nothing was kept, or another copy restored it meanwhile
+            journal = self._writable(document_id)
+            read, problems = read_kept(document_id, paths)
+            merged = merge_newest([*(kept.highlights for kept in read), journal.highlights])
+            if merged != journal.highlights:
+                try:
+                    atomic_write_bytes(path, whole_journal(merged.values()))
+                except OSError as err:
+                    self._forget(document_id)
+                    raise StoreError(
+                        f"The kept annotations of document {document_id} could not be "
+                        f"restored into {path}: {reason_of(err)}."
+                    ) from err
+                self._remember(document_id, path, merged, len(merged))
+            problems += discard_kept(read)
+        for problem in problems:
+            self._warn(problem)
+        return len({highlight_id for kept in read for highlight_id in kept.highlights})
 
     # -- internals: changing a journal (always under its lock)
 

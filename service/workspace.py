@@ -14,7 +14,13 @@ from library.catalog import Catalog, SortKey
 from library.document import Document
 from library.entries import AddResult, Entry
 from library.safe_files import StoreError
-from service.anchors import NOTHING_TO_REFIND, AnchorReport, refresh_anchors
+from service.anchors import (
+    NOTHING_TO_REFIND,
+    AnchorReport,
+    OpenedTextStore,
+    content_hash_of,
+    refresh_anchors,
+)
 from service.quotes import find_quote
 
 if TYPE_CHECKING:
@@ -163,16 +169,20 @@ class Workspace:
         """
         result = self.catalog.add(paths)
         restored: list[tuple[str, int]] = []
-        anchors: list[tuple[str, AnchorReport]] = []
         problems: list[str] = []
-        for entry in result.added:
+        # Every document the add named, not only the new ones: a crash between an earlier
+        # add and this step, or a removal that could not be undone, left highlights kept
+        # aside for a document that is listed; adding it again brings them back.
+        named = (entry.id for entry in (*result.added, *result.updated, *result.unchanged))
+        for doc_id in self.annotations.removed_documents(named):
             try:
-                count = self.annotations.restore_document(entry.id)
+                count = self.annotations.restore_document(doc_id)
             except StoreError as err:
                 problems.append(str(err))
                 continue
             if count:
-                restored.append((entry.id, count))
+                restored.append((doc_id, count))
+        anchors: list[tuple[str, AnchorReport]] = []
         for entry in result.updated:
             try:
                 report = self.refresh_anchors(entry.id)
@@ -190,8 +200,11 @@ class Workspace:
             UnknownDocument: No document has that id.
             StoreError: A store refused the change.
         """
-        entry = self.catalog.remove(doc_id)
-        kept = self.annotations.remove_document(entry.id)
+        # The journal goes aside first, under its lock, and comes back if the catalog
+        # refuses: a document is never left listed without its highlights. The lock is
+        # held until the catalog has answered, so no save lands in between.
+        with self.annotations.removing(doc_id) as kept:
+            entry = self.catalog.remove(doc_id)
         return Removal(entry, len(kept))
 
     def refresh_anchors(self, doc_id: str) -> AnchorReport:
@@ -220,8 +233,13 @@ class Workspace:
             )
         except StoreError as err:
             report, problem = NOTHING_TO_REFIND, str(err)
+        # Saved through a store that notices when another copy replaces the text while
+        # it is open (see `OpenedTextStore`).
         annotations = DocumentAnnotations(
-            self.annotations, document.id, document.text, document.content_hash
+            OpenedTextStore(self.annotations, self.catalog, document),
+            document.id,
+            document.text,
+            document.content_hash,
         )
         return OpenedAnnotations(annotations, report, problem)
 
@@ -253,12 +271,9 @@ class Workspace:
             QuoteProblem: The quote names no passage, or several and `nth` picks none.
             AlreadyHighlighted: That very passage is highlighted already.
         """
-        entry = self.catalog.entry(doc_id)
+        self.catalog.entry(doc_id)  # an unknown id is named before the text is looked for
         text = self.catalog.text(doc_id)
         start, end = find_quote(text, quote, nth)
-        for existing in self.annotations.for_document(doc_id):
-            if (existing.start, existing.end) == (start, end) and existing.is_placed:
-                raise AlreadyHighlighted(existing)
         highlight = new_highlight(
             doc_id,
             text,
@@ -267,9 +282,13 @@ class Workspace:
             color=color,
             note=note,
             tags=tags,
-            content_hash=entry.content_hash,
+            # The hash of the very text the offsets index: the catalog's entry, read a
+            # moment apart, may already name a newer text another copy is adding.
+            content_hash=content_hash_of(text),
         )
-        self.annotations.save(highlight)
+        existing = self.annotations.save_unless_covered(highlight)
+        if existing is not None:
+            raise AlreadyHighlighted(existing)
         return highlight
 
     def highlights(self, doc_id: str | None = None) -> tuple[Highlight, ...]:

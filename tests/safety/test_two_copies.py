@@ -122,6 +122,29 @@ def test_two_command_lines_highlighting_at_once_lose_nothing(
     assert rows[document]["highlights"] == 2 * EACH
 
 
+def test_eight_copies_highlighting_the_same_words_at_once_make_one_highlight(
+    private_home: Path, document: str, tmp_path: Path
+) -> None:
+    """The check for a passage already highlighted and the save are one step under the
+    journal's lock: checked apart, all eight found nothing and saved a copy each."""
+    quote = cli_sentence(7)
+    writers = [
+        start_writer(private_home, [["highlight", document, "--quote", quote]], tmp_path)
+        for _ in range(8)
+    ]
+    (tmp_path / "go").touch()
+    results = [result for writer in writers for result in finish(writer)]
+    made = [r for r in results if r["code"] == 0]
+    refused = [r for r in results if r["code"] != 0]
+    assert len(made) == 1, made
+    highlight_id = made[0]["out"].split()[0]
+    assert [r["err"] for r in refused] == [
+        f"newsreader: That passage is highlighted already (id {highlight_id}).\n"
+    ] * 7
+    stored = AnnotationStore(private_home).for_document(document)
+    assert [h.id for h in stored if h.quote == quote] == [highlight_id]
+
+
 async def test_the_app_and_the_command_line_writing_at_once_lose_nothing(
     private_home: Path, document: str, tmp_path: Path
 ) -> None:

@@ -18,6 +18,13 @@ Modes::
     writer.py die-in-add FILE
         Add FILE, and kill this very process with SIGKILL just before the catalog file
         is replaced: a crash at the worst moment, on purpose.
+
+    writer.py app-saves DOC_ID QUOTES.json [--start-file PATH] [--pause SECONDS]
+        Do what the app does with an open document: open DOC_ID once, then highlight
+        each quote of the JSON list in the text as opened, through the same
+        `DocumentAnnotations` the reader uses, and give every other one a note, pausing
+        between quotes as a reader would. After each prints one JSON line: {"id",
+        "note"} once saved, or {"error"}.
 """
 
 from __future__ import annotations
@@ -88,6 +95,33 @@ def run_commands(commands_file: Path, start_file: Path | None) -> None:
     say("done")
 
 
+def app_saves(doc_id: str, quotes_file: Path, start_file: Path | None, pause: float) -> None:
+    from library.safe_files import StoreError
+    from service.workspace import Workspace
+
+    quotes: list[str] = json.loads(quotes_file.read_text("utf-8"))
+    workspace = Workspace.open(resolve_home(None))
+    document = workspace.catalog.load(doc_id)
+    annotations = workspace.open_annotations(document).annotations
+    say("ready")
+    if start_file is not None:
+        while not start_file.exists():
+            time.sleep(0.002)
+    for number, quote in enumerate(quotes):
+        time.sleep(pause)
+        start = document.text.index(quote)
+        note = f"note {number}" if number % 2 else ""
+        try:
+            highlight = annotations.create(start, start + len(quote))
+            if note:
+                annotations.set_note(highlight, note)
+        except StoreError as err:
+            say(json.dumps({"error": str(err)}))
+            continue
+        say(json.dumps({"id": highlight.id, "note": note}))
+    say("done")
+
+
 def article(rng: random.Random, name: str) -> str:
     sentences = [
         " ".join(rng.choice(WORDS) for _ in range(rng.randint(6, 14))).capitalize() + "."
@@ -140,11 +174,18 @@ def main() -> None:
     adds.add_argument("--seed", type=int, default=0)
     dying = modes.add_parser("die-in-add")
     dying.add_argument("file", type=Path)
+    app = modes.add_parser("app-saves")
+    app.add_argument("doc_id")
+    app.add_argument("quotes", type=Path)
+    app.add_argument("--start-file", type=Path, default=None)
+    app.add_argument("--pause", type=float, default=0.0)
     args = parser.parse_args()
     if args.mode == "cli":
         run_commands(args.commands, args.start_file)
     elif args.mode == "catalog-adds":
         catalog_adds(args.source, args.seed)
+    elif args.mode == "app-saves":
+        app_saves(args.doc_id, args.quotes, args.start_file, args.pause)
     else:
         die_in_add(args.file)
 

@@ -11,15 +11,25 @@ import sys
 import threading
 import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from annotations.counts_cache import COUNTS_CACHE
-from annotations.journal import change_line
-from annotations.model import COLORS, Color, Highlight, edited, new_highlight, to_record
-from annotations.store import ANNOTATIONS_FOLDER, REMOVED_FOLDER, AnnotationStore
+from annotations.journal import change_line, whole_journal
+from annotations.kept_journals import REMOVED_FOLDER
+from annotations.model import (
+    COLORS,
+    AnchorStatus,
+    Color,
+    Highlight,
+    edited,
+    new_highlight,
+    to_record,
+)
+from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
 from library.safe_files import StoreError, StoreReadOnly
 
 REPO = Path(__file__).resolve().parents[2]
@@ -377,6 +387,79 @@ def test_remove_document_moves_its_journal_aside(store: AnnotationStore, home: P
     stored = [record["id"] for line in journal_lines(moved)[1:] for record in line["put"]]
     assert stored == [gone[0].id, gone[1].id]
     assert AnnotationStore(home).for_document("doc2") == (kept,)
+
+
+def test_removing_puts_the_journal_back_when_the_block_fails(
+    store: AnnotationStore, home: Path
+) -> None:
+    saved = make("doc1")
+    store.save(saved)
+    with pytest.raises(RuntimeError), store.removing("doc1") as kept:
+        assert kept == (saved,)
+        assert not store.journal_path("doc1").exists()
+        raise RuntimeError("the catalog refused")
+    assert store.for_document("doc1") == (saved,)
+    assert list((home / ANNOTATIONS_FOLDER / REMOVED_FOLDER).iterdir()) == []
+
+
+def test_restoring_merges_every_kept_journal_and_the_newest_change_wins(
+    store: AnnotationStore, home: Path
+) -> None:
+    early = datetime(2024, 1, 1, tzinfo=UTC)
+    late = datetime(2024, 6, 1, tzinfo=UTC)
+    first, second, third = make("doc1", 0, 3), make("doc1", 4, 14), make("doc1", 20, 30)
+    store.save_many([first, edited(second, note="newest", now=late)])
+    store.remove_document("doc1")
+    store.save_many([edited(first, note="second removal"), edited(second, note="older", now=early)])
+    store.remove_document("doc1")
+    store.save(third)  # a journal of its own again, as a copy that had it open makes
+    assert store.restore_document("doc1") == 2
+    notes = {h.id: h.note for h in AnnotationStore(home).for_document("doc1")}
+    assert notes == {first.id: "second removal", second.id: "newest", third.id: ""}
+    assert list((home / ANNOTATIONS_FOLDER / REMOVED_FOLDER).iterdir()) == []
+    assert store.restore_document("doc1") == 0
+
+
+def test_kept_journals_are_merged_in_the_order_they_were_removed(home: Path) -> None:
+    """On equal change times the journal kept last wins, ``-10`` after ``-2``."""
+    folder = home / ANNOTATIONS_FOLDER / REMOVED_FOLDER
+    folder.mkdir(parents=True)
+    moment = datetime(2024, 1, 1, tzinfo=UTC)
+    base = make("doc1", now=moment)
+    for counter, note in [("-10", "last"), ("", "first"), ("-2", "second")]:
+        name = f"doc1-20240101-120000{counter}.jsonl"
+        (folder / name).write_bytes(whole_journal([replace(base, note=note)]))
+    (folder / "doc2-20240101-120000.jsonl").write_bytes(whole_journal([make("doc2")]))
+    store = AnnotationStore(home)
+    assert store.removed_documents() == ("doc1", "doc2")
+    assert store.removed_documents(["doc1", "doc3"]) == ("doc1",)
+    assert store.restore_document("doc1") == 1
+    assert [h.note for h in store.for_document("doc1")] == ["last"]
+    assert store.removed_documents() == ("doc2",)
+
+
+def test_a_damaged_kept_journal_is_restored_as_far_as_it_reads_and_set_aside(home: Path) -> None:
+    folder = home / ANNOTATIONS_FOLDER / REMOVED_FOLDER
+    folder.mkdir(parents=True)
+    readable = make("doc1")
+    kept = folder / "doc1-20240101-120000.jsonl"
+    kept.write_bytes(whole_journal([readable]) + b"{not json\n")
+    store = AnnotationStore(home)
+    assert store.restore_document("doc1") == 1
+    assert store.for_document("doc1") == (readable,)
+    [aside] = folder.iterdir()
+    assert aside.name.startswith("doc1-20240101-120000.jsonl.damaged-")
+    assert any("could not be read" in w and str(aside) in w for w in store.warnings)
+
+
+def test_save_unless_covered_saves_one_highlight_per_span(store: AnnotationStore) -> None:
+    first = make("doc1", 4, 14)
+    assert store.save_unless_covered(first) is None
+    assert store.save_unless_covered(make("doc1", 4, 14)) == first
+    assert store.save_unless_covered(make("doc1", 4, 15)) is None
+    store.save(replace(first, status=AnchorStatus.ORPHANED))
+    assert store.save_unless_covered(make("doc1", 4, 14)) is None  # a lost one has no place
+    assert len(store.for_document("doc1")) == 3
 
 
 # --- cost of a save --------------------------------------------------------------------------
