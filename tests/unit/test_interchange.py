@@ -208,10 +208,20 @@ def random_highlights(draw: st.DrawFn, texts: dict[str, tuple[str, str]]) -> lis
         end = draw(st.integers(start + 1, len(text)))
         if status in (AnchorStatus.EXACT, AnchorStatus.MOVED):
             quote = text[start:end]
+        elif status is AnchorStatus.FUZZY:
+            # Found on similar text, as re-anchoring finds it: the words there, one changed.
+            start = min(start, len(text) - 8)
+            end = max(end, start + 8)
+            there = text[start:end]
+            at = draw(st.integers(0, len(there) - 1))
+            quote = (
+                there[:at]
+                + draw(st.characters(min_codepoint=33, max_codepoint=126))
+                + there[at + 1 :]
+            )
         else:
             quote = draw(st.text(min_size=1, max_size=40))
-            if status is AnchorStatus.ORPHANED:
-                end = draw(st.integers(start, len(text)))
+            end = draw(st.integers(start, len(text)))
         created = draw(TIMES)
         highlight = Highlight(
             id=draw(IDS),
