@@ -257,11 +257,13 @@ class Catalog:
         return self.documents_folder / f"{doc_id}.{content_hash[:16]}.next"
 
     def _finish_updates(self) -> None:
-        """Complete or undo updates that a process died in the middle of.
+        """Complete or undo updates: this process's, once committed, and those a process
+        died in the middle of.
 
-        A staged text whose hash the catalog already records is swapped in (the update was
-        committed); any other staged text is deleted (it never was). Done under the
-        catalog's lock, as updates are, so a running update is never disturbed.
+        A staged text whose hash the catalog records is swapped in (the update was
+        committed); any other staged text is deleted (it never was, or a newer version
+        was committed since). Done under the catalog's lock, as updates are, so a running
+        update is never disturbed and an older text never replaces a newer one.
         """
         if not self.documents_folder.is_dir():
             return
@@ -418,13 +420,12 @@ class Catalog:
                 plan.decide(path, parsed, content_hash)
             written = self._write_new_texts(plan, before)
             final, staged = self._commit(items, hashes, now, before, written)
-        for doc_id, (text, content_hash) in staged.items():
-            with suppress(FileNotFoundError):  # another process may have finished it
-                staged_path = self._staged_path(doc_id, content_hash)
-                move_into_place(staged_path, self.text_path(doc_id), sync_directory=False)
-            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         if staged:
-            fsync_directory(self.documents_folder)
+            # Swapped in under the lock, and only while the catalog still names it: another
+            # copy may have committed a newer version of the document since this commit.
+            self._finish_updates()
+        for doc_id, (text, content_hash) in staged.items():
+            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         return AddResult(
             added=tuple(final.added.values()),
             updated=tuple(final.updated.values()),
@@ -499,8 +500,8 @@ class Catalog:
         for doc_id, (text, content_hash) in late.items():
             if doc_id in current:
                 # A changed document keeps its old text until the catalog names the new
-                # one: the new text waits beside it, and is swapped in after the commit
-                # (or by `_finish_updates`, should this process die in between).
+                # one: the new text waits beside it, and `_finish_updates` swaps it in
+                # after the commit (here, or at the next open should this process die).
                 staged[doc_id] = (text, content_hash)
                 target = self._staged_path(doc_id, content_hash)
             else:

@@ -238,3 +238,59 @@ def test_opening_again_and_again_while_another_copy_adds_loses_nothing(
         assert catalog.entry(doc_id).content_hash == content_hash
         assert sha256_of(catalog.text_path(doc_id)) == content_hash
     assert _unnamed_files(private_home) == []
+
+
+@pytest.mark.slow
+def test_two_updates_of_one_document_in_a_row_keep_its_text_and_hash_together(
+    private_home: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A changed document's new text waits beside the old one until the catalog names it.
+    When a second update commits before the first has swapped its text in, the first must
+    not swap in its text over the second's: the catalog records the second."""
+    import threading
+
+    import library.catalog as catalog_module
+    import library.storage as storage_module
+
+    source = _write_story(tmp_path / "story.txt", "first")
+    (entry,) = Catalog.open(private_home).add([source]).added
+    real_write = vars(storage_module)["atomic_write_bytes"]
+    real_move = vars(catalog_module)["move_into_place"]
+    first = threading.current_thread()
+    second: list[threading.Thread] = []
+
+    other_copy = Catalog.open(private_home)  # open already, as the app would be
+
+    def second_update() -> None:
+        _write_story(source, "third")
+        other_copy.add([source])
+
+    def write(path: Path, data: bytes, **options: object) -> None:
+        real_write(path, data, **options)
+        if path.name == "catalog.json" and threading.current_thread() is first and not second:
+            # The first update is committed: a second one starts in another copy, and
+            # takes the catalog's lock as soon as it is free.
+            second.append(threading.Thread(target=second_update))
+            second[0].start()
+
+    def move(source_path: Path, target: Path, **options: object) -> None:
+        if threading.current_thread() is first and second:
+            second[0].join(timeout=2.0)  # done, unless the first holds the lock it needs
+        real_move(source_path, target, **options)
+
+    monkeypatch.setitem(vars(storage_module), "atomic_write_bytes", write)
+    monkeypatch.setitem(vars(catalog_module), "move_into_place", move)
+    _write_story(source, "second")
+    Catalog.open(private_home).add([source])
+    second[0].join(timeout=30)
+    assert not second[0].is_alive()
+
+    catalog = Catalog.open(private_home)
+    recorded = catalog.entry(entry.id).content_hash
+    assert sha256_of(catalog.text_path(entry.id)) == recorded
+    assert "third" in catalog.text(entry.id)
+
+
+def _write_story(path: Path, version: str) -> Path:
+    path.write_text(f"A story\n\nThe {version} version of the story, told once.\n", "utf-8")
+    return path
