@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
-from library.document_files import AddRegistry, find_leftovers, remove_files
+from library.document_files import AddRegistry, find_leftovers, folder_names, remove_files
 from library.entries import (
     AddResult,
     Entry,
@@ -147,8 +147,9 @@ class Catalog:
         catalog._reading.check()
         catalog._settings.check()
         if not catalog._catalog.read_only:
-            catalog._finish_updates()
-            catalog._remove_leftovers(records)
+            names = folder_names(catalog.documents_folder)
+            catalog._finish_updates(names)
+            catalog._remove_leftovers(records, names)
         return catalog
 
     def __repr__(self) -> str:
@@ -256,7 +257,7 @@ class Catalog:
         """Where the new text of a changed document waits until the catalog names it."""
         return self.documents_folder / f"{doc_id}.{content_hash[:16]}.next"
 
-    def _finish_updates(self) -> None:
+    def _finish_updates(self, names: list[str] | None = None) -> None:
         """Complete or undo updates: this process's, once committed, and those a process
         died in the middle of.
 
@@ -265,9 +266,9 @@ class Catalog:
         was committed since). Done under the catalog's lock, as updates are, so a running
         update is never disturbed and an older text never replaces a newer one.
         """
-        if not self.documents_folder.is_dir():
-            return
-        pending = [p for p in self.documents_folder.iterdir() if p.name.endswith(".next")]
+        if names is None:
+            names = folder_names(self.documents_folder)
+        pending = [self.documents_folder / name for name in names if name.endswith(".next")]
         if not pending:
             return
         with self._catalog.transaction() as db:
@@ -284,7 +285,7 @@ class Catalog:
                     path.unlink(missing_ok=True)
         fsync_directory(self.documents_folder)
 
-    def _remove_leftovers(self, records: dict[str, Record]) -> None:
+    def _remove_leftovers(self, records: dict[str, Record], names: list[str]) -> None:
         """Remove the texts, spans and temporary files that adds killed midway left in the
         documents folder, when no add is running (see `library.document_files`).
 
@@ -293,7 +294,7 @@ class Catalog:
         may put it back.
         """
         kept_texts = any(self.home.glob(f"{CATALOG_FILE}.damaged-*"))
-        leftovers = find_leftovers(self.documents_folder, records)
+        leftovers = find_leftovers(self.documents_folder, records, names)
         if not (leftovers.derived or leftovers.registrations) and (
             kept_texts or not leftovers.texts
         ):

@@ -23,6 +23,7 @@ from __future__ import annotations
 import os
 import re
 import secrets
+import stat
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
@@ -54,34 +55,41 @@ class Leftovers:
     (`AddRegistry.any_running` tells them apart)."""
 
 
-def find_leftovers(folder: Path, record_ids: Collection[str]) -> Leftovers:
+def folder_names(folder: Path) -> list[str]:
+    """The names in `folder` (none if it is missing or cannot be read)."""
+    try:
+        return os.listdir(folder)  # noqa: PTH208 - names only: no Path per entry on every open
+    except OSError:
+        return []
+
+
+def find_leftovers(
+    folder: Path, record_ids: Collection[str], names: Iterable[str] | None = None
+) -> Leftovers:
     """The files of `folder` that newsreader made and that no record in `record_ids` names.
 
     Every temporary file counts: call this only when no add is running (see the module
     docstring), for then none of them is still being written by an add.
+
+    Args:
+        folder: The documents folder.
+        record_ids: The ids the catalog holds.
+        names: What `folder_names` gave for `folder`, when the caller has it already.
     """
     texts: list[Path] = []
     derived: list[Path] = []
     registrations: list[Path] = []
-    try:
-        entries = list(os.scandir(folder))
-    except OSError:
-        return Leftovers()
-    for entry in entries:
-        if _is_registration(entry.name):
-            registrations.append(Path(entry.path))
-            continue
-        made = _MADE.fullmatch(entry.name)
-        temporary = made is None and _TEMPORARY.fullmatch(entry.name) is not None
-        if made is None and not temporary:
-            continue
-        if made is not None and made["id"] in record_ids:
-            continue
-        with suppress(OSError):
-            if not entry.is_file(follow_symlinks=False):
-                continue
-            path = Path(entry.path)
-            (texts if entry.name.endswith(".txt") else derived).append(path)
+    for name in folder_names(folder) if names is None else names:
+        doc_id, _, suffix = name.partition(".")
+        if doc_id in record_ids and suffix in ("txt", "spans"):
+            continue  # nearly every name, so the quickest test comes first
+        if _is_registration(name):
+            registrations.append(folder / name)
+        elif _MADE.fullmatch(name) or _TEMPORARY.fullmatch(name):
+            path = folder / name
+            with suppress(OSError):
+                if stat.S_ISREG(path.lstat().st_mode):  # never a link, never a folder
+                    (texts if suffix == "txt" else derived).append(path)
     return Leftovers(tuple(sorted(texts)), tuple(sorted(derived)), tuple(registrations))
 
 
