@@ -31,7 +31,7 @@ from pathlib import Path
 
 from library.safe_files import StoreError, reason_of
 
-_MADE = re.compile(r"(?P<id>[0-9a-f]{12})\.(?:txt|spans)")
+_MADE = re.compile(r"[0-9a-f]{12}\.(?:txt|spans)")
 """A document's text or spans (ids are 12 hex digits, see `library.adding.ID_LENGTH`)."""
 
 _TEMPORARY = re.compile(r"\.[0-9a-f]{12}\.(?:txt|spans|[0-9a-f]{16}\.next)\.\w+\.tmp")

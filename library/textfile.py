@@ -59,8 +59,9 @@ _SYMBOL_INSIDE_WORD = re.compile(
 # U+00FF) before a character made of a continuation byte, or "â€" (the start of U+2000 to
 # U+203F: dashes, quotes, the ellipsis). Text written in cp1252 has no such pairs.
 _CONTINUATIONS = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
-_NON_ASCII_RUN = re.compile("[^\x00-\x7f\ufffd]+")
 _UTF8_READ_AS_CP1252 = re.compile(f"[ÂÃ][{re.escape(_CONTINUATIONS)}]|â€")
+# Characters beyond ASCII that UTF-8 decoding gave (not the U+FFFD of a bad byte).
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f\ufffd]+")
 
 
 def decode_bytes(data: bytes, name: str) -> str:
