@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,35 +43,47 @@ def collect_files(paths: Iterable[Path], *, home: Path) -> list[tuple[str, Path 
     """Expand folders, in the order given; each file once, the library's own folder never.
 
     Returns:
-        ``(path as given, resolved file)`` for each file to read, or
-        ``(path as given, one-sentence reason)`` for each path that cannot be added.
+        ``(path as given, file)`` for each file to read (its links followed), or
+        ``(path as given, one-sentence reason)`` for each path that cannot be added: a
+        missing one, a link loop, a folder that cannot be read or holds no text file, a
+        file whose name is not valid UTF-8 (the catalog could not record it).
     """
     found: list[tuple[str, Path | str]] = []
     seen: set[Path] = set()
     skip = home.resolve()
 
     def take(given: str, path: Path) -> None:
+        if not _is_utf8(given):
+            shown = _escaped_name(given)
+            found.append((shown, f"{shown} was not added: its name {_NOT_UTF8}"))
+            return
         try:
             resolved = path.resolve()
         except (RuntimeError, OSError):  # a symlink loop, a vanished folder
             found.append((given, f"{given} cannot be read: it is a symbolic link loop."))
+            return
+        if not resolved.exists():
+            # A link only the kernel can follow, such as /dev/stdin to "pipe:[1234]":
+            # read the path as given, and name it as given.
+            resolved = path.absolute()
+        if not _is_utf8(str(resolved)):
+            target = _escaped_name(str(resolved))
+            found.append(
+                (given, f"{given} was not added: it leads to {target}, whose name {_NOT_UTF8}")
+            )
             return
         if resolved not in seen:
             seen.add(resolved)
             found.append((given, resolved))
 
     for path in paths:
-        given = str(path)
+        typed = str(path)
+        given = _escaped_name(typed)
         path = Path(path).expanduser()
         if path.is_dir():
-            files = text_files_under(path, skip=skip)
-            if not files:
-                reason = f"No text files (.txt, .text, .md, .markdown) were found in {given}."
-                found.append((given, reason))
-            for file in files:
-                take(str(file), file)
+            _take_folder(given, path, skip, take, found)
         elif path.exists():
-            take(given, path)
+            take(typed, path)
         elif path.is_symlink():
             found.append((given, f"{given} cannot be read: it is a broken or looping link."))
         else:
@@ -78,15 +91,59 @@ def collect_files(paths: Iterable[Path], *, home: Path) -> list[tuple[str, Path 
     return found
 
 
-def text_files_under(folder: Path, *, skip: Path) -> list[Path]:
+def _take_folder(
+    given: str,
+    folder: Path,
+    skip: Path,
+    take: Callable[[str, Path], None],
+    found: list[tuple[str, Path | str]],
+) -> None:
+    """Take the text files of `folder`, and report the folders below it that cannot be read."""
+    files, unreadable = text_files_under(folder, skip=skip)
+    for problem in unreadable:
+        found.append((_escaped_name(problem.folder), problem.sentence()))
+    if not files and not unreadable:
+        reason = f"No text files (.txt, .text, .md, .markdown) were found in {given}."
+        found.append((given, reason))
+    for file in files:
+        take(str(file), file)
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableFolder:
+    """A folder met while looking for text files, whose content could not be listed."""
+
+    folder: str
+    """The folder, as the walk reached it from the path the user gave."""
+    reason: str
+    """The operating system's words, such as ``permission denied``."""
+
+    def sentence(self) -> str:
+        """The one sentence telling the user, naming the folder."""
+        return f"{_escaped_name(self.folder)} cannot be read: {self.reason}."
+
+
+def text_files_under(folder: Path, *, skip: Path) -> tuple[list[Path], list[UnreadableFolder]]:
     """Return the text files in `folder` and below, sorted, without hidden ones.
+
+    A folder that cannot be listed (no permission, gone meanwhile) is not silently left
+    out: it is returned too, so the user hears which part of the tree was not read.
 
     Args:
         folder: Where to look.
         skip: A folder (resolved) never entered: the library's own home.
+
+    Returns:
+        The files, and the folders that could not be read.
     """
     found: list[Path] = []
-    for directory, subfolders, names in os.walk(folder):
+    unreadable: list[UnreadableFolder] = []
+
+    def note(err: OSError) -> None:
+        where = err.filename if err.filename is not None else folder
+        unreadable.append(UnreadableFolder(os.fsdecode(where), _reason(err)))
+
+    for directory, subfolders, names in os.walk(folder, onerror=note):
         current = Path(directory)
         subfolders[:] = sorted(
             name
@@ -98,7 +155,34 @@ def text_files_under(folder: Path, *, skip: Path) -> list[Path]:
             for name in names
             if not name.startswith(".") and Path(name).suffix.lower() in TEXT_SUFFIXES
         )
-    return sorted(found, key=lambda p: p.relative_to(folder).parts)
+    found.sort(key=lambda p: p.relative_to(folder).parts)
+    unreadable.sort(key=lambda problem: Path(problem.folder).parts)
+    return found, unreadable
+
+
+def _reason(err: OSError) -> str:
+    """The operating system's words for `err`, to end a sentence: ``permission denied``."""
+    return (err.strerror or type(err).__name__).rstrip(".").lower()
+
+
+def _is_utf8(name: str) -> bool:
+    """Tell whether a path (as Python decodes file names) came from valid UTF-8 bytes.
+
+    Bytes that are not UTF-8 come back as lone surrogates, which no JSON file can store.
+    """
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def _escaped_name(name: str) -> str:
+    """`name` with the bytes that are not UTF-8 shown as ``\\xNN``, so it can be printed."""
+    return os.fsencode(name).decode("utf-8", errors="backslashreplace")
+
+
+_NOT_UTF8 = "is not valid UTF-8, so the library cannot record it; rename the file and add it again."
 
 
 def _resolved_or_none(path: Path) -> Path | None:

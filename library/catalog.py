@@ -3,6 +3,8 @@
 A library home folder looks like this (nothing is created before it is needed)::
 
     documents/<id>.txt   the stored text of each document, UTF-8, exactly `Parsed.text`
+                         (beside it: its sentence spans, and while an add runs, the
+                         add's registration; see `library.document_files`)
     catalog.json         the metadata of every document (title, source, date, ...)
     reading.json         the reading position in each document
     settings.json        preferences such as the theme
@@ -22,12 +24,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
+from contextlib import ExitStack, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
+from library.document_files import AddRegistry, find_leftovers, folder_names, remove_files
 from library.entries import (
     AddResult,
     Entry,
@@ -45,7 +48,7 @@ from library.safe_files import (
 )
 from library.sanitize import one_line
 from library.spancache import load_spans
-from library.storage import Store
+from library.storage import Record, Store
 
 if TYPE_CHECKING:
     # Parsing (and charset detection) is imported only when adding files: listing and
@@ -116,6 +119,7 @@ class Catalog:
             self.home / READING_FILE, kind="reading", label="reading-position file"
         )
         self._settings = Store(self.home / SETTINGS_FILE, kind="settings", label="settings file")
+        self._adds = AddRegistry(self.documents_folder)
 
     @classmethod
     def open(cls, home: Path, *, clock: Callable[[], str] = utc_now) -> Catalog:
@@ -139,10 +143,13 @@ class Catalog:
         first_run = not catalog._catalog.path.exists() and not catalog.documents_folder.exists()
         if first_run:
             catalog._add_welcome()
-        for store in catalog._stores():
-            store.check()
+        records = catalog._catalog.read_table(_DOCUMENTS)  # checks the file, as below
+        catalog._reading.check()
+        catalog._settings.check()
         if not catalog._catalog.read_only:
-            catalog._finish_updates()
+            names = folder_names(catalog.documents_folder)
+            catalog._finish_updates(names)
+            catalog._remove_leftovers(records, names)
         return catalog
 
     def __repr__(self) -> str:
@@ -250,16 +257,18 @@ class Catalog:
         """Where the new text of a changed document waits until the catalog names it."""
         return self.documents_folder / f"{doc_id}.{content_hash[:16]}.next"
 
-    def _finish_updates(self) -> None:
-        """Complete or undo updates that a process died in the middle of.
+    def _finish_updates(self, names: list[str] | None = None) -> None:
+        """Complete or undo updates: this process's, once committed, and those a process
+        died in the middle of.
 
-        A staged text whose hash the catalog already records is swapped in (the update was
-        committed); any other staged text is deleted (it never was). Done under the
-        catalog's lock, as updates are, so a running update is never disturbed.
+        A staged text whose hash the catalog records is swapped in (the update was
+        committed); any other staged text is deleted (it never was, or a newer version
+        was committed since). Done under the catalog's lock, as updates are, so a running
+        update is never disturbed and an older text never replaces a newer one.
         """
-        if not self.documents_folder.is_dir():
-            return
-        pending = [p for p in self.documents_folder.iterdir() if p.name.endswith(".next")]
+        if names is None:
+            names = folder_names(self.documents_folder)
+        pending = [self.documents_folder / name for name in names if name.endswith(".next")]
         if not pending:
             return
         with self._catalog.transaction() as db:
@@ -275,6 +284,28 @@ class Catalog:
                 else:
                     path.unlink(missing_ok=True)
         fsync_directory(self.documents_folder)
+
+    def _remove_leftovers(self, records: dict[str, Record], names: list[str]) -> None:
+        """Remove the texts, spans and temporary files that adds killed midway left in the
+        documents folder, when no add is running (see `library.document_files`).
+
+        Best effort: when the catalog's lock cannot be had, they wait for the next open.
+        Texts are kept while a damaged catalog lies aside: it names them, and the user
+        may put it back.
+        """
+        kept_texts = any(self.home.glob(f"{CATALOG_FILE}.damaged-*"))
+        leftovers = find_leftovers(self.documents_folder, records, names)
+        if not (leftovers.derived or leftovers.registrations) and (
+            kept_texts or not leftovers.texts
+        ):
+            return  # the usual case: nothing to do, and no lock taken
+        with suppress(StoreError), self._catalog.transaction() as db:
+            if self._adds.any_running():
+                return
+            leftovers = find_leftovers(self.documents_folder, db.table(_DOCUMENTS).records())
+            remove_files(leftovers.derived)
+            if not kept_texts:
+                remove_files(leftovers.texts)
 
     def text(self, doc_id: str) -> str:
         """Return the stored text of `doc_id`, exactly as stored: the text offsets index.
@@ -344,7 +375,7 @@ class Catalog:
                 failed.append((given, found))
                 continue
             try:
-                parsed.append((str(found), load_file(found)))
+                parsed.append((str(found), load_file(found, shown_as=given)))
             except UnreadableFile as err:
                 failed.append((given, str(err)))
             except OSError as err:
@@ -367,73 +398,135 @@ class Catalog:
         self._add_parsed([(None, parse_text(raw, fallback_title=WELCOME_TITLE))])
 
     def _add_parsed(self, items: list[tuple[str | None, Parsed]]) -> AddResult:
-        """Record parsed documents: plan on a snapshot, write texts, then commit once."""
+        """Record parsed documents: plan on a snapshot, write texts, then commit once.
+
+        Raises:
+            StoreError: A file could not be written (the message names it); nothing was
+                added, and what was written is removed the next time the library opens.
+        """
         if not items:
             return AddResult()
         hashes = [hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() for _, parsed in items]
-
-        # Plan on a snapshot, outside the lock: writing many text files can take a while,
-        # and other processes should be able to read the catalog meanwhile.
         now = self._clock()
-        before = self._catalog.read_table(_DOCUMENTS)
-        plan = AddPlan(before, self.documents_folder, now)
-        for (path, parsed), content_hash in zip(items, hashes, strict=True):
-            plan.decide(path, parsed, content_hash)
-        written: dict[str, str] = {}
-        for doc_id, (text, content_hash) in plan.texts.items():
-            if doc_id in before:
-                continue  # a changed document: its new text is staged under the lock, below
-            atomic_write_text(self.text_path(doc_id), text, sync_directory=False)
-            written[doc_id] = content_hash
-            # Split into sentences now, once, so that opening the document is instant.
-            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
-        if written:
-            fsync_directory(self.documents_folder)
-
-        # Decide again on the fresh catalog under the lock: another process may have added
-        # files meanwhile. Any text the first plan did not foresee is written here, still
-        # before the catalog file itself is replaced at the end of the transaction.
-        with self._catalog.transaction() as db:
-            table = db.table(_DOCUMENTS)
-            current = table.records()
-            final = AddPlan(current, self.documents_folder, now)
+        with ExitStack() as registration:
+            # Plan on a snapshot, then write the texts outside the lock: writing many text
+            # files can take a while, and other copies may change the catalog meanwhile.
+            # The add registers itself under the lock, so that no copy opening the library
+            # takes the texts it writes for leftovers of a crash (`library.document_files`).
+            with self._catalog.transaction() as db:
+                before = db.table(_DOCUMENTS).records()
+                registration.enter_context(self._adds.running())
+            plan = AddPlan(before, self.documents_folder, now)
             for (path, parsed), content_hash in zip(items, hashes, strict=True):
-                final.decide(path, parsed, content_hash)
-            # A text is written again if the plan did not write it, or if another process
-            # changed its entry since the snapshot (it may have replaced the file too).
-            late = {
-                doc_id: text_and_hash
-                for doc_id, text_and_hash in final.texts.items()
-                if written.get(doc_id) != text_and_hash[1]
-                or current.get(doc_id) != before.get(doc_id)
-            }
-            staged: dict[str, tuple[str, str]] = {}
-            for doc_id, (text, content_hash) in late.items():
-                if doc_id in current:
-                    # A changed document keeps its old text until the catalog names the new
-                    # one: the new text waits beside it, and is swapped in after the commit
-                    # (or by `_finish_updates`, should this process die in between).
-                    staged[doc_id] = (text, content_hash)
-                    target = self._staged_path(doc_id, content_hash)
-                else:
-                    target = self.text_path(doc_id)
-                atomic_write_text(target, text, sync_directory=False)
-            if late:
-                fsync_directory(self.documents_folder)
-            table.put_many({entry.id: entry.to_record() for entry in final.changed.values()})
-        for doc_id, (text, content_hash) in staged.items():
-            with suppress(FileNotFoundError):  # another process may have finished it
-                staged_path = self._staged_path(doc_id, content_hash)
-                move_into_place(staged_path, self.text_path(doc_id), sync_directory=False)
-            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
+                plan.decide(path, parsed, content_hash)
+            written = self._write_new_texts(plan, before)
+            final, staged = self._commit(items, hashes, now, before, written)
         if staged:
-            fsync_directory(self.documents_folder)
+            # Swapped in under the lock, and only while the catalog still names it: another
+            # copy may have committed a newer version of the document since this commit.
+            self._finish_updates()
+        for doc_id, (text, content_hash) in staged.items():
+            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         return AddResult(
             added=tuple(final.added.values()),
             updated=tuple(final.updated.values()),
             unchanged=tuple(final.unchanged.values()),
             previous_hashes=tuple(final.previous_hashes.items()),
         )
+
+    def _write_new_texts(self, plan: AddPlan, before: dict[str, Record]) -> dict[str, str]:
+        """Write the texts of the plan's new documents; return id → content hash written."""
+        written: dict[str, str] = {}
+        for doc_id, (text, content_hash) in plan.texts.items():
+            if doc_id in before:
+                continue  # a changed document: its new text is staged under the lock
+            self._write_text(self.text_path(doc_id), text, plan.entries[doc_id])
+            written[doc_id] = content_hash
+            # Split into sentences now, once, so that opening the document is instant.
+            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
+        if written:
+            fsync_directory(self.documents_folder)
+        return written
+
+    def _commit(
+        self,
+        items: list[tuple[str | None, Parsed]],
+        hashes: list[str],
+        now: str,
+        before: dict[str, Record],
+        written: dict[str, str],
+    ) -> tuple[AddPlan, dict[str, tuple[str, str]]]:
+        """Decide again on the fresh catalog under the lock, and record the documents.
+
+        Another process may have added files since the snapshot. Any text the first plan
+        did not foresee is written here, still before the catalog file is replaced.
+
+        Returns:
+            The final plan, and the changed documents whose new text waits beside the old
+            one: id → (text, content hash).
+        """
+        try:
+            with self._catalog.transaction() as db:
+                table = db.table(_DOCUMENTS)
+                current = table.records()
+                final = AddPlan(current, self.documents_folder, now)
+                for (path, parsed), content_hash in zip(items, hashes, strict=True):
+                    final.decide(path, parsed, content_hash)
+                # A text is written again if the plan did not write it, if another process
+                # changed its entry since the snapshot (it may have replaced the file too),
+                # or if its file is gone (removed as a leftover while this add was not
+                # registered, should the registration have failed to hold).
+                late = {
+                    doc_id: text_and_hash
+                    for doc_id, text_and_hash in final.texts.items()
+                    if written.get(doc_id) != text_and_hash[1]
+                    or current.get(doc_id) != before.get(doc_id)
+                    or not self.text_path(doc_id).exists()
+                }
+                staged = self._write_late_texts(final, current, late)
+                table.put_many({entry.id: entry.to_record() for entry in final.changed.values()})
+        except OSError as err:  # the catalog file itself (a text fails as a StoreError)
+            where = err.filename or self._catalog.path
+            raise StoreError(
+                f"Nothing was added: the catalog file {where} could not be written: "
+                f"{reason_of(err).lower()}."
+            ) from err
+        return final, staged
+
+    def _write_late_texts(
+        self, final: AddPlan, current: dict[str, Record], late: dict[str, tuple[str, str]]
+    ) -> dict[str, tuple[str, str]]:
+        """Write the texts the commit needs (under the lock); return those staged."""
+        staged: dict[str, tuple[str, str]] = {}
+        for doc_id, (text, content_hash) in late.items():
+            if doc_id in current:
+                # A changed document keeps its old text until the catalog names the new
+                # one: the new text waits beside it, and `_finish_updates` swaps it in
+                # after the commit (here, or at the next open should this process die).
+                staged[doc_id] = (text, content_hash)
+                target = self._staged_path(doc_id, content_hash)
+            else:
+                target = self.text_path(doc_id)
+            self._write_text(target, text, final.entries[doc_id])
+        if late:
+            fsync_directory(self.documents_folder)
+        return staged
+
+    def _write_text(self, target: Path, text: str, entry: Entry) -> None:
+        """Write one document's text atomically.
+
+        Raises:
+            StoreError: It could not be written; the message names the file it came from
+                and the file that could not be written.
+        """
+        try:
+            atomic_write_text(target, text, sync_directory=False)
+        except OSError as err:
+            source = entry.path if entry.path is not None else f'"{_short_title(entry.title)}"'
+            raise StoreError(
+                f"Nothing was added: the text of {source} could not be written to {target}: "
+                f"{reason_of(err).lower()}."
+            ) from err
 
     def remove(self, doc_id: str) -> Entry:
         """Remove a document: its metadata, its text file and its reading position.

@@ -41,18 +41,23 @@ class Parsed:
     """The body: stripped paragraphs joined by exactly one blank line."""
 
 
-def load_file(path: Path) -> Parsed:
+def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
     """Read and parse the file at `path`; Markdown if its suffix says so.
+
+    Args:
+        path: The file.
+        shown_as: How messages name the file (see `read_file`); by default its name.
 
     Raises:
         UnreadableFile: the file cannot be read, or holds no text to read.
     """
-    raw = read_file(path)
+    name = shown_as or path.name or str(path)
+    raw = read_file(path, shown_as=name)
     return parse_text(
         raw,
         markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
         fallback_title=readable_stem(path),
-        name=path.name or str(path),
+        name=name,
     )
 
 

@@ -99,6 +99,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) 
         data: The complete new content.
         sync_directory: Fsync the folder after the rename. Pass False when writing many
             files into one folder and call `fsync_directory` once at the end.
+
+    Raises:
+        OSError: The file could not be written; its `filename` names `path` when the
+            operating system named no file (a full disk, an I/O error).
     """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
@@ -113,9 +117,13 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_directory: bool = True) 
             handle.flush()
             os.fsync(handle.fileno())
         _replace(temporary, path)
-    except BaseException:
+    except BaseException as err:
         with suppress(OSError):
             temporary.unlink()
+        if isinstance(err, OSError) and err.filename is None:
+            # A full disk fails a write with no file name at all ("[Errno 28] No space
+            # left on device"): name the file that could not be written.
+            err.filename = str(path)
         raise
     if sync_directory:
         fsync_directory(directory)

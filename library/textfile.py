@@ -13,6 +13,7 @@ import codecs
 import math
 import re
 import stat
+import unicodedata
 from pathlib import Path
 
 MAX_BYTES = 100 * 1024 * 1024
@@ -53,6 +54,14 @@ _SYMBOL_INSIDE_WORD = re.compile(
     f"(?<=[A-Za-z{_WESTERN_LETTERS}])[{_WESTERN_SYMBOLS.replace('’', '').replace('·', '')}]"
     f"(?=[A-Za-z{_WESTERN_LETTERS}])"
 )
+
+# A Western letter or sign in UTF-8 read as cp1252: "Ã" or "Â" (the first byte of U+0080 to
+# U+00FF) before a character made of a continuation byte, or "â€" (the start of U+2000 to
+# U+203F: dashes, quotes, the ellipsis). Text written in cp1252 has no such pairs.
+_CONTINUATIONS = bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore")
+_UTF8_READ_AS_CP1252 = re.compile(f"[ÂÃ][{re.escape(_CONTINUATIONS)}]|â€")
+# Characters beyond ASCII that UTF-8 decoding gave (not the U+FFFD of a bad byte).
+_NON_ASCII_RUN = re.compile("[^\x00-\x7f\ufffd]+")
 
 
 def decode_bytes(data: bytes, name: str) -> str:
@@ -125,6 +134,11 @@ def _decode_damaged_or_legacy(data: bytes, name: str) -> str:
     western = _western(data)
     if western is not None:
         return western
+    if damaged * 2 < len(replaced) and _has_typed_utf8(replaced):
+        # Mostly UTF-8, with pieces pasted from files in other code pages: what is UTF-8
+        # reads right and the rest is marked, where guessing one single-byte code page for
+        # the whole file would garble the UTF-8 ("CafĂ©").
+        return replaced
     if damaged * 100 <= len(replaced):
         return replaced  # ASCII with a few stray bytes: better marked than guessed at
     # Imported here: it is needed for few files and takes longer to import than the rest.
@@ -134,6 +148,29 @@ def _decode_damaged_or_legacy(data: bytes, name: str) -> str:
     if best is None:
         raise UnreadableFile(f"{name} could not be decoded as text in any known encoding.")
     return str(best)
+
+
+def _has_typed_utf8(replaced: str) -> bool:
+    """Tell whether text decoded from UTF-8 with replacement holds a character someone
+    typed in UTF-8, rather than two bytes of another code page that happen to form one.
+
+    Such characters are letters, marks, numbers, punctuation or symbols that no replaced
+    byte touches: in a file written in another code page, a chance UTF-8 sequence mostly
+    sits among other bytes of that code page, which are not UTF-8. One such character
+    alone counts only if a Western writer types it (cp1252 has it: "é", "—"), for two
+    bytes of another code page can pass for one character of a rarer script (German "ß…"
+    in cp1252 reads as UTF-8 U+07C5, koi8-r "её" as "ţ").
+    """
+    for match in _NON_ASCII_RUN.finditer(replaced):
+        start, end = match.span()
+        if "\ufffd" in replaced[max(start - 1, 0) : start] + replaced[end : end + 1]:
+            continue
+        run = match.group()
+        if not all(unicodedata.category(char)[0] in "LMNPS" for char in run):
+            continue
+        if len(run) > 1 or run.encode("cp1252", errors="ignore"):
+            return True
+    return False
 
 
 def _utf16_without_bom(sample: bytes) -> str | None:
@@ -169,14 +206,19 @@ def _western(data: bytes) -> str | None:
 
     charset-normalizer often mistakes short English or French text for another single
     byte code page, so the far more common Western one is tried first and accepted when
-    its high characters are sparse, plausible, and sit where they belong.
+    its high characters are sparse, plausible, and sit where they belong, and none of them
+    is UTF-8 read as cp1252 ("Ã©" for "é": then the file mixes UTF-8 with another encoding).
     """
     try:
         text = data.decode("cp1252")
     except UnicodeDecodeError:
         return None  # bytes cp1252 leaves undefined: C1 controls in Latin-1, not text
     sample = text[: 1024 * 1024]
-    if _NON_WESTERN.search(sample) or _SYMBOL_INSIDE_WORD.search(sample):
+    if (
+        _NON_WESTERN.search(sample)
+        or _SYMBOL_INSIDE_WORD.search(sample)
+        or _UTF8_READ_AS_CP1252.search(sample)
+    ):
         return None
     accented = len(_WESTERN_LETTER.findall(sample))
     plain = len(_ASCII_LETTER.findall(sample))
@@ -188,13 +230,19 @@ def _western(data: bytes) -> str | None:
 # --- reading files ----------------------------------------------------------------------
 
 
-def read_file(path: Path) -> str:
+def read_file(path: Path, *, shown_as: str | None = None) -> str:
     """Return the text of the file at `path`.
+
+    Args:
+        path: The file to read (links already followed, as a rule).
+        shown_as: How messages name the file: what the user typed, such as
+            ``/dev/stdin``, rather than where its links lead (``/dev/null``). By default
+            the file's name.
 
     Raises:
         UnreadableFile: the file is missing, a folder, too large, unreadable or not text.
     """
-    name = path.name or str(path)
+    name = shown_as or path.name or str(path)
     try:
         info = path.stat()
         if stat.S_ISDIR(info.st_mode):

@@ -3,8 +3,9 @@
 The annotation store has its own kill -9 test (tests/unit/test_annotation_store.py); this
 one kills a real process adding documents to the catalog, at random moments, over and
 over in one library. After each kill the library must open without complaint, list every
-document whose `add` returned, and hold for every listed document a text file whose hash
-is the one the catalog records (the text every highlight offset indexes).
+document whose `add` returned, hold for every listed document a text file whose hash
+is the one the catalog records (the text every highlight offset indexes), and hold
+nothing else in documents/: what the killed add wrote and never recorded is removed.
 """
 
 from __future__ import annotations
@@ -41,6 +42,14 @@ def check_library(home: Path, acknowledged: dict[str, str]) -> Catalog:
         path = catalog.text_path(entry.id)
         assert path.is_file(), f"{entry.id} is listed without its text"
         assert sha256_of(path) == entry.content_hash
+    # Opening removed what the killed add left: every file in documents/ is named by a
+    # record (texts and spans of an add that never committed, half-written temporaries).
+    leftovers = sorted(
+        path.name
+        for path in catalog.documents_folder.iterdir()
+        if path.name.split(".")[0] not in entries
+    )
+    assert leftovers == [], f"files no record names were left: {leftovers[:5]}"
     return catalog
 
 

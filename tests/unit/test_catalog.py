@@ -21,6 +21,7 @@ from library.catalog import (
     SortKey,
     UnknownDocument,
 )
+from library.document_files import AddRegistry, find_leftovers
 from library.entries import Entry, ReadingState
 from library.home import resolve_home
 from library.parse import load_file
@@ -572,3 +573,52 @@ def test_an_interrupted_update_is_finished_or_undone_on_open(tmp_path: Path) -> 
     assert reopened.text(entry.id) == "The final text of the story."
     assert not committed.exists()
     assert not abandoned.exists()
+
+
+# --- leftovers in the documents folder ------------------------------------------------------
+
+
+def test_leftovers_are_only_files_newsreader_makes_that_no_record_names(tmp_path: Path) -> None:
+    folder = tmp_path / "documents"
+    folder.mkdir()
+    names = [
+        "aaaaaaaaaaaa.txt",  # named by a record
+        "aaaaaaaaaaaa.spans",
+        "bbbbbbbbbbbb.txt",  # a leftover text and its spans
+        "bbbbbbbbbbbb.spans",
+        ".bbbbbbbbbbbb.txt.k3j_x9az.tmp",  # temporaries of writes cut short
+        ".cccccccccccc.spans.a1b2c3d4.tmp",
+        ".cccccccccccc.0123456789abcdef.next.zzzzzzzz.tmp",
+        "notes.txt",  # the user's
+        "BBBBBBBBBBBB.txt",
+        "bbbbbbbbbbbb.txt.bak",
+        ".hidden.tmp",
+    ]
+    for name in names:
+        (folder / name).write_text("x", "utf-8")
+    (folder / "dddddddddddd.txt").symlink_to(folder / "notes.txt")
+
+    leftovers = find_leftovers(folder, {"aaaaaaaaaaaa": {}})
+    assert [p.name for p in leftovers.texts] == ["bbbbbbbbbbbb.txt"]
+    assert sorted(p.name for p in leftovers.derived) == sorted(
+        [
+            "bbbbbbbbbbbb.spans",
+            ".bbbbbbbbbbbb.txt.k3j_x9az.tmp",
+            ".cccccccccccc.spans.a1b2c3d4.tmp",
+            ".cccccccccccc.0123456789abcdef.next.zzzzzzzz.tmp",
+        ]
+    )
+    assert leftovers.registrations == ()
+
+
+def test_a_running_add_is_seen_until_it_ends_and_a_dead_one_is_cleared(tmp_path: Path) -> None:
+    registry = AddRegistry(tmp_path / "documents")
+    assert not registry.any_running()
+    with registry.running():
+        (marker,) = find_leftovers(registry.folder, {}).registrations
+        assert registry.any_running()  # another lock on the file: held, so running
+        assert marker.exists()
+    assert not marker.exists()
+    marker.write_text("", "utf-8")  # what a process killed while adding leaves
+    assert not registry.any_running()
+    assert not marker.exists()

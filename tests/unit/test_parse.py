@@ -411,6 +411,48 @@ def test_decode_other_legacy_encodings() -> None:
     assert decode_bytes(japanese.encode("shift_jis"), "a.txt") == japanese
 
 
+def test_decode_mostly_utf8_with_other_code_pages_keeps_the_utf8() -> None:
+    """A file pieced together from UTF-8 and cp1252 (and cp1253) reads as UTF-8 where it
+    is UTF-8, the other bytes marked, rather than all in one wrong code page ("CafĂ©")."""
+    with_greek = (
+        "Café Society\n\n".encode()
+        + "Il a dit “bonjour” à tous, ".encode("cp1252")
+        + "και είπε γεια σου.\n".encode("cp1253")
+    )
+    assert decode_bytes(with_greek, "a.txt") == (
+        "Café Society\n\nIl a dit \ufffdbonjour\ufffd \ufffd tous, "
+        "\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd \ufffd\ufffd\ufffd\ufffd "
+        "\ufffd\ufffd\ufffd.\n"
+    )
+    western_only = "Café Society\n\nThe menu. ".encode() + "“Merci” à vous.\n".encode("cp1252")
+    assert decode_bytes(western_only, "a.txt").startswith("Café Society\n")
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding"),
+    [
+        # "ß…" and "ß’" are also two bytes of UTF-8 (U+07C5, U+07D2): chance, not UTF-8.
+        ("Grüße aus Köln: „Straße“, Fuß… Maß’ ÄÖÜ äöü ß.\n", "cp1252"),
+        # "её" is also UTF-8 "ţ"; "ΟΆ" is also UTF-8 "Ϣ".
+        ("Plain words. Я видел её вчера. Всё хорошо, объём, подъезд.\n", "koi8_r"),
+        ("Plain words. Η Ελλάδα είναι χώρα της Ευρώπης. «Καλημέρα», είπε. ΟΆΈΉ.\n", "cp1253"),
+    ],
+)
+def test_decode_legacy_text_that_holds_a_chance_utf8_sequence(text: str, encoding: str) -> None:
+    data = text.encode(encoding)
+    with pytest.raises(UnicodeDecodeError):
+        data.decode("utf-8")
+    assert decode_bytes(data, "a.txt") == text
+
+
+def test_messages_name_the_file_as_the_user_gave_it(tmp_path: Path) -> None:
+    (tmp_path / "empty.txt").write_bytes(b"")
+    with pytest.raises(UnreadableFile, match="^typed/empty.txt is empty.$"):
+        read_file(tmp_path / "empty.txt", shown_as="typed/empty.txt")
+    with pytest.raises(UnreadableFile, match="^/dev/stdin is not a regular file.$"):
+        load_file(Path("/dev/null"), shown_as="/dev/stdin")
+
+
 def test_decode_keeps_a_stray_nul_and_escapes() -> None:
     data = b"Hello\x00 world \x1b[1mbold\x1b[0m [bold]x[/bold]\n"
     assert decode_bytes(data, "a.txt") == "Hello\x00 world \x1b[1mbold\x1b[0m [bold]x[/bold]\n"

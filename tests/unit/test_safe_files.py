@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+import os
 import re
 from pathlib import Path
 
@@ -95,3 +97,23 @@ def test_move_into_place_replaces_the_target(tmp_path: Path) -> None:
     move_into_place(staged, target)
     assert target.read_bytes() == b"new"
     assert not staged.exists()
+
+
+def test_a_failed_write_names_its_file_and_keeps_the_old_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full disk fails with "[Errno 28] No space left on device" and no file name: the
+    error names the file that could not be written, so the user is told which."""
+    path = tmp_path / "catalog.json"
+    path.write_bytes(b"old")
+
+    def full_disk(fd: int) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError) as caught:
+        atomic_write_bytes(path, b"new", sync_directory=False)
+    assert caught.value.errno == errno.ENOSPC
+    assert caught.value.filename == str(path)
+    assert path.read_bytes() == b"old"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["catalog.json"]
