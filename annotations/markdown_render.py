@@ -11,7 +11,7 @@ One document's file, as Obsidian, Logseq or any CommonMark reader sees it::
     exported: "2024-05-01T12:00:00.000Z"
     highlights: 2
     tags:
-      - "every tag used"
+      - "every-tag-used" (each tag once, spelled as after the # below)
     generated_hash: "sha256 of what was generated"
     ---
 
@@ -54,7 +54,7 @@ from annotations.markdown_escape import (
     heading_text,
     markdown_literal_line,
     quote_lines,
-    tag_label,
+    tag_names,
     yaml_optional,
     yaml_string,
 )
@@ -153,7 +153,7 @@ def _front_matter(
         f"exported: {yaml_string(exported)}",
         f"highlights: {len(ordered)}",
     ]
-    tags = list(dict.fromkeys(tag for h in ordered for tag in h.tags))
+    tags = tag_names(tag for h in ordered for tag in h.tags)
     if tags:
         front.append("tags:")
         front.extend(f"  - {yaml_string(tag)}" for tag in tags)
@@ -185,7 +185,7 @@ def meta_line(highlight: Highlight, document: ExportDocument) -> str:
     """Return the line under a highlight: location, color, tags and the date it was made."""
     where = location(highlight, document) if highlight.is_placed else NOT_FOUND
     parts = [where, highlight.color.value]
-    tags = " ".join(label for label in (tag_label(tag) for tag in highlight.tags) if label)
+    tags = " ".join(f"#{name}" for name in tag_names(highlight.tags))
     if tags:
         parts.append(tags)
     date = highlight.created[:10]
