@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from library.sanitize import visible
 
@@ -190,7 +190,16 @@ def tag_name(tag: str) -> str:
     return cleaned
 
 
-def tag_names(tags: Iterable[str]) -> list[str]:
-    """The names of `tags` (see `tag_name`), each once, in order, the empty ones left out:
-    two tags that differ only in what the name drops are one tag in the export."""
-    return [name for name in dict.fromkeys(tag_name(tag) for tag in tags) if name]
+def tag_names(tags: Iterable[str], spellings: Mapping[str, str] | None = None) -> list[str]:
+    """The names of `tags` (see `tag_name`), each once, in order, the empty ones left out.
+
+    Two tags whose names differ only in case are one tag, as Obsidian counts them: the
+    name is the spelling `spellings` gives for its case-folded form, else the first met.
+    """
+    found: dict[str, str] = {}
+    for tag in tags:
+        name = tag_name(tag)
+        if name:
+            key = name.casefold()
+            found.setdefault(key, spellings.get(key, name) if spellings else name)
+    return list(found.values())
