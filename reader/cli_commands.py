@@ -223,7 +223,7 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     if output is None and ids is not None and len(ids) == 1:
         sys.stdout.write(workspace.markdown_of(ids[0]))
         return 0
-    if output is not None and not _ends_in_slash(args.output) and names_a_file(output):
+    if output is not None and not _ends_in_slash(args.output) and _names_a_file(output):
         if ids is None or len(ids) != 1:
             raise CommandError(
                 f"{output} names a file, and the notes of several documents are written one "
@@ -242,7 +242,7 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
-def names_a_file(output: Path) -> bool:
+def _names_a_file(output: Path) -> bool:
     """Whether `export -o OUTPUT` of Markdown names one file rather than a folder: an
     existing file (or device, or pipe), or a new path ending in ``.md``."""
     if output.exists():
