@@ -227,7 +227,9 @@ def run_app(library: str | None, target: str | None) -> int:
             "The app needs a terminal to read keys from and to draw on, and standard input "
             "or output is not one; commands such as `newsreader list` work without it."
         )
-    workspace = _open_workspace(library, create=True)
+    # A new library has no document to open by id: only a path (or nothing) makes one.
+    opens_an_id = target is not None and not Path(target).expanduser().exists()
+    workspace = _open_workspace(library, create=not opens_an_id)
     open_id = _document_to_open(workspace, target) if target is not None else None
 
     # Starting Textual makes a few hundred thousand objects that live as long as the app,

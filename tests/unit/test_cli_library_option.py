@@ -84,6 +84,18 @@ def test_the_app_makes_a_missing_library_and_says_so(
     assert library.is_dir()
 
 
+def test_the_app_opening_an_id_does_not_make_a_library(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.cli
+
+    monkeypatch.setattr(reader.cli, "terminal_attached", lambda: True)
+    library = tmp_path / "typo"
+    result = run_cli("--library", str(library), "0dea2d33")
+    assert result.code == 1 and "no library" in result.err.lower()
+    assert not library.exists()
+
+
 @pytest.mark.parametrize(
     "where",
     [
