@@ -9,8 +9,9 @@ the reader shows (`library.sanitize.visible`), so printing the file on a termina
 A quote's blank lines separate its paragraphs; runs of them count as one.
 
 Front matter values are double-quoted YAML strings that read back exactly, whatever they
-hold. Tags in the meta line are reduced to what Obsidian and Logseq read as one tag; the
-front matter keeps them exactly.
+hold. A tag is spelled one way in both places it appears (the front matter's ``tags`` and
+the meta line's ``#tag``): reduced to what Obsidian and Logseq read as one tag (see
+`tag_name`), so that both apps see one tag, not two.
 
 Pure Python: nothing here imports Textual or Rich.
 """
@@ -20,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
+from collections.abc import Iterable, Mapping
 
 from library.sanitize import visible
 
@@ -46,6 +48,7 @@ _ALWAYS_ENCODED = frozenset("\t\u2028\u2029")
 _BLOCK_ID = re.compile(r"[A-Za-z0-9-]+")
 _TAG_JUNK = re.compile(r"[^\w/-]|_")
 _DASH_RUN = re.compile(r"-{2,}")
+_SLASH_RUN = re.compile(r"[-/]*/[-/]*")
 _NOT_ONLY_DIGITS = re.compile(r"[^\d/-]")
 
 
@@ -166,17 +169,37 @@ def block_id(highlight_id: str) -> str:
     return BLOCK_ID_PREFIX + "x" + digest[:24]
 
 
-def tag_label(tag: str) -> str:
-    """Return a tag in ``#tag`` form that Obsidian and Logseq read as one tag.
+def tag_name(tag: str) -> str:
+    """Return the name the export gives a tag: one that Obsidian and Logseq read as one tag,
+    written the same in the front matter's ``tags`` list and (after a ``#``) inline.
 
-    Anything but letters, digits, ``-`` and ``/`` (spaces, ``_``, punctuation) becomes
-    ``-``; a tag of digits only gets ``tag-`` in front (``#2024`` is not a tag). Empty when
-    nothing usable is left. The front matter keeps every tag exactly.
+    The tag is NFKC-normalised; anything but letters, digits, ``-`` and ``/`` (spaces,
+    ``_``, punctuation) becomes ``-``, a run of ``-`` one ``-``, a run of ``/`` (with any
+    ``-`` around it) one ``/``, and ``-`` or ``/`` at either end is dropped (``local news``
+    is ``local-news``, ``_under_`` is ``under``, ``a / b`` is the nested tag ``a/b``); a
+    tag of digits only gets ``tag-`` in front (``2024`` is not a tag in Obsidian:
+    ``tag-2024``). Empty when nothing usable is left (``!!!``): such a tag is left out of
+    the export.
     """
     cleaned = _TAG_JUNK.sub("-", unicodedata.normalize("NFKC", tag))
-    cleaned = _DASH_RUN.sub("-", cleaned).strip("-/")
+    cleaned = _SLASH_RUN.sub("/", _DASH_RUN.sub("-", cleaned)).strip("-/")
     if not cleaned:
         return ""
     if not _NOT_ONLY_DIGITS.search(cleaned):
         cleaned = "tag-" + cleaned
-    return "#" + cleaned
+    return cleaned
+
+
+def tag_names(tags: Iterable[str], spellings: Mapping[str, str] | None = None) -> list[str]:
+    """The names of `tags` (see `tag_name`), each once, in order, the empty ones left out.
+
+    Two tags whose names differ only in case are one tag, as Obsidian counts them: the
+    name is the spelling `spellings` gives for its case-folded form, else the first met.
+    """
+    found: dict[str, str] = {}
+    for tag in tags:
+        name = tag_name(tag)
+        if name:
+            key = name.casefold()
+            found.setdefault(key, spellings.get(key, name) if spellings else name)
+    return list(found.values())

@@ -11,7 +11,7 @@ One document's file, as Obsidian, Logseq or any CommonMark reader sees it::
     exported: "2024-05-01T12:00:00.000Z"
     highlights: 2
     tags:
-      - "every tag used"
+      - "every-tag-used" (each tag once, spelled as after the # below)
     generated_hash: "sha256 of what was generated"
     ---
 
@@ -44,7 +44,7 @@ from __future__ import annotations
 import hashlib
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote as url_quote
@@ -54,7 +54,7 @@ from annotations.markdown_escape import (
     heading_text,
     markdown_literal_line,
     quote_lines,
-    tag_label,
+    tag_names,
     yaml_optional,
     yaml_string,
 )
@@ -125,6 +125,8 @@ def render_markdown(
     ordered = sorted(highlights, key=lambda h: (h.start, h.end, h.created, h.id))
     placed = [h for h in ordered if h.is_placed]
     orphans = [h for h in ordered if not h.is_placed]
+    tags = tag_names(tag for h in ordered for tag in h.tags)
+    spellings = {name.casefold(): name for name in tags}  # one spelling per file
     blocks = [
         "# " + markdown_literal_line(heading_text(document.title)),
         notes_region(user_notes),
@@ -132,17 +134,17 @@ def render_markdown(
     if not ordered:
         blocks.append(NO_HIGHLIGHTS)
     for highlight in placed:
-        blocks.extend(_highlight_blocks(highlight, document))
+        blocks.extend(_highlight_blocks(highlight, document, spellings))
     if orphans:
         blocks.append("## " + ORPHANS_HEADING)
         blocks.append(ORPHANS_EXPLANATION)
         for highlight in orphans:
-            blocks.extend(_highlight_blocks(highlight, document))
-    return _file(_front_matter(document, ordered, exported), blocks)
+            blocks.extend(_highlight_blocks(highlight, document, spellings))
+    return _file(_front_matter(document, ordered, tags, exported), blocks)
 
 
 def _front_matter(
-    document: ExportDocument, ordered: Sequence[Highlight], exported: str
+    document: ExportDocument, ordered: Sequence[Highlight], tags: Sequence[str], exported: str
 ) -> list[str]:
     front = [
         f"title: {yaml_string(document.title)}",
@@ -153,7 +155,6 @@ def _front_matter(
         f"exported: {yaml_string(exported)}",
         f"highlights: {len(ordered)}",
     ]
-    tags = list(dict.fromkeys(tag for h in ordered for tag in h.tags))
     if tags:
         front.append("tags:")
         front.extend(f"  - {yaml_string(tag)}" for tag in tags)
@@ -162,7 +163,9 @@ def _front_matter(
     return front
 
 
-def _highlight_blocks(highlight: Highlight, document: ExportDocument) -> list[str]:
+def _highlight_blocks(
+    highlight: Highlight, document: ExportDocument, spellings: Mapping[str, str]
+) -> list[str]:
     lines = quote_lines(highlight.quote) or [""]
     quoted = ["> " + markdown_literal_line(line) if line else ">" for line in lines]
     quoted[-1] = (quoted[-1] + " " if quoted[-1] != ">" else "> ") + "^" + block_id(highlight.id)
@@ -170,7 +173,7 @@ def _highlight_blocks(highlight: Highlight, document: ExportDocument) -> list[st
     note = note_markdown(highlight.note)
     if note:
         blocks.append(note)
-    blocks.append(meta_line(highlight, document))
+    blocks.append(meta_line(highlight, document, spellings))
     return blocks
 
 
@@ -181,11 +184,17 @@ def location(highlight: Highlight, document: ExportDocument) -> str:
     return f"paragraph {paragraph}, {percent}%"
 
 
-def meta_line(highlight: Highlight, document: ExportDocument) -> str:
-    """Return the line under a highlight: location, color, tags and the date it was made."""
+def meta_line(
+    highlight: Highlight, document: ExportDocument, spellings: Mapping[str, str] | None = None
+) -> str:
+    """Return the line under a highlight: location, color, tags and the date it was made.
+
+    `spellings` maps each case-folded tag name to the spelling the file's front matter
+    uses, so that a tag is written one way throughout the file.
+    """
     where = location(highlight, document) if highlight.is_placed else NOT_FOUND
     parts = [where, highlight.color.value]
-    tags = " ".join(label for label in (tag_label(tag) for tag in highlight.tags) if label)
+    tags = " ".join(f"#{name}" for name in tag_names(highlight.tags, spellings))
     if tags:
         parts.append(tags)
     date = highlight.created[:10]

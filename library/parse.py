@@ -208,9 +208,11 @@ def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
     last = len(blocks) - 1
     if _is_hard_wrapped(blocks):
         indent = min(_indent(line) for block in blocks for line in block)
+        margin = max(len(line.rstrip()) for block in blocks for line in block)
         single_block = len(blocks) == 1
         for number, block in enumerate(blocks):
-            for paragraph in _reflow(block, indent, split_at_short_lines=single_block):
+            reflowed = _reflow(block, indent, margin, split_at_short_lines=single_block)
+            for paragraph in reflowed:
                 paragraphs.append(paragraph)
                 lone.append(len(block) == 1 and number < last)
         return paragraphs, lone
@@ -243,13 +245,20 @@ def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
     return short * 10 >= len(inner) * 8 and unfinished * 2 >= len(inner)
 
 
-def _reflow(block: list[str], indent: int, *, split_at_short_lines: bool) -> list[str]:
+# A rule (`---`, `***`, `* * *`, `___`, `===`) and a `key: value` line (a name of one to
+# three words, a colon, maybe a value; not `https://`) are lines of their own, not prose.
+_RULE_LINE = re.compile(r"[ \t]*([-*_=~—])(?:[ \t]*\1){2,}[ \t]*")
+_FIELD_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:(?!//)(?:[ \t].*)?")
+
+
+def _reflow(block: list[str], indent: int, margin: int, *, split_at_short_lines: bool) -> list[str]:
     """Join the wrapped lines of `block` into paragraphs.
 
     A block whose every line is indented beyond the text around it (verse, code, a
     table) keeps its lines, unless they read as wrapped prose: lines that go on in
     lowercase. When the whole document is one block, a short line that ends a sentence
-    ends a paragraph.
+    ends a paragraph. A line break next to a rule or a `key: value` line is kept (see
+    `_keeps_break`); `margin` is the length of the document's longest line.
     """
     if (
         len(block) > 1
@@ -261,14 +270,18 @@ def _reflow(block: list[str], indent: int, *, split_at_short_lines: bool) -> lis
     width = max(len(line) for line in block)
     paragraphs: list[str] = []
     parts: list[str] = []
+    previous = ""
     for line in block:
         text = line.strip()
-        if parts and parts[-1].endswith("-") and parts[-1][-2:-1].isalnum():
+        if parts and _keeps_break(previous, line, margin):
+            parts[-1] += "\n" + text
+        elif parts and parts[-1].endswith("-") and parts[-1][-2:-1].isalnum():
             parts[-1] += text  # a word or dash broken across lines: "well-\nknown"
         elif parts and parts[-1].endswith("--"):
             parts[-1] += text
         else:
             parts.append(text)
+        previous = line
         if (
             split_at_short_lines
             and text[-1] in _SENTENCE_ENDING
@@ -279,6 +292,23 @@ def _reflow(block: list[str], indent: int, *, split_at_short_lines: bool) -> lis
     if parts:
         paragraphs.append(" ".join(parts))
     return paragraphs
+
+
+def _keeps_break(before: str, after: str, margin: int) -> bool:
+    """Whether the line break between `before` and `after` is a real one, not a soft wrap.
+
+    A rule is never joined to its neighbours; two `key: value` lines in a row are a list
+    of fields; and a `key: value` line next to a line that stops well short of the
+    margin was broken on purpose (prose wrapped at the margin reaches it).
+    """
+    if _RULE_LINE.fullmatch(before) or _RULE_LINE.fullmatch(after):
+        return True
+    field_before = _FIELD_LINE.fullmatch(before) is not None
+    field_after = _FIELD_LINE.fullmatch(after) is not None
+    if not (field_before or field_after):
+        return False
+    short_before = len(before.rstrip()) * 4 < margin * 3
+    return (field_before and field_after) or short_before
 
 
 def _is_title_line(paragraph: str) -> bool:

@@ -11,14 +11,31 @@ import re
 
 _BIDI = "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
 
+C1_STAND_IN = "\u2370"
+"""``⍰`` (a boxed question mark): a C1 control (U+0080–U+009F) was here. Unicode has no
+pictures for them, and ``�`` would read as a decoding error, which this is not."""
+
+NEXT_LINE_STAND_IN = "\u2424"
+"""``␤`` (Unicode's symbol for newline) for NEL, the one C1 control that means a line end."""
+
+BIDI_STAND_IN = "\u21c4"
+"""``⇄``: a bidirectional control (a mark, an embedding, an override or an isolate) was
+here; drawn, it would reorder the text around it."""
+
 
 def _replacement(char: str) -> str:
+    """The visible stand-in for a dangerous character: always one character, one cell wide
+    (none is East Asian "wide" or "ambiguous"), so columns and offsets still hold."""
     code = ord(char)
     if code < 0x20:
         return chr(0x2400 + code)  # the Control Pictures block: ␛ for ESC, ␀ for NUL
     if code == 0x7F:
         return "\u2421"  # ␡
-    return "\ufffd"  # C1 controls and bidirectional overrides
+    if code == 0x85:
+        return NEXT_LINE_STAND_IN
+    if code <= 0x9F:
+        return C1_STAND_IN
+    return BIDI_STAND_IN
 
 
 _UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f" + _BIDI + "]")

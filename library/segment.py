@@ -20,12 +20,18 @@ _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
 # A place where a sentence may end: terminal punctuation, any closing quotes or brackets,
 # whitespace, then the first visible character of what follows (kept in `next`). The
 # sentence itself ends after group `end`; the next one starts at the match's end.
-_CLOSERS = "\"'”’»)\\]"
-_OPENERS = "\"'“‘«(\\[¿¡"
+# Chinese and Japanese put no space after a full stop (`。`, `！`, `？`, the fullwidth `．`
+# and the halfwidth `｡`), so after those the whitespace is optional.
+_CLOSERS = "\"'”’»)\\]」』）】〕〉》〗〙〛"
+_OPENERS = "\"'“‘«(\\[¿¡「『（【〔〈《〖〘〚"
+_CJK_STOPS = "。！？．｡"
 # A following ASCII lowercase letter means the sentence goes on ("“Why?” he asked"); it
 # is ruled out here, in the regex engine, because it is by far the most common case.
 _CANDIDATE = re.compile(
-    rf"(?P<end>[.!?…]++[{_CLOSERS}]*+)\s++(?=[{_OPENERS}]*+(?P<next>[^\sa-z]))",
+    # (the leading lookahead lets the engine skip ahead to the next stop: twice as fast)
+    rf"(?=[.!?…{_CJK_STOPS}])"
+    rf"(?P<end>(?:[.!?…]++[{_CLOSERS}]*+(?=\s)|[{_CJK_STOPS}]++[{_CLOSERS}]*+))"
+    rf"\s*+(?=[{_OPENERS}]*+(?P<next>[^\sa-z]))",
 )
 
 # Abbreviations after which a period never ends a sentence (titles before a name,
@@ -119,6 +125,8 @@ def _continues(text: str, match: re.Match[str]) -> bool:
         # "Heavens! what an attack!", "“Why?” he asked", "e.g. this" — one sentence.
         return True
     punctuation = match.group("end").rstrip(_CLOSERS)
+    if punctuation == "．":
+        return following.isdigit()  # a fullwidth decimal point: "３．５"
     if punctuation != ".":
         return False
     period = match.start("end")

@@ -44,7 +44,7 @@ COMMAND_NAMES = (
 
 USAGE = """\
 newsreader [--library DIR] [PATH|ID]          open the app (PATH is added first, then opened)
-       newsreader [--library DIR] COMMAND ...
+       newsreader [--library DIR] COMMAND ...  (--library DIR may also come after COMMAND)
 
 commands:
   add PATH...                                  import files and folders (recursive)
@@ -60,7 +60,14 @@ commands:
   remove ID                                    remove a document from the library
 
 ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
+A library folder that does not exist is created only by `add` and by the app.
 """
+
+LIBRARY_HELP = "the library folder to use (default: $NEWSREADER_HOME, else the user data folder)"
+
+CREATING_COMMANDS = frozenset({"add"})
+"""The commands that create a library folder that does not exist yet (the app does too);
+every other command refuses a missing one, so a mistyped --library makes no new library."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -72,7 +79,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _top_parser() -> _Parser:
     top = _Parser(prog=PROG, usage=USAGE, add_help=True)
-    top.add_argument("--library", metavar="DIR", help="the library folder to use")
+    top.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
     top.add_argument("--version", action="store_true", help="print the version and exit")
     top.add_argument("target", nargs="?", help=argparse.SUPPRESS)
     return top
@@ -81,9 +88,13 @@ def _top_parser() -> _Parser:
 def _command_parsers() -> dict[str, _Parser]:
     """A parser for each command (made only when a command is given: the app needs none)."""
     commands: dict[str, _Parser] = {}
+    # `--library` is accepted after the command too (`list --library X`): each command
+    # takes it as well, and `_run` uses it when given.
+    library_option = argparse.ArgumentParser(add_help=False)
+    library_option.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
 
     def command(name: str, text: str) -> _Parser:
-        parser = _Parser(prog=f"{PROG} {name}", description=text)
+        parser = _Parser(prog=f"{PROG} {name}", description=text, parents=[library_option])
         commands[name] = parser
         return parser
 
@@ -124,9 +135,10 @@ def _command_parsers() -> dict[str, _Parser]:
 
     export = command(
         "export",
-        "Export highlights and notes. JSON and W3C go to stdout unless -o is given; Markdown "
-        "of one document goes to stdout, of several into the export folder (-o, or the "
-        "library's exports/).",
+        "Export highlights and notes. JSON and W3C go to stdout, or to -o FILE (-o DIR: "
+        "newsreader-notes.json or newsreader-notes.w3c.json in it); Markdown of one document "
+        "goes to stdout or to -o FILE.md, of several into a folder (-o DIR, else the "
+        "library's exports/). -o never creates the folders on its way.",
     )
     export.add_argument("ids", nargs="*", metavar="ID", help="documents (default: all)")
     export.add_argument(
@@ -135,9 +147,18 @@ def _command_parsers() -> dict[str, _Parser]:
         default="markdown",
         help="default: markdown",
     )
-    export.add_argument("-o", "--output", metavar="PATH", help="file (json, w3c) or folder")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="PATH",
+        help="a file (a new one ends in .md for Markdown) or a folder",
+    )
 
-    import_notes = command("import-notes", "Restore notes from a JSON or W3C export (idempotent).")
+    import_notes = command(
+        "import-notes",
+        "Restore notes from a JSON or W3C export (idempotent). Exits 3 when some highlights "
+        "were skipped (each is named), 1 when all were.",
+    )
     import_notes.add_argument("file", metavar="FILE")
 
     remove = command("remove", "Remove a document (its text, metadata and reading position).")
@@ -159,10 +180,22 @@ def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return head, []
 
 
-def _open_workspace(library: str | None) -> Workspace:
+def _open_workspace(library: str | None, *, create: bool) -> Workspace:
+    """Open the library `--library` (or the environment) names. A folder that does not
+    exist is created when `create` is true, and the user is told; otherwise it is refused
+    in one sentence, so that a mistyped path never becomes a new library."""
     from service.workspace import Workspace
 
-    workspace = Workspace.open(resolve_home(library))
+    home = resolve_home(library)
+    existed = home.exists()
+    if not existed and not create:
+        raise CommandError(
+            f"There is no library at {home} (no such folder); adding a document "
+            f"(`{PROG} add PATH`) or starting the app creates it."
+        )
+    workspace = Workspace.open(home)
+    if not existed:
+        warn(f"Created a new library at {home}.")
     for warning in workspace.unseen_warnings():
         warn(warning)
     return workspace
@@ -194,7 +227,9 @@ def run_app(library: str | None, target: str | None) -> int:
             "The app needs a terminal to read keys from and to draw on, and standard input "
             "or output is not one; commands such as `newsreader list` work without it."
         )
-    workspace = _open_workspace(library)
+    # A new library has no document to open by id: only a path (or nothing) makes one.
+    opens_an_id = target is not None and not Path(target).expanduser().exists()
+    workspace = _open_workspace(library, create=not opens_an_id)
     open_id = _document_to_open(workspace, target) if target is not None else None
 
     # Starting Textual makes a few hundred thousand objects that live as long as the app,
@@ -294,8 +329,11 @@ def _run(args_list: list[str]) -> int:
         return run_app(options.library, options.target)
     if options.target is not None:
         raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
-    args = _command_parsers()[rest[0]].parse_args(rest[1:])
-    return _run_command(rest[0], _open_workspace(options.library), args)
+    name = rest[0]
+    args = _command_parsers()[name].parse_args(rest[1:])
+    library = args.library if args.library is not None else options.library
+    workspace = _open_workspace(library, create=name in CREATING_COMMANDS)
+    return _run_command(name, workspace, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

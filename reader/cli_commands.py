@@ -4,6 +4,7 @@ and prints what happened. None of them imports Textual."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -12,7 +13,7 @@ from typing import Any
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
-from reader.labels import length_label, progress_label
+from reader.cli_rows import SEARCH_CONTEXT_INDENT, ListRow, SearchRow, terminal_width
 from service.workspace import ListedDocument, Workspace
 
 ADDED_DETAIL_INDENT = " " * 11
@@ -66,16 +67,11 @@ def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
     if not listing:
         sys.stdout.write("The library is empty. Add documents with: newsreader add PATH\n")
         return 0
+    width = terminal_width() if sys.stdout.isatty() else None
     for listed in listing:
         e = listed.entry
-        date = e.date or "          "
-        source = f"  ({one_line(e.source)})" if e.source else ""
-        line = (
-            f"{e.id}  {date}  {length_label(e.reading_minutes):>7}"
-            f"  {progress_label(listed.progress):>4}"
-            f"  {one_line(e.title)}{source}\n"
-        )
-        out(sys.stdout, line)
+        row = ListRow(e.id, e.date, e.reading_minutes, listed.progress, e.title, e.source)
+        out(sys.stdout, row.line(width) + "\n")
     return 0
 
 
@@ -101,29 +97,30 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace) -> int:
     for entry in search.unreadable:
         warn(f"{entry.id} was not searched: its text cannot be read.")
     hits = search.find(args.query, args.limit)
-    rows = [
-        {
-            "document_id": hit.document_id,
-            "title": hit.title,
-            "start": hit.match.start,
-            "end": hit.match.end,
-            "score": round(hit.match.score, 1),
-            "context": search.context(hit),
-        }
-        for hit in hits
-    ]
     if args.json:
-        print_json(rows)
+        print_json(
+            [
+                {
+                    "document_id": hit.document_id,
+                    "title": hit.title,
+                    "start": hit.match.start,
+                    "end": hit.match.end,
+                    "score": round(hit.match.score, 1),
+                    "context": search.context(hit),
+                }
+                for hit in hits
+            ]
+        )
         return 0
-    if not rows:
+    if not hits:
         sys.stderr.write(f"{PROG}: no matches for {one_line(args.query)!r}\n")
         return 1
-    for row in rows:
-        out(
-            sys.stdout,
-            f"{row['document_id']}  {row['start']:>8}  {row['score']:5.1f}  "
-            f"{one_line(str(row['title']))[:40]}\n    {one_line(str(row['context']))}\n",
-        )
+    width = terminal_width() if sys.stdout.isatty() else None
+    context_width = 80 if width is None else max(12, width - len(SEARCH_CONTEXT_INDENT))
+    for hit in hits:
+        context = search.context(hit, width=context_width)
+        row = SearchRow(hit.document_id, hit.match.start, hit.match.score, hit.title, context)
+        out(sys.stdout, row.lines(width))
     return 0
 
 
@@ -173,6 +170,7 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
     from library.filtering import filter_ranked
 
     highlights = workspace.highlights(workspace.catalog.resolve(args.id).id if args.id else None)
+    any_highlight = bool(highlights)
     if args.search:
         fields = [h.search_text for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
@@ -181,6 +179,9 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
 
         print_json([to_record(h) for h in highlights])
         return 0
+    if not highlights and args.search and any_highlight:
+        sys.stderr.write(f"{PROG}: no highlight matches {one_line(args.search)!r}\n")
+        return 1
     if not highlights:
         sys.stdout.write("No highlights yet.\n")
         return 0
@@ -202,33 +203,38 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+JSON_FILE_NAMES = {"json": "newsreader-notes.json", "w3c": "newsreader-notes.w3c.json"}
+"""The file `export --format json|w3c -o DIR` writes into the folder DIR."""
+
+
 def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     ids = [workspace.catalog.resolve(i).id for i in args.ids] or None
+    output = Path(args.output).expanduser() if args.output else None
     if args.format in ("json", "w3c"):
         data = workspace.export_data("json" if args.format == "json" else "w3c", ids)
-        if args.output:
-            target = Path(args.output).expanduser()
-            if target.is_dir():
-                target = target / f"newsreader-notes.{args.format}.json"
+        if output is None:
+            sys.stdout.write(data if data.endswith("\n") else data + "\n")
+        else:
+            into_folder = output.is_dir() or _ends_in_slash(args.output)
+            target = output / JSON_FILE_NAMES[args.format] if into_folder else output
             write_output_file(target, data)
             sys.stderr.write(f"{PROG}: wrote {target}\n")
-        else:
-            sys.stdout.write(data if data.endswith("\n") else data + "\n")
         return 0
-    if ids is not None and len(ids) == 1 and not args.output:
+    if output is None and ids is not None and len(ids) == 1:
         sys.stdout.write(workspace.markdown_of(ids[0]))
         return 0
-    folder = Path(args.output).expanduser() if args.output else None
-    if folder is not None and folder.exists() and not folder.is_dir():
+    if output is not None and not _ends_in_slash(args.output) and _names_a_file(output):
         if ids is None or len(ids) != 1:
             raise CommandError(
-                f"{folder} is not a folder: the notes of several documents are written one "
-                "Markdown file each into a folder (or name one document to write it there)."
+                f"{output} names a file, and the notes of several documents are written one "
+                "Markdown file each into a folder: name one document, or give -o a folder."
             )
-        write_output_file(folder, workspace.markdown_of(ids[0]))
-        sys.stderr.write(f"{PROG}: wrote {folder}\n")
+        write_output_file(output, workspace.markdown_of(ids[0]))
+        sys.stderr.write(f"{PROG}: wrote {output}\n")
         return 0
-    result = workspace.export_markdown(ids, folder)
+    if output is not None and not output.exists():
+        _require_folder(output.parent, output)
+    result = workspace.export_markdown(ids, output)
     first, *rest = result.messages
     out(sys.stdout, first + "\n")
     for message in rest:
@@ -236,12 +242,34 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     return 0
 
 
+def _names_a_file(output: Path) -> bool:
+    """Whether `export -o OUTPUT` of Markdown names one file rather than a folder: an
+    existing file (or device, or pipe), or a new path ending in ``.md``."""
+    if output.exists():
+        return not output.is_dir()
+    return output.suffix.lower() in (".md", ".markdown")
+
+
+def _ends_in_slash(path: str) -> bool:
+    """Whether `path` is written as a folder (``notes/``): `Path` would drop the slash."""
+    return path.endswith(("/", os.sep))
+
+
+def _require_folder(folder: Path, target: Path) -> None:
+    """Refuse to write `target` when its folder is missing: `-o` never makes folders on
+    the way to what it names, so that a mistyped path is told, not created."""
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise CommandError(f"{target} cannot be written: the folder {folder} {what}.")
+
+
 def write_output_file(target: Path, data: str) -> None:
     """Write `data` to the file `-o` named, never replacing what is not a plain file.
 
     A link to a file is followed (the link stays, the file it points to is replaced
     atomically); a device, a pipe or a socket (`/dev/stdout`, a named pipe) is written
-    into, as a shell redirection would; a new or plain file is replaced atomically.
+    into, as a shell redirection would; a new or plain file is replaced atomically. A
+    folder on the way that does not exist is an error, never created.
     """
     import stat
 
@@ -249,13 +277,15 @@ def write_output_file(target: Path, data: str) -> None:
 
     try:
         mode = target.stat().st_mode
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # told below, in one sentence
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
         with target.open("w", encoding="utf-8") as special:
             special.write(data)
         return
-    atomic_write_text(target.resolve() if target.is_symlink() else target, data)
+    real = target.resolve() if target.is_symlink() else target
+    _require_folder(real.parent, target)
+    atomic_write_text(real, data)
 
 
 def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:
@@ -270,7 +300,10 @@ def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:
         raise UsageError(f"{PROG} import-notes: {err}") from err
     for message in result.messages:
         out(sys.stdout, message + "\n")
-    return 0
+    if not result.skipped:
+        return 0
+    # As a partial `add`: 3 when some highlights came in (or were there) and some did not.
+    return 3 if result.added or result.updated or result.unchanged else 1
 
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], int]] = {

@@ -244,7 +244,9 @@ def _documents(library: Path) -> list[str]:
 
 @pytest.fixture
 def library(private_home: Path) -> Path:
-    """The library of the autouse fixture, opened once so it holds the welcome guide."""
+    """The library of the autouse fixture, opened once so it holds the welcome guide (its
+    folder made first: only `add` and the app make a missing one)."""
+    private_home.mkdir(parents=True)
     assert len(listing(private_home)) == 1
     return private_home
 

@@ -181,7 +181,7 @@ def test_export_writes_through_a_device_and_a_link_without_replacing_them(
     markdown = run(library, "--library", str(library), "export", story[1], "-o", str(stdout))
     assert markdown.returncode == 0 and "> Nobody spoke." in markdown.stdout
     several = run_cli("--library", str(library), "export", "-o", str(link))
-    assert several.code == 1 and "is not a folder" in several.err
+    assert several.code == 1 and "names a file" in several.err
     assert link.is_symlink() and json.loads(real.read_text(encoding="utf-8"))["highlights"]
 
 

@@ -66,6 +66,7 @@ class Workspace:
 
     def __init__(self, root: Path) -> None:
         self.library = root / "library"
+        self.library.mkdir(parents=True)  # so that the first `add` has no news to tell
         self.sources = root / "sources"
         self.sources.mkdir(parents=True)
         self._numbers = itertools.count()

@@ -265,7 +265,7 @@ async def test_hostile_text_is_drawn_literally_with_stand_ins() -> None:
         ):
             assert literal in drawn
         assert "␛[31mred␛[0m" in drawn
-        assert "\ufffdgnirts\ufffd" in drawn
+        assert "⇄gnirts⇄" in drawn
         assert "漢字" in drawn
         for strip in strips:
             assert strip.cell_length == view.scrollable_content_region.width

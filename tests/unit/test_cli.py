@@ -243,6 +243,42 @@ def test_export_and_import_notes(
     assert err.count("\n") == 1 and "not valid JSON" in err
 
 
+def test_import_notes_that_skipped_highlights_exits_3_and_1_when_all_were_skipped(
+    library: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    rows = run_json(capsys, "list", "--json")
+    harbour = str(next(r for r in rows if str(r["title"]).startswith("The harbour"))["id"])
+    assert main(["highlight", harbour, "--quote", "the sea does not wait"]) == 0
+    capsys.readouterr()
+    assert main(["export", "--format", "w3c"]) == 0
+    good = json.loads(capsys.readouterr().out)["first"]["items"][0]
+    unusable = {"type": "Annotation", "target": "https://example.org/page"}
+    partly = tmp_path / "partly.json"
+    partly.write_text(json.dumps([good, unusable]), encoding="utf-8")
+    assert main(["import-notes", str(partly)]) == 3
+    said = capsys.readouterr().out
+    assert "1 were skipped" in said and "Skipped" in said
+    nothing = tmp_path / "nothing.json"
+    nothing.write_text(json.dumps([unusable]), encoding="utf-8")
+    assert main(["import-notes", str(nothing)]) == 1
+
+
+def test_notes_search_without_a_match_says_so(
+    library: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["notes", "--search", "sea"]) == 0
+    assert capsys.readouterr().out == "No highlights yet.\n"  # there are none at all
+    rows = run_json(capsys, "list", "--json")
+    harbour = str(next(r for r in rows if str(r["title"]).startswith("The harbour"))["id"])
+    assert main(["highlight", harbour, "--quote", "the sea does not wait"]) == 0
+    capsys.readouterr()
+    assert main(["notes", "--search", "zzzz"]) == 1
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert said.err == "newsreader: no highlight matches 'zzzz'\n"
+    assert run_json(capsys, "notes", "--search", "zzzz", "--json") == []
+
+
 def test_changed_document_re_anchors_highlights(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

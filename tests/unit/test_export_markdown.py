@@ -28,6 +28,7 @@ from annotations.export import (
     load_export_document,
     markdown_for_document,
 )
+from annotations.markdown_escape import tag_names
 from annotations.markdown_files import safe_slug
 from annotations.markdown_notes import BEGIN_NOTES, END_NOTES, note_markdown, user_notes_of
 from annotations.markdown_render import (
@@ -251,7 +252,7 @@ def check_structure(
     assert front["document_id"] == document.id
     assert front["content_hash"] == document.content_hash
     assert front["highlights"] == len(highlights)
-    assert front["tags"] == list(dict.fromkeys(t for h in sorted_hs(highlights) for t in h.tags))
+    assert front["tags"] == tag_names(t for h in sorted_hs(highlights) for t in h.tags)
     assert isinstance(front["exported"], str)
     assert re.fullmatch(r"[0-9a-f]{64}", front["generated_hash"])
 
@@ -404,7 +405,8 @@ def test_every_hostile_thing_at_once() -> None:
     text = render_markdown(document, [highlight], exported="2024-05-02T09:30:00.000Z")
     check_structure(text, document, [highlight])
     front, _ = split_front_matter(text)
-    assert front["tags"] == [" ".join(t.split()) for t in HOSTILE]
+    assert "tag" in front["tags"] and "a-b" in front["tags"] and "nr-forged" in front["tags"]
+    assert all(re.fullmatch(r"[\w/-]+", tag) and "_" not in tag for tag in front["tags"])
 
 
 def test_notes_stay_markdown_but_cannot_break_the_file() -> None:
@@ -457,10 +459,23 @@ def test_document_without_highlights() -> None:
 
 
 def test_meta_line_tags_are_single_obsidian_tags() -> None:
-    highlight = hl(0, 10, tags=("two words", "_under_", "2024", "a/b", "!!!", "Zoë"))
+    tags = ("two words", "_under_", "2024", "a/b", "!!!", "Zoë", "x / y//z/")
+    highlight = hl(0, 10, tags=tags)
     text = render_markdown(doc(), [highlight], exported="2024-05-02T09:30:00.000Z")
     meta = blocks_of(split_front_matter(text)[1])[-1].text
-    assert meta.split(" · ")[2] == "#two-words #under #tag-2024 #a/b #Zoë"
+    assert meta.split(" · ")[2] == "#two-words #under #tag-2024 #a/b #Zoë #x/y/z"
+
+
+def test_a_tag_is_spelled_the_same_in_the_front_matter_and_inline() -> None:
+    first = hl(0, 10, tags=("local news", "Ｆｕｌｌ　ｗｉｄｔｈ", "2024", "!!!"))
+    second = hl(85, 112, tags=("Local_News", "local-news", "sea", "full width"))
+    text = render_markdown(doc(), [second, first], exported="2024-05-02T09:30:00.000Z")
+    front, body = split_front_matter(text)
+    assert front["tags"] == ["local-news", "Full-width", "tag-2024", "sea"]
+    metas = [b.text for b in blocks_of(body) if b.text.startswith("paragraph ")]
+    assert metas[0].split(" · ")[2] == "#local-news #Full-width #tag-2024"
+    # Tags that differ only in case are one tag to Obsidian: the file's first spelling.
+    assert metas[1].split(" · ")[2] == "#local-news #sea #Full-width"
 
 
 def test_title_round_trips_exactly_through_the_front_matter() -> None:

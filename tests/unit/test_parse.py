@@ -175,6 +175,48 @@ def test_words_broken_across_lines_are_joined() -> None:
     ]
 
 
+WRAPPED_BEFORE = (
+    "The committee met on a cold morning in the old town hall, where the heating\n"
+    "had failed again and the members kept their coats on for most of the session.\n"
+)
+WRAPPED_AFTER = (
+    "They voted on the budget first and argued about the harbour wall for an hour\n"
+    "before anyone mentioned the bridge, which was the reason most had come at all.\n"
+)
+
+
+def test_rules_and_key_value_lines_are_not_soft_wraps() -> None:
+    raw = f"{WRAPPED_BEFORE}\n---\nname: Jane Doe\nrole: Chair\n---\n\n{WRAPPED_AFTER}"
+    body = paragraphs(parse_text(raw))
+    assert body[1] == "---\nname: Jane Doe\nrole: Chair\n---"
+    assert "\n" not in body[0] and "\n" not in body[2]
+
+
+def test_a_field_after_a_short_line_and_a_rule_inside_a_block_keep_their_lines() -> None:
+    raw = (
+        f"{WRAPPED_BEFORE}\nThe minutes were signed by\nSecretary: Tom Field\n"
+        f"Date: 3 May\n* * *\n{WRAPPED_AFTER}"
+    )
+    body = paragraphs(parse_text(raw))
+    assert body[1] == "The minutes were signed by\nSecretary: Tom Field\nDate: 3 May\n* * *\n" + (
+        " ".join(WRAPPED_AFTER.split())
+    )
+
+
+def test_a_wrapped_line_that_starts_like_a_field_is_still_prose() -> None:
+    raw = (
+        f"{WRAPPED_BEFORE}\n"
+        "The mayor did not attend the meeting, and her office gave a short reason\n"
+        "instead: she was visiting the flooded villages along the river that morning\n"
+        "and would answer questions later. See https://example.org/minutes for more\n"
+        "https://example.org/agenda holds the agenda that was agreed on last month.\n\n"
+        f"{WRAPPED_AFTER}"
+    )
+    body = paragraphs(parse_text(raw))
+    assert len(body) == 3 and "\n" not in body[1]
+    assert "reason instead: she was" in body[1]
+
+
 def test_crlf_and_lone_cr_become_newlines() -> None:
     parsed = load_file(DOCS / "crlf.txt")
     assert parsed.title == "Ferry Timetable Changes"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -14,9 +16,21 @@ def test_escape_sequences_become_visible() -> None:
     assert visible("del\x7f") == "del\u2421"
 
 
-def test_c1_controls_and_bidi_overrides_are_replaced() -> None:
-    assert visible("x\x9by") == "x\ufffdy"
-    assert visible("x\u202ey\u2066") == "x\ufffdy\ufffd"
+def test_c1_controls_and_bidi_controls_get_their_own_stand_ins() -> None:
+    assert visible("x\x9by\x80z\x9f") == "x⍰y⍰z⍰"
+    assert visible("one\x85two") == "one␤two"  # NEL, "next line"
+    assert visible("x\u202ey\u2066z\u200f") == "x⇄y⇄z⇄"
+    assert visible("\ufffd") == "\ufffd"  # a decoding error stays what it was
+
+
+def test_every_stand_in_is_one_narrow_cell() -> None:
+    dangerous = [chr(c) for c in range(0x20) if chr(c) not in "\n\t"] + [chr(0x7F)]
+    dangerous += [chr(c) for c in range(0x80, 0xA0)] + list("\u061c\u200e\u202e\u2069")
+    for char in dangerous:
+        shown = visible(char)
+        assert len(shown) == 1 and shown != "\ufffd"
+        assert unicodedata.east_asian_width(shown) == "N"
+        assert unicodedata.category(shown) == "So"
 
 
 def test_newline_tab_and_markup_are_kept() -> None:

@@ -97,6 +97,23 @@ def test_sentence_boundaries(text: str, expected: list[str]) -> None:
     assert sentences_of(text) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("今天下雨。明天晴天！真的吗？是的。", ["今天下雨。", "明天晴天！", "真的吗？", "是的。"]),
+        ("雨が降った。傘を忘れた！どうしよう？", ["雨が降った。", "傘を忘れた！", "どうしよう？"]),
+        ("「もう帰る。」彼は言った。", ["「もう帰る。」", "彼は言った。"]),
+        ("彼は来た。 Then he left. 終わり。", ["彼は来た。", "Then he left.", "終わり。"]),
+        ("本日は晴天なり．明日も晴れ．", ["本日は晴天なり．", "明日も晴れ．"]),
+        ("半角の句点｡次の文｡", ["半角の句点｡", "次の文｡"]),
+        ("値は３．５です。以上。", ["値は３．５です。", "以上。"]),
+        ("バージョン1．2が出た。", ["バージョン1．2が出た。"]),
+    ],
+)
+def test_chinese_and_japanese_full_stops_end_sentences(text: str, expected: list[str]) -> None:
+    assert sentences_of(text) == expected
+
+
 def test_sentences_never_cross_paragraphs() -> None:
     text = "No ending here\n\nMr.\n\nLast one. Really"
     assert sentences_of(text) == ["No ending here", "Mr.", "Last one.", "Really"]
@@ -135,7 +152,7 @@ def test_reading_minutes(words: int, minutes: int) -> None:
 # --- Properties ---------------------------------------------------------------------------
 
 _ALPHABET = st.sampled_from(
-    list("ab XYZ.!?…\"'”“’‘()[]\n\t\u00a0\u2028\x1b\x00éÉß0123456789")
+    list("ab XYZ.!?…\"'”“’‘()[]\n\t\u00a0\u2028\x1b\x00éÉß0123456789。！？．｡「」雨３")
     + ["Mr.", "U.S.", "e.g.", "Nov.", "J.", "...", ".”", "\n\n", "\n \n", " "]
 )
 _TEXT = st.lists(_ALPHABET, max_size=80).map("".join) | st.text(max_size=200)
