@@ -29,6 +29,7 @@ FORMAT = "newsreader-notes"
 VERSION = 1
 """The version of that format written and read here."""
 
+
 def export_json(
     catalog: Catalog,
     store: AnnotationStore,

@@ -35,7 +35,9 @@ from tests.safety.support import (
 
 @pytest.fixture
 def library(private_home: Path) -> Path:
-    """The library of the autouse fixture, opened once so it holds the welcome guide."""
+    """The library of the autouse fixture, made (with its welcome guide) as a first start
+    of the app makes it: a listing alone makes no library."""
+    Catalog.open(private_home)
     assert len(listing(private_home)) == 1
     return private_home
 

@@ -115,7 +115,7 @@ def test_kill_9_while_adding_leaves_files_that_the_next_open_removes(
 def test_an_add_in_progress_in_another_copy_keeps_its_files_when_the_library_opens(
     private_home: Path, tmp_path: Path
 ) -> None:
-    listing(private_home)
+    Catalog.open(private_home)  # a library with its welcome guide, as the app makes it
     folder = _articles(tmp_path / "incoming", 20, "slow")
     go_file = tmp_path / "go"
     adder = subprocess.Popen(
@@ -170,7 +170,7 @@ def test_an_add_commits_a_text_removed_behind_its_back(
     are not there."""
     import library.catalog as catalog_module
 
-    listing(private_home)
+    Catalog.open(private_home)  # a library with its welcome guide, as the app makes it
     folder = _articles(tmp_path / "incoming", 3, "again")
     real_fsync_directory = vars(catalog_module)["fsync_directory"]
     documents = private_home / "documents"
@@ -213,7 +213,7 @@ def test_opening_again_and_again_while_another_copy_adds_loses_nothing(
     over. The adder never fails (none of its files vanishes under it), every add it
     acknowledged is listed with its text, and once it is killed, one more open leaves
     nothing behind."""
-    listing(private_home)
+    Catalog.open(private_home)  # a library with its welcome guide, as the app makes it
     writer = subprocess.Popen(
         [sys.executable, str(WRITER), "catalog-adds", str(tmp_path / "incoming"), "--seed", "7"],
         env=subprocess_env(private_home),
