@@ -80,7 +80,7 @@ def _user_files(home: Path, elsewhere: Path) -> dict[Path, bytes]:
 def test_kill_9_while_adding_leaves_files_that_the_next_open_removes(
     private_home: Path, tmp_path: Path
 ) -> None:
-    listing(private_home)  # the library exists, with its welcome guide
+    Catalog.open(private_home)  # the library exists, with its welcome guide
     folder = _articles(tmp_path / "incoming", 12, "crash")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
