@@ -25,6 +25,10 @@ class Review:
     score: float
     """How closely the place resembles what was highlighted, 0–1."""
 
+    def quote_line(self) -> str:
+        """The lost quote on one line."""
+        return one_line(self.highlight.quote)
+
     def short_quote(self) -> str:
         """The lost quote on one line, cut to `QUOTE_SHOWN` characters."""
         return clip(one_line(self.highlight.quote), QUOTE_SHOWN)
