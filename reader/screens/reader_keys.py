@@ -65,7 +65,6 @@ READER_BINDINGS: list[BindingType] = [
         "Select word",
         show=False,
         id="reader.select_right",
-        priority=True,
     ),
     Binding(
         "left",
@@ -73,7 +72,6 @@ READER_BINDINGS: list[BindingType] = [
         "Unselect word",
         show=False,
         id="reader.select_left",
-        priority=True,
     ),
     Binding(
         "enter",

@@ -60,7 +60,7 @@ frame's way to the terminal (the 3 MB book: ~30 ms later on screen). Keys that n
 whole layout before then have it made on the spot."""
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     """One document, drawn with the line API, with a reading cursor on a sentence.
 
     Every piece of document text is made `visible` and drawn as plain segments: nothing
@@ -71,6 +71,11 @@ class DocumentView(ScrollView, can_focus=True):
     """
 
     ALLOW_SELECT = False
+
+    # Only the view's own keys (`DOCUMENT_VIEW_BINDINGS`): the scrolling keys it would
+    # inherit (←/→ scroll sideways in a view that never does) would hide the screen's use
+    # of them, and a screen key made a priority to get past them runs ahead of the keys
+    # typed before it.
 
     COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENT_CLASSES)
 

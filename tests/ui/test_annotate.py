@@ -416,3 +416,20 @@ async def test_the_lost_highlight_line_fits_100_and_80_columns(tmp_path: Path) -
             assert line.startswith(" Lost “Gulls followed")
             assert line.endswith("enter accepts · esc leaves it lost")
             assert len(line) <= width
+
+
+async def test_a_selection_typed_in_one_burst_acts_as_typed_slowly(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from tests.ui.test_reader_search import burst, events_key
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "vo")
+        app.post_message(events_key("right"))  # the arrows come after v and o, not before
+        app.post_message(events_key("right"))
+        burst(app, "h")
+        await pilot.pause()
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["left at dawn."]
