@@ -107,16 +107,23 @@ class ReaderStatus(Widget):
 
 def highlight_line(here: Highlight, width: int) -> Content:
     """The highlight under the cursor: its color, the start of its note, its tags, and the
-    keys that change it."""
-    head: list[Part] = [(f" ▌{here.color} highlight", "bold")]
+    keys that change it. The key hints go first when room runs out; then the note and the
+    tags share what is left, the note taking at least half."""
+    head = f" ▌{here.color} highlight"
     note = one_line(here.note).strip()
-    if note:
-        head.append(f" · {MarginSign.NOTE} ")
-    tail: list[Part] = []
-    if here.tags:
-        tail.append(" · " + clip("#" + one_line(" #".join(here.tags)), 30))
-    hints: list[Part] = [(" · a note, c color, t tags, x delete", "dim")]
-    return fitted(width, head, (note, ""), tail, hints)
+    note_part = f" · {MarginSign.NOTE} {note}" if note else ""
+    tag_part = " · #" + one_line(" #".join(here.tags)) if here.tags else ""
+    hint = " · a note, c color, t tags, x delete"
+    room = max(0, width - len(head))
+    if len(note_part) + len(tag_part) + len(hint) > room:
+        hint = ""
+    if len(note_part) + len(tag_part) > room:
+        half = min(len(note_part), (room + 1) // 2)
+        note_room = max(room - len(tag_part), half)
+        note_part = clip(note_part, note_room) if note_room > 0 else ""
+        tag_room = room - len(note_part)
+        tag_part = clip(tag_part, tag_room) if tag_room > 0 else ""
+    return Content.assemble((head, "bold"), note_part, tag_part, (hint, "dim"))
 
 
 def selection_line(words: int, moving_start: bool, width: int) -> Content:
