@@ -68,11 +68,6 @@ class FindState:
         """The match `n`/`N`/`enter` last went to, if any."""
         return None if self.current is None else self.in_order[self.current]
 
-    @property
-    def best_index(self) -> int | None:
-        """Index into `in_order` of the best match, if there is any."""
-        return self.in_order.index(self.best_first[0]) if self.best_first else None
-
     def type(self, query: str) -> bool:
         """The bar now says `query`; return whether a search must run (it is not blank).
         A blank query clears the matches."""

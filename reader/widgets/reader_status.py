@@ -30,10 +30,6 @@ TITLE_SHOWN = 60
 FINISHED = 0.995
 """Progress from which a document counts as read to the end."""
 
-SHORTEST_CUT = 40
-"""The fewest characters of a note (or quote) shown before key hints make room for more:
-the hints are in `?`, the note is what the line is for."""
-
 Part = str | tuple[str, str]
 """A piece of a status line: plain text, or text and its style."""
 
@@ -53,14 +49,12 @@ def fitted(
     tail: Sequence[Part] = (),
     hints: Sequence[Part] = (),
 ) -> Content:
-    """One line of at most `width` cells: `head`, then `text` (a quote or a note, with its
-    style) cut to the room left, then `tail`, then as many `hints` as fit, in order. Hints
-    are dropped before `text` is cut shorter than `SHORTEST_CUT`; `text` is cut shorter
-    still only when nothing else is left to drop."""
+    """One line of at most `width` cells: `head`, then `text` (a quote, with its style) cut
+    to the room left, then `tail`, then as many of the `hints` as fit, the last dropped
+    first (they are in `?` too)."""
     fixed = _length(head) + _length(tail)
     chosen = list(hints)
-    wanted = min(SHORTEST_CUT, len(text[0]))
-    while chosen and width - fixed - _length(chosen) < wanted:
+    while chosen and fixed + len(text[0]) + _length(chosen) > width:
         chosen.pop()
     room = max(1, width - fixed - _length(chosen))
     cut = (clip(text[0], room), text[1]) if text[0] else ""

@@ -25,7 +25,7 @@ def test_find_keeps_only_the_answer_to_the_latest_query() -> None:
     assert not find.in_order
     assert find.receive("four", (match(30, 80.0), match(15)))
     assert find.best_first[0].start == 30 and [m.start for m in find.in_order] == [15, 30]
-    assert find.best_index == 1 and find.current is None
+    assert find.current is None
     assert find.count_label(capped=False) == "2 matches"
     assert find.count_label(capped=True) == "2+ matches"
 
@@ -112,11 +112,11 @@ def test_selection_grows_by_sentence_both_ways_and_by_word() -> None:
     assert TEXT[slice(*word.span)] == "Four"
 
 
-def test_review_shortens_a_long_quote_for_the_status_line() -> None:
-    long_text = "word " * 30
-    lost = new_highlight("doc", long_text, 0, len(long_text) - 1)
+def test_review_gives_the_lost_quote_on_one_line() -> None:
+    text = "word\nword " * 15
+    lost = new_highlight("doc", text, 0, len(text) - 1)
     review = Review(lost, 0, 10, 0.8)
-    assert review.short_quote().endswith("…") and len(review.short_quote()) == 40
+    assert review.quote_line() == ("word word " * 15).strip()  # the status line cuts it
 
 
 def test_a_match_grows_to_whole_words_and_never_past_punctuation() -> None:
