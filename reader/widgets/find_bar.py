@@ -50,6 +50,10 @@ class QueryField(Input):
         else:
             await super()._on_key(event)
 
+    def on_mouse_down(self) -> None:
+        """A click puts the caret back in the query: keys are typed there again."""
+        self.passing = False
+
 
 class FindBar(Horizontal):
     """Asks for a query; the screen that owns it runs the search and reports the count."""

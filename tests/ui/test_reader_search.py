@@ -308,3 +308,21 @@ async def test_toasts_stand_above_the_find_bar_and_the_status_line(
         await pilot.pause()
         toast = screen.query_one("Toast").region
         assert toast.bottom <= screen.query_one(ReaderStatus).region.y
+
+
+async def test_a_click_in_the_find_bar_after_enter_types_there_again(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"gulls", "enter")
+        await wait_for_search(app, pilot)
+        await pilot.click("#find-query")
+        await pilot.press("end", *"x")
+        await pilot.pause()
+        assert screen.query_one(FindBar).query_text == "gullsx"
+        assert not screen.holding_keys
