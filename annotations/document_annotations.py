@@ -188,3 +188,45 @@ class DocumentAnnotations:
         elif change.before is not None:
             self._store.delete(self.document_id, change.before.id)
         self.reload()
+
+    # Nested highlights ---------------------------------------------------------------------
+    #
+    # A highlight can lie inside another (a sentence, then a name in it). The reader acts on
+    # the innermost one under its cursor, and `]`/`[` visit every highlight in the order
+    # below: by start, an outer one before those inside it.
+
+    def innermost(self, start: int, end: int) -> Highlight | None:
+        """The shortest placed highlight overlapping ``[start, end)`` (the first of equal
+        length), if any: the one a reader pointing there means."""
+        upto = bisect_right(self._starts, end)
+        overlapping = [
+            h for h in self._highlights[:upto] if h.is_placed and h.start < end and h.end > start
+        ]
+        return min(overlapping, key=lambda h: h.end - h.start, default=None)
+
+    def visit_after(self, current: Highlight | None, offset: int) -> Highlight | None:
+        """The placed highlight `]` goes to: the next after `current` in visiting order, or,
+        with no current one, the first starting at or after `offset`."""
+        ordered = self._in_visiting_order()
+        if current is None:
+            return next((h for h in ordered if h.start >= offset), None)
+        key = self._visiting_key(current)
+        return next((h for h in ordered if self._visiting_key(h) > key), None)
+
+    def visit_before(self, current: Highlight | None, offset: int) -> Highlight | None:
+        """The placed highlight `[` goes to: the one before `current` in visiting order, or,
+        with no current one, the last starting before `offset`."""
+        ordered = self._in_visiting_order()
+        if current is None:
+            return next((h for h in reversed(ordered) if h.start < offset), None)
+        key = self._visiting_key(current)
+        return next((h for h in reversed(ordered) if self._visiting_key(h) < key), None)
+
+    def _in_visiting_order(self) -> list[Highlight]:
+        return sorted((h for h in self._highlights if h.is_placed), key=self._visiting_key)
+
+    @staticmethod
+    def _visiting_key(highlight: Highlight) -> tuple[int, int, str]:
+        """Reading order, an outer highlight before the ones inside it (longer first at the
+        same start), then by id so that equal spans still have an order."""
+        return (highlight.start, -highlight.end, highlight.id)

@@ -10,7 +10,8 @@ does not need a terminal lives here, as plain data and functions, in the way Tex
   drawn that depends on the widget's width) and `DocumentLayouts`, which makes frames and
   keeps the whole layouts of a few widths;
 - `navigation`: moving the reading cursor by sentence, paragraph and page, and the scrolling
-  that keeps it in view;
+  that keeps it in view, and how far through the text the reader is;
+- `jumps`: the place before the last jump, for `''`;
 - `marks`: what a coloured span of the text is (`MarkKind`, a highlight's `Color`), the
   layers marks are set in, and `MarkIndex`, which finds the marks of one line fast.
 

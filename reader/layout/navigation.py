@@ -17,6 +17,10 @@ from reader.layout.frame import Frame
 PAGE_OVERLAP = 2
 """Lines of the old page still shown after paging, for continuity."""
 
+UNFINISHED = 0.99
+"""The most progress a text shows before its end was reached, so that a short last
+sentence cannot make it look finished (the library says "done" from 99.5 %)."""
+
 CONTEXT_LINES = 2
 """Lines kept visible above and below the cursor sentence when the view follows it."""
 
@@ -72,14 +76,34 @@ class SentenceNavigator:
         """Start offset of sentence `index` (0 when there are no sentences)."""
         return self.sentences.starts[index] if self.sentences else 0
 
-    def progress(self, index: int) -> float:
-        """How far sentence `index` is through the text: 0.0 at the start, 1.0 on the last
-        sentence (a short last sentence would otherwise never show 100 %)."""
-        if not self.sentences or not self.text_length:
+    def progress(self, offset: int, *, end_reached: bool) -> float:
+        """How much of the text is read with the reader at `offset`: the share of the text
+        before it, never above `UNFINISHED` until `end_reached` (then 1.0). Sentences do not
+        count: a text of one long sentence is not read on opening, nor a long last sentence
+        on arriving at its start."""
+        if not self.text_length:
             return 0.0
-        if index >= self.last:
+        if end_reached:
             return 1.0
-        return min(1.0, self.sentences.starts[index] / self.text_length)
+        return min(UNFINISHED, max(0, offset) / self.text_length)
+
+    def reading_place(self, frame: Frame, index: int, view: tuple[int, int]) -> tuple[int, bool]:
+        """Where the reader is, with the cursor on sentence `index` and the view's top line
+        and height `view`, and whether the end of the text is reached.
+
+        The place is the sentence's start or, when the sentence starts above the view (a
+        long one paged through), the text at the top of the view. The end is reached with
+        the cursor on the last sentence and the text's last line in view.
+        """
+        start = self.start(index)
+        span = self.span(index)
+        top, height = view
+        top_offset = frame.offset_at(top)
+        place = start
+        if span is not None and top_offset is not None and start < top_offset < span[1]:
+            place = top_offset
+        end_in_view = frame.line_of(max(0, self.text_length - 1)) < top + height
+        return place, index == self.last and self.text_length > 0 and end_in_view
 
     def paragraph_step(self, index: int, delta: int) -> int | None:
         """The sentence that starts the paragraph `delta` paragraphs from sentence `index`'s;

@@ -2,7 +2,8 @@
 
 The screen drives; its states are plain objects beside it (`reader.states`: find,
 selection, lost-highlight review), the document's highlights are a `DocumentAnnotations`
-built once, and the status line redraws itself from reactives.
+built once, and the status line redraws itself from reactives. The search (find bar,
+matches, keys typed while it answers) is the base class, `ReaderSearch`.
 """
 
 from __future__ import annotations
@@ -11,12 +12,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
-from textual.screen import Screen
 from textual.timer import Timer
 
 from annotations.document_annotations import DocumentAnnotations
@@ -24,44 +23,32 @@ from annotations.model import Highlight
 from library.document import NO_SPANS, Document
 from library.entries import ReadingState
 from library.safe_files import StoreError
-from library.sanitize import one_line, visible
+from library.sanitize import visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.reader_keys import READER_BINDINGS
-from reader.states.find import FindState
+from reader.screens.reader_search import MATCH_LIMIT, ReaderSearch
 from reader.states.review import Review
 from reader.states.selection import Selection
+from reader.states.words import whole_words
 from reader.widgets.document_view import DocumentView
-from reader.widgets.find_bar import FindBar
 from reader.widgets.highlights_panel import HighlightsPanel
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.reader_status import ReaderStatus
 from service.workspace import Workspace
 
-if TYPE_CHECKING:
-    from library.search_index import Match
+__all__ = ["MATCH_LIMIT", "SAVE_DELAY", "ReaderScreen"]
 
 SAVE_DELAY = 1.0
 """Seconds of stillness before the reading position is written (and always on leaving)."""
 
-MATCH_LIMIT = 1000
-"""At most this many matches are lit and counted."""
 
-
-class ReaderScreen(Screen[None]):
+class ReaderScreen(ReaderSearch):
     """Shows one document; remembers where the reader is; makes and edits highlights."""
 
     HELP_TITLE = "Reader keys"
     BINDINGS = READER_BINDINGS
-
-    class MatchesFound(Message):
-        """A search finished (handler: `on_reader_screen_matches_found`)."""
-
-        def __init__(self, query: str, matches: tuple[Match, ...]) -> None:
-            super().__init__()
-            self.query = query
-            self.matches = matches
 
     class PlaceFound(Message):
         """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
@@ -85,15 +72,17 @@ class ReaderScreen(Screen[None]):
         self._anchor_problem = opened.problem
         self._view = DocumentView(document, cursor_offset=offset, id="document")
         self._status = ReaderStatus(document.title, document.words, id="reader-status")
+        self._opened_at = offset
         self._offset = offset
         self._progress = 0.0
         self._save_timer: Timer | None = None
-        self._dirty = False
-        self._find = FindState()
+        self._dirty = True  # at least the time of opening is written
+        self._moved = False  # only a move of the reader's changes the place written
+        self._remembered: ReadingState | None = None
         self._selection: Selection | None = None
         self._review: Review | None = None
-        # Mounted when first wanted: the first frame is drawn sooner without them.
-        self._find_bar: FindBar | None = None
+        self._chosen_highlight: str | None = None
+        # Mounted when first wanted: the first frame is drawn sooner without it.
         self._panel: HighlightsPanel | None = None
 
     @property
@@ -114,10 +103,10 @@ class ReaderScreen(Screen[None]):
         tell_store_warnings(self, self.workspace)
         self._draw_highlights()
         self._view.focus()
-        self._offset = self._view.cursor_offset
+        self._offset = self._view.reading_offset
         self._progress = self._view.progress
-        self._dirty = True  # record when it was opened, and the progress of a short document
         self._update_status()
+        self.call_after_refresh(self._compare_with_remembered_place)
 
     def on_screen_resume(self) -> None:
         # Back from a dialog, or another copy of newsreader changed the highlights.
@@ -136,14 +125,36 @@ class ReaderScreen(Screen[None]):
 
     # Reading position --------------------------------------------------------------------
 
+    def _remembered_place(self) -> ReadingState:
+        """Where the library remembers the reader left this document (read once)."""
+        if self._remembered is None:
+            self._remembered = ReadingState()
+            with self._saving():
+                self._remembered = self.workspace.catalog.reading_state(self.document.id)
+        return self._remembered
+
+    def _compare_with_remembered_place(self) -> None:
+        """Opening is no move: at the remembered place, its progress stays as it was (a
+        finished document is still finished). Opened somewhere else (a search result, a
+        note), that is a jump: `''` goes back to the remembered place."""
+        remembered = self._remembered_place()
+        if self._moved:
+            return
+        if remembered.offset == self._opened_at:
+            self._progress = remembered.progress
+            self._update_status()
+        else:
+            self._view.remember_place(remembered.offset)
+            self._moved = True
+
     def on_document_view_cursor_moved(self, event: DocumentView.CursorMoved) -> None:
-        if self._selection is not None:
-            span = self._view.cursor_span
-            if span is not None:
-                self._selection.extend_to(span)
-                self._draw_selection()
+        span = self._view.cursor_span
+        if self._selection is not None and span is not None:
+            self._selection.extend_to(span)
+            self._draw_selection()
         self._offset = event.offset
         self._progress = event.progress
+        self._moved = True
         self._dirty = True
         self._update_status()
         if self._save_timer is not None:
@@ -151,12 +162,19 @@ class ReaderScreen(Screen[None]):
         self._save_timer = self.set_timer(SAVE_DELAY, self.save_position)
 
     def save_position(self) -> None:
-        """Write the reading position now, if it changed."""
+        """Write the reading position now, if it changed: the place a move of the reader's
+        left, or, when there was none, the remembered place with the time of opening."""
         if not self._dirty:
             return
         self._dirty = False
         opened = datetime.now(UTC).isoformat(timespec="seconds")
-        state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
+        if self._moved:
+            state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
+        else:
+            remembered = self._remembered_place()
+            if remembered.opened is None and remembered.offset == 0:
+                remembered = ReadingState(offset=self._offset, progress=self._progress)
+            state = replace(remembered, opened=opened)
         with self._saving():
             self.workspace.catalog.save_reading_state(self.document.id, state)
 
@@ -177,6 +195,7 @@ class ReaderScreen(Screen[None]):
         status.selected_words = (
             selection.words(self.document.text) if selection is not None else None
         )
+        status.selecting_start = selection is not None and selection.moving == "start"
         status.highlight_here = self._highlight_here()
 
     def action_back(self) -> None:
@@ -196,122 +215,11 @@ class ReaderScreen(Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "select_word":  # only while the text (not the find bar) has the keys
             return self._selection is not None and isinstance(self.focused, DocumentView)
+        if action == "select_other_end":  # listed in help, working while selecting
+            return True if self._selection is not None else None
         if action == "confirm":
             return self._selection is not None or self._review is not None
         return True
-
-    # Search ------------------------------------------------------------------------------
-
-    @property
-    def matches(self) -> tuple[Match, ...]:
-        """The current search's matches in reading order."""
-        return self._find.in_order
-
-    @property
-    def current_match(self) -> Match | None:
-        """The match `n`/`N`/`enter` last went to, if any."""
-        return self._find.current_match
-
-    async def action_find(self) -> None:
-        if self._find_bar is None:
-            self._find_bar = FindBar()
-            await self.mount(self._find_bar, before=self._status)
-        if self._find_bar.has_focus_within:
-            self._find_bar.type_text("/")  # a slash typed in a query is part of it
-            return
-        self._find_bar.open()
-
-    def on_find_bar_query_changed(self, event: FindBar.QueryChanged) -> None:
-        if self._find.type(event.query):
-            self._search(event.query)
-        else:
-            self._draw_matches()
-
-    def on_find_bar_submitted(self, event: FindBar.Submitted) -> None:
-        self._view.focus()
-        decision = self._find.submit(event.query)
-        if decision == "clear":
-            self.clear_search()
-        elif decision == "jump":
-            self._jump_to_best()
-        else:
-            self._search(event.query)
-
-    def on_find_bar_closed(self) -> None:
-        self.clear_search()
-
-    def clear_search(self) -> None:
-        """Forget the search: no lit matches, the bar hidden, the cursor in the text."""
-        self._find.clear()
-        self._draw_matches()
-        if self._find_bar is not None:
-            self._find_bar.close()
-        self._view.focus()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="find")
-    def _search(self, query: str) -> None:
-        from library.search_index import index_for
-
-        matches = index_for(self.document.text).find(query, limit=MATCH_LIMIT)
-        self.post_message(self.MatchesFound(query, matches))
-
-    def on_reader_screen_matches_found(self, event: ReaderScreen.MatchesFound) -> None:
-        if not self._find.receive(event.query, event.matches):
-            return  # a stale answer to an older query
-        self._draw_matches()
-        if self._find.jump_when_found:
-            self._find.jump_when_found = False
-            self._jump_to_best()
-
-    def _draw_matches(self) -> None:
-        current = self._find.current_match
-        marks = [
-            (m.start, m.end, MarkKind.CURRENT_MATCH if m is current else MarkKind.MATCH)
-            for m in self._find.in_order
-        ]
-        self._view.set_marks(marks, layer=MarkLayer.MATCHES)
-        if self._find_bar is not None:
-            self._find_bar.show_count(self._find.count_label(capped=self._capped()))
-
-    def _capped(self) -> bool:
-        """Whether the search stopped at a limit, so there may be more matches."""
-        matches = self._find.in_order
-        if not matches:
-            return False
-        from library.search_index import MAX_APPROXIMATE
-
-        approximate = sum(not m.exact for m in matches)
-        return approximate >= MAX_APPROXIMATE or len(matches) >= MATCH_LIMIT
-
-    def _go_to(self, index: int) -> None:
-        match = self._find.go(index)
-        self._view.move_to_offset(match.start)
-        self._draw_matches()
-
-    def _jump_to_best(self) -> None:
-        best = self._find.best_index
-        if best is None:
-            self.notify(f"Nothing matches {one_line(self._find.query)!r}.", markup=False, timeout=3)
-            return
-        self._go_to(best)
-
-    def _step(self, delta: int) -> None:
-        step = self._find.step(delta, self._view.cursor_offset)
-        if step is None:
-            if self._find.query.strip():
-                self.notify(f"Nothing matches {one_line(self._find.query)!r}.", markup=False)
-            else:
-                self.notify("No search to repeat: press / to search.", timeout=3)
-            return
-        if step.wrapped is not None:
-            self.notify(f"Search wrapped to the {step.wrapped}.", timeout=2)
-        self._go_to(step.index)
-
-    def action_next_match(self) -> None:
-        self._step(1)
-
-    def action_previous_match(self) -> None:
-        self._step(-1)
 
     # Selection ---------------------------------------------------------------------------
 
@@ -327,6 +235,11 @@ class ReaderScreen(Screen[None]):
             return
         self._selection.step_word(self.document.text, delta)
         self._draw_selection()
+
+    def action_select_other_end(self) -> None:
+        if self._selection is not None:
+            self._selection.other_end()
+            self._update_status()
 
     def _draw_selection(self) -> None:
         if self._selection is None:
@@ -355,12 +268,23 @@ class ReaderScreen(Screen[None]):
         self._update_status()
 
     def _highlight_here(self) -> Highlight | None:
-        """The highlight under the reading cursor (overlapping its sentence)."""
+        """The highlight the keys act on: the one `]`, `[`, the panel or `h` last chose, while
+        it is under the reading cursor; else the innermost (shortest) one overlapping the
+        cursor's sentence, so a name highlighted inside a highlighted sentence is reachable."""
         span = self._view.cursor_span
-        return None if span is None else self._annotations.find(*span)
+        if span is None:
+            return None
+        chosen = self._chosen_highlight
+        if chosen is not None:
+            for highlight in self._annotations.placed:
+                if highlight.id == chosen and highlight.start < span[1] and highlight.end > span[0]:
+                    return highlight
+            self._chosen_highlight = None
+        return self._annotations.innermost(*span)
 
     def _target_span(self) -> tuple[int, int] | None:
-        """What `h` highlights: the selection, else the current match, else the sentence."""
+        """What `h` highlights: the selection, else the current match (grown to whole words:
+        a fuzzy match may end inside one), else the sentence."""
         if self._selection is not None:
             return self._selection.span
         cursor = self._view.cursor_span
@@ -368,7 +292,8 @@ class ReaderScreen(Screen[None]):
         if match is not None and (
             cursor is None or (match.start < cursor[1] and match.end > cursor[0])
         ):
-            return (match.start, match.end)  # the match the cursor is on, not one read past
+            # the match the cursor is on, not one read past
+            return whole_words(self.document.text, match.start, match.end)
         return cursor
 
     def _create_highlight(self) -> Highlight | None:
@@ -379,6 +304,8 @@ class ReaderScreen(Screen[None]):
         existing = self._annotations.exact(*self._annotations.trimmed(*span))
         if existing is not None:
             self.notify("That is highlighted already.", timeout=2)
+            self._chosen_highlight = existing.id
+            self._update_status()
             return existing
         try:
             highlight = self._annotations.create(*span)
@@ -388,6 +315,7 @@ class ReaderScreen(Screen[None]):
         except StoreError as err:
             report_not_saved(self, err)
             return None
+        self._chosen_highlight = highlight.id
         self._draw_highlights()
         return highlight
 
@@ -498,19 +426,24 @@ class ReaderScreen(Screen[None]):
         self._draw_highlights()
         self.notify(f"Undone: {change.what}.", timeout=1.5)
 
-    def _jump_to_highlight(self, highlight: Highlight | None, missing: str) -> None:
+    def _visit(self, highlight: Highlight | None, missing: str) -> None:
+        """Go to `highlight` (a jump) and make it the one the keys act on."""
         if highlight is None:
             self.notify(missing, timeout=1.5)
             return
+        self._chosen_highlight = highlight.id
         self._view.move_to_offset(highlight.start)
+        self._update_status()
 
     def action_next_highlight(self) -> None:
         span = self._view.cursor_span or (0, 0)
-        self._jump_to_highlight(self._annotations.next_after(span[1] - 1), "No highlight below.")
+        after = self._annotations.visit_after(self._highlight_here(), span[0])
+        self._visit(after, "No highlight below.")
 
     def action_previous_highlight(self) -> None:
         span = self._view.cursor_span or (0, 0)
-        self._jump_to_highlight(self._annotations.previous_before(span[0]), "No highlight above.")
+        before = self._annotations.visit_before(self._highlight_here(), span[0])
+        self._visit(before, "No highlight above.")
 
     def action_export(self) -> None:
         self.post_message(ExportNotes((self.document.id,)))
@@ -531,7 +464,7 @@ class ReaderScreen(Screen[None]):
             self.notify("Looking for the best place for that lost highlight…", timeout=2)
             self._find_place(event.highlight)
             return
-        self._view.move_to_offset(event.highlight.start)
+        self._visit(event.highlight, "")
 
     def on_highlights_panel_closed(self) -> None:
         if self._panel is not None:

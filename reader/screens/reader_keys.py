@@ -13,17 +13,33 @@ READER_BINDINGS: list[BindingType] = [
         "find",
         "Search",
         id="reader.find",
-        tooltip="Fuzzy search this document",
+        tooltip="Fuzzy search this document; enter goes to the first match at or after "
+        "the cursor (round to the top if none is below)",
         priority=True,
     ),
-    Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
-    Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+    Binding(
+        "n",
+        "next_match",
+        "Next match",
+        show=False,
+        id="reader.next_match",
+        tooltip="The next match in reading order, from the one gone to (or from the cursor "
+        "once you moved away); going round the end is said in the find bar",
+    ),
+    Binding(
+        "N",
+        "previous_match",
+        "Previous match",
+        show=False,
+        id="reader.previous_match",
+        tooltip="The previous match in reading order (round to the bottom at the top)",
+    ),
     Binding(
         "h",
         "highlight",
         "Highlight",
         id="reader.highlight",
-        tooltip="Highlight the selection, the current match, or this sentence",
+        tooltip="Highlight the selection, the current match (in whole words), or this sentence",
     ),
     Binding(
         "v",
@@ -31,7 +47,17 @@ READER_BINDINGS: list[BindingType] = [
         "Select",
         show=False,
         id="reader.select",
-        tooltip="Start a selection here; j/k extend it by sentence, ←/→ by word",
+        tooltip="Start a selection here; j/k extend it by sentence, ←/→ move its end by a "
+        "word, o makes ←/→ move its start instead (as o in vim's visual mode)",
+    ),
+    Binding(
+        "o",
+        "select_other_end",
+        "Other end of the selection",
+        show=False,
+        id="reader.select_other_end",
+        tooltip="While selecting: ←/→ move the other end (the start, then the end again), "
+        "so a phrase inside a sentence can be selected",
     ),
     Binding(
         "right",
@@ -39,7 +65,6 @@ READER_BINDINGS: list[BindingType] = [
         "Select word",
         show=False,
         id="reader.select_right",
-        priority=True,
     ),
     Binding(
         "left",
@@ -47,7 +72,6 @@ READER_BINDINGS: list[BindingType] = [
         "Unselect word",
         show=False,
         id="reader.select_left",
-        priority=True,
     ),
     Binding(
         "enter",
@@ -102,6 +126,8 @@ READER_BINDINGS: list[BindingType] = [
         "Next highlight",
         show=False,
         id="reader.next_highlight",
+        tooltip="Go to the next highlight, one inside another included (the outer one "
+        "first); c, t, x and a then act on it",
     ),
     Binding(
         "left_square_bracket",
@@ -109,6 +135,7 @@ READER_BINDINGS: list[BindingType] = [
         "Previous highlight",
         show=False,
         id="reader.previous_highlight",
+        tooltip="Go to the previous highlight, one inside another included",
     ),
     Binding(
         "tab",

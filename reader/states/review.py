@@ -6,10 +6,6 @@ from dataclasses import dataclass
 
 from annotations.model import Highlight
 from library.sanitize import one_line
-from reader.labels import clip
-
-QUOTE_SHOWN = 40
-"""Characters of the lost quote the status line shows."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -25,6 +21,6 @@ class Review:
     score: float
     """How closely the place resembles what was highlighted, 0–1."""
 
-    def short_quote(self) -> str:
-        """The lost quote on one line, cut to `QUOTE_SHOWN` characters."""
-        return clip(one_line(self.highlight.quote), QUOTE_SHOWN)
+    def quote_line(self) -> str:
+        """The lost quote on one line (the status line cuts it to the room it has)."""
+        return one_line(self.highlight.quote)

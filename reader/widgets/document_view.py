@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from rich.cells import get_character_cell_size
 from textual import events, on, work
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
@@ -33,6 +33,7 @@ from textual.worker import get_current_worker
 from library.document import NO_SPANS, Document, Span
 from reader.layout.cells import CharCells
 from reader.layout.frame import DocumentLayouts, Frame
+from reader.layout.jumps import JumpMemory
 from reader.layout.lines import LineLayout, column_geometry
 from reader.layout.marks import (
     NO_MARGIN_MARKS,
@@ -44,6 +45,7 @@ from reader.layout.marks import (
 )
 from reader.layout.navigation import EMPTY_NAVIGATOR, SentenceNavigator
 from reader.widgets.document_strips import COMPONENT_CLASSES, COMPONENT_CSS, LinePainter
+from reader.widgets.document_view_keys import DOCUMENT_VIEW_BINDINGS
 
 CELLS: CharCells = get_character_cell_size
 """How many cells a character takes: Rich's measure, the one every line is drawn with."""
@@ -58,7 +60,7 @@ frame's way to the terminal (the 3 MB book: ~30 ms later on screen). Keys that n
 whole layout before then have it made on the spot."""
 
 
-class DocumentView(ScrollView, can_focus=True):
+class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
     """One document, drawn with the line API, with a reading cursor on a sentence.
 
     Every piece of document text is made `visible` and drawn as plain segments: nothing
@@ -69,6 +71,11 @@ class DocumentView(ScrollView, can_focus=True):
     """
 
     ALLOW_SELECT = False
+
+    # Only the view's own keys (`DOCUMENT_VIEW_BINDINGS`): the scrolling keys it would
+    # inherit (←/→ scroll sideways in a view that never does) would hide the screen's use
+    # of them, and a screen key made a priority to get past them runs ahead of the keys
+    # typed before it.
 
     COMPONENT_CLASSES: ClassVar[set[str]] = set(COMPONENT_CLASSES)
 
@@ -87,89 +94,24 @@ class DocumentView(ScrollView, can_focus=True):
         + COMPONENT_CSS
     )
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "j,down",
-            "next_sentence",
-            "Next sentence",
-            key_display="j",
-            id="document_view.next_sentence",
-            tooltip="Move the reading cursor to the next sentence",
-        ),
-        Binding(
-            "k,up",
-            "previous_sentence",
-            "Previous sentence",
-            key_display="k",
-            show=False,
-            id="document_view.previous_sentence",
-            tooltip="Move the reading cursor to the previous sentence",
-        ),
-        Binding(
-            "}",
-            "next_paragraph",
-            "Next paragraph",
-            show=False,
-            id="document_view.next_paragraph",
-            tooltip="Move the reading cursor to the start of the next paragraph",
-        ),
-        Binding(
-            "{",
-            "previous_paragraph",
-            "Previous paragraph",
-            show=False,
-            id="document_view.previous_paragraph",
-            tooltip="Move the reading cursor to the start of this or the previous paragraph",
-        ),
-        Binding(
-            "space,pagedown",
-            "next_page",
-            "Page down",
-            key_display="space",
-            show=False,
-            id="document_view.page_down",
-            tooltip="Show the next page; the cursor goes to its first sentence",
-        ),
-        Binding(
-            "b,pageup",
-            "previous_page",
-            "Page up",
-            key_display="b",
-            show=False,
-            id="document_view.page_up",
-            tooltip="Show the previous page; the cursor goes to its first sentence",
-        ),
-        Binding(
-            "g,home",
-            "go_start",
-            "Start",
-            show=False,
-            id="document_view.start",
-            tooltip="Go to the start of the document",
-        ),
-        Binding(
-            "G,end",
-            "go_end",
-            "End",
-            show=False,
-            id="document_view.end",
-            tooltip="Go to the last sentence of the document",
-        ),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = DOCUMENT_VIEW_BINDINGS
 
     cursor_offset: var[int] = var(0, init=False)
     """Start offset of the sentence under the reading cursor (read it; move with methods)."""
 
     progress: var[float] = var(0.0, init=False)
-    """How far the cursor is through the text: 0.0 at the start, 1.0 on the last sentence."""
+    """How much of the text is read: the share before the reading place (`reading_offset`),
+    and 1.0 once a move has reached the end (the last sentence, its end in view)."""
 
     measure: var[int] = var(80, init=False)
     """Maximum width of the text column, in cells."""
 
     class CursorMoved(Message):
-        """The reading cursor moved to another sentence.
+        """The reader moved: the cursor went to another sentence, or the reading place or
+        the progress changed (paging through one long sentence, reaching the end).
 
-        Handle it in ``on_document_view_cursor_moved``.
+        Only the reader's moves post it (keys, jumps), never opening or resizing, so a
+        handler may save the place it gives. Handle it in ``on_document_view_cursor_moved``.
         """
 
         def __init__(self, document_view: DocumentView, offset: int, progress: float) -> None:
@@ -177,7 +119,7 @@ class DocumentView(ScrollView, can_focus=True):
             self.document_view = document_view
             """The view whose cursor moved."""
             self.offset = offset
-            """Start offset of the sentence now under the cursor."""
+            """The reading place (see `DocumentView.reading_offset`)."""
             self.progress = progress
             """The view's progress, 0.0 to 1.0."""
 
@@ -221,6 +163,8 @@ class DocumentView(ScrollView, can_focus=True):
         self._document = document
         self._navigator = SentenceNavigator.of(document)
         self._cursor = self._navigator.sentence_at(cursor_offset)
+        self._place = max(0, min(cursor_offset, len(document.text)))
+        self._jumps = JumpMemory()
         self._frame: Frame | None = None
         self._placed = False
         self._seen_height = 0
@@ -232,7 +176,11 @@ class DocumentView(ScrollView, can_focus=True):
         self._painter = LinePainter(lambda: self.rich_style, self.get_component_rich_style)
         self.set_reactive(DocumentView.measure, max(1, measure))
         self.set_reactive(DocumentView.cursor_offset, self._navigator.start(self._cursor))
-        self.set_reactive(DocumentView.progress, self._navigator.progress(self._cursor))
+        self.set_reactive(
+            DocumentView.progress, self._navigator.progress(self._place, end_reached=False)
+        )
+        self._told = (self._cursor, self._place, self.progress)
+        """The sentence, place and progress `CursorMoved` last told of."""
 
     def release(self) -> None:
         """Let go of the document's text and everything made from it; the view shows nothing
@@ -242,6 +190,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._document = empty
         self._navigator = EMPTY_NAVIGATOR
         self._cursor = 0
+        self._place = 0
         self._frame = None
         self._layouts = DocumentLayouts(empty, NO_SPANS, CELLS)
         self._marks.clear()
@@ -258,6 +207,23 @@ class DocumentView(ScrollView, can_focus=True):
     def sentence_index(self) -> int:
         """Index of the sentence under the cursor in the sentences drawn (0 when none)."""
         return self._cursor
+
+    @property
+    def reading_offset(self) -> int:
+        """Where the reader is: the start of the cursor's sentence or, once paged inside a
+        sentence that started above the view, the text at the top of the view (so a text of
+        one long sentence still has a place). Opened at an offset, that offset."""
+        return self._place
+
+    @property
+    def previous_place(self) -> int | None:
+        """The reading place before the last jump (where `''` goes), if any."""
+        return self._jumps.previous
+
+    def remember_place(self, offset: int) -> None:
+        """Make `offset` the place `''` goes back to (say, where the reader was before the
+        document was opened somewhere else)."""
+        self._jumps.before_jump(offset)
 
     @property
     def cursor_span(self) -> Span | None:
@@ -425,7 +391,7 @@ class DocumentView(ScrollView, can_focus=True):
             if self._frame is not None:
                 # the first layout (drawing may have wrapped already, but not scrolled)
                 self._placed = True
-                self._follow_cursor(jump=True)
+                self._follow_cursor(jump=True, offset=self._place)
             return
         if changed and anchor is not None and self.scroll_offset.y >= len(previous.front):
             self._scroll_to_line(self.line_of_offset(anchor))
@@ -471,7 +437,7 @@ class DocumentView(ScrollView, can_focus=True):
     # -- moving the cursor ---------------------------------------------------------------------
 
     def _set_cursor(self, index: int) -> bool:
-        """Put the cursor on sentence `index`; post `CursorMoved` if it moved."""
+        """Put the cursor on sentence `index`; True if it moved there."""
         navigator = self._navigator
         if not navigator.count:
             return False
@@ -480,16 +446,32 @@ class DocumentView(ScrollView, can_focus=True):
             return False
         self._cursor = index
         self.cursor_offset = navigator.start(index)
-        self.progress = navigator.progress(index)
         self.refresh()
-        self.post_message(self.CursorMoved(self, self.cursor_offset, self.progress))
         return True
+
+    def _reader_moved(self) -> None:
+        """After a move of the reader's (the view already follows it): work out the reading
+        place and the progress, and post `CursorMoved` if either or the sentence changed."""
+        navigator = self._navigator
+        if not navigator.count:
+            return
+        if self._frame is None:  # a key before the first layout: no view to read yet
+            self._place, end_reached = navigator.start(self._cursor), False
+        else:
+            view = (self.scroll_offset.y, self.view_height)
+            self._place, end_reached = navigator.reading_place(self._frame, self._cursor, view)
+        self.progress = navigator.progress(self._place, end_reached=end_reached)
+        told = (self._cursor, self._place, self.progress)
+        if told != self._told:
+            self._told = told
+            self.post_message(self.CursorMoved(self, self._place, self.progress))
 
     def move_sentence(self, delta: int) -> None:
         """Move the cursor `delta` sentences (negative: back) and follow it."""
         self._complete_layout()
         self._set_cursor(self._cursor + delta)
         self._follow_cursor()
+        self._reader_moved()
 
     def move_paragraph(self, delta: int) -> None:
         """Move to the start of a paragraph `delta` paragraphs away and follow it.
@@ -503,6 +485,7 @@ class DocumentView(ScrollView, can_focus=True):
         self._complete_layout()
         self._set_cursor(target)
         self._follow_cursor()
+        self._reader_moved()
 
     def page(self, delta: int) -> None:
         """Scroll `delta` pages and put the cursor on the first sentence starting in view.
@@ -520,24 +503,51 @@ class DocumentView(ScrollView, can_focus=True):
         if paging.top != top:
             self._scroll_to_line(paging.top)
         self._set_cursor(paging.sentence)
+        self._reader_moved()
 
     def go_start(self) -> None:
-        """Cursor on the first sentence, view at the top (the title shows)."""
+        """Cursor on the first sentence, view at the top (the title shows): a jump."""
         self._complete_layout()
+        self._leave_for(0)
         self._set_cursor(0)
         self._scroll_to_line(0)
+        self._reader_moved()
 
     def go_end(self) -> None:
-        """Cursor on the last sentence, view at the bottom."""
+        """Cursor on the last sentence, view at the bottom: a jump."""
         self._complete_layout()
+        self._leave_for(self._navigator.last)
         self._set_cursor(self._navigator.last)
         self._scroll_to_line(self.max_scroll_y)
+        self._reader_moved()
 
     def move_to_offset(self, offset: int) -> None:
-        """Cursor on the sentence containing `offset`, scrolled into view (a jump)."""
+        """Cursor on the sentence containing `offset`, scrolled into view: a jump, so `''`
+        comes back (when it leaves the cursor's sentence)."""
         self._complete_layout()
-        self._set_cursor(self._navigator.sentence_at(offset))
+        target = self._navigator.sentence_at(offset)
+        self._leave_for(target)
+        self._set_cursor(target)
         self._follow_cursor(jump=True, offset=offset)
+        self._reader_moved()
+
+    def jump_back(self) -> bool:
+        """Go back to the place before the last jump (`''`), which becomes the place to
+        come back to; False when no jump was made yet."""
+        target = self._jumps.back(self._place)
+        if target is None:
+            return False
+        self._complete_layout()
+        self._set_cursor(self._navigator.sentence_at(target))
+        self._follow_cursor(jump=True, offset=target)
+        self._reader_moved()
+        return True
+
+    def _leave_for(self, sentence: int) -> None:
+        """A jump to `sentence` is about to be made: remember the place it leaves, unless it
+        stays in the cursor's sentence (that is no jump to come back from)."""
+        if self._navigator.count and self._navigator.clamp(sentence) != self._cursor:
+            self._jumps.before_jump(self._place)
 
     # The keys' actions: each is one of the moves above.
 
@@ -564,6 +574,20 @@ class DocumentView(ScrollView, can_focus=True):
 
     def action_go_end(self) -> None:
         self.go_end()
+
+    def action_jump_key(self) -> None:
+        """One key of `''`: the second goes back to where the reader was."""
+        if self._jumps.press() and not self.jump_back():
+            self.notify("No jump to go back from yet: '' returns after a search, g or G.")
+
+    def on_key(self, event: events.Key) -> None:
+        self.note_key(event.key)
+
+    def note_key(self, key: str) -> None:
+        """A key reached the view (or was run for it): any key other than the two of `''`
+        cancels a lone first half of it."""
+        if key not in ("apostrophe", "grave_accent"):
+            self._jumps.other_key()
 
     # -- drawing -------------------------------------------------------------------------------
 

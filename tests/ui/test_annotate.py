@@ -293,3 +293,143 @@ async def test_opening_a_document_removed_meanwhile_says_so(ferry: tuple[Catalog
         await pilot.pause()
         assert app.is_running
         assert isinstance(app.screen, LibraryScreen)
+
+
+# --- nested highlights, words, the selection's start, the status line -------------------------
+
+
+async def test_keys_act_on_the_innermost_highlight_and_brackets_visit_nested_ones(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from reader.widgets.reader_status import ReaderStatus
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = reader_of(app)
+        status = screen.query_one(ReaderStatus)
+        await pilot.press("right_curly_bracket", "h")  # the whole sentence
+        await pilot.press("slash", *"breakwater", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("h", "escape")  # a word inside it, from the match
+        sentence = "Gulls followed the ferry out past the breakwater."
+        assert {q for q, _, _, _ in stored(catalog, doc_id)} == {"breakwater", sentence}
+        await pilot.press("c")
+        assert dict((q, c) for q, c, _, _ in stored(catalog, doc_id)) == {
+            sentence: "yellow",
+            "breakwater": "green",
+        }
+        assert status.highlight_here is not None
+        assert status.highlight_here.quote == "breakwater"
+        await pilot.press("g", "right_square_bracket")  # the outer one first…
+        assert status.highlight_here is not None and status.highlight_here.quote == sentence
+        await pilot.press("right_square_bracket")  # …then the one inside it
+        assert status.highlight_here is not None
+        assert status.highlight_here.quote == "breakwater"
+        await pilot.press("left_square_bracket", "c")  # back to the outer one: c acts on it
+        await pilot.press("right_square_bracket", "x")
+        assert stored(catalog, doc_id) == [(sentence, "green", "", ())]
+
+
+async def test_h_on_a_fuzzy_match_takes_whole_words_even_typed_in_a_burst(
+    tmp_path: Path,
+) -> None:
+    from tests.ui.test_reader_search import burst, events_key
+
+    catalog = Catalog.open(tmp_path / "lib")
+    path = tmp_path / "briefing.txt"
+    path.write_text(
+        "The ministry held its briefing at noon.\n\n"
+        "Spokeswoman Hua Chunying said the talks would go on.\n",
+        encoding="utf-8",
+    )
+    doc_id = catalog.add([path]).added[0].id
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash", *"Hua Chunyin", "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        await pilot.press("h", "x", "g")
+        burst(app, "/Chunyng")  # a typo, and the keys all at once
+        app.post_message(events_key("enter"))
+        burst(app, "h")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["Chunying"]
+
+
+async def test_o_lets_the_arrows_move_the_start_of_a_selection(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("v", "o", "right", "right", "o", "left", "h")
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["left at"]
+
+
+async def test_the_status_line_shows_the_start_of_the_note(ferry: tuple[Catalog, str]) -> None:
+    from reader.widgets.reader_status import ReaderStatus
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *"Dawn sailings", "enter", *"are the quiet ones", "ctrl+s")
+        await pilot.pause()
+        line = str(reader_of(app).query_one(ReaderStatus).render())
+        assert "✎ Dawn sailings are the quiet ones" in line and len(line) <= 100
+
+
+async def test_the_lost_highlight_line_fits_100_and_80_columns(tmp_path: Path) -> None:
+    from reader.widgets.reader_status import ReaderStatus
+
+    catalog = Catalog.open(tmp_path / "lib")
+    path = tmp_path / "ferry.txt"
+    long_sentence = (
+        "Gulls followed the ferry out past the breakwater and the old lighthouse keeper's "
+        "cottage, whose shutters had been painted the colour of the sea."
+    )
+    short_sentence = "Gulls followed the ferry out past the breakwater."
+    path.write_text(TEXT.replace(short_sentence, long_sentence), encoding="utf-8")
+    doc_id = catalog.add([path]).added[0].id
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("right_curly_bracket", "h")
+    path.write_text(TEXT.replace(short_sentence, "Seabirds trailed the boat."), encoding="utf-8")
+    assert catalog.add([path]).updated
+    for width in (100, 80):
+        app = make_app(Workspace(catalog), open_id=doc_id)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await pilot.pause()
+            await pilot.press("tab", "enter")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            status = reader_of(app).query_one(ReaderStatus)
+            assert status.review is not None
+            line = str(status.render())
+            assert line.startswith(" Lost “Gulls followed")
+            assert line.endswith("enter accepts · esc leaves it lost")
+            assert len(line) <= width
+
+
+async def test_a_selection_typed_in_one_burst_acts_as_typed_slowly(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from tests.ui.test_reader_search import burst, events_key
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, "vo")
+        app.post_message(events_key("right"))  # the arrows come after v and o, not before
+        app.post_message(events_key("right"))
+        burst(app, "h")
+        await pilot.pause()
+    assert [q for q, _, _, _ in stored(catalog, doc_id)] == ["left at dawn."]

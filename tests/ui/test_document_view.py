@@ -415,14 +415,15 @@ async def test_three_megabyte_document_opens_and_G_reaches_the_end() -> None:
 
 def test_bindings_have_ids_and_tooltips() -> None:
     bindings = [binding for binding in DocumentView.BINDINGS if isinstance(binding, Binding)]
-    assert len(bindings) == len(DocumentView.BINDINGS) == 8
+    assert len(bindings) == len(DocumentView.BINDINGS) == 10
     for binding in bindings:
         assert binding.id and binding.id.startswith("document_view.")
         assert binding.tooltip and binding.description
     keys = ",".join(binding.key for binding in bindings).split(",")
-    assert {"j", "k", "down", "up", "}", "{", "space", "pagedown", "b", "pageup", "g", "G"} <= set(
-        keys
-    )
+    assert {
+        *("j", "k", "down", "up", "}", "{", "space", "pagedown", "b", "pageup", "g", "G"),
+        *("apostrophe", "grave_accent"),
+    } <= set(keys)
 
 
 # --- long texts: a window first, the whole layout from a thread -------------------------------

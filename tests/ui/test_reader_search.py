@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from textual import events
+
 from library.catalog import Catalog
 from reader.app import make_app
 from reader.screens.library import LibraryScreen
@@ -185,3 +187,142 @@ async def test_a_search_stopped_at_its_limit_says_so(tmp_path: object) -> None:
         await wait_for_search(app, pilot)
         count = app.screen.query_one(".find-bar--count", Static)
         assert str(count.render()) == f"{MATCH_LIMIT}+ matches"
+
+
+# --- search from where the reader is, as less and vim do --------------------------------------
+
+
+def count_text(screen: ReaderScreen) -> str:
+    from textual.widgets import Static
+
+    return str(screen.query_one(".find-bar--count", Static).render())
+
+
+async def test_enter_goes_to_the_first_match_after_the_cursor_and_quotes_come_back(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.query_one(DocumentView)
+        text = screen.document.text
+        last = text.index("By noon")
+        await pilot.press("G")
+        assert view.cursor_offset == last
+        await pilot.press("slash", *"harbour", "enter")
+        await wait_for_search(app, pilot)
+        current = screen.current_match
+        assert current is not None and current.start == text.index("harbour master")
+        assert view.cursor_offset == last  # not back to "The harbour was quiet."
+        await pilot.press("n")  # past the last match: round to the top, said in the bar
+        assert screen.current_match is not None
+        assert screen.current_match.start == text.index("harbour was")
+        assert count_text(screen) == "wrapped to the top · 1 of 2"
+        await pilot.press("apostrophe", "apostrophe")  # back to where n jumped from
+        assert view.cursor_offset == last
+        await pilot.press("g", "grave_accent", "grave_accent")  # g is a jump too
+        assert view.cursor_offset == last
+        await pilot.press("apostrophe", "j", "apostrophe")  # not a pair: nothing
+        assert view.cursor_offset == last
+
+
+async def test_esc_in_the_find_bar_leaves_the_cursor_where_the_search_put_it(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        view = screen.query_one(DocumentView)
+        await pilot.press("slash", *"gulls", "enter")
+        await wait_for_search(app, pilot)
+        place = view.cursor_offset
+        assert place == screen.document.text.index("Gulls")
+        await pilot.press("slash", "escape")  # the bar again, then esc in it
+        await pilot.pause()
+        assert not screen.query_one(FindBar).is_open and not screen.matches
+        assert view.cursor_offset == place and view.has_focus
+
+
+async def test_keys_typed_in_one_burst_after_enter_wait_for_the_answer(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from annotations.store import AnnotationStore
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        # A typo'd query, enter and h as one paste: h highlights what enter went to.
+        burst(app, "/harbour mastr")
+        app.post_message(events_key("enter"))
+        burst(app, "h")
+        await wait_for_search(app, pilot)
+        await pilot.pause()
+        assert screen.query_one(FindBar).query_text == "harbour mastr"
+        quotes = [h.quote for h in AnnotationStore(catalog.home).for_document(doc_id)]
+        assert quotes == ["harbour master"]
+        # A second search in the same burst: its keys go to the bar, then to the text.
+        burst(app, "/gulls")
+        app.post_message(events_key("enter"))
+        app.post_message(events_key("escape"))
+        await wait_for_search(app, pilot)
+        await pilot.pause()
+        view = screen.query_one(DocumentView)
+        assert view.cursor_offset == screen.document.text.index("Gulls")
+        assert not screen.matches and not screen.holding_keys and view.has_focus
+
+
+def events_key(name: str) -> events.Key:
+    """A key without a printable character, as the terminal sends `enter` or `esc`."""
+    return events.Key(name, {"enter": "\r", "escape": "\x1b"}.get(name))
+
+
+async def test_toasts_stand_above_the_find_bar_and_the_status_line(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from reader.widgets.reader_status import ReaderStatus
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"ferry", "enter")
+        await wait_for_search(app, pilot)
+        await pilot.press("h")  # says "Highlighted." in a toast
+        await pilot.pause()
+        await pilot.pause()
+        toast = screen.query_one("Toast").region  # Textual's notice
+        assert toast.height > 0 and toast.bottom <= screen.query_one(FindBar).region.y
+        await pilot.press("escape")  # no find bar: above the status line all the same
+        await pilot.pause()
+        await pilot.pause()
+        toast = screen.query_one("Toast").region
+        assert toast.bottom <= screen.query_one(ReaderStatus).region.y
+
+
+async def test_a_click_in_the_find_bar_after_enter_types_there_again(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ReaderScreen)
+        await pilot.press("slash", *"gulls", "enter")
+        await wait_for_search(app, pilot)
+        await pilot.click("#find-query")
+        await pilot.press("end", *"x")
+        await pilot.pause()
+        assert screen.query_one(FindBar).query_text == "gullsx"
+        assert not screen.holding_keys

@@ -19,6 +19,7 @@ from reader.layout.frame import (
 )
 from reader.layout.lines import column_geometry, wrap_text
 from reader.layout.navigation import (
+    UNFINISHED,
     Paging,
     SentenceNavigator,
     follow_top,
@@ -107,17 +108,30 @@ def test_navigator_falls_back_to_paragraphs_and_to_the_whole_text() -> None:
     assert list(bare.sentences) == [(0, len(document.text))]
     empty = SentenceNavigator.of(make_document(""))
     assert empty.count == 0 and empty.last == 0
-    assert empty.span(0) is None and empty.start(0) == 0 and empty.progress(0) == 0.0
+    assert (
+        empty.span(0) is None and empty.start(0) == 0 and empty.progress(0, end_reached=True) == 0.0
+    )
     assert empty.paragraph_step(0, 1) is None
 
 
-def test_progress_reaches_one_on_the_last_sentence() -> None:
+def test_progress_is_the_share_of_the_text_read_and_one_only_at_the_end() -> None:
     text = article(2, 2)
     navigator = SentenceNavigator.of(make_document(text))
-    assert navigator.progress(0) == 0.0
-    assert navigator.progress(1) == navigator.start(1) / len(text)
-    assert navigator.progress(navigator.last) == 1.0
+    assert navigator.progress(0, end_reached=False) == 0.0
+    start = navigator.start(1)
+    assert navigator.progress(start, end_reached=False) == start / len(text)
+    last = navigator.start(navigator.last)
+    assert navigator.progress(last, end_reached=False) < 1.0  # on the last sentence: not yet
+    assert navigator.progress(len(text), end_reached=False) == UNFINISHED
+    assert navigator.progress(last, end_reached=True) == 1.0
     assert navigator.clamp(-5) == 0 and navigator.clamp(99) == navigator.last
+
+
+def test_one_long_sentence_is_not_read_on_opening() -> None:
+    text = " ".join(["word"] * 2000)  # one sentence, no full stop at all
+    navigator = SentenceNavigator.of(make_document(text))
+    assert navigator.count == 1 and navigator.last == 0
+    assert navigator.progress(navigator.start(0), end_reached=False) == 0.0
 
 
 def test_paragraph_steps_go_back_to_this_paragraph_first() -> None:
