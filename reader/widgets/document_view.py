@@ -204,11 +204,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         return self._document
 
     @property
-    def sentence_index(self) -> int:
-        """Index of the sentence under the cursor in the sentences drawn (0 when none)."""
-        return self._cursor
-
-    @property
     def reading_offset(self) -> int:
         """Where the reader is: the start of the cursor's sentence or, once paged inside a
         sentence that started above the view, the text at the top of the view (so a text of
@@ -549,31 +544,12 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         if self._navigator.count and self._navigator.clamp(sentence) != self._cursor:
             self._jumps.before_jump(self._place)
 
-    # The keys' actions: each is one of the moves above.
-
-    def action_next_sentence(self) -> None:
-        self.move_sentence(1)
-
-    def action_previous_sentence(self) -> None:
-        self.move_sentence(-1)
-
-    def action_next_paragraph(self) -> None:
-        self.move_paragraph(1)
-
-    def action_previous_paragraph(self) -> None:
-        self.move_paragraph(-1)
-
-    def action_next_page(self) -> None:
-        self.page(1)
-
-    def action_previous_page(self) -> None:
-        self.page(-1)
-
-    def action_go_start(self) -> None:
-        self.go_start()
-
-    def action_go_end(self) -> None:
-        self.go_end()
+    # The keys' actions are the moves above (`move_sentence(1)`, `page(-1)`, `go_end`…).
+    action_move_sentence = move_sentence
+    action_move_paragraph = move_paragraph
+    action_page = page
+    action_go_start = go_start
+    action_go_end = go_end
 
     def action_jump_key(self) -> None:
         """One key of `''`: the second goes back to where the reader was."""

@@ -8,7 +8,7 @@ from textual.binding import Binding, BindingType
 DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     Binding(
         "j,down",
-        "next_sentence",
+        "move_sentence(1)",
         "Next sentence",
         key_display="j",
         id="document_view.next_sentence",
@@ -16,7 +16,7 @@ DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "k,up",
-        "previous_sentence",
+        "move_sentence(-1)",
         "Previous sentence",
         key_display="k",
         show=False,
@@ -25,7 +25,7 @@ DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "}",
-        "next_paragraph",
+        "move_paragraph(1)",
         "Next paragraph",
         show=False,
         id="document_view.next_paragraph",
@@ -33,7 +33,7 @@ DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "{",
-        "previous_paragraph",
+        "move_paragraph(-1)",
         "Previous paragraph",
         show=False,
         id="document_view.previous_paragraph",
@@ -41,7 +41,7 @@ DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "space,pagedown",
-        "next_page",
+        "page(1)",
         "Page down",
         key_display="space",
         show=False,
@@ -50,7 +50,7 @@ DOCUMENT_VIEW_BINDINGS: list[BindingType] = [
     ),
     Binding(
         "b,pageup",
-        "previous_page",
+        "page(-1)",
         "Page up",
         key_display="b",
         show=False,
