@@ -15,7 +15,10 @@ Reading never fails: `parse` replays what it understands and counts the rest. A 
 line without its newline is an append cut short by a crash, never acknowledged, and is
 ignored (`Journal.torn`); complete lines that cannot be understood are damage
 (`Journal.damaged`), which the store answers by keeping the file aside and starting a
-new one from the highlights that could be read.
+new one from the highlights that could be read. A line that is not JSON, is nested too
+deeply for Python's parser, or holds a record with a value of the wrong kind (a number
+for a quote, an offset of 10^30: see `annotations.model.from_record`) is such damage:
+it costs only itself, never the rest of the journal.
 
 This module only reads and writes bytes; `annotations.store` owns the files.
 """
@@ -62,6 +65,8 @@ class Journal:
     """Whether it starts with a valid header line (an empty file has none)."""
     damaged_lines: int = 0
     """Complete lines (or records) that could not be understood."""
+    first_problem: str | None = None
+    """Why the first refused record was refused (one sentence), when one was."""
     header_damaged: bool = False
     """The first line does not say this is an annotations journal: nothing can be trusted."""
     newer_schema: int | None = None
@@ -83,7 +88,11 @@ class Journal:
         """What is wrong with a damaged journal, in words for the user."""
         if self.header_damaged:
             return "it does not look like an annotations file"
-        return f"{self.damaged_lines} part(s) of it could not be read"
+        damage = f"{self.damaged_lines} part(s) of it could not be read"
+        if self.first_problem is None:
+            return damage
+        why = self.first_problem.rstrip(".")
+        return f"{damage}, the first because {why[:1].lower()}{why[1:]}"
 
     def needs_compaction(self, slack: int) -> bool:
         """Whether the file records more than ``2 × live + slack`` changes."""
@@ -168,20 +177,34 @@ def parse(raw: bytes, document_id: str) -> Journal:
     body = [line for line in lines[1:] if line.strip()]  # blank lines: a hand edit, harmless
     changes = _replay_fast(body, journal.highlights, document_id)
     if changes is None:
-        journal.highlights.clear()
-        changes = 0
-        for line in body:
-            change = _json_object(line)
-            result = None if change is None else _replay(change, journal.highlights, document_id)
-            if result is None:
-                journal.damaged_lines += 1
-            else:
-                changes += result[0]
-                journal.damaged_lines += result[1]
+        changes = _replay_slowly(body, journal, document_id)
     journal.changes = changes
     if journal.newer_schema is not None:
         journal.damaged_lines = 0  # a newer format is not damage; it is left alone
     return journal
+
+
+def _replay_slowly(lines: list[bytes], journal: Journal, document_id: str) -> int:
+    """Replay line by line, counting each line or record that cannot be used (and noting
+    why the first was not); return the number of changes applied."""
+    journal.highlights.clear()
+    changes = 0
+    problems: list[str] = []
+    for line in lines:
+        change = _json_object(line)
+        if change is None:
+            problems.append("A line is not a JSON object.")
+            journal.damaged_lines += 1
+            continue
+        result = _replay(change, journal.highlights, document_id, problems)
+        if result is None:
+            problems.append("A line is not a change newsreader knows.")
+            journal.damaged_lines += 1
+        else:
+            changes += result[0]
+            journal.damaged_lines += result[1]
+    journal.first_problem = problems[0] if problems else None
+    return changes
 
 
 def _replay_fast(lines: list[bytes], live: dict[str, Highlight], document_id: str) -> int | None:
@@ -190,7 +213,7 @@ def _replay_fast(lines: list[bytes], live: dict[str, Highlight], document_id: st
         return 0
     try:
         changes_list = json.loads(b"[" + b",".join(lines) + b"]")
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     changes = 0
     for change in changes_list:
@@ -201,8 +224,16 @@ def _replay_fast(lines: list[bytes], live: dict[str, Highlight], document_id: st
     return changes
 
 
-def _replay(change: object, live: dict[str, Highlight], document_id: str) -> tuple[int, int] | None:
-    """Apply one change; return ``(changes applied, records refused)`` or None if unusable."""
+def _replay(
+    change: object,
+    live: dict[str, Highlight],
+    document_id: str,
+    problems: list[str] | None = None,
+) -> tuple[int, int] | None:
+    """Apply one change; return ``(changes applied, records refused)`` or None if unusable.
+
+    Why each record was refused is added to `problems`, when given.
+    """
     if not isinstance(change, dict) or not change or not change.keys() <= {"put", "delete"}:
         return None
     puts = change.get("put", [])
@@ -217,19 +248,25 @@ def _replay(change: object, live: dict[str, Highlight], document_id: str) -> tup
     for record in puts:
         try:
             highlight = from_record(record)
-        except ValueError:
+        except ValueError as err:
             refused += 1
+            if problems is not None:
+                problems.append(str(err))
             continue
         if highlight.document_id != document_id:
             refused += 1
+            if problems is not None:
+                problems.append("A highlight belongs to another document.")
             continue
         live[highlight.id] = highlight
     return len(ids) + len(puts) - refused, refused
 
 
 def _json_object(line: bytes) -> dict[str, Any] | None:
+    """One line as a JSON object; None when it is not one (a line nested too deeply for
+    Python's parser, ``[[[[…`` 200,000 times, is damage like any other)."""
     try:
         value = json.loads(line)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
     return value if isinstance(value, dict) else None

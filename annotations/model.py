@@ -18,6 +18,8 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from library.entries import MAX_OFFSET
+
 
 class Color(StrEnum):
     """A highlight's color. The order is the one the reader's `c` key cycles through, and
@@ -118,10 +120,10 @@ class Highlight:
             _check_text(name, value, allow_empty=True)
         if not _is_int(self.start) or not _is_int(self.end):
             raise ValueError("A highlight's start and end offsets must be whole numbers.")
-        if not 0 <= self.start <= self.end:
+        if not 0 <= self.start <= self.end <= MAX_OFFSET:
             raise ValueError(
-                "A highlight's offsets must satisfy 0 <= start <= end, "
-                f"not {self.start}..{self.end}."
+                f"A highlight's offsets must satisfy 0 <= start <= end <= {MAX_OFFSET}, "
+                f"not {_shown_number(self.start)}..{_shown_number(self.end)}."
             )
         # Frozen: converted values are set the one way a frozen dataclass allows.
         object.__setattr__(self, "color", _member(Color, self.color, "highlight color"))
@@ -131,8 +133,11 @@ class Highlight:
         if self.score is not None:
             if not isinstance(self.score, int | float) or isinstance(self.score, bool):
                 raise ValueError("A highlight's score must be a number from 0 to 1.")
-            if not 0.0 <= float(self.score) <= 1.0:
-                raise ValueError(f"A highlight's score must be from 0 to 1, not {self.score}.")
+            # Compared as given: float() of a 400-digit int raises OverflowError; NaN fails.
+            if not 0.0 <= self.score <= 1.0:
+                raise ValueError(
+                    f"A highlight's score must be from 0 to 1, not {_shown_number(self.score)}."
+                )
         object.__setattr__(self, "tags", normalize_tags(self.tags))
 
     @property
@@ -310,7 +315,7 @@ def from_record(record: Mapping[str, Any]) -> Highlight:
     for name in ("color", "status"):
         if values.get(name) is None:
             values.pop(name, None)
-    if not values["updated"]:
+    if values["updated"] == "":
         values["updated"] = values["created"]
     try:
         return Highlight(**values)
@@ -337,6 +342,12 @@ def _member(kind: type[_Member], value: object, name: str) -> _Member:
             return member
     names = ", ".join(member.value for member in kind)
     raise ValueError(f"The {name} {value!r} is not one of {names}.")
+
+
+def _shown_number(value: float) -> str:
+    """A number for a message: a huge one (a hand edit) is cut rather than printed whole."""
+    shown = str(value)
+    return shown if len(shown) <= 20 else f"{shown[:12]}…({len(shown)} digits)"
 
 
 def _is_int(value: object) -> bool:

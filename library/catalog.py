@@ -35,6 +35,9 @@ from library.entries import (
     AddResult,
     Entry,
     ReadingState,
+    check_entry_record,
+    check_setting_record,
+    check_state_record,
     entry_from_record,
     state_from_record,
 )
@@ -114,11 +117,24 @@ class Catalog:
         self._clock = clock
         self.documents_folder = self.home / DOCUMENTS_FOLDER
         self.exports_folder = self.home / EXPORTS_FOLDER
-        self._catalog = Store(self.home / CATALOG_FILE, kind="catalog", label="catalog file")
-        self._reading = Store(
-            self.home / READING_FILE, kind="reading", label="reading-position file"
+        self._catalog = Store(
+            self.home / CATALOG_FILE,
+            kind="catalog",
+            label="catalog file",
+            checks={_DOCUMENTS: check_entry_record},
         )
-        self._settings = Store(self.home / SETTINGS_FILE, kind="settings", label="settings file")
+        self._reading = Store(
+            self.home / READING_FILE,
+            kind="reading",
+            label="reading-position file",
+            checks={_POSITIONS: check_state_record},
+        )
+        self._settings = Store(
+            self.home / SETTINGS_FILE,
+            kind="settings",
+            label="settings file",
+            checks={_SETTINGS: check_setting_record},
+        )
         self._adds = AddRegistry(self.documents_folder)
 
     @classmethod

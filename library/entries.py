@@ -3,15 +3,39 @@
 Each model is read back from its stored record tolerantly (`entry_from_record`,
 `state_from_record`): a record edited by hand, or written by an older release, gives the
 best entry it can, or none, but never an error that would stop the library from opening.
+A missing field takes its default quietly (older records lack some); a field holding a
+value of the wrong kind (a number for a date, a 400-digit progress, text for a count) is
+read as unknown too, and `check_entry_record` / `check_state_record` tell the store, which
+says so in one sentence. Only an entry without a usable id, title or content hash is
+skipped: nothing could be shown or opened for it. The record itself stays in the file.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, fields
+from datetime import date, datetime
 from typing import Any
 
 from library.segment import reading_minutes
-from library.storage import Record
+from library.storage import Record, RecordFault
+
+MAX_COUNT = 2**53 - 1
+"""The largest count (of words, of minutes) taken from a store: the largest integer every
+JSON reader agrees on, and far past any document's (a text is at most 100 MB)."""
+
+MAX_OFFSET = 2**31 - 1
+"""The largest offset into a text that a store may hold (a reading position, a highlight's
+start and end). Texts are at most 100 MB, and the reader keeps offsets in 64-bit arrays:
+a larger number (an offset of 10^30 in a hand-edited file) could only be damage, and would
+overflow them."""
+
+DOCUMENT_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
+"""What a document id may be: it names the document's files, so nothing that leaves a folder."""
+
+_CONTENT_HASH = re.compile(r"[0-9a-f]{64}")
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +77,6 @@ class Entry:
 ENTRY_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Entry))
 """Entry's fields in order, `id` first."""
 
-_RECORD_FIELDS = frozenset(ENTRY_FIELD_NAMES[1:])
-
 
 @dataclass(frozen=True, slots=True)
 class ReadingState:
@@ -92,52 +114,229 @@ class AddResult:
     """``(id, content hash before the update)`` for each entry in `updated`."""
 
 
+# --- reading records back ------------------------------------------------------------------
+
+
+def _is_document_id(value: str) -> bool:
+    return DOCUMENT_ID.fullmatch(value) is not None
+
+
+def _is_content_hash(text: str) -> bool:
+    """A sha256 hex digest: the store of sentence spans writes it as ASCII, and the name of
+    a changed document's staged text holds a piece of it."""
+    return _CONTENT_HASH.fullmatch(text) is not None
+
+
+def _is_count(number: int) -> bool:
+    return 0 <= number <= MAX_COUNT
+
+
+def _is_minutes(number: int) -> bool:
+    return 1 <= number <= MAX_COUNT
+
+
+def _is_offset(number: int) -> bool:
+    return 0 <= number <= MAX_OFFSET
+
+
+def _is_fraction(number: float) -> bool:
+    """From 0 to 1, compared exactly: a 400-digit int must not be made a float (it would
+    overflow), and NaN and the infinities fail the comparison."""
+    return 0 <= number <= 1
+
+
+def _is_date(text: str) -> bool:
+    """An ISO ``YYYY-MM-DD`` date that exists (what `library.parse` stores)."""
+    if _ISO_DATE.fullmatch(text) is None:
+        return False
+    try:
+        date.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_timestamp(text: str) -> bool:
+    """An ISO 8601 time, as `library.adding.utc_now` writes them."""
+    try:
+        datetime.fromisoformat(text)
+    except ValueError:
+        return False
+    return True
+
+
+_MISSING = object()
+"""What `_faults` reads for a field the record does not have."""
+
+_TEXT = (str,)
+_WHOLE = (int,)  # `type(value) in` these: True and False are not numbers here
+_NUMBER = (int, float)
+
+_NULL = (type(None),)
+
+FieldRules = tuple[tuple[str, tuple[type, ...], Callable[[Any], bool] | None], ...]
+"""What each field of a record may hold: ``(name, types, check)``, a value of one of the
+exact `types` that, if given, passes `check` (null passes when `types` allow it). A
+missing field is never a fault (older records lack some): it takes the field's default."""
+
+_ENTRY_RULES: FieldRules = (
+    ("title", _TEXT, None),
+    ("source", _TEXT + _NULL, None),
+    ("date", _TEXT + _NULL, _is_date),
+    ("caption", _TEXT + _NULL, None),
+    ("words", _WHOLE, _is_count),
+    ("reading_minutes", _WHOLE, _is_minutes),
+    ("path", _TEXT + _NULL, None),
+    ("added", _TEXT, _is_timestamp),
+    ("content_hash", _TEXT, _is_content_hash),
+    ("updated", _TEXT, _is_timestamp),
+)
+
+_ENTRY_KEYS: tuple[str, ...] = ENTRY_FIELD_NAMES[1:]
+"""The keys of a record as newsreader writes it, in order."""
+
+_ENTRY_REQUIRED = ("title", "content_hash")
+"""Fields without which a record is no document: nothing could be shown or opened."""
+
+_ENTRIES_REMEMBERED = 20_000
+"""How many records `_read_entry` remembers (forgetting them all when full): a few
+megabytes at most, and the whole catalog of any library anyone reads."""
+
+_READ_ENTRIES: dict[tuple[Any, ...], tuple[Entry | None, RecordFault | None]] = {}
+"""What `_read_entry` read of records as newsreader writes them, by ``(id, *values)``."""
+
+_STATE_RULES: FieldRules = (
+    ("offset", _WHOLE, _is_offset),
+    ("progress", _NUMBER, _is_fraction),
+    ("opened", _TEXT + _NULL, _is_timestamp),
+)
+
+
+def _faults(record: Record, rules: FieldRules) -> list[str]:
+    """The fields of `record` present with a value `rules` do not allow."""
+    get = record.get
+    return [
+        name
+        for name, types, check in rules
+        if (value := get(name, _MISSING)) is not _MISSING
+        and (
+            type(value) not in types
+            or (check is not None and value is not None and not check(value))
+        )
+    ]
+
+
 def entry_from_record(doc_id: str, record: Record) -> Entry | None:
-    """Build an entry from a stored record; tolerate hand edits, skip what is unusable."""
-    if record.keys() == _RECORD_FIELDS:
-        entry = Entry(id=doc_id, **record)
-        if isinstance(entry.title, str) and isinstance(entry.words, int):
-            return entry
-    title = record.get("title")
-    content_hash = record.get("content_hash")
-    if not isinstance(title, str) or not isinstance(content_hash, str):
-        return None
-    words = record.get("words")
-    words = words if isinstance(words, int) and not isinstance(words, bool) else 0
-    minutes = record.get("reading_minutes")
-    added = record.get("added")
-    added = added if isinstance(added, str) else ""
-    updated = record.get("updated")
-    return Entry(
+    """Build an entry from a stored record; tolerate hand edits, skip what is unusable.
+
+    A field missing or of the wrong kind takes its default (unknown source, date, caption
+    and path; words 0; reading time from the words; ``added`` empty; ``updated`` as
+    ``added``). None when the record has no usable id, title or content hash.
+    """
+    return _read_entry(doc_id, record)[0]
+
+
+def check_entry_record(doc_id: str, record: Record) -> RecordFault | None:
+    """What is wrong with a stored catalog record, for the store's warning: the record is
+    skipped without a usable id, title or content hash, else bad values read as unknown
+    (see `entry_from_record`)."""
+    return _read_entry(doc_id, record)[1]
+
+
+def _read_entry(doc_id: str, record: Record) -> tuple[Entry | None, RecordFault | None]:
+    """The entry of a record and what was wrong with it.
+
+    What was read of a record as newsreader writes it (every field, in order, plain
+    values) is remembered, keyed by its values: a catalog is checked when it is read and
+    then listed, and the library screen reads it again after every change, so the same
+    record is often read several times in a row. (Its counts must be ints for that, or
+    ``5.0`` and ``True`` would find what was read of ``5`` and ``1``: they are equal.)
+    """
+    key: tuple[Any, ...] | None = None
+    if tuple(record) == _ENTRY_KEYS and _counts_are_ints(record):
+        key = (doc_id, *record.values())
+        try:
+            remembered = _READ_ENTRIES.get(key)
+        except TypeError:  # a list or an object among the values: read it, never mind
+            key = None
+        else:
+            if remembered is not None:
+                return remembered
+    faults = _faults(record, _ENTRY_RULES)
+    if key is not None and not faults and _is_document_id(doc_id):
+        read: tuple[Entry | None, RecordFault | None] = (Entry(*key), None)  # fields in order
+    else:
+        read = _read_faulty_entry(doc_id, record, faults)
+    if key is not None:
+        if len(_READ_ENTRIES) >= _ENTRIES_REMEMBERED:
+            _READ_ENTRIES.clear()
+        _READ_ENTRIES[key] = read
+    return read
+
+
+def _counts_are_ints(record: Record) -> bool:
+    return type(record["words"]) is int and type(record["reading_minutes"]) is int
+
+
+def _read_faulty_entry(
+    doc_id: str, record: Record, faults: list[str]
+) -> tuple[Entry | None, RecordFault | None]:
+    """The entry of a record with faults, missing fields or nulls: each unusable value
+    takes its default; None without a usable id, title or content hash."""
+    unusable = [name for name in _ENTRY_REQUIRED if name in faults or name not in record]
+    if not _is_document_id(doc_id):
+        unusable.insert(0, "id")
+    if unusable:
+        return None, RecordFault(tuple(unusable), skipped=True)
+
+    def usable(name: str, default: Any = None) -> Any:
+        value = record.get(name)
+        return default if value is None or name in faults else value
+
+    words = usable("words", 0)
+    added = usable("added", "")
+    entry = Entry(
         id=doc_id,
-        title=title,
-        source=_optional_str(record.get("source")),
-        date=_optional_str(record.get("date")),
-        caption=_optional_str(record.get("caption")),
+        title=record["title"],
+        source=usable("source"),
+        date=usable("date"),
+        caption=usable("caption"),
         words=words,
-        reading_minutes=minutes if isinstance(minutes, int) else reading_minutes(words),
-        path=_optional_str(record.get("path")),
+        reading_minutes=usable("reading_minutes") or reading_minutes(words),
+        path=usable("path"),
         added=added,
-        content_hash=content_hash,
-        updated=updated if isinstance(updated, str) else added,
+        content_hash=record["content_hash"],
+        updated=usable("updated", added),
     )
+    return entry, RecordFault(tuple(faults)) if faults else None
 
 
 def state_from_record(record: Record | None) -> ReadingState:
-    """Build a reading state from a stored record; anything unusable reads as the start."""
+    """Build a reading state from a stored record; anything unusable reads as the start
+    (offset 0, progress 0, never opened), value by value."""
     if record is None:
         return ReadingState()
-    offset = record.get("offset")
-    progress = record.get("progress")
-    opened = record.get("opened")
+    faults = _faults(record, _STATE_RULES)
+
+    def usable(name: str, default: Any) -> Any:
+        value = record.get(name)
+        return default if value is None or name in faults else value
+
     return ReadingState(
-        offset=offset if isinstance(offset, int) and offset >= 0 else 0,
-        progress=min(1.0, max(0.0, float(progress)))
-        if isinstance(progress, int | float) and not isinstance(progress, bool)
-        else 0.0,
-        opened=opened if isinstance(opened, str) else None,
+        offset=usable("offset", 0),
+        progress=float(usable("progress", 0.0)),
+        opened=usable("opened", None),
     )
 
 
-def _optional_str(value: object) -> str | None:
-    return value if isinstance(value, str) else None
+def check_state_record(doc_id: str, record: Record) -> RecordFault | None:
+    """What is wrong with a stored reading position, for the store's warning (each bad
+    value reads as the start: see `state_from_record`)."""
+    faults = _faults(record, _STATE_RULES)
+    return RecordFault(tuple(faults)) if faults else None
+
+
+def check_setting_record(key: str, record: Record) -> RecordFault | None:
+    """What is wrong with a stored setting: it must hold a ``value`` (any JSON value: what
+    each setting may be is checked where it is used, which falls back to its default)."""
+    return None if "value" in record else RecordFault(("value",), skipped=True)

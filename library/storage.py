@@ -14,7 +14,13 @@ Every such file goes through `Store`, which adds to TinyDB what the library reli
   release is read but never written; an older one is migrated in memory and saved on
   the next write.
 - A file that cannot be understood is never overwritten: it is moved aside, next to the
-  original, and a one-sentence warning says where it went.
+  original, and a one-sentence warning says where it went. That includes JSON nested
+  deeper than newsreader ever writes (`MAX_NESTING`): Python's parser gives up on it with
+  a `RecursionError`, or, just below its limit, it parses but could never be written back.
+- Each table may have a check (`RecordCheck`) run on every read: a record with values of
+  the wrong kind is reported in one sentence per file, and left in the file untouched, so
+  that nothing of the user's is lost while a reader of the table (`library.entries`)
+  reads what it can of it. A bad record costs only itself, never the rest of the file.
 
 Records are keyed by string ids chosen by the caller (`StoreTable.put`); TinyDB's
 auto-increment ids are refused on purpose, because ids must stay stable across files,
@@ -50,6 +56,7 @@ from library.safe_files import (
     set_aside,
     stat_key,
 )
+from library.sanitize import one_line
 
 Record = dict[str, Any]
 """One stored record: a JSON object."""
@@ -65,6 +72,20 @@ META_TABLE = "_meta"
 
 META_ID = "store"
 """The id of the one record in `META_TABLE`: the file's `SchemaHeader`."""
+
+MAX_NESTING = 200
+"""How many levels of lists and objects a record may hold. newsreader writes records of
+plain values, a level or two deep. Python's JSON parser gives up on very deep nesting
+(``[[[[…`` 200,000 times) with a `RecursionError`, and a value nested just below its limit
+(1,000 levels, less the calls already under way) could be read but not written back from
+a deeper call: such a file was not written by newsreader and is damaged. Below this
+depth, well inside the limit, a record is read, checked and written back like any other."""
+
+_RECORDS_NAMED = 5
+"""How many records a warning names before it says "and N more"."""
+
+_ID_SHOWN = 40
+"""How many characters of a record's id a warning shows."""
 
 _REPLACED_ONE_BY_ONE = 4
 """`StoreTable.put_many` replaces up to this many existing records one TinyDB update each;
@@ -83,9 +104,13 @@ def decode_tables(raw: bytes) -> Tables:
     """Parse a store file and check its shape: an object of tables of records.
 
     Raises:
-        ValueError: The content is not JSON, or not shaped like a store file.
+        ValueError: The content is not JSON, not shaped like a store file, or nested
+            deeper than `MAX_NESTING`.
     """
-    data = json.loads(raw.decode("utf-8"))
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except RecursionError as err:
+        raise ValueError("the file is nested too deeply") from err
     if not isinstance(data, dict):
         raise ValueError("the file is not a JSON object")
     for name, table in data.items():
@@ -94,7 +119,102 @@ def decode_tables(raw: bytes) -> Tables:
         for record in table.values():
             if not isinstance(record, dict):
                 raise ValueError(f"a record of table {name!r} is not a JSON object")
+            for value in record.values():
+                # (`type` rather than `isinstance`: the parser makes plain dicts and
+                # lists, and this runs for every value of every record.)
+                kind = type(value)
+                if (kind is dict or kind is list) and _nested_deeper_than(value, MAX_NESTING):
+                    raise ValueError(f"a record of table {name!r} is nested too deeply")
     return data
+
+
+def _nested_deeper_than(value: dict[str, Any] | list[Any], limit: int) -> bool:
+    """Whether `value` nests lists and objects more than `limit` levels, itself included
+    (found by a walk, not a recursion: the point is to refuse what recursion cannot
+    handle)."""
+    pending: list[tuple[dict[str, Any] | list[Any], int]] = [(value, 1)]
+    while pending:
+        value, depth = pending.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, dict) else value
+        pending.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
+    return False
+
+
+# --- checking records ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RecordFault:
+    """What a table's check found wrong with one record."""
+
+    fields: tuple[str, ...]
+    """The fields whose values cannot be used (the record's own id is named ``"id"``)."""
+    skipped: bool = False
+    """True when the record cannot be used at all; False when only `fields` are read as
+    unknown and the rest of the record is used."""
+
+
+RecordCheck = Callable[[str, Record], RecordFault | None]
+"""Checks one record of a table, given its id; None when nothing is wrong with it."""
+
+
+def record_faults(
+    tables: Tables, checks: Mapping[str, RecordCheck]
+) -> dict[str, dict[str, RecordFault]]:
+    """Run each table's check over its records: table → record id → fault, faults only."""
+    found: dict[str, dict[str, RecordFault]] = {}
+    for name, check in checks.items():
+        for record_id, record in tables.get(name, {}).items():
+            fault = check(record_id, record)
+            if fault is not None:
+                found.setdefault(name, {})[record_id] = fault
+    return found
+
+
+def fault_messages(label: str, path: Path, faults: Mapping[str, RecordFault]) -> list[str]:
+    """The sentences telling the user about the bad records of one file (at most two: the
+    records skipped, and the records read in part)."""
+    skipped = {key: fault for key, fault in faults.items() if fault.skipped}
+    partial = {key: fault for key, fault in faults.items() if not fault.skipped}
+    sentences = []
+    if skipped:
+        sentences.append(
+            f"The {label} {path} has {_records(len(skipped))} that cannot be used "
+            f"({_describe(skipped)}); {_left(len(skipped))} in the file and skipped."
+        )
+    if partial:
+        sentences.append(
+            f"The {label} {path} has values of the wrong kind in {_records(len(partial))} "
+            f"({_describe(partial)}); they are left in the file and read as unknown."
+        )
+    return sentences
+
+
+def _records(count: int) -> str:
+    return "1 record" if count == 1 else f"{count} records"
+
+
+def _left(count: int) -> str:
+    return "it is left" if count == 1 else "they are left"
+
+
+def _describe(faults: Mapping[str, RecordFault]) -> str:
+    """``"id: field, field; id: field"`` for the first few records, then how many more."""
+    keys = list(faults)
+    named = "; ".join(
+        f"{_shown_id(key)}: {', '.join(faults[key].fields)}" for key in keys[:_RECORDS_NAMED]
+    )
+    more = len(keys) - _RECORDS_NAMED
+    return named + (f"; and {more} more" if more > 0 else "")
+
+
+def _shown_id(record_id: str) -> str:
+    """A record's id as a warning shows it: visible characters, on one line, not too long
+    (an id is a JSON key, and a hand edit can make it anything)."""
+    shown = one_line(record_id)
+    return shown if len(shown) <= _ID_SHOWN else shown[: _ID_SHOWN - 1] + "…"
 
 
 # --- TinyDB pieces (its public API: a Storage, a Table subclass's hooks and methods) -----
@@ -235,6 +355,7 @@ class Store:
         migrations: Mapping[int, Migration] | None = None,
         label: str | None = None,
         lock_timeout: float = DEFAULT_LOCK_TIMEOUT,
+        checks: Mapping[str, RecordCheck] | None = None,
     ) -> None:
         """Describe a store file; nothing is read or created yet.
 
@@ -248,11 +369,16 @@ class Store:
             label: How messages name the file, e.g. ``"catalog file"``; by default
                 ``"<kind> file"``.
             lock_timeout: Seconds to wait for another process's transaction.
+            checks: ``checks[table]`` checks each record of that table when the file is
+                read (not in transactions, which keep every record as it is).
         """
         self.path = Path(path)
         self.header = SchemaHeader(kind, schema)
         self.label = label or f"{kind} file"
         self._migrations = dict(migrations or {})
+        self._checks = dict(checks or {})
+        self._checked: bytes | None = None
+        """The content whose records were last checked: the same bytes need no new check."""
         self._lock = CrossProcessLock(self.path, self.label, lock_timeout)
         self._warnings: list[str] = []
         self._newer_schema: int | None = None
@@ -301,16 +427,21 @@ class Store:
         """Return every table of the file as plain dicts: a fresh copy the caller owns.
 
         A missing file reads as no tables. Takes no lock (see the module docstring).
+        Records with values of the wrong kind are handed out as they are, and reported
+        (see `warnings`): what to make of them is the reader's to decide.
         """
-        return self._load(locked=False).tables
+        loaded = self._load(locked=False)
+        self._check_records(loaded)
+        return loaded.tables
 
     def read_table(self, name: str) -> dict[str, Record]:
         """Return one table's records, keyed by id (empty if the table does not exist)."""
         return self.read_tables().get(name, {})
 
     def check(self) -> None:
-        """Read the file once, so that any damage or newer schema is reported now."""
-        self._load(locked=False)
+        """Read the file once, so that any damage, newer schema or bad record is reported
+        now."""
+        self._check_records(self._load(locked=False))
 
     # -- writing
 
@@ -344,6 +475,22 @@ class Store:
             self._in_transaction.active = False
 
     # -- internals
+
+    def _check_records(self, loaded: _Loaded) -> None:
+        """Report the records that the table checks find fault with (once per content).
+
+        A file from a newer release is not checked: its records may well differ from what
+        this release knows, and the user is told about that file already.
+        """
+        if not self._checks or loaded.raw is None or loaded.raw == self._checked:
+            return
+        if loaded.newer_schema is not None:
+            return
+        faults = record_faults(loaded.tables, self._checks)
+        for table_faults in faults.values():
+            for message in fault_messages(self.label, self.path, table_faults):
+                self._warn(message)
+        self._checked = loaded.raw
 
     def _newer_message(self, schema: int) -> str:
         return newer_release_message(

@@ -1,8 +1,9 @@
 """Damaged store files: a clear sentence, the file kept aside, the app and the command line work.
 
 Each store file of a library (catalog.json, reading.json, settings.json and an annotations
-journal) is damaged in five ways: cut short, not JSON, a schema version that is not valid,
-a schema version from a newer release, and random bytes. Then:
+journal) is damaged in six ways: cut short, not JSON, a schema version that is not valid,
+a schema version from a newer release, random bytes, and 200,000 nested ``[`` (which
+Python's JSON parser cannot follow: a journal loses only that line). Then:
 
 - `newsreader list` prints one warning line naming the file and works;
 - the app starts (Pilot) and shows a warning notification;
@@ -38,7 +39,17 @@ NEWER = 99
 """A schema version no release knows yet."""
 
 STORES = ("catalog.json", "reading.json", "settings.json", "journal")
-DAMAGES = ("truncated", "invalid-json", "invalid-schema", "newer-schema", "random-bytes")
+DAMAGES = (
+    "truncated",
+    "invalid-json",
+    "invalid-schema",
+    "newer-schema",
+    "random-bytes",
+    "deeply-nested",
+)
+
+DEEP = b"[" * 200_000 + b"]" * 200_000
+"""JSON nested deeper than Python's parser can follow (it raises RecursionError)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +105,14 @@ def damage(path: Path, store: str, how: str) -> bytes:
         data = _header_schema(raw, store, "one")
     elif how == "newer-schema":
         data = _header_schema(raw, store, NEWER)
+    elif how == "deeply-nested":
+        # A complete line for a journal (the lines before it are still good); a value
+        # among the real records for the others.
+        if store == "journal":
+            data = raw + b'{"put":' + DEEP + b"}\n"
+        else:
+            data = raw.replace(b'"_meta":', b'"extra":{"x":{"value":' + DEEP + b'}},"_meta":')
+        assert len(data) > len(DEEP)
     else:
         data = random.Random(f"{store}-{how}").randbytes(400)
     path.write_bytes(data)

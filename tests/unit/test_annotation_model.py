@@ -117,6 +117,14 @@ def test_new_highlight_takes_color_note_and_tags() -> None:
         ({"start": 9, "end": 4}, "0 <= start <= end"),
         ({"start": -2}, "0 <= start <= end"),
         ({"start": 4, "end": 4}, "at least one character"),
+        ({"start": 10**30, "end": 10**30 + 5}, "end <= 2147483647"),
+        ({"end": 10**400}, r"not 4\.\.100000000000…\(401 digits\)\."),
+        (
+            {"status": "fuzzy", "score": 10**400},
+            r"from 0 to 1, not 100000000000…\(401 digits\)\.",
+        ),  # no OverflowError
+        ({"status": "fuzzy", "score": float("nan")}, "from 0 to 1, not nan"),
+        ({"status": "fuzzy", "score": float("inf")}, "from 0 to 1, not inf"),
     ],
 )
 def test_invalid_fields_are_refused_with_one_sentence(
@@ -232,6 +240,9 @@ def test_from_record_uses_created_when_updated_is_missing() -> None:
         {"id": "h", "document_id": "doc1", "quote": "x", "start": 0, "end": 1, "color": "red"},
         {"id": 7, "document_id": "doc1", "quote": "x", "start": 0, "end": 1},
         {"id": "h", "document_id": "doc1", "quote": "x", "start": 0, "end": 1, "score": [1]},
+        {"id": "h", "document_id": "doc1", "quote": "x", "start": 0, "end": 1, "updated": 0},
+        {"id": "h", "document_id": "doc1", "quote": "x", "start": 0, "end": 10**30},
+        {"id": "h", "document_id": "doc1", "quote": "x", "start": 0, "end": 1, "score": 10**400},
     ],
 )
 def test_from_record_refuses_garbage_with_one_sentence(record: object) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from annotations.journal import (
     SCHEMA,
     Journal,
@@ -78,7 +80,34 @@ def test_damaged_lines_are_counted_and_the_rest_kept() -> None:
     journal = parse(raw, "doc1")
     assert journal.highlights == {first.id: first}
     assert journal.damaged_lines == 3
-    assert journal.damage() == "3 part(s) of it could not be read"
+    assert journal.damage() == (
+        "3 part(s) of it could not be read, the first because a line is not a JSON object"
+    )
+
+
+@pytest.mark.parametrize("depth", [200_000, 990, 100])
+def test_a_line_nested_too_deeply_is_damage_and_the_rest_kept(depth: int) -> None:
+    first, second = make(0, 5), make(6, 9)
+    deep = b"[" * depth + b"]" * depth
+    raw = header_line() + change_line([first]) + b'{"put":' + deep + b"}\n" + change_line([second])
+    journal = parse(raw, "doc1")
+    assert journal.highlights == {first.id: first, second.id: second}
+    assert journal.damaged_lines == 1 and journal.changes == 2
+    assert journal.damage().startswith("1 part(s) of it could not be read, the first because")
+
+
+def test_a_record_of_the_wrong_kind_is_damage_named_in_words() -> None:
+    first = make(0, 5)
+    record = to_record(make(6, 9))
+    record["start"] = record["end"] = 10**30
+    raw = header_line() + change_line([first]) + json.dumps({"put": [record]}).encode() + b"\n"
+    journal = parse(raw, "doc1")
+    assert journal.highlights == {first.id: first} and journal.damaged_lines == 1
+    assert journal.damage() == (
+        "1 part(s) of it could not be read, the first because a highlight's offsets must "
+        "satisfy 0 <= start <= end <= 2147483647, "
+        "not 100000000000…(31 digits)..100000000000…(31 digits)"
+    )
 
 
 def test_a_file_without_a_good_header_is_damaged_whole() -> None:

@@ -18,7 +18,7 @@ from tinydb.table import Document
 
 import library.storage as storage_module
 from library.safe_files import StoreLocked, StoreReadOnly, atomic_write_bytes, atomic_write_text
-from library.storage import Store, Tables
+from library.storage import MAX_NESTING, RecordFault, Store, Tables
 
 REPO = Path(__file__).resolve().parents[2]
 DAMAGED_NAME = re.compile(r"^notes\.json\.damaged-\d{8}-\d{6}(-\d+)?$")
@@ -196,6 +196,12 @@ DAMAGED_CONTENTS = {
     "no header": b'{"t": {"a": {"n": 1}}}',
     "another kind": b'{"_meta": {"store": {"kind": "settings", "schema": 1}}}',
     "a bad schema": b'{"_meta": {"store": {"kind": "notes", "schema": "one"}}}',
+    # Too deep for Python's parser (RecursionError), and just deeper than MAX_NESTING.
+    "nested 200,000 deep": b'{"t": {"a": {"n": ' + b"[" * 200_000 + b"]" * 200_000 + b"}}}",
+    "nested too deep": b'{"t": {"a": {"n": '
+    + b"[" * (MAX_NESTING + 1)
+    + b"]" * (MAX_NESTING + 1)
+    + b'}}, "_meta": {"store": {"kind": "notes", "schema": 1}}}',
 }
 
 
@@ -240,6 +246,62 @@ def test_empty_file_is_a_new_store_not_a_damaged_one(store: Store) -> None:
         db.table("t").put("a", {})
     assert store.warnings == ()
     assert [p.name for p in store.path.parent.iterdir() if ".damaged-" in p.name] == []
+
+
+def test_values_nested_within_the_limit_are_read_and_written_back(store: Store) -> None:
+    nested: Any = []
+    for _ in range(MAX_NESTING - 1):
+        nested = [nested]
+    with store.transaction() as db:
+        db.table("t").put("a", {"n": nested})
+    with store.transaction() as db:
+        db.table("t").put("b", {"n": 1})
+    assert store.read_table("t")["a"] == {"n": nested} and store.warnings == ()
+
+
+# --- records of the wrong kind ---------------------------------------------------------
+
+
+def _positive_n(record_id: str, record: dict[str, Any]) -> RecordFault | None:
+    """A check: ``n`` must be a positive int; a record without one cannot be used."""
+    n = record.get("n")
+    if n is None:
+        return RecordFault(("n",), skipped=True)
+    return None if isinstance(n, int) and n > 0 else RecordFault(("n",))
+
+
+def test_records_of_the_wrong_kind_are_told_once_and_kept(tmp_path: Path) -> None:
+    store = Store(tmp_path / "notes.json", kind="notes", checks={"t": _positive_n})
+    with store.transaction() as db:
+        db.table("t").put_many({"good": {"n": 1}, "neg": {"n": -7}, "text": {"n": "lots"}})
+        db.table("t").put("none", {"m": 1})
+        db.table("u").put("other", {"n": -1})  # another table: not checked
+    tables = store.read_tables()
+    assert tables["t"]["neg"] == {"n": -7}  # handed out as stored: the reader decides
+    assert store.warnings == (
+        f"The notes file {store.path} has 1 record that cannot be used (none: n); "
+        "it is left in the file and skipped.",
+        f"The notes file {store.path} has values of the wrong kind in 2 records "
+        "(neg: n; text: n); they are left in the file and read as unknown.",
+    )
+    store.read_tables()
+    store.check()
+    assert len(store.warnings) == 2  # the same content is not checked again
+    before = store.path.read_bytes()
+    with store.transaction() as db:  # a write elsewhere keeps every bad record as it was
+        db.table("t").put("good", {"n": 2})
+    assert json.loads(store.path.read_bytes())["t"]["neg"] == {"n": -7}
+    assert len(store.path.read_bytes()) == len(before)
+
+
+def test_a_warning_names_a_few_records_shown_safely(tmp_path: Path) -> None:
+    store = Store(tmp_path / "notes.json", kind="notes", checks={"t": _positive_n})
+    with store.transaction() as db:
+        db.table("t").put_many({f"\x1b[2J{'x' * 50}{n}": {"n": 0} for n in range(8)})
+    store.check()
+    (warning,) = store.warnings
+    assert "\x1b" not in warning and "in 8 records" in warning and "; and 3 more)" in warning
+    assert "xxxxxxxxxx…: n" in warning
 
 
 # --- schema versions -------------------------------------------------------------------
