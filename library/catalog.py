@@ -30,7 +30,13 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
-from library.document_files import AddRegistry, find_leftovers, folder_names, remove_files
+from library.document_files import (
+    AddRegistry,
+    find_leftovers,
+    folder_names,
+    remove_files,
+    texts_of_no_content,
+)
 from library.entries import (
     AddResult,
     Entry,
@@ -306,10 +312,14 @@ class Catalog:
         documents folder, when no add is running (see `library.document_files`).
 
         Best effort: when the catalog's lock cannot be had, they wait for the next open.
-        Texts are kept while a damaged catalog lies aside: it names them, and the user
-        may put it back.
+        Texts are kept while a damaged catalog lies aside, or while the catalog holds a
+        record it cannot use (say, edited by hand): either may name them, and the user may
+        mend it. So is a text whose content a record names under another id (its key
+        edited by hand): it is that document's text.
         """
-        kept_texts = any(self.home.glob(f"{CATALOG_FILE}.damaged-*"))
+        kept_texts = any(self.home.glob(f"{CATALOG_FILE}.damaged-*")) or any(
+            entry_from_record(doc_id, record) is None for doc_id, record in records.items()
+        )
         leftovers = find_leftovers(self.documents_folder, records, names)
         if not (leftovers.derived or leftovers.registrations) and (
             kept_texts or not leftovers.texts
@@ -318,10 +328,11 @@ class Catalog:
         with suppress(StoreError), self._catalog.transaction() as db:
             if self._adds.any_running():
                 return
-            leftovers = find_leftovers(self.documents_folder, db.table(_DOCUMENTS).records())
+            current = db.table(_DOCUMENTS).records()
+            leftovers = find_leftovers(self.documents_folder, current)
             remove_files(leftovers.derived)
             if not kept_texts:
-                remove_files(leftovers.texts)
+                remove_files(texts_of_no_content(leftovers.texts, current.values()))
 
     def text(self, doc_id: str) -> str:
         """Return the stored text of `doc_id`, exactly as stored: the text offsets index.

@@ -93,6 +93,20 @@ def find_leftovers(
     return Leftovers(tuple(sorted(texts)), tuple(sorted(derived)), tuple(registrations))
 
 
+def texts_of_no_content(texts: Iterable[Path], records: Iterable[object]) -> list[Path]:
+    """The leftover `texts` whose name starts no record's content hash.
+
+    A text is named by its content: one whose record's key was edited by hand is still
+    that record's text, and is kept.
+    """
+    hashes = [
+        record["content_hash"]
+        for record in records
+        if isinstance(record, dict) and isinstance(record.get("content_hash"), str)
+    ]
+    return [path for path in texts if not any(value.startswith(path.stem) for value in hashes)]
+
+
 def _is_registration(name: str) -> bool:
     return name.startswith(_MARKER_PREFIX) and name.endswith(_MARKER_SUFFIX)
 
