@@ -15,7 +15,8 @@ reads one small JSON file and no text at all. Reading positions are kept apart f
 metadata, so saving a position while another process imports files never contends for
 the same file. Every JSON file goes through `library.storage.Store`.
 
-The models are in `library.entries` and the planning of an add in `library.adding`.
+The models are in `library.entries`, the planning of an add in `library.adding`, and
+the upkeep of the texts in `library.text_folder`.
 """
 
 from __future__ import annotations
@@ -24,19 +25,13 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import ExitStack, suppress
+from contextlib import ExitStack
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
-from library.document_files import (
-    AddRegistry,
-    find_leftovers,
-    folder_names,
-    remove_files,
-    texts_of_no_content,
-)
+from library.document_files import AddRegistry
 from library.entries import (
     AddResult,
     Entry,
@@ -47,17 +42,11 @@ from library.entries import (
     entry_from_record,
     state_from_record,
 )
-from library.safe_files import (
-    StatKey,
-    StoreError,
-    atomic_write_text,
-    fsync_directory,
-    move_into_place,
-    reason_of,
-)
-from library.sanitize import one_line
+from library.safe_files import StatKey, StoreError, fsync_directory, reason_of
+from library.sanitize import one_line, short_title
 from library.spancache import load_spans
 from library.storage import Record, Store
+from library.text_folder import DOCUMENTS_TABLE, TextFolder
 
 if TYPE_CHECKING:
     # Parsing (and charset detection) is imported only when adding files: listing and
@@ -83,7 +72,7 @@ EXPORTS_FOLDER = "exports"
 WELCOME_TITLE = "Welcome to newsreader"
 """The title of the built-in guide added to an empty library."""
 
-_DOCUMENTS = "documents"
+_DOCUMENTS = DOCUMENTS_TABLE
 _POSITIONS = "positions"
 _SETTINGS = "settings"
 _SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
@@ -142,6 +131,7 @@ class Catalog:
             checks={_SETTINGS: check_setting_record},
         )
         self._adds = AddRegistry(self.documents_folder)
+        self._texts = TextFolder(self.documents_folder, self._catalog, self._adds)
 
     @classmethod
     def open(cls, home: Path, *, clock: Callable[[], str] = utc_now) -> Catalog:
@@ -169,9 +159,13 @@ class Catalog:
         catalog._reading.check()
         catalog._settings.check()
         if not catalog._catalog.read_only:
-            names = folder_names(catalog.documents_folder)
-            catalog._finish_updates(names)
-            catalog._remove_leftovers(records, names)
+            # Texts no record names are kept while a damaged catalog lies aside, or while
+            # the catalog holds a record it cannot use (say, edited by hand): either may
+            # name them, and the user may mend it.
+            kept_texts = any(home.glob(f"{CATALOG_FILE}.damaged-*")) or any(
+                entry_from_record(doc_id, record) is None for doc_id, record in records.items()
+            )
+            catalog._texts.tidy(records, kept_texts=kept_texts)
         return catalog
 
     def __repr__(self) -> str:
@@ -246,7 +240,7 @@ class Catalog:
                 raise UnknownDocument(f'No document in the library has the id "{shown}".')
             return entry
         described = [
-            f"{doc_id} ({_short_title(records[doc_id].get('title'))})"
+            f"{doc_id} ({short_title(records[doc_id].get('title'))})"
             for doc_id in matches[:_CANDIDATES_SHOWN]
         ]
         more = len(matches) - _CANDIDATES_SHOWN
@@ -273,66 +267,7 @@ class Catalog:
         """Return where the text of `doc_id` is stored (it may not exist)."""
         if _SAFE_ID.fullmatch(doc_id) is None:
             raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
-        return self.documents_folder / f"{doc_id}.txt"
-
-    def _staged_path(self, doc_id: str, content_hash: str) -> Path:
-        """Where the new text of a changed document waits until the catalog names it."""
-        return self.documents_folder / f"{doc_id}.{content_hash[:16]}.next"
-
-    def _finish_updates(self, names: list[str] | None = None) -> None:
-        """Complete or undo updates: this process's, once committed, and those a process
-        died in the middle of.
-
-        A staged text whose hash the catalog records is swapped in (the update was
-        committed); any other staged text is deleted (it never was, or a newer version
-        was committed since). Done under the catalog's lock, as updates are, so a running
-        update is never disturbed and an older text never replaces a newer one.
-        """
-        if names is None:
-            names = folder_names(self.documents_folder)
-        pending = [self.documents_folder / name for name in names if name.endswith(".next")]
-        if not pending:
-            return
-        with self._catalog.transaction() as db:
-            records = db.table(_DOCUMENTS).records()
-            for path in pending:
-                doc_id, _, rest = path.name.partition(".")
-                prefix = rest.removesuffix(".next")
-                record = records.get(doc_id)
-                entry = entry_from_record(doc_id, record) if record is not None else None
-                if entry is not None and entry.content_hash.startswith(prefix):
-                    with suppress(FileNotFoundError):
-                        move_into_place(path, self.text_path(doc_id), sync_directory=False)
-                else:
-                    path.unlink(missing_ok=True)
-        fsync_directory(self.documents_folder)
-
-    def _remove_leftovers(self, records: dict[str, Record], names: list[str]) -> None:
-        """Remove the texts, spans and temporary files that adds killed midway left in the
-        documents folder, when no add is running (see `library.document_files`).
-
-        Best effort: when the catalog's lock cannot be had, they wait for the next open.
-        Texts are kept while a damaged catalog lies aside, or while the catalog holds a
-        record it cannot use (say, edited by hand): either may name them, and the user may
-        mend it. So is a text whose content a record names under another id (its key
-        edited by hand): it is that document's text.
-        """
-        kept_texts = any(self.home.glob(f"{CATALOG_FILE}.damaged-*")) or any(
-            entry_from_record(doc_id, record) is None for doc_id, record in records.items()
-        )
-        leftovers = find_leftovers(self.documents_folder, records, names)
-        if not (leftovers.derived or leftovers.registrations) and (
-            kept_texts or not leftovers.texts
-        ):
-            return  # the usual case: nothing to do, and no lock taken
-        with suppress(StoreError), self._catalog.transaction() as db:
-            if self._adds.any_running():
-                return
-            current = db.table(_DOCUMENTS).records()
-            leftovers = find_leftovers(self.documents_folder, current)
-            remove_files(leftovers.derived)
-            if not kept_texts:
-                remove_files(texts_of_no_content(leftovers.texts, current.values()))
+        return self._texts.text_path(doc_id)
 
     def text(self, doc_id: str) -> str:
         """Return the stored text of `doc_id`, exactly as stored: the text offsets index.
@@ -347,7 +282,7 @@ class Catalog:
         except FileNotFoundError as err:
             entry = self.entry(doc_id)  # raises UnknownDocument when it is not known at all
             raise MissingText(
-                f'The text of "{_short_title(entry.title)}" ({doc_id}) is missing from {path}; '
+                f'The text of "{short_title(entry.title)}" ({doc_id}) is missing from {path}; '
                 "add its file again or remove it."
             ) from err
         except (OSError, UnicodeDecodeError) as err:
@@ -451,7 +386,7 @@ class Catalog:
         if staged:
             # Swapped in under the lock, and only while the catalog still names it: another
             # copy may have committed a newer version of the document since this commit.
-            self._finish_updates()
+            self._texts.finish_updates()
         for doc_id, (text, content_hash) in staged.items():
             load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         return AddResult(
@@ -467,7 +402,7 @@ class Catalog:
         for doc_id, (text, content_hash) in plan.texts.items():
             if doc_id in before:
                 continue  # a changed document: its new text is staged under the lock
-            self._write_text(self.text_path(doc_id), text, plan.entries[doc_id])
+            self._texts.write_text(self.text_path(doc_id), text, plan.entries[doc_id])
             written[doc_id] = content_hash
             # Split into sentences now, once, so that opening the document is instant.
             load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
@@ -528,32 +463,16 @@ class Catalog:
         for doc_id, (text, content_hash) in late.items():
             if doc_id in current:
                 # A changed document keeps its old text until the catalog names the new
-                # one: the new text waits beside it, and `_finish_updates` swaps it in
+                # one: the new text waits beside it, and `TextFolder.finish_updates` swaps it in
                 # after the commit (here, or at the next open should this process die).
                 staged[doc_id] = (text, content_hash)
-                target = self._staged_path(doc_id, content_hash)
+                target = self._texts.staged_path(doc_id, content_hash)
             else:
                 target = self.text_path(doc_id)
-            self._write_text(target, text, final.entries[doc_id])
+            self._texts.write_text(target, text, final.entries[doc_id])
         if late:
             fsync_directory(self.documents_folder)
         return staged
-
-    def _write_text(self, target: Path, text: str, entry: Entry) -> None:
-        """Write one document's text atomically.
-
-        Raises:
-            StoreError: It could not be written; the message names the file it came from
-                and the file that could not be written.
-        """
-        try:
-            atomic_write_text(target, text, sync_directory=False)
-        except OSError as err:
-            source = entry.path if entry.path is not None else f'"{_short_title(entry.title)}"'
-            raise StoreError(
-                f"Nothing was added: the text of {source} could not be written to {target}: "
-                f"{reason_of(err).lower()}."
-            ) from err
 
     def remove(self, doc_id: str) -> Entry:
         """Remove a document: its metadata, its text file and its reading position.
@@ -571,8 +490,7 @@ class Catalog:
             db.table(_DOCUMENTS).delete(doc_id)
         # The catalog no longer names the text, so a crash from here on leaves at worst
         # an unused file behind, never an entry without its text.
-        self.text_path(doc_id).unlink(missing_ok=True)
-        self.text_path(doc_id).with_suffix(".spans").unlink(missing_ok=True)
+        self._texts.delete_text(doc_id)
         if self._reading.path.exists():
             # A position left behind is harmless; a reading file from a newer release is
             # never written, so then it simply stays.
@@ -626,8 +544,3 @@ class Catalog:
 
 def _added_key(entry: Entry) -> str:
     return entry.added
-
-
-def _short_title(title: object) -> str:
-    text = one_line(title) if isinstance(title, str) else "untitled"
-    return text if len(text) <= 40 else text[:39].rstrip() + "…"

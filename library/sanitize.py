@@ -63,6 +63,13 @@ def one_line(text: str) -> str:
     return visible(text).replace("\n", " ").replace("\t", " ")
 
 
+def short_title(title: object) -> str:
+    """A title fit for a one-line message: visible, on one line, at most 40 characters
+    (a record edited by hand may hold something else than a string: "untitled")."""
+    text = one_line(title) if isinstance(title, str) else "untitled"
+    return text if len(text) <= 40 else text[:39].rstrip() + "…"
+
+
 _UNSAFE_IN_JSON = re.compile("[\x7f-\x9f\ud800-\udfff\u2028\u2029" + _BIDI + "]")
 """What JSON may carry raw but a terminal or a reader must not get: DEL, C1 controls,
 lone surrogates, line and paragraph separators, bidirectional controls (C0 controls are

@@ -1,0 +1,142 @@
+"""The documents folder: one text file per document, and the upkeep that keeps it whole.
+
+Texts are written before the catalog names them and deleted after it stops naming them,
+so a crash never leaves an entry without its text — only, at worst, a file nobody names.
+A changed document's new text waits beside the old one (``<id>.<hash>.next``) until the
+catalog records the change; then it is swapped in. What a process killed midway leaves
+behind is finished or tidied away the next time the library is opened.
+"""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from pathlib import Path
+
+from library.document_files import (
+    AddRegistry,
+    find_leftovers,
+    folder_names,
+    remove_files,
+    texts_of_no_content,
+)
+from library.entries import Entry, entry_from_record
+from library.safe_files import (
+    StoreError,
+    atomic_write_text,
+    fsync_directory,
+    move_into_place,
+    reason_of,
+)
+from library.sanitize import short_title
+from library.storage import Record, Store
+
+DOCUMENTS_TABLE = "documents"
+"""The catalog's table of document records, which names the texts."""
+
+
+class TextFolder:
+    """The texts of one library, kept in step with the catalog that names them."""
+
+    def __init__(self, folder: Path, catalog: Store, adds: AddRegistry) -> None:
+        """Args:
+        folder: The documents folder.
+        catalog: The catalog store: its lock orders every change to the folder.
+        adds: The adds running now, whose files are not leftovers.
+        """
+        self.folder = folder
+        self._catalog = catalog
+        self._adds = adds
+
+    def text_path(self, doc_id: str) -> Path:
+        """Where the text of `doc_id` is stored (the id must be a safe file name)."""
+        return self.folder / f"{doc_id}.txt"
+
+    def staged_path(self, doc_id: str, content_hash: str) -> Path:
+        """Where the new text of a changed document waits until the catalog names it."""
+        return self.folder / f"{doc_id}.{content_hash[:16]}.next"
+
+    def write_text(self, target: Path, text: str, entry: Entry) -> None:
+        """Write one document's text atomically.
+
+        Raises:
+            StoreError: It could not be written; the message names the file it came from
+                and the file that could not be written.
+        """
+        try:
+            atomic_write_text(target, text, sync_directory=False)
+        except OSError as err:
+            source = entry.path if entry.path is not None else f'"{short_title(entry.title)}"'
+            raise StoreError(
+                f"Nothing was added: the text of {source} could not be written to {target}: "
+                f"{reason_of(err).lower()}."
+            ) from err
+
+    def delete_text(self, doc_id: str) -> None:
+        """Delete a removed document's text and sentence spans (gone already is fine)."""
+        text = self.text_path(doc_id)
+        text.unlink(missing_ok=True)
+        text.with_suffix(".spans").unlink(missing_ok=True)
+
+    def tidy(self, records: dict[str, Record], *, kept_texts: bool) -> None:
+        """Finish what adds killed midway left, when the library is opened.
+
+        Args:
+            records: The catalog's document records as read at opening.
+            kept_texts: Keep texts no record names (a damaged catalog lies aside, or a
+                record cannot be used): they may be named again once the user mends it.
+        """
+        names = folder_names(self.folder)
+        self.finish_updates(names)
+        self._remove_leftovers(records, names, kept_texts=kept_texts)
+
+    def finish_updates(self, names: list[str] | None = None) -> None:
+        """Complete or undo updates: this process's, once committed, and those a process
+        died in the middle of.
+
+        A staged text whose hash the catalog records is swapped in (the update was
+        committed); any other staged text is deleted (it never was, or a newer version
+        was committed since). Done under the catalog's lock, as updates are, so a running
+        update is never disturbed and an older text never replaces a newer one.
+        """
+        if names is None:
+            names = folder_names(self.folder)
+        pending = [self.folder / name for name in names if name.endswith(".next")]
+        if not pending:
+            return
+        with self._catalog.transaction() as db:
+            records = db.table(DOCUMENTS_TABLE).records()
+            for path in pending:
+                doc_id, _, rest = path.name.partition(".")
+                prefix = rest.removesuffix(".next")
+                record = records.get(doc_id)
+                entry = entry_from_record(doc_id, record) if record is not None else None
+                if entry is not None and entry.content_hash.startswith(prefix):
+                    with suppress(FileNotFoundError):
+                        move_into_place(path, self.text_path(doc_id), sync_directory=False)
+                else:
+                    path.unlink(missing_ok=True)
+        fsync_directory(self.folder)
+
+    def _remove_leftovers(
+        self, records: dict[str, Record], names: list[str], *, kept_texts: bool
+    ) -> None:
+        """Remove the texts, spans and temporary files that adds killed midway left in the
+        documents folder, when no add is running (see `library.document_files`).
+
+        Best effort: when the catalog's lock cannot be had, they wait for the next open.
+        A text whose content a record names under another id (its key edited by hand) is
+        that document's text, and is kept.
+        """
+        leftovers = find_leftovers(self.folder, records, names)
+        if not (leftovers.derived or leftovers.registrations) and (
+            kept_texts or not leftovers.texts
+        ):
+            return  # the usual case: nothing to do, and no lock taken
+        with suppress(StoreError), self._catalog.transaction() as db:
+            if self._adds.any_running():
+                return
+            current = db.table(DOCUMENTS_TABLE).records()
+            leftovers = find_leftovers(self.folder, current)
+            remove_files(leftovers.derived)
+            if not kept_texts:
+                remove_files(texts_of_no_content(leftovers.texts, current.values()))
