@@ -20,6 +20,7 @@ from textual.timer import Timer
 
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
+from library.contents import Heading, contents, current_heading
 from library.document import NO_SPANS, Document
 from library.entries import ReadingState
 from library.safe_files import StoreError
@@ -27,6 +28,7 @@ from library.sanitize import visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
+from reader.screens.contents import ContentsScreen
 from reader.screens.reader_keys import READER_BINDINGS
 from reader.screens.reader_search import MATCH_LIMIT, ReaderSearch
 from reader.states.review import Review
@@ -84,6 +86,8 @@ class ReaderScreen(ReaderSearch):
         self._chosen_highlight: str | None = None
         # Mounted when first wanted: the first frame is drawn sooner without it.
         self._panel: HighlightsPanel | None = None
+        self._contents: tuple[Heading, ...] | None = None
+        """The document's headings, found when `T` is first pressed."""
 
     @property
     def annotations(self) -> DocumentAnnotations:
@@ -447,6 +451,21 @@ class ReaderScreen(ReaderSearch):
 
     def action_export(self) -> None:
         self.post_message(ExportNotes((self.document.id,)))
+
+    def action_contents(self) -> None:
+        if self._contents is None:
+            self._contents = contents(self.document.text, self.document.paragraphs)
+        if not self._contents:
+            self.notify("This document has no headings or chapter lines to list.", timeout=3)
+            return
+        here = current_heading(self._contents, self._view.cursor_offset)
+        screen = ContentsScreen(self.document.title, self._contents, here)
+        self.app.push_screen(screen, self._go_to_heading)
+
+    def _go_to_heading(self, offset: int | None) -> None:
+        if offset is not None:
+            self._view.move_to_offset(offset)  # a jump: `''` comes back
+        self._view.focus()
 
     # The highlights panel ----------------------------------------------------------------
 

@@ -153,6 +153,14 @@ READER_BINDINGS: list[BindingType] = [
         id="reader.export",
         tooltip="Export this document's notes to Markdown",
     ),
+    Binding(
+        "T",
+        "contents",
+        "Contents",
+        show=False,
+        id="reader.contents",
+        tooltip="The chapters and headings of this document; enter goes there ('' comes back)",
+    ),
     Binding("q", "back", "Library", id="reader.back", tooltip="Back to the library"),
     Binding(
         "escape",
