@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.entries import Entry, entry_from_record
-from library.segment import count_words, reading_minutes
+from library.segment import reading_minutes
 from library.storage import Record
 
 if TYPE_CHECKING:
@@ -284,7 +284,7 @@ def entry_for(
     doc_id: str, path: str | None, parsed: Parsed, content_hash: str, added: str, now: str
 ) -> Entry:
     """The catalog entry of a parsed file stored under `doc_id`."""
-    words = count_words(parsed.text)
+    words = parsed.words
     return Entry(
         id=doc_id,
         title=parsed.title,
