@@ -399,13 +399,22 @@ class Catalog:
     def _write_new_texts(self, plan: AddPlan, before: dict[str, Record]) -> dict[str, str]:
         """Write the texts of the plan's new documents; return id → content hash written."""
         written: dict[str, str] = {}
-        for doc_id, (text, content_hash) in plan.texts.items():
-            if doc_id in before:
-                continue  # a changed document: its new text is staged under the lock
-            self._texts.write_text(self.text_path(doc_id), text, plan.entries[doc_id])
-            written[doc_id] = content_hash
-            # Split into sentences now, once, so that opening the document is instant.
-            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
+        try:
+            for doc_id, (text, content_hash) in plan.texts.items():
+                if doc_id in before:
+                    continue  # a changed document: its new text is staged under the lock
+                target = self.text_path(doc_id)
+                written[doc_id] = content_hash
+                self._texts.write_text(target, text, plan.entries[doc_id], durable=False)
+                # Split into sentences now, once, so that opening the document is instant.
+                load_spans(target.with_suffix(".spans"), text, content_hash)
+            # On disk, one after the other, before the catalog names any of them.
+            self._texts.make_durable(
+                [(self.text_path(doc_id), plan.entries[doc_id]) for doc_id in written]
+            )
+        except StoreError:
+            self._texts.discard_unnamed(written)  # nothing was added: nor do its files stay
+            raise
         if written:
             fsync_directory(self.documents_folder)
         return written

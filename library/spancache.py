@@ -8,6 +8,7 @@ segmenter's version, and anything that does not match is simply made again.
 from __future__ import annotations
 
 import contextlib
+import operator
 import sys
 from array import array
 from pathlib import Path
@@ -55,7 +56,20 @@ def read_spans(path: Path, content_hash: str) -> tuple[Spans, Spans] | None:
         return None
     paragraphs = _spans(values[1 : 1 + 2 * count])
     sentences = _spans(values[1 + 2 * count :])
+    if not (_in_order(paragraphs) and _in_order(sentences)):
+        return None  # damaged: made again, never trusted
     return paragraphs, sentences
+
+
+def _in_order(spans: Spans) -> bool:
+    """Whether `spans` are ranges of a text, in order, none overlapping the next: what
+    the reader relies on. Checked in C (`map`): a few milliseconds for 300,000 spans."""
+    starts, ends = spans.starts, spans.ends
+    return (
+        (not starts or starts[0] >= 0)
+        and all(map(operator.le, starts, ends))
+        and all(map(operator.le, ends[:-1], starts[1:]))
+    )
 
 
 def _interleaved(spans: Spans) -> array[int]:
@@ -73,7 +87,8 @@ def write_spans(path: Path, content_hash: str, paragraphs: Spans, sentences: Spa
     if sys.byteorder != "little":
         values.byteswap()
     header = MAGIC + bytes([SEGMENTER_VERSION]) + content_hash.encode("ascii")
-    atomic_write_bytes(path, header + values.tobytes(), sync_directory=False)
+    # Not fsync'd: a cache a crash leaves empty or stale is made again (see `read_spans`).
+    atomic_write_bytes(path, header + values.tobytes(), sync_directory=False, durable=False)
 
 
 def load_spans(path: Path, text: str, content_hash: str) -> tuple[Spans, Spans]:

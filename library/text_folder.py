@@ -9,6 +9,7 @@ behind is finished or tidied away the next time the library is opened.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from contextlib import suppress
 from pathlib import Path
 
@@ -26,6 +27,7 @@ from library.safe_files import (
     fsync_directory,
     move_into_place,
     reason_of,
+    sync_file,
 )
 from library.sanitize import short_title
 from library.storage import Record, Store
@@ -55,27 +57,50 @@ class TextFolder:
         """Where the new text of a changed document waits until the catalog names it."""
         return self.folder / f"{doc_id}.{content_hash[:16]}.next"
 
-    def write_text(self, target: Path, text: str, entry: Entry) -> None:
-        """Write one document's text atomically.
+    def write_text(self, target: Path, text: str, entry: Entry, *, durable: bool = True) -> None:
+        """Write one document's text atomically (`durable` as for `atomic_write_bytes`).
 
         Raises:
             StoreError: It could not be written; the message names the file it came from
                 and the file that could not be written.
         """
         try:
-            atomic_write_text(target, text, sync_directory=False)
+            atomic_write_text(target, text, sync_directory=False, durable=durable)
         except OSError as err:
-            source = entry.path if entry.path is not None else f'"{short_title(entry.title)}"'
-            raise StoreError(
-                f"Nothing was added: the text of {source} could not be written to {target}: "
-                f"{reason_of(err).lower()}."
-            ) from err
+            raise _not_written(target, entry, err) from err
+
+    def make_durable(self, written: list[tuple[Path, Entry]]) -> None:
+        """Fsync texts written with ``durable=False``, all before the catalog names any.
+
+        Raises:
+            StoreError: One could not be made durable (a full disk, an I/O error); the
+                message names it as `write_text` does.
+        """
+        for target, entry in written:
+            try:
+                sync_file(target)
+            except OSError as err:
+                raise _not_written(target, entry, err) from err
 
     def delete_text(self, doc_id: str) -> None:
         """Delete a removed document's text and sentence spans (gone already is fine)."""
         text = self.text_path(doc_id)
         text.unlink(missing_ok=True)
         text.with_suffix(".spans").unlink(missing_ok=True)
+
+    def discard_unnamed(self, doc_ids: Iterable[str]) -> None:
+        """Delete the texts of `doc_ids` that the catalog does not name, after an add
+        failed midway: best effort (else they are leftovers, tidied at the next open).
+
+        Under the catalog's lock: a text the catalog names (another copy added the same
+        text meanwhile) stays, and another add still to commit writes again any text of
+        its own that is gone.
+        """
+        with suppress(StoreError), self._catalog.transaction() as db:
+            records = db.table(DOCUMENTS_TABLE).records()
+            for doc_id in doc_ids:
+                if doc_id not in records:
+                    self.delete_text(doc_id)
 
     def tidy(self, records: dict[str, Record], *, kept_texts: bool) -> None:
         """Finish what adds killed midway left, when the library is opened.
@@ -140,3 +165,13 @@ class TextFolder:
             remove_files(leftovers.derived)
             if not kept_texts:
                 remove_files(texts_of_no_content(leftovers.texts, current.values()))
+
+
+def _not_written(target: Path, entry: Entry, err: OSError) -> StoreError:
+    """The one sentence for a text that could not be written: the file it came from, the
+    file it was to be, and why."""
+    source = entry.path if entry.path is not None else f'"{short_title(entry.title)}"'
+    return StoreError(
+        f"Nothing was added: the text of {source} could not be written to {target}: "
+        f"{reason_of(err).lower()}."
+    )

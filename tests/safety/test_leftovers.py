@@ -249,13 +249,13 @@ def test_two_updates_of_one_document_in_a_row_keep_its_text_and_hash_together(
     not swap in its text over the second's: the catalog records the second."""
     import threading
 
-    import library.catalog as catalog_module
     import library.storage as storage_module
+    import library.text_folder as text_folder_module
 
     source = _write_story(tmp_path / "story.txt", "first")
     (entry,) = Catalog.open(private_home).add([source]).added
     real_write = vars(storage_module)["atomic_write_bytes"]
-    real_move = vars(catalog_module)["move_into_place"]
+    real_move = vars(text_folder_module)["move_into_place"]
     first = threading.current_thread()
     second: list[threading.Thread] = []
 
@@ -279,7 +279,7 @@ def test_two_updates_of_one_document_in_a_row_keep_its_text_and_hash_together(
         real_move(source_path, target, **options)
 
     monkeypatch.setitem(vars(storage_module), "atomic_write_bytes", write)
-    monkeypatch.setitem(vars(catalog_module), "move_into_place", move)
+    monkeypatch.setitem(vars(text_folder_module), "move_into_place", move)
     _write_story(source, "second")
     Catalog.open(private_home).add([source])
     second[0].join(timeout=30)

@@ -49,3 +49,19 @@ def test_cache_reaching_past_the_text_is_remade(tmp_path: Path) -> None:
     write_spans(path, HASH, paragraphs, Spans.of([*sentences, (len(TEXT), len(TEXT) + 5)]))
     assert load_spans(path, TEXT, HASH) == compute_spans(TEXT)
     assert read_spans(path, HASH) == compute_spans(TEXT)
+
+
+def test_cache_with_spans_out_of_order_or_negative_is_remade(tmp_path: Path) -> None:
+    # The cache is written without waiting for the disk: whatever a crash leaves of it,
+    # spans that are not ranges of the text in order are never handed to the reader.
+    path = tmp_path / "x.spans"
+    paragraphs, sentences = compute_spans(TEXT)
+    damaged = [
+        Spans.of([(-(2**63), 3), *list(sentences)[1:]]),
+        Spans.of(reversed(list(sentences))),
+        Spans.of([(5, 2), *list(sentences)[1:]]),
+    ]
+    for bad in damaged:
+        write_spans(path, HASH, paragraphs, bad)
+        assert read_spans(path, HASH) is None
+        assert load_spans(path, TEXT, HASH) == compute_spans(TEXT)
