@@ -78,6 +78,13 @@ _SETTINGS = "settings"
 _SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _CANDIDATES_SHOWN = 5
 
+BATCH_TEXT = 64 * 1024 * 1024
+"""An add records its files in batches of about this many characters of text…"""
+BATCH_FILES = 5_000
+"""…or of this many files, whichever comes first: memory holds one batch of texts, and
+the catalog, written once per batch, is rewritten only a few times even for a folder of
+fifty thousand articles."""
+
 
 class UnknownDocument(StoreError, LookupError):
     """No document has the given id or id prefix."""
@@ -314,7 +321,9 @@ class Catalog:
 
     # -- adding and removing
 
-    def add(self, paths: Iterable[Path]) -> AddResult:
+    def add(
+        self, paths: Iterable[Path], *, progress: Callable[[int, int], None] | None = None
+    ) -> AddResult:
         """Add files and folders (recursively) to the library.
 
         Inside folders only ``.txt``, ``.text``, ``.md`` and ``.markdown`` files are taken,
@@ -324,31 +333,54 @@ class Catalog:
         library updates that document, keeping its id. Files that cannot be read are
         reported in `AddResult.failed` and change nothing.
 
-        All text files are written (atomically) before the catalog records them, and the
-        catalog is written once, however many files there are.
+        Files are read and recorded in batches (see `BATCH_TEXT` and `BATCH_FILES`), so
+        memory holds one batch of texts, not a whole folder's: each batch's texts are
+        written (atomically, and on disk) before the catalog records them, and the
+        catalog is written once per batch. An add cut short keeps the batches it recorded.
+
+        Args:
+            paths: The files and folders to add.
+            progress: Called with (files read, files in all) after each file.
         """
         from library.parse import load_file
         from library.textfile import UnreadableFile
 
-        parsed: list[tuple[str | None, Parsed]] = []
+        batch: list[tuple[str | None, Parsed]] = []
+        batch_size = 0
         failed: list[tuple[str, str]] = []
-        for given, found in collect_files(paths, home=self.home):
+        results: list[AddResult] = []
+        found_files = collect_files(paths, home=self.home)
+        for done, (given, found) in enumerate(found_files, 1):
             if isinstance(found, str):
                 failed.append((given, found))
-                continue
-            try:
-                parsed.append((str(found), load_file(found, shown_as=given)))
-            except UnreadableFile as err:
-                failed.append((given, str(err)))
-            except OSError as err:
-                failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
-        result = self._add_parsed(parsed)
+            else:
+                try:
+                    parsed = load_file(found, shown_as=given)
+                except UnreadableFile as err:
+                    failed.append((given, str(err)))
+                except OSError as err:
+                    failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
+                else:
+                    batch.append((str(found), parsed))
+                    batch_size += len(parsed.text)
+            if batch and (batch_size >= BATCH_TEXT or len(batch) >= BATCH_FILES):
+                results.append(self._add_parsed(batch))
+                batch, batch_size = [], 0
+            if progress is not None:
+                progress(done, len(found_files))
+        results.append(self._add_parsed(batch))
+        added = tuple(entry for result in results for entry in result.added)
+        updated = tuple(entry for result in results for entry in result.updated)
+        taken = {entry.id for entry in (*added, *updated)}
         return AddResult(
-            added=result.added,
-            updated=result.updated,
-            unchanged=result.unchanged,
+            added=added,
+            updated=updated,
+            # The same text in two batches: added by the first, not also "unchanged".
+            unchanged=tuple(
+                entry for result in results for entry in result.unchanged if entry.id not in taken
+            ),
             failed=tuple(failed),
-            previous_hashes=result.previous_hashes,
+            previous_hashes=tuple(pair for result in results for pair in result.previous_hashes),
         )
 
     def _add_welcome(self) -> None:

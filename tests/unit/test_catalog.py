@@ -624,3 +624,32 @@ def test_a_running_add_is_seen_until_it_ends_and_a_dead_one_is_cleared(tmp_path:
     marker.write_text("", "utf-8")  # what a process killed while adding leaves
     assert not registry.any_running()
     assert not marker.exists()
+
+
+def test_a_folder_is_added_in_batches_with_progress(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Memory holds one batch of texts; each batch is recorded before the next is read,
+    so an add cut short keeps what it recorded; progress is told after each file."""
+    monkeypatch.setattr(catalog_module, "BATCH_FILES", 3)
+    folder = tmp_path / "incoming"
+    folder.mkdir()
+    for number in range(7):
+        (folder / f"{number}.txt").write_text(
+            f"Story {number}\n\nThe story numbered {number} is told here.\n", encoding="utf-8"
+        )
+    (folder / "7.txt").write_text("Story 0\n\nThe story numbered 0 is told here.\n", "utf-8")
+    home = tmp_path / "lib"
+    catalog = Catalog.open(home)
+
+    def stories() -> int:
+        return sum(e.title.startswith("Story") for e in Catalog.open(home).entries())
+
+    told: list[tuple[int, int, int]] = []
+    result = catalog.add(
+        [folder], progress=lambda done, total: told.append((done, total, stories()))
+    )
+    assert told == [(n, 8, 3 * (n // 3)) for n in range(1, 8)] + [(8, 8, 6)]
+    assert stories() == 7
+    assert len(result.added) == 7 and result.updated == ()
+    assert result.unchanged == ()  # the copy of story 0 in the last batch: added already
