@@ -80,6 +80,8 @@ _CANDIDATES_SHOWN = 5
 
 BATCH_TEXT = 64 * 1024 * 1024
 """An add records its files in batches of about this many characters of text…"""
+_STEPS_PER_FILE = 3
+"""Reading a file, writing its text, waiting for the disk: see `Catalog.add`."""
 BATCH_FILES = 5_000
 """…or of this many files, whichever comes first: memory holds one batch of texts, and
 the catalog, written once per batch, is rewritten only a few times even for a folder of
@@ -340,7 +342,9 @@ class Catalog:
 
         Args:
             paths: The files and folders to add.
-            progress: Called with (files read, files in all) after each file.
+            progress: Called with (steps done, steps in all) as the add goes: reading a
+                file, writing its text and its spans, and waiting for the disk are a step
+                each (each takes about a third of an add's time).
         """
         from library.parse import load_file
         from library.textfile import UnreadableFile
@@ -350,25 +354,37 @@ class Catalog:
         failed: list[tuple[str, str]] = []
         results: list[AddResult] = []
         found_files = collect_files(paths, home=self.home)
-        for done, (given, found) in enumerate(found_files, 1):
+        total = _STEPS_PER_FILE * len(found_files)
+        recorded = 0  # steps done: each file read, each text on disk
+
+        def one_more(count: int = 1) -> None:
+            nonlocal recorded
+            recorded += count
+            if progress is not None:
+                progress(recorded, total)
+
+        for given, found in found_files:
             if isinstance(found, str):
                 failed.append((given, found))
-            else:
-                try:
-                    parsed = load_file(found, shown_as=given)
-                except UnreadableFile as err:
-                    failed.append((given, str(err)))
-                except OSError as err:
-                    failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
-                else:
-                    batch.append((str(found), parsed))
-                    batch_size += len(parsed.text)
-            if batch and (batch_size >= BATCH_TEXT or len(batch) >= BATCH_FILES):
-                results.append(self._add_parsed(batch))
+                one_more(_STEPS_PER_FILE)
+                continue
+            try:
+                parsed = load_file(found, shown_as=given)
+            except UnreadableFile as err:
+                failed.append((given, str(err)))
+                one_more(_STEPS_PER_FILE)
+                continue
+            except OSError as err:
+                failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
+                one_more(_STEPS_PER_FILE)
+                continue
+            one_more()
+            batch.append((str(found), parsed))
+            batch_size += len(parsed.text)
+            if batch_size >= BATCH_TEXT or len(batch) >= BATCH_FILES:
+                results.append(self._add_parsed(batch, one_more))
                 batch, batch_size = [], 0
-            if progress is not None:
-                progress(done, len(found_files))
-        results.append(self._add_parsed(batch))
+        results.append(self._add_parsed(batch, one_more))
         added = tuple(entry for result in results for entry in result.added)
         updated = tuple(entry for result in results for entry in result.updated)
         taken = {entry.id for entry in (*added, *updated)}
@@ -391,7 +407,11 @@ class Catalog:
         raw = files("library").joinpath("welcome.txt").read_text(encoding="utf-8")
         self._add_parsed([(None, parse_text(raw, fallback_title=WELCOME_TITLE))])
 
-    def _add_parsed(self, items: list[tuple[str | None, Parsed]]) -> AddResult:
+    def _add_parsed(
+        self,
+        items: list[tuple[str | None, Parsed]],
+        progress: Callable[[int], None] | None = None,
+    ) -> AddResult:
         """Record parsed documents: plan on a snapshot, write texts, then commit once.
 
         Raises:
@@ -413,7 +433,10 @@ class Catalog:
             plan = AddPlan(before, self.documents_folder, now)
             for (path, parsed), content_hash in zip(items, hashes, strict=True):
                 plan.decide(path, parsed, content_hash)
-            written = self._write_new_texts(plan, before)
+            written = self._write_new_texts(plan, before, progress)
+            if progress is not None and len(items) > len(written):
+                # The files with nothing to write are through.
+                progress((_STEPS_PER_FILE - 1) * (len(items) - len(written)))
             final, staged = self._commit(items, hashes, now, before, written)
         if staged:
             # Swapped in under the lock, and only while the catalog still names it: another
@@ -428,8 +451,16 @@ class Catalog:
             previous_hashes=tuple(final.previous_hashes.items()),
         )
 
-    def _write_new_texts(self, plan: AddPlan, before: dict[str, Record]) -> dict[str, str]:
-        """Write the texts of the plan's new documents; return id → content hash written."""
+    def _write_new_texts(
+        self,
+        plan: AddPlan,
+        before: dict[str, Record],
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, str]:
+        """Write the texts of the plan's new documents; return id → content hash written.
+
+        `progress` is told of each text as it is written, and again as it is on disk.
+        """
         written: dict[str, str] = {}
         try:
             for doc_id, (text, content_hash) in plan.texts.items():
@@ -440,10 +471,13 @@ class Catalog:
                 self._texts.write_text(target, text, plan.entries[doc_id], durable=False)
                 # Split into sentences now, once, so that opening the document is instant.
                 load_spans(target.with_suffix(".spans"), text, content_hash)
+                if progress is not None:
+                    progress(1)
             # On disk, one after the other, before the catalog names any of them.
-            self._texts.make_durable(
-                [(self.text_path(doc_id), plan.entries[doc_id]) for doc_id in written]
-            )
+            for doc_id in written:
+                self._texts.make_durable([(self.text_path(doc_id), plan.entries[doc_id])])
+                if progress is not None:
+                    progress(1)
         except StoreError:
             self._texts.discard_unnamed(written)  # nothing was added: nor do its files stay
             raise

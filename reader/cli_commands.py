@@ -13,6 +13,7 @@ from typing import Any
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
+from reader.cli_progress import ProgressLine
 from reader.cli_rows import SEARCH_CONTEXT_INDENT, ListRow, SearchRow, terminal_width
 from service.workspace import ListedDocument, Workspace
 
@@ -32,7 +33,11 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     if any(not path.strip() for path in args.paths):
         # `Path("")` is the current folder: an empty argument would import all of it.
         raise UsageError(f"{PROG} add: an empty path names no file or folder")
-    outcome = workspace.add(Path(p) for p in args.paths)
+    progress = ProgressLine("Adding files")
+    try:
+        outcome = workspace.add((Path(p) for p in args.paths), progress=progress.tell)
+    finally:
+        progress.done()
     result = outcome.result
     for doc_id, count in outcome.restored:
         out(

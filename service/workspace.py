@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -160,14 +160,16 @@ class Workspace:
         progress = self.catalog.reading_state(doc_id).progress
         return ListedDocument(entry, progress, self.annotations.counts().get(doc_id, 0))
 
-    def add(self, paths: Iterable[Path]) -> AddOutcome:
+    def add(
+        self, paths: Iterable[Path], *, progress: Callable[[int, int], None] | None = None
+    ) -> AddOutcome:
         """Add files and folders; bring back the highlights of documents added again, and
         re-find those of documents whose text changed.
 
         A highlight store that refuses a write does not undo the add: its sentence is in
-        `AddOutcome.problems`.
+        `AddOutcome.problems`. `progress` is told (files read, files in all) after each file.
         """
-        result = self.catalog.add(paths)
+        result = self.catalog.add(paths, progress=progress)
         restored: list[tuple[str, int]] = []
         problems: list[str] = []
         # Every document the add named, not only the new ones: a crash between an earlier
