@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from annotations.model import CONTEXT_LENGTH, Highlight
+from annotations.passage_alignment import is_word_char, starts_mid_word
 
 QUOTE_WEIGHT = 50.0
 """Weight of the quote's similarity in a match's score."""
@@ -29,10 +30,12 @@ SUFFIX_WEIGHT = 20.0
 POSITION_WEIGHT = 2.0
 """Weight of closeness to the expected place: breaks ties between equal copies."""
 
-MIN_QUOTE_SIMILARITY = 0.75
-"""A fuzzy match must keep at least this share of the quote (1 - edits / length)."""
+MIN_QUOTE_SIMILARITY = 0.5
+"""A fuzzy match must keep at least this share of the quote (1 - edits / length): half.
+A word inserted into a three-word quote (`no major structural damage`) costs 30 %; what
+tells such a passage from unrelated text is its context, which the score weighs."""
 
-MIN_SCORE = 0.70
+MIN_SCORE = 0.6
 """A match whose weighed score is lower is refused, unless its quote is long and intact."""
 
 LONG_QUOTE = 32
@@ -69,6 +72,9 @@ class Candidate:
     """The same for the text after and the stored suffix."""
     score: float
     """The weighed score, 0 to 1."""
+    on_boundaries: bool = True
+    """Whether the place starts and ends where words do (or inside a word, where the quote
+    itself did): never half a word."""
 
 
 def max_errors(quote: str) -> int:
@@ -89,7 +95,7 @@ def weigh(
     """
     length = len(text)
     size = len(highlight.quote)
-    quote = max(0.0, 1.0 - errors / size)
+    quote = max(0.0, 1.0 - errors / max(size, end - start))
     stored_prefix, stored_suffix = highlight.prefix, highlight.suffix
     if stored_prefix:
         actual = text[max(0, start - len(stored_prefix)) : start]
@@ -103,13 +109,14 @@ def weigh(
         suffix = 1.0 if end == length else 0.0
     prefix_weight = PREFIX_WEIGHT * min(1.0, len(stored_prefix) / CONTEXT_LENGTH)
     suffix_weight = SUFFIX_WEIGHT * min(1.0, len(stored_suffix) / CONTEXT_LENGTH)
+    quote_weight = QUOTE_WEIGHT * min(1.0, size / CONTEXT_LENGTH)
     position = 1.0 - min(1.0, abs(start - hint) / max(1, length))
     score = (
-        QUOTE_WEIGHT * quote
+        quote_weight * quote
         + prefix_weight * prefix
         + suffix_weight * suffix
         + POSITION_WEIGHT * position
-    ) / (QUOTE_WEIGHT + prefix_weight + suffix_weight + POSITION_WEIGHT)
+    ) / (quote_weight + prefix_weight + suffix_weight + POSITION_WEIGHT)
     return Candidate(
         start=start,
         end=end,
@@ -118,6 +125,7 @@ def weigh(
         prefix=prefix,
         suffix=suffix,
         score=score,
+        on_boundaries=_on_boundaries(text, highlight, start, end),
     )
 
 
@@ -127,7 +135,11 @@ def acceptable(candidate: Candidate, size: int, *, unique: bool = False) -> bool
     `size` is the length of the quote; `unique`, whether the quote occurs exactly once
     in the whole text.
     """
-    if candidate.errors > min(256, size // 2) or candidate.quote < MIN_QUOTE_SIMILARITY:
+    if not candidate.on_boundaries:
+        return False
+    if candidate.errors > min(256, size // 2) or candidate.errors > size * (
+        1 - MIN_QUOTE_SIMILARITY
+    ):
         return False
     if candidate.score >= MIN_SCORE:
         return True
@@ -157,6 +169,20 @@ def distinct(found: list[Candidate]) -> list[Candidate]:
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return kept
+
+
+def _on_boundaries(text: str, highlight: Highlight, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts and ends on word boundaries, where the quote did.
+
+    A quote the reader began inside a word (its prefix ends in a letter, and so does its
+    first character) may begin inside one now; otherwise a place inside a word is the
+    tail of another word (`or structural damage` in "major structural damage")."""
+    quote, prefix, suffix = highlight.quote, highlight.prefix, highlight.suffix
+    began_inside = bool(prefix) and is_word_char(prefix[-1]) and is_word_char(quote[0])
+    ended_inside = bool(suffix) and is_word_char(quote[-1]) and is_word_char(suffix[0])
+    if not began_inside and starts_mid_word(text, start):
+        return False
+    return ended_inside or not starts_mid_word(text, end)
 
 
 def _rescaled(similarity: float) -> float:

@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from annotations.anchor_scoring import (
     MIN_QUOTE_SIMILARITY,
@@ -28,6 +29,7 @@ from annotations.anchor_scoring import (
 )
 from annotations.approximate_matching import approximate_matches
 from annotations.model import Highlight
+from annotations.passage_alignment import align_passage
 
 SEARCH_RADIUS = 2048
 """Characters searched on each side of the expected place, exactly and approximately."""
@@ -53,6 +55,14 @@ unrelated text (every highlight an orphan), and `candidates` can still find it l
 LOCATOR_QUOTE = 512
 """Up to this length, rapidfuzz's `partial_ratio_alignment` picks the stretch to align;
 beyond it, exact copies of pieces of the quote do (see `QuoteFinder.fuzzy_in`)."""
+
+CONVINCING_SCORE = 0.9
+"""An exact copy near the expected place scoring this much (its context mostly agrees)
+is taken without looking for an edited passage that might fit better."""
+
+ALIGNMENT_PAD = 24
+"""Characters beyond a rough match and its context that are aligned word by word: room
+for words inserted at the passage's ends."""
 
 MAX_FUZZY_QUOTE = 8192
 """Longer quotes (a whole chapter highlighted) are only looked for exactly: aligning
@@ -131,12 +141,14 @@ class QuoteFinder:
                 and self._context_intact(highlight, spot, spot + size)
             ):
                 return weigh(self.text, highlight, spot, spot + size, 0, hint)
-        # 2. Exact copies near those places.
+        # 2. Exact copies near those places: taken at once when their context agrees.
         windows = _merged([self.window(spot, size, SEARCH_RADIUS) for spot in spots])
-        best = best_acceptable(self._exact_in(highlight, hint, windows), size)
-        if best is not None:
+        exact = self._exact_in(highlight, hint, windows)
+        best = best_acceptable(exact, size)
+        if best is not None and best.score >= CONVINCING_SCORE:
             return best
-        # 3. Approximate matches near those places.
+        # 3. Approximate matches near those places: the passage edited in place may fit
+        # better than a copy of its words elsewhere.
         limit = _search_errors(quote)
         if limit:
             fuzzy = [
@@ -144,7 +156,8 @@ class QuoteFinder:
                 for window in windows
                 for candidate in self.fuzzy_in(highlight, hint, window, limit, locate=True)
             ]
-            best = best_acceptable(fuzzy, size)
+            fuzzy += self.passage_near(highlight, hint)
+            best = best_acceptable(fuzzy + exact, size)
             if best is not None:
                 return best
         # 4. Exact copies farther around (a plain search of a few hundred KB is cheap).
@@ -315,10 +328,12 @@ class QuoteFinder:
         """Approximate matches of the quote in ``text[region]`` with at most `limit` edits.
 
         With `locate`, the likeliest stretches of a large region are found first and
-        only they are aligned exactly (the alignment costs a dozen integer operations
-        per character): for a quote of up to `LOCATOR_QUOTE` characters, the stretch
-        rapidfuzz's `partial_ratio_alignment` likes best (in C); for a longer one, where
-        that grows slow, the stretches around exact copies of pieces of the quote.
+        only they are aligned (the exact alignment costs a dozen integer operations per
+        character): for a quote of up to `LOCATOR_QUOTE` characters, the stretch
+        rapidfuzz's `partial_ratio_alignment` likes best (in C), taken as it is; for a
+        longer one, where that grows slow, the stretches around exact copies of pieces
+        of the quote. Every match is then widened or narrowed to the passage the
+        highlight became (`passages_in`).
         """
         quote = highlight.quote
         size = len(quote)
@@ -334,21 +349,47 @@ class QuoteFinder:
                 )
                 if alignment is None:
                     return []
-                stretches = [
-                    (
-                        max(low, low + alignment.dest_start - limit - 1),
-                        min(high, low + alignment.dest_end + limit + 1),
-                    )
-                ]
-            else:
-                stretches = self._piece_regions(quote, low, high, limit)
-        return [
-            weigh(self.text, highlight, start, end, errors, hint)
+                # The ends are placed by aligning words with the context, so the
+                # likeliest stretch is place enough: no exact alignment is needed.
+                place = (low + alignment.dest_start, low + alignment.dest_end)
+                return self.passages_in(highlight, hint, [place], limit)
+            stretches = self._piece_regions(quote, low, high, limit)
+        places = [
+            (start, end)
             for stretch_low, stretch_high in stretches
-            for start, end, errors in approximate_matches(
+            for start, end, _ in approximate_matches(
                 quote, self.text, stretch_low, stretch_high, limit
             )
         ]
+        return self.passages_in(highlight, hint, places, limit)
+
+    def passages_in(
+        self, highlight: Highlight, hint: int, places: list[tuple[int, int]], limit: int
+    ) -> list[Candidate]:
+        """The passages the highlight became around `places` (rough matches of its
+        quote), each end placed from evidence (`align_passage`), weighed."""
+        before, after = len(highlight.prefix), len(highlight.suffix)
+        pad = ALIGNMENT_PAD + limit
+        windows = _merged(
+            [(max(0, s - before - pad), min(self.length, e + after + pad)) for s, e in places]
+        )
+        found: dict[tuple[int, int], Candidate] = {}
+        for low, high in windows:
+            span = align_passage(self.text, highlight, low, high)
+            if span is None or span in found:
+                continue
+            start, end = span
+            errors = Levenshtein.distance(highlight.quote, self.text[start:end])
+            found[span] = weigh(self.text, highlight, start, end, errors, hint)
+        return list(found.values())
+
+    def passage_near(self, highlight: Highlight, hint: int) -> list[Candidate]:
+        """The passage the highlight became, aligned right where it is expected: found
+        even when an inserted word leaves no close match of the quote alone."""
+        size = len(highlight.quote)
+        if size > MAX_FUZZY_QUOTE:
+            return []
+        return self.passages_in(highlight, hint, [(hint, min(self.length, hint + size))], size // 4)
 
     def _piece_regions(self, quote: str, low: int, high: int, limit: int) -> list[tuple[int, int]]:
         """Where, in ``text[low:high]``, a long quote could lie: around exact copies of
