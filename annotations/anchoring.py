@@ -124,6 +124,8 @@ class _Search:
             if self.finder.wide_searches_left <= 0:
                 break
             highlight = self.ordered[position]
+            if self.finder.rewritten_in_place(highlight):
+                continue
             hint = self.finder.expected_start(highlight, self._shift_before(position))
             place = self.finder.locate_wide(highlight, hint)
             if place is None:

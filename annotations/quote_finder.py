@@ -46,7 +46,7 @@ MAX_SEED_HITS = 4
 MAX_OCCURRENCES = 32
 """Exact occurrences of a quote weighed, on each side of the expected place."""
 
-WIDE_SEARCHES = 64
+WIDE_SEARCHES = 32
 """Highlights per `reanchor` call that may be searched for in the whole text (each costs
 about three scans of it, ~3 ms in a 3 MB book). Beyond that, a highlight not found near
 its expected place is orphaned: this bounds the time taken when a file is replaced by
@@ -59,6 +59,10 @@ beyond it, exact copies of pieces of the quote do (see `QuoteFinder.fuzzy_in`)."
 CONVINCING_SCORE = 0.9
 """An exact copy near the expected place scoring this much (its context mostly agrees)
 is taken without looking for an edited passage that might fit better."""
+
+IN_PLACE_CONTEXT = 0.7
+"""Agreement of both context sides (see `Candidate.prefix`) that shows a highlight's
+passage was rewritten where it was (`QuoteFinder.rewritten_in_place`)."""
 
 ALIGNMENT_PAD = 24
 """Characters beyond a rough match and its context that are aligned word by word: room
@@ -90,6 +94,8 @@ class QuoteFinder:
         self.length = len(text)
         self.wide_searches_left = WIDE_SEARCHES
         """How many more highlights may be searched for in the whole text."""
+        self._rewritten: set[str] = set()
+        """Ids of highlights rewritten where they were (see `rewritten_in_place`)."""
         self.same_before = 0
         """Characters at the start that the old and new texts share (with `old_text`)."""
         self.same_after_old = 0
@@ -160,9 +166,18 @@ class QuoteFinder:
             best = best_acceptable(fuzzy + exact, size)
             if best is not None:
                 return best
+            if any(min(c.prefix, c.suffix) >= IN_PLACE_CONTEXT for c in fuzzy):
+                self._rewritten.add(highlight.id)
         # 4. Exact copies farther around (a plain search of a few hundred KB is cheap).
         far = _merged([self.window(spot, size, FAR_RADIUS) for spot in spots])
         return best_acceptable(self._exact_in(highlight, hint, far), size)
+
+    def rewritten_in_place(self, highlight: Highlight) -> bool:
+        """Whether `locate_near` found the highlight's context on both sides where it was
+        expected, around some of its words, but too little of the quote between: its
+        passage was rewritten there, not moved, so the whole text is not searched (a
+        copy of its words elsewhere would be someone else's passage)."""
+        return highlight.id in self._rewritten
 
     def locate_wide(self, highlight: Highlight, hint: int) -> Candidate | None:
         """Find one highlight in the whole text (stages 5 and 6), or None.
