@@ -121,7 +121,7 @@ def _quote_ends(
         return None
     if head[1] > tail[1]:
         head = next((i, left[i]) for i in inside if i in left)
-    return _compacted(head, tail, old, new, left)
+    return _compacted(head, tail, (old, new, inside), left)
 
 
 def _paired(
@@ -138,10 +138,12 @@ def _paired(
     for block in [*blocks, None]:
         old_stop = len(old) if block is None else block.src_start
         new_stop = len(new) if block is None else block.dest_start
-        count = min(old_stop - old_at, new_stop - new_at)
-        for offset in range(count):
-            left[old_at + offset] = new_at + offset
-            right[old_stop - 1 - offset] = new_stop - 1 - offset
+        for is_word in (True, False):  # words pair with words, marks with marks
+            olds = [i for i in range(old_at, old_stop) if is_word_char(old[i][0]) == is_word]
+            news = [j for j in range(new_at, new_stop) if is_word_char(new[j][0]) == is_word]
+            count = min(len(olds), len(news))
+            left.update(zip(olds[:count], news[:count], strict=True))
+            right.update(zip(olds[len(olds) - count :], news[len(news) - count :], strict=True))
         if block is None:
             break
         for offset in range(block.src_end - block.src_start):
@@ -156,14 +158,15 @@ def _paired(
 def _compacted(
     head: tuple[int, int],
     tail: tuple[int, int],
-    old: Sequence[str],
-    new: Sequence[str],
+    words: tuple[Sequence[str], Sequence[str], list[int]],
     paired: dict[int, int],
 ) -> tuple[tuple[int, int], tuple[int, int]]:
     """`head` and `tail` moved next to the rest of the quote where an equal word lies
-    there: an alignment may match a quote's common first word (`the`) to a copy before
-    some inserted words as cheaply as to the one beside its next word; the one beside it
-    is the passage's."""
+    there: an alignment may match a quote's first word (`the`) to a copy before some
+    inserted words as cheaply as to the one beside its next word; the one beside it is
+    the passage's. Quote words left unpaired before it then pair with the new words
+    passed over (a word replaced by a copy of its neighbour)."""
+    old, new, inside = words
     head_old, head_new = head
     tail_old, tail_new = tail
     following = next(
@@ -172,14 +175,16 @@ def _compacted(
     if following is not None:
         wanted = following[1] - (following[0] - head_old)
         if head_new < wanted < len(new) and new[wanted] == old[head_old]:
-            head_new = wanted
+            shift = min(head_old - inside[0], wanted - head_new)
+            head_old, head_new = head_old - shift, wanted - shift
     preceding = next(
         ((i, paired[i]) for i in range(tail_old - 1, head_old - 1, -1) if i in paired), None
     )
     if preceding is not None:
         wanted = preceding[1] + (tail_old - preceding[0])
         if 0 <= wanted < tail_new and new[wanted] == old[tail_old]:
-            tail_new = wanted
+            shift = min(inside[-1] - tail_old, tail_new - wanted)
+            tail_old, tail_new = tail_old + shift, wanted + shift
     return (head_old, head_new), (tail_old, tail_new)
 
 

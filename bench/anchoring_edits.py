@@ -318,13 +318,23 @@ class EditedText:
         )
         survives = in_order and changes <= allowed_changes(size)
         starts = [self._start_of(low, passage)]
+        if self.new_tokens[low][0] != first:  # its leading marks may be new ones
+            starts.append(self._core_of(low)[0])
         if self.new_tokens[low][0] != first or first in replaced:
             starts += self._inserted_run(low, -1, passage) + self._inserted_run(low, 1, passage)
         ends = [self._end_of(high, passage)]
+        if self.new_tokens[high][0] != last:  # its trailing marks may be new ones
+            ends.append(self._core_of(high)[1])
         if self.new_tokens[high][0] != last or last in replaced:
             ends += self._inserted_run(high, 1, passage, ends=True)
             ends += self._inserted_run(high, -1, passage, ends=True)
         return Truth(survives, tuple(starts), tuple(ends), pieces)
+
+    def _core_of(self, at: int) -> tuple[int, int]:
+        """Where the word of new token `at` starts and ends (without its marks)."""
+        _, start, end = self.new_tokens[at]
+        core = _CORE.search(self.new_text, start, end)
+        return (core.start(), core.end()) if core else (start, end)
 
     def _start_of(self, at: int, passage: Passage) -> int:
         """Where new token `at` starts as the first of the passage: at its word if it is
