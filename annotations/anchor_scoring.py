@@ -1,13 +1,15 @@
 """How well a place fits a highlight, and whether the evidence is strong enough to move it.
 
-A place is weighed as ``(50·quote + 20·prefix + 20·suffix + 2·position) / 92`` (the
-weights of the Hypothesis web annotator): how much of the quote is intact, how well the
-text around agrees with the context stored beside the quote, and how near it is to where
-the highlight was expected. A match is only taken when the evidence is strong enough
-(`acceptable`): at least 75 % of the quote intact, and a weighed score of 0.7 (so a short
-quote needs its context to agree), unless a long quote is 90 % intact or a 20-character
-one occurs exactly once. Orphaning a highlight is better than silently attaching it, and
-its note, to the wrong text.
+A place is weighed as ``(50·q·quote + 20·prefix + 20·suffix + 2·position) / (50·q + 42)``
+(the weights of the Hypothesis web annotator, the quote's scaled by ``q``, its length over
+32 at most 1): how much of the quote is intact, how well the text around agrees with the
+context stored beside the quote, and how near it is to where the highlight was expected.
+A three-letter quote found exactly proves little; its context decides. So the score is
+the share of the evidence, quote and context, that survived. A match is only taken when
+the evidence is strong enough (`acceptable`): on word boundaries where the quote was, at
+least half of the quote intact, and a score of 0.6, unless a long quote is 90 % intact or
+a 20-character one occurs exactly once. Orphaning a highlight is better than silently
+attaching it, and its note, to the wrong text.
 
 Pure Python: nothing here imports Textual or Rich.
 """
@@ -19,9 +21,11 @@ from dataclasses import dataclass
 from rapidfuzz.distance import Levenshtein
 
 from annotations.model import CONTEXT_LENGTH, Highlight
+from annotations.passage_alignment import is_word_char, starts_mid_word
 
 QUOTE_WEIGHT = 50.0
-"""Weight of the quote's similarity in a match's score."""
+"""Weight of the quote's similarity in a match's score (less for a quote shorter than
+`CONTEXT_LENGTH`, which proves less)."""
 PREFIX_WEIGHT = 20.0
 """Weight of the prefix's agreement (less when less prefix was stored)."""
 SUFFIX_WEIGHT = 20.0
@@ -29,11 +33,15 @@ SUFFIX_WEIGHT = 20.0
 POSITION_WEIGHT = 2.0
 """Weight of closeness to the expected place: breaks ties between equal copies."""
 
-MIN_QUOTE_SIMILARITY = 0.75
-"""A fuzzy match must keep at least this share of the quote (1 - edits / length)."""
+MIN_QUOTE_SIMILARITY = 0.5
+"""A fuzzy match must keep at least this share of the quote (1 - edits / length): half.
+A word inserted into a three-word quote (`no major structural damage`) costs 30 %; what
+tells such a passage from unrelated text is its context, which the score weighs."""
 
-MIN_SCORE = 0.70
-"""A match whose weighed score is lower is refused, unless its quote is long and intact."""
+MIN_SCORE = 0.6
+"""A match whose weighed score is lower is refused, unless its quote is long and intact.
+Measured with the anchoring benchmark: at 0.6 no highlight is misattached and 0.7 % of
+the passages still there are lost; at 0.7, 3 % are lost."""
 
 LONG_QUOTE = 32
 """A quote at least this long that is nearly intact is evidence enough on its own."""
@@ -61,7 +69,8 @@ class Candidate:
     errors: int
     """Levenshtein distance between the quote and ``text[start:end]``."""
     quote: float
-    """1 - errors / len(quote)."""
+    """1 - errors / the longer of the quote and the place: a place widened by inserted
+    words counts them once, not twice."""
     prefix: float
     """How well the text before agrees with the stored prefix, 0 to 1 (counted from
     `CONTEXT_FLOOR`); with no stored prefix, 1 at the start of the text, else 0."""
@@ -69,6 +78,9 @@ class Candidate:
     """The same for the text after and the stored suffix."""
     score: float
     """The weighed score, 0 to 1."""
+    on_boundaries: bool = True
+    """Whether the place starts and ends where words do (or inside a word, where the quote
+    itself did): never half a word."""
 
 
 def max_errors(quote: str) -> int:
@@ -81,15 +93,16 @@ def weigh(
 ) -> Candidate:
     """Score ``text[start:end]`` as a place for `highlight`, with `errors` edits between
     it and the quote, `hint` where the highlight was expected to be:
-    ``(50·quote + 20·prefix + 20·suffix + 2·position) / 92``.
+    ``(50·q·quote + 20·prefix + 20·suffix + 2·position) / (50·q + 42)``.
 
-    A context side counts in proportion to how much context was stored (a quote near
+    The quote counts in proportion to its length (up to `CONTEXT_LENGTH`), and a context
+    side counts in proportion to how much context was stored (a quote near
     the start of the text has a short prefix, which proves little); the score is
     divided by the weight actually used, so it stays within 0 to 1.
     """
     length = len(text)
     size = len(highlight.quote)
-    quote = max(0.0, 1.0 - errors / size)
+    quote = max(0.0, 1.0 - errors / max(size, end - start))
     stored_prefix, stored_suffix = highlight.prefix, highlight.suffix
     if stored_prefix:
         actual = text[max(0, start - len(stored_prefix)) : start]
@@ -103,13 +116,14 @@ def weigh(
         suffix = 1.0 if end == length else 0.0
     prefix_weight = PREFIX_WEIGHT * min(1.0, len(stored_prefix) / CONTEXT_LENGTH)
     suffix_weight = SUFFIX_WEIGHT * min(1.0, len(stored_suffix) / CONTEXT_LENGTH)
+    quote_weight = QUOTE_WEIGHT * min(1.0, size / CONTEXT_LENGTH)
     position = 1.0 - min(1.0, abs(start - hint) / max(1, length))
     score = (
-        QUOTE_WEIGHT * quote
+        quote_weight * quote
         + prefix_weight * prefix
         + suffix_weight * suffix
         + POSITION_WEIGHT * position
-    ) / (QUOTE_WEIGHT + prefix_weight + suffix_weight + POSITION_WEIGHT)
+    ) / (quote_weight + prefix_weight + suffix_weight + POSITION_WEIGHT)
     return Candidate(
         start=start,
         end=end,
@@ -118,6 +132,7 @@ def weigh(
         prefix=prefix,
         suffix=suffix,
         score=score,
+        on_boundaries=_on_boundaries(text, highlight, start, end),
     )
 
 
@@ -127,7 +142,11 @@ def acceptable(candidate: Candidate, size: int, *, unique: bool = False) -> bool
     `size` is the length of the quote; `unique`, whether the quote occurs exactly once
     in the whole text.
     """
-    if candidate.errors > min(256, size // 2) or candidate.quote < MIN_QUOTE_SIMILARITY:
+    if not candidate.on_boundaries:
+        return False
+    if candidate.errors > min(256, size // 2) or candidate.errors > size * (
+        1 - MIN_QUOTE_SIMILARITY
+    ):
         return False
     if candidate.score >= MIN_SCORE:
         return True
@@ -157,6 +176,20 @@ def distinct(found: list[Candidate]) -> list[Candidate]:
         if all(candidate.end <= other.start or candidate.start >= other.end for other in kept):
             kept.append(candidate)
     return kept
+
+
+def _on_boundaries(text: str, highlight: Highlight, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` starts and ends on word boundaries, where the quote did.
+
+    A quote the reader began inside a word (its prefix ends in a letter, and so does its
+    first character) may begin inside one now; otherwise a place inside a word is the
+    tail of another word (`or structural damage` in "major structural damage")."""
+    quote, prefix, suffix = highlight.quote, highlight.prefix, highlight.suffix
+    began_inside = bool(prefix) and is_word_char(prefix[-1]) and is_word_char(quote[0])
+    ended_inside = bool(suffix) and is_word_char(quote[-1]) and is_word_char(suffix[0])
+    if not began_inside and starts_mid_word(text, start):
+        return False
+    return ended_inside or not starts_mid_word(text, end)
 
 
 def _rescaled(similarity: float) -> float:

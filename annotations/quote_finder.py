@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from annotations.anchor_scoring import (
     MIN_QUOTE_SIMILARITY,
@@ -28,6 +29,7 @@ from annotations.anchor_scoring import (
 )
 from annotations.approximate_matching import approximate_matches
 from annotations.model import Highlight
+from annotations.passage_alignment import align_passage
 
 SEARCH_RADIUS = 2048
 """Characters searched on each side of the expected place, exactly and approximately."""
@@ -44,7 +46,7 @@ MAX_SEED_HITS = 4
 MAX_OCCURRENCES = 32
 """Exact occurrences of a quote weighed, on each side of the expected place."""
 
-WIDE_SEARCHES = 64
+WIDE_SEARCHES = 32
 """Highlights per `reanchor` call that may be searched for in the whole text (each costs
 about three scans of it, ~3 ms in a 3 MB book). Beyond that, a highlight not found near
 its expected place is orphaned: this bounds the time taken when a file is replaced by
@@ -53,6 +55,18 @@ unrelated text (every highlight an orphan), and `candidates` can still find it l
 LOCATOR_QUOTE = 512
 """Up to this length, rapidfuzz's `partial_ratio_alignment` picks the stretch to align;
 beyond it, exact copies of pieces of the quote do (see `QuoteFinder.fuzzy_in`)."""
+
+CONVINCING_SCORE = 0.9
+"""An exact copy near the expected place scoring this much (its context mostly agrees)
+is taken without looking for an edited passage that might fit better."""
+
+IN_PLACE_CONTEXT = 0.7
+"""Agreement of both context sides (see `Candidate.prefix`) that shows a highlight's
+passage was rewritten where it was (`QuoteFinder.rewritten_in_place`)."""
+
+ALIGNMENT_PAD = 24
+"""Characters beyond a rough match and its context that are aligned word by word: room
+for words inserted at the passage's ends."""
 
 MAX_FUZZY_QUOTE = 8192
 """Longer quotes (a whole chapter highlighted) are only looked for exactly: aligning
@@ -80,6 +94,8 @@ class QuoteFinder:
         self.length = len(text)
         self.wide_searches_left = WIDE_SEARCHES
         """How many more highlights may be searched for in the whole text."""
+        self._rewritten: set[str] = set()
+        """Ids of highlights rewritten where they were (see `rewritten_in_place`)."""
         self.same_before = 0
         """Characters at the start that the old and new texts share (with `old_text`)."""
         self.same_after_old = 0
@@ -131,12 +147,14 @@ class QuoteFinder:
                 and self._context_intact(highlight, spot, spot + size)
             ):
                 return weigh(self.text, highlight, spot, spot + size, 0, hint)
-        # 2. Exact copies near those places.
+        # 2. Exact copies near those places: taken at once when their context agrees.
         windows = _merged([self.window(spot, size, SEARCH_RADIUS) for spot in spots])
-        best = best_acceptable(self._exact_in(highlight, hint, windows), size)
-        if best is not None:
+        exact = self._exact_in(highlight, hint, windows)
+        best = best_acceptable(exact, size)
+        if best is not None and best.score >= CONVINCING_SCORE:
             return best
-        # 3. Approximate matches near those places.
+        # 3. Approximate matches near those places: the passage edited in place may fit
+        # better than a copy of its words elsewhere.
         limit = _search_errors(quote)
         if limit:
             fuzzy = [
@@ -144,12 +162,22 @@ class QuoteFinder:
                 for window in windows
                 for candidate in self.fuzzy_in(highlight, hint, window, limit, locate=True)
             ]
-            best = best_acceptable(fuzzy, size)
+            fuzzy += self.passage_near(highlight, hint)
+            best = best_acceptable(fuzzy + exact, size)
             if best is not None:
                 return best
+            if any(min(c.prefix, c.suffix) >= IN_PLACE_CONTEXT for c in fuzzy):
+                self._rewritten.add(highlight.id)
         # 4. Exact copies farther around (a plain search of a few hundred KB is cheap).
         far = _merged([self.window(spot, size, FAR_RADIUS) for spot in spots])
         return best_acceptable(self._exact_in(highlight, hint, far), size)
+
+    def rewritten_in_place(self, highlight: Highlight) -> bool:
+        """Whether `locate_near` found the highlight's context on both sides where it was
+        expected, around some of its words, but too little of the quote between: its
+        passage was rewritten there, not moved, so the whole text is not searched (a
+        copy of its words elsewhere would be someone else's passage)."""
+        return highlight.id in self._rewritten
 
     def locate_wide(self, highlight: Highlight, hint: int) -> Candidate | None:
         """Find one highlight in the whole text (stages 5 and 6), or None.
@@ -315,10 +343,12 @@ class QuoteFinder:
         """Approximate matches of the quote in ``text[region]`` with at most `limit` edits.
 
         With `locate`, the likeliest stretches of a large region are found first and
-        only they are aligned exactly (the alignment costs a dozen integer operations
-        per character): for a quote of up to `LOCATOR_QUOTE` characters, the stretch
-        rapidfuzz's `partial_ratio_alignment` likes best (in C); for a longer one, where
-        that grows slow, the stretches around exact copies of pieces of the quote.
+        only they are aligned (the exact alignment costs a dozen integer operations per
+        character): for a quote of up to `LOCATOR_QUOTE` characters, the stretch
+        rapidfuzz's `partial_ratio_alignment` likes best (in C), taken as it is; for a
+        longer one, where that grows slow, the stretches around exact copies of pieces
+        of the quote. Every match is then widened or narrowed to the passage the
+        highlight became (`passages_in`).
         """
         quote = highlight.quote
         size = len(quote)
@@ -334,21 +364,47 @@ class QuoteFinder:
                 )
                 if alignment is None:
                     return []
-                stretches = [
-                    (
-                        max(low, low + alignment.dest_start - limit - 1),
-                        min(high, low + alignment.dest_end + limit + 1),
-                    )
-                ]
-            else:
-                stretches = self._piece_regions(quote, low, high, limit)
-        return [
-            weigh(self.text, highlight, start, end, errors, hint)
+                # The ends are placed by aligning words with the context, so the
+                # likeliest stretch is place enough: no exact alignment is needed.
+                place = (low + alignment.dest_start, low + alignment.dest_end)
+                return self.passages_in(highlight, hint, [place], limit)
+            stretches = self._piece_regions(quote, low, high, limit)
+        places = [
+            (start, end)
             for stretch_low, stretch_high in stretches
-            for start, end, errors in approximate_matches(
+            for start, end, _ in approximate_matches(
                 quote, self.text, stretch_low, stretch_high, limit
             )
         ]
+        return self.passages_in(highlight, hint, places, limit)
+
+    def passages_in(
+        self, highlight: Highlight, hint: int, places: list[tuple[int, int]], limit: int
+    ) -> list[Candidate]:
+        """The passages the highlight became around `places` (rough matches of its
+        quote), each end placed from evidence (`align_passage`), weighed."""
+        before, after = len(highlight.prefix), len(highlight.suffix)
+        pad = ALIGNMENT_PAD + limit
+        windows = _merged(
+            [(max(0, s - before - pad), min(self.length, e + after + pad)) for s, e in places]
+        )
+        found: dict[tuple[int, int], Candidate] = {}
+        for low, high in windows:
+            span = align_passage(self.text, highlight, low, high)
+            if span is None or span in found:
+                continue
+            start, end = span
+            errors = Levenshtein.distance(highlight.quote, self.text[start:end])
+            found[span] = weigh(self.text, highlight, start, end, errors, hint)
+        return list(found.values())
+
+    def passage_near(self, highlight: Highlight, hint: int) -> list[Candidate]:
+        """The passage the highlight became, aligned right where it is expected: found
+        even when an inserted word leaves no close match of the quote alone."""
+        size = len(highlight.quote)
+        if size > MAX_FUZZY_QUOTE:
+            return []
+        return self.passages_in(highlight, hint, [(hint, min(self.length, hint + size))], size // 4)
 
     def _piece_regions(self, quote: str, low: int, high: int, limit: int) -> list[tuple[int, int]]:
         """Where, in ``text[low:high]``, a long quote could lie: around exact copies of

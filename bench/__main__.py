@@ -14,13 +14,29 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-from bench import annotations_bench, cli_bench, frame_bench, screen_bench, search_figures
+from bench import (
+    anchoring_bench,
+    annotations_bench,
+    cli_bench,
+    frame_bench,
+    screen_bench,
+    search_figures,
+)
 from bench.figures import Figure, not_measured
 from bench.report import kept_part, markdown, terminal_report, this_machine
 from bench.terminal import ScreenTimeout
 from bench.workspace import ROOT, SetupError, Workspace
 
-GROUPS: tuple[str, ...] = ("screen", "keys", "frame", "search", "cli", "memory", "annotations")
+GROUPS: tuple[str, ...] = (
+    "screen",
+    "keys",
+    "frame",
+    "search",
+    "cli",
+    "memory",
+    "annotations",
+    "anchoring",
+)
 """In the order of the table of targets."""
 
 
@@ -55,6 +71,7 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         "cli": lambda ws: cli_bench.list_and_add(ws, runs.lists, runs.adds),
         "memory": lambda ws: screen_bench.memory(ws, runs.screen),
         "annotations": lambda ws: annotations_bench.measure(ws, runs.annotations),
+        "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
     }
 
 

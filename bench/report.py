@@ -71,6 +71,10 @@ def _number(value: float | None, unit: str) -> str:
         return f"{value:.2f} ×"
     if unit == "MB":
         return f"{value:.0f} MB"
+    if unit == "%":
+        return f"{value:.2f} %"
+    if unit == "n":
+        return f"{value:.0f}"
     return f"{value:.1f} ms" if value < 100 else f"{value:.0f} ms"
 
 
@@ -135,7 +139,7 @@ def markdown(
         "`bench/` suite. Rerun with `make bench` (the same as `.venv/bin/python -m bench`); "
         "`python -m bench --write` rewrites this file above the marker line near the end, "
         "`--quick` takes about a minute with fewer runs, `--only GROUP...` measures some "
-        "groups (`screen keys frame search cli memory annotations`).",
+        "groups (`screen keys frame search cli memory annotations anchoring`).",
         "",
         f"- **When:** {now}, `{command}`, {seconds:.0f} s in all.",
         f"- **Machine:** {machine.cpu}, {machine.cores} cores; Python {machine.python}; "
@@ -190,6 +194,16 @@ def markdown(
         "document holding 10 highlights and one holding 10,000, so a slow spell of the disk "
         "falls on both alike. Re-anchoring: 1,000 highlights spread over the book, "
         "unchanged and after ~300 scattered edits.",
+        "- **Anchoring** (`bench/anchoring_bench.py`, edits in `bench/anchoring_edits.py`): "
+        "3 × 1,000 highlights of whole words on the book and 60 on each corpus article; "
+        "half of them get words inserted, deleted or replaced inside (mostly up to a fifth "
+        "of their words) and around; then words, punctuation, quote marks, line wrapping, "
+        "sentences and paragraphs change over the whole text (seeded). Each re-found "
+        "highlight is compared with where the edit script put its passage: *exact* (the "
+        "same words, share of the passages that survived: at most a fifth of their words "
+        "changed, still together), *misattached* (on none of its words, or starting or "
+        "ending inside a word), *lost but present*. The time is that of one `reanchor` "
+        "call over the book's 1,000 (old text known).",
         "",
         KEEP_MARKER,
         kept.strip("\n"),
