@@ -19,6 +19,7 @@ from bench import (
     annotations_bench,
     cli_bench,
     frame_bench,
+    scale_bench,
     screen_bench,
     search_figures,
 )
@@ -36,6 +37,7 @@ GROUPS: tuple[str, ...] = (
     "memory",
     "annotations",
     "anchoring",
+    "scale",
 )
 """In the order of the table of targets."""
 
@@ -72,6 +74,7 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         "memory": lambda ws: screen_bench.memory(ws, runs.screen),
         "annotations": lambda ws: annotations_bench.measure(ws, runs.annotations),
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
+        "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
     }
 
 

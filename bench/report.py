@@ -139,7 +139,7 @@ def markdown(
         "`bench/` suite. Rerun with `make bench` (the same as `.venv/bin/python -m bench`); "
         "`python -m bench --write` rewrites this file above the marker line near the end, "
         "`--quick` takes about a minute with fewer runs, `--only GROUP...` measures some "
-        "groups (`screen keys frame search cli memory annotations anchoring`).",
+        "groups (`screen keys frame search cli memory annotations anchoring scale`).",
         "",
         f"- **When:** {now}, `{command}`, {seconds:.0f} s in all.",
         f"- **Machine:** {machine.cpu}, {machine.cores} cores; Python {machine.python}; "
@@ -204,6 +204,10 @@ def markdown(
         "changed, still together), *misattached* (on none of its words, or starting or "
         "ending inside a word), *lost but present*. The time is that of one `reanchor` "
         "call over the book's 1,000 (old text known).",
+        "- **Scale** (`bench/scale_bench.py`): `newsreader add` of the book 30 times over "
+        "(about 95 MB) into a new library, wall time and the peak resident memory of the "
+        "process (`ru_maxrss`, read by a wrapper that runs only it); and of 10,000 "
+        "generated articles (as the library above) into a new library.",
         "",
         KEEP_MARKER,
         kept.strip("\n"),

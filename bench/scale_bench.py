@@ -1,0 +1,87 @@
+"""Scale: what grows with the size of what is added — a document of nearly 100 MB, and a
+folder of thousands of articles — timed as a person waits for `newsreader add`, with the
+peak memory of the process that does it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench.corpus import write_big_document, write_library
+from bench.figures import Figure, at_most
+from bench.workspace import BOOK, SetupError, Workspace
+
+HUGE_ADD_TARGET_S = 3.0
+HUGE_ADD_TARGET_MB = 400.0
+MANY_ADD_TARGET_S = 10.0
+HUGE_COPIES = 30
+"""The 3 MB book thirty times over: some 95 MB, under the 100 MB a document may have."""
+MANY_ARTICLES = 10_000
+
+_PEAK_OF_CHILD = (
+    "import resource, subprocess, sys\n"
+    "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL)\n"
+    "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+"""Runs a command and prints its peak resident memory (KiB, as Linux counts it)."""
+
+
+def adds(workspace: Workspace, runs: int) -> list[Figure]:
+    """`newsreader add` of a ~95 MB document (wall and peak memory) and of 10,000 articles."""
+    generated = workspace.folder / "generated"
+    generated.mkdir(parents=True, exist_ok=True)
+    huge = write_big_document(BOOK, generated / "war-and-peace-x30.txt", copies=HUGE_COPIES)
+    seconds: list[float] = []
+    peaks: list[float] = []
+    for run in range(runs):
+        began = time.perf_counter()
+        peak_kib = _peak_kib(workspace, "add", str(huge), home=workspace.new_home(f"huge-{run}"))
+        seconds.append(time.perf_counter() - began)
+        peaks.append(peak_kib / 1024)
+    articles = write_library(workspace.folder / "generated-many", MANY_ARTICLES).folder
+    many: list[float] = []
+    for run in range(runs):
+        home = workspace.new_home(f"many-{run}")
+        began = time.perf_counter()
+        workspace.newsreader("add", str(articles), home=home)
+        many.append(time.perf_counter() - began)
+    size = huge.stat().st_size / 1e6
+    return [
+        at_most(
+            "scale.add_huge",
+            f"`newsreader add` of a {size:.0f} MB document, wall",
+            "s",
+            seconds,
+            HUGE_ADD_TARGET_S,
+        ),
+        at_most(
+            "scale.add_huge_memory",
+            f"`newsreader add` of a {size:.0f} MB document, peak resident memory",
+            "MB",
+            peaks,
+            HUGE_ADD_TARGET_MB,
+        ),
+        at_most(
+            "scale.add_many",
+            f"`newsreader add` of {MANY_ARTICLES:,} articles into an empty library, wall",
+            "s",
+            many,
+            MANY_ADD_TARGET_S,
+        ),
+    ]
+
+
+def _peak_kib(workspace: Workspace, *args: str, home: Path) -> float:
+    command = [workspace.command, "--library", str(home), *args]
+    done = subprocess.run(
+        [sys.executable, "-c", _PEAK_OF_CHILD, *command],
+        env=workspace.env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SetupError(f"newsreader {args[0]} failed: {done.stderr.strip()[-200:]}")
+    return float(done.stdout.split()[-1])
