@@ -59,9 +59,9 @@ def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
         UnreadableFile: the file cannot be read, or holds no text to read.
     """
     name = shown_as or path.name or str(path)
-    raw = read_file(path, shown_as=name)
-    return parse_text(
-        raw,
+    handed_over = [read_file(path, shown_as=name)]
+    return _parse(
+        handed_over,
         markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
         fallback_title=readable_stem(path),
         name=name,
@@ -122,21 +122,50 @@ def parse_text(
     Raises:
         UnreadableFile: nothing is left to read once the metadata is taken out.
     """
+    return _parse([raw], markdown=markdown, fallback_title=fallback_title, name=name)
+
+
+def _parse(
+    handed_over: list[str], *, markdown: bool, fallback_title: str, name: str | None
+) -> Parsed:
+    """`parse_text` of the one text in `handed_over`, which it takes out of the list.
+
+    Handed over in a list, a text read from a file has no other reference once taken
+    out (an argument would be held by the caller until the call returns), so that the
+    whole text is let go of once it is split into lines: a 100 MB file is never held as
+    text, lines, paragraphs and the result at once.
+    """
+    raw = handed_over.pop()
     if raw.startswith("\ufeff"):
         raw = raw[1:]
     if "\r" in raw:
         raw = raw.replace("\r\n", "\n").replace("\r", "\n")
-    parsed = _parse_markdown(raw, fallback_title) if markdown else _parse_plain(raw, fallback_title)
+    if markdown:
+        parsed = _parse_markdown(raw, fallback_title)
+    else:
+        date, lines = _plain_lines(raw)
+        del raw  # a long text is held as its lines from here on, not twice
+        parsed = _parse_plain(date, lines, fallback_title)
     if not parsed.text:
         raise UnreadableFile(f"{name or 'The document'} has no text to read.")
     return parsed
 
 
-def _parse_plain(raw: str, fallback_title: str) -> Parsed:
-    date, raw = _take_date(raw)
+def _plain_lines(raw: str) -> tuple[str | None, list[str]]:
+    """The date of a leading ` date YYYY-MM-DD ` marker, and the lines after it."""
+    date, end = _take_date(raw)
     lines = raw.split("\n")
+    if end:
+        marker = raw[:end]
+        del lines[: marker.count("\n")]
+        lines[0] = lines[0][end - (marker.rfind("\n") + 1) :]
+    return date, lines
+
+
+def _parse_plain(date: str | None, lines: list[str], fallback_title: str) -> Parsed:
     source = _take_source(lines)
     blocks = _blocks(lines)
+    del lines  # the blocks hold the lines now; `_paragraphs` lets go of each in turn
     paragraphs, lone = _paragraphs(blocks)
     title: str | None = None
     caption: str | None = None
@@ -158,16 +187,17 @@ def _parse_plain(raw: str, fallback_title: str) -> Parsed:
     return Parsed(title, source, date, caption, "\n\n".join(paragraphs))
 
 
-def _take_date(raw: str) -> tuple[str | None, str]:
-    """Remove a leading ` date YYYY-MM-DD ` marker; return its date if it is a real one.
+def _take_date(raw: str) -> tuple[str | None, int]:
+    """Find a leading ` date YYYY-MM-DD ` marker: its date if it is a real one, and where
+    the text after it starts (0 without a marker).
 
     An impossible date (``2022-13-45``) is still a marker, not prose: it is removed too.
     """
     match = _DATE_MARKER.match(raw)
     if match is None:
-        return None, raw
+        return None, 0
     year, month, day = (int(group) for group in match.groups())
-    return _valid_date(year, month, day), raw[match.end() :]
+    return _valid_date(year, month, day), match.end()
 
 
 def _valid_date(year: int, month: int, day: int) -> str | None:
@@ -207,6 +237,9 @@ def _blocks(lines: list[str]) -> list[list[str]]:
 def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
     """Turn blocks into paragraphs: reflowed when hard-wrapped, else one per line.
 
+    Each block is emptied once its paragraphs are made, so that a long text's lines are
+    not all held beside all its paragraphs.
+
     Also returns, for each paragraph, whether it was a block of one line with more text
     after it: the only kind of paragraph that can be a title line.
     """
@@ -218,11 +251,13 @@ def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
         indent = _least_indent(lines)
         margin = max(map(len, map(str.rstrip, lines)))
         single_block = len(blocks) == 1
+        del lines
         for number, block in enumerate(blocks):
             reflowed = _reflow(block, indent, margin, split_at_short_lines=single_block)
             for paragraph in reflowed:
                 paragraphs.append(paragraph)
                 lone.append(len(block) == 1 and number < last)
+            block.clear()  # a book's lines are let go of as its paragraphs are made
         return paragraphs, lone
     for number, block in enumerate(blocks):
         alone = len(block) == 1 and number < last
@@ -231,6 +266,7 @@ def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
             if paragraph:
                 paragraphs.append(paragraph)
                 lone.append(alone)
+        block.clear()
     return paragraphs, lone
 
 

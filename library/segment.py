@@ -8,6 +8,8 @@ text, never on copies, so spans can be used directly as `Document` offsets.
 from __future__ import annotations
 
 import re
+from array import array
+from collections.abc import Iterable
 
 from library.document import Span
 
@@ -103,8 +105,16 @@ def sentence_spans(text: str, paragraphs: tuple[Span, ...]) -> tuple[Span, ...]:
     between two sentences belongs to neither. Every paragraph with any visible text
     holds at least one sentence, and together they cover all of its visible characters.
     """
-    spans: list[Span] = []
-    append = spans.append
+    starts, ends = sentence_bounds(text, paragraphs)
+    return tuple(zip(starts, ends, strict=True))
+
+
+def sentence_bounds(text: str, paragraphs: Iterable[Span]) -> tuple[array[int], array[int]]:
+    """The starts and ends of `sentence_spans`, as two arrays: a 100 MB text has over a
+    million sentences, which as tuples take a hundred megabytes more than as arrays."""
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    add_start, add_end = starts.append, ends.append
     for par_start, par_end in paragraphs:
         start, end = _trim(text, par_start, par_end)
         if start >= end:
@@ -112,10 +122,12 @@ def sentence_spans(text: str, paragraphs: tuple[Span, ...]) -> tuple[Span, ...]:
         for match in _CANDIDATE.finditer(text, start, end):
             if _continues(text, match):
                 continue
-            append((start, match.end("end")))
+            add_start(start)
+            add_end(match.end("end"))
             start = match.end()
-        append((start, end))
-    return tuple(spans)
+        add_start(start)
+        add_end(end)
+    return starts, ends
 
 
 def _continues(text: str, match: re.Match[str]) -> bool:
