@@ -19,6 +19,7 @@ from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
+from reader.widgets.filter_field import FilterField
 from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
 
@@ -51,20 +52,6 @@ def add_summary(outcome: AddOutcome) -> str:
         more = f" (and {len(result.failed) - 1} more)" if len(result.failed) > 1 else ""
         text = f"{text} Skipped: {first}{more}".strip()
     return " ".join((text or "Nothing to add there.", *outcome.problems))
-
-
-class FilterField(Input):
-    """The filter's field: `enter` goes back to the list (and the key bar says so)."""
-
-    BINDINGS = [
-        Binding(
-            "enter",
-            "submit",
-            "To the list",
-            id="library.filter_done",
-            tooltip="Back to the list, keeping the filter",
-        ),
-    ]
 
 
 class LibraryScreen(Screen[None]):
