@@ -9,7 +9,7 @@ reader, so `n`/`N` go on from the match chosen.
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
@@ -19,6 +19,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.sanitize import one_line
+from reader.labels import clip_cells
 from reader.messages import OpenDocument
 from reader.widgets.filter_field import FilterField
 from reader.widgets.key_bar import KeyBar
@@ -33,8 +34,8 @@ PER_DOCUMENT = 20
 """At most this many matches of one document are listed (`n` in the reader finds the rest),
 so one long book cannot push every other document off the list."""
 
-CONTEXT_WIDTH = 100
-"""Characters of context around each match."""
+CONTEXT_INDENT = "  "
+"""Each match's line of context stands under its document's title, indented."""
 
 MATCH_STYLE = "bold reverse"
 """How the match stands out in its line of context."""
@@ -74,6 +75,9 @@ class LibrarySearchScreen(Screen[None]):
         self._query = ""
         self.results: tuple[SearchHit, ...] = ()
         """The matches listed, in the order shown (by document)."""
+        self._shown_query = ""
+        self._found: tuple[SearchHit, ...] = ()
+        """The answer shown, best first (as the search gave it)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
@@ -84,6 +88,14 @@ class LibrarySearchScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.set_focus(self._field)
+
+    def on_key(self, event: events.Key) -> None:
+        """A character that reaches the screen itself was typed before the query field had
+        the keys (right after `f`, in one burst): hand it back to the app, which gives it
+        to the field now, in order. (The field stops every character it types.)"""
+        if event.is_printable and self.focused is self._field:
+            event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
 
     @property
     def _field(self) -> FilterField:
@@ -115,17 +127,28 @@ class LibrarySearchScreen(Screen[None]):
         if event.query == self._query:
             self._show(event.query, event.results)
 
+    def on_resize(self) -> None:
+        """Fit the lines to the new width, keeping the match chosen."""
+        listed = self.query_one("#search-results", KeyedList)
+        chosen = listed.highlighted
+        self._show(self._shown_query, self._found)
+        if chosen is not None and chosen < listed.option_count:
+            listed.highlighted = chosen
+
     def _show(self, query: str, results: tuple[SearchHit, ...]) -> None:
+        self._shown_query, self._found = query, results
+        listed = self.query_one("#search-results", KeyedList)
+        # One line each: the list's width, less room for its scroll bar.
+        width = max(24, listed.content_region.width - 2)
         groups = by_document(results)
         self.results = tuple(hit for group in groups for hit in group)
         options: list[Option] = []
         listed_hits = 0
         for group in groups:
-            options.append(Option(self._heading(group), disabled=True))
+            options.append(Option(self._heading(group, width), disabled=True))
             for hit in group:
-                options.append(Option(self._hit_line(hit), id=str(listed_hits)))
+                options.append(Option(self._hit_line(hit, width), id=str(listed_hits)))
                 listed_hits += 1
-        listed = self.query_one("#search-results", KeyedList)
         listed.clear_options()
         listed.add_options(options)
         if results:
@@ -133,26 +156,25 @@ class LibrarySearchScreen(Screen[None]):
         self._update_status(query, len(results), len(groups))
 
     @staticmethod
-    def _heading(group: tuple[SearchHit, ...]) -> Content:
+    def _heading(group: tuple[SearchHit, ...], width: int) -> Content:
         """A document's line above its matches: its title and how many matched."""
         count = len(group)
         more = "+" if count >= PER_DOCUMENT else ""
-        noun = "match" if count == 1 else "matches"
-        return Content.assemble(
-            (one_line(group[0].title), "bold"), (f"  {count}{more} {noun}", "dim")
-        )
+        found = f"  {count}{more} match" + ("" if count == 1 else "es")
+        title = clip_cells(one_line(group[0].title), max(8, width - len(found)))
+        return Content.assemble((title, "bold"), (found, "dim"))
 
-    def _hit_line(self, hit: SearchHit) -> Content:
+    def _hit_line(self, hit: SearchHit, width: int) -> Content:
         """A match in its line of context, the match marked (plain text, never markup)."""
         search = self._search_over
         if search is None:
             return Content("")
-        line = search.context_line(hit, width=CONTEXT_WIDTH)
+        line = search.context_line(hit, width=width - len(CONTEXT_INDENT))
         text = one_line(line.text)
         if len(text) != len(line.text):  # `one_line` changed the line: no marking then
-            return Content.assemble("  ", (text, "dim"))
+            return Content.assemble(CONTEXT_INDENT, (text, "dim"))
         return Content.assemble(
-            "  ",
+            CONTEXT_INDENT,
             (text[: line.match_start], "dim"),
             (text[line.match_start : line.match_end], MATCH_STYLE),
             (text[line.match_end :], "dim"),

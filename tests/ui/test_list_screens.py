@@ -360,3 +360,24 @@ async def test_a_search_result_opens_with_the_search_carried_into_the_reader(
         assert current is not None and current.start == text.index("Xi", second + 2)
         cursor = reader._view.cursor_span
         assert cursor is not None and cursor[0] <= current.start < cursor[1]
+
+
+async def test_a_query_typed_in_one_burst_with_f_goes_into_the_field(
+    two_stories: Catalog,
+) -> None:
+    app = make_app(Workspace(two_stories))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        burst(app, ["j", *"fxi"])
+        await pilot.pause()
+        await pilot.pause()
+        search = app.screen
+        assert isinstance(search, LibrarySearchScreen)
+        assert search.query_one("#search-query", Input).value == "xi"
+        await pilot.press("escape")
+        await pilot.pause()
+        burst(app, ["slash", *"fan"])  # in the filter, `f`, `a` and `n` are letters
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, LibraryScreen)
+        assert app.screen.query_one("#filter", Input).value == "fan"
