@@ -21,20 +21,29 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from library.search_index import Match, SearchIndex
+from library.search_index import Match, SearchIndex, word_fit
 
 
 def search_documents(
-    docs: Iterable[tuple[str, str]], query: str, limit: int
+    docs: Iterable[tuple[str, str]],
+    query: str,
+    limit: int,
+    *,
+    per_document: int | None = None,
 ) -> list[tuple[str, Match]]:
     """Search several documents, given as `(document id, text)`; best matches first.
 
-    Exact matches come first (in the order of `docs`, then reading order), then
-    approximate ones by score.
+    Exact matches come first: those on whole words (`xi` finds "Xi" before "anxiety"),
+    then those starting a word, then those inside one, each in the order of `docs`, then
+    reading order; then approximate ones by score. At most `per_document` matches of one
+    document are kept, if given, so that one long book cannot hide every other document.
     """
-    found: list[tuple[tuple[bool, float, int, int], str, Match]] = []
+    found: list[tuple[tuple[bool, int, float, int, int], str, Match]] = []
     for order, (doc_id, text) in enumerate(docs):
-        for match in SearchIndex(text).find(query, limit):
-            found.append(((not match.exact, -match.score, order, match.start), doc_id, match))
+        wanted = limit if per_document is None else min(limit, per_document)
+        for match in SearchIndex(text).find(query, wanted, words_first=True):
+            fit = word_fit(text, match.start, match.end) if match.exact else 0
+            key = (not match.exact, -fit, -match.score, order, match.start)
+            found.append((key, doc_id, match))
     found.sort(key=lambda item: item[0])
     return [(doc_id, match) for _, doc_id, match in found[: max(limit, 0)]]

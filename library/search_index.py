@@ -79,19 +79,52 @@ class SearchIndex:
         """The text as search compares it."""
 
     def find(
-        self, query: str, limit: int = 50, *, threshold: float = DEFAULT_THRESHOLD
+        self,
+        query: str,
+        limit: int = 50,
+        *,
+        threshold: float = DEFAULT_THRESHOLD,
+        words_first: bool = False,
     ) -> tuple[Match, ...]:
         """Return up to `limit` matches of `query`: exact ones first, then approximate.
 
-        Exact matches (score 100) come in reading order; approximate ones, scoring at
-        least `threshold`, best first and never overlapping another match. An empty
-        query finds nothing; one shorter than `MIN_FUZZY_QUERY` characters, or without
-        a letter or digit, is only searched exactly.
+        Exact matches (score 100) come in reading order; with `words_first`, those on
+        whole words first, then those starting a word, then those inside one (see
+        `word_fit`), each in reading order, so that `xi` finds "Xi" before "anxiety"
+        even when "anxiety" comes first and there are more matches than `limit`.
+        Approximate ones, scoring at least `threshold`, come next, best first and never
+        overlapping another match. An empty query finds nothing; one shorter than
+        `MIN_FUZZY_QUERY` characters, or without a letter or digit, is only searched
+        exactly.
         """
         wanted = normalize_query(query)
         if not wanted or limit <= 0:
             return ()
         pace = Pacer()
+        if words_first:
+            matches, exact = self._exact_words_first(wanted, limit, pace)
+        else:
+            matches, exact = self._exact(wanted, limit, pace)
+        pace()
+        room = min(limit - len(matches), MAX_APPROXIMATE)
+        if room <= 0 or len(wanted) < MIN_FUZZY_QUERY or not any(c.isalnum() for c in wanted):
+            return tuple(matches)
+        threshold = effective_threshold(len(wanted), threshold)
+        normalized = self.normalized
+        hits = find_approximate(normalized.text, wanted, exact, threshold, room, pace)
+        # Disjoint in normalised text can still touch one original character (both
+        # halves of a folded `ß`); such a straggler is dropped.
+        spans = sorted(match.span for match in matches)
+        for hit in hits:
+            start_orig, end_orig = normalized.to_original(hit.start, hit.end)
+            if not overlaps(spans, start_orig, end_orig):
+                matches.append(Match(start_orig, end_orig, round(hit.score, 2), False))
+                insort(spans, (start_orig, end_orig))
+        return tuple(matches)
+
+    def _exact(self, wanted: str, limit: int, pace: Pacer) -> tuple[list[Match], list[Span]]:
+        """The first `limit` exact matches of the normalised `wanted`, in reading order,
+        and their spans in the normalised text."""
         normalized = self.normalized
         text = normalized.text
         matches: list[Match] = []
@@ -107,21 +140,50 @@ class SearchIndex:
             matches.append(Match(start_orig, end_orig, 100.0, True))
             exact.append((pos, end))
             pos = text.find(wanted, end)
-        pace()
-        room = min(limit - len(matches), MAX_APPROXIMATE)
-        if room <= 0 or len(wanted) < MIN_FUZZY_QUERY or not any(c.isalnum() for c in wanted):
-            return tuple(matches)
-        threshold = effective_threshold(len(wanted), threshold)
-        hits = find_approximate(text, wanted, exact, threshold, room, pace)
-        # Disjoint in normalised text can still touch one original character (both
-        # halves of a folded `ß`); such a straggler is dropped.
-        spans = sorted(match.span for match in matches)
-        for hit in hits:
-            start_orig, end_orig = normalized.to_original(hit.start, hit.end)
-            if not overlaps(spans, start_orig, end_orig):
-                matches.append(Match(start_orig, end_orig, round(hit.score, 2), False))
-                insort(spans, (start_orig, end_orig))
-        return tuple(matches)
+        return matches, exact
+
+    def _exact_words_first(
+        self, wanted: str, limit: int, pace: Pacer
+    ) -> tuple[list[Match], list[Span]]:
+        """Up to `limit` exact matches of the normalised `wanted`, those on whole words
+        first, then those starting a word, then the rest, each in reading order; and
+        their spans in the normalised text, sorted.
+
+        The scan stops once `limit` whole-word matches are found, or after
+        `WORDS_FIRST_SCAN` matches (a one-letter query matches everywhere).
+        """
+        normalized = self.normalized
+        text = normalized.text
+        tiers: tuple[list[Span], ...] = ([], [], [])  # inside a word, word start, whole
+        seen = 0
+        pos = text.find(wanted)
+        while pos != -1 and len(tiers[2]) < limit and seen < max(limit, WORDS_FIRST_SCAN):
+            pace()
+            seen += 1
+            end = pos + len(wanted)
+            if normalized.splits_a_character(pos, end):
+                pos = text.find(wanted, pos + 1)
+                continue
+            tiers[word_fit(text, pos, end)].append((pos, end))
+            pos = text.find(wanted, end)
+        chosen = [*tiers[2], *tiers[1], *tiers[0]][:limit]
+        matches = [Match(*normalized.to_original(*span), 100.0, True) for span in chosen]
+        return matches, sorted(chosen)
+
+
+WORDS_FIRST_SCAN = 20_000
+"""How many exact matches `find(words_first=True)` looks through for whole words."""
+
+
+def word_fit(text: str, start: int, end: int) -> int:
+    """How well `text[start:end]` sits on words: 2 when it is one or more whole words,
+    1 when it starts a word (`Xi` in `Xinhua`), 0 when it starts inside one (`xi` in
+    `anxiety`). An end that is not a letter or digit needs no boundary there."""
+    starts_word = start == 0 or not (text[start - 1].isalnum() and text[start].isalnum())
+    if not starts_word:
+        return 0
+    ends_word = end >= len(text) or not (text[end].isalnum() and text[end - 1].isalnum())
+    return 2 if ends_word else 1
 
 
 INDEX_CACHE_CHARACTERS = 8_000_000

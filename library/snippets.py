@@ -11,6 +11,7 @@ Pure Python: nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from library.sanitize import visible
 
@@ -22,6 +23,18 @@ def _one_line(text: str) -> str:
     return _WHITESPACE.sub(" ", visible(text))
 
 
+@dataclass(frozen=True, slots=True)
+class ContextLine:
+    """One line of context around a match, and where the match is in it."""
+
+    text: str
+    """The line (see `context_snippet`)."""
+    match_start: int
+    """Where the match starts in `text`."""
+    match_end: int
+    """Where the shown part of the match ends in `text` (a long match is cut)."""
+
+
 def context_snippet(text: str, start: int, end: int, width: int = 80) -> str:
     """Return one line of at most `width` characters showing `text[start:end]` in context.
 
@@ -30,6 +43,11 @@ def context_snippet(text: str, start: int, end: int, width: int = 80) -> str:
     word boundary when one is near. A match too long for the line is shown from its
     start.
     """
+    return context_line(text, start, end, width).text
+
+
+def context_line(text: str, start: int, end: int, width: int = 80) -> ContextLine:
+    """`context_snippet`'s line, with where the match is in it (to mark it there)."""
     width = max(width, 12)
     start = max(0, min(start, len(text)))
     end = max(start, min(end, len(text)))
@@ -56,7 +74,12 @@ def context_snippet(text: str, start: int, end: int, width: int = 80) -> str:
             space = line.rfind(" ", match_end, last)
             if space != -1 and last - space <= 15:
                 last = space
-    shown = line[first:last].strip(" ")
+    piece = line[first:last]
+    shown = piece.strip(" ")
     prefix = _ELLIPSIS if first > 0 or more_before else ""
     suffix = _ELLIPSIS if last < len(line) or more_after else ""
-    return prefix + shown + suffix
+    # Where the match landed: `first`, the stripped spaces and the ellipsis moved it.
+    shift = len(prefix) - first - (len(piece) - len(piece.lstrip(" ")))
+    low = max(len(prefix), min(match_start + shift, len(prefix) + len(shown)))
+    high = max(low, min(match_end + shift, len(prefix) + len(shown)))
+    return ContextLine(prefix + shown + suffix, low, high)

@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -18,6 +18,9 @@ from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.palette import DocumentCommands, LibraryCommands
 from service.workspace import Workspace
+
+if TYPE_CHECKING:
+    from reader.screens.reader import ReaderScreen
 
 # Screens are imported when first shown: start-up pays only for the first one.
 
@@ -112,7 +115,7 @@ class NewsreaderApp(App[None]):
     # -- navigation
 
     def on_open_document(self, message: OpenDocument) -> None:
-        self.open_document(message.doc_id, message.offset)
+        self.open_document(message.doc_id, message.offset, message.query)
 
     def on_show_library(self, _message: ShowLibrary) -> None:
         self.show_library()
@@ -150,8 +153,9 @@ class NewsreaderApp(App[None]):
         if current is not None and isinstance(library, LibraryScreen):
             library.keep_cursor_on(current)
 
-    def open_document(self, doc_id: str, offset: int | None = None) -> None:
-        """Open the document `doc_id` in the reader, at `offset` or its remembered position."""
+    def open_document(self, doc_id: str, offset: int | None = None, query: str = "") -> None:
+        """Open the document `doc_id` in the reader, at `offset` or its remembered position,
+        with `query` (whose match is at `offset`) searched there, if given."""
         # One reader at a time: whatever covers the library (a reader, a search) goes first,
         # so no older reader with stale highlights waits underneath, and a reader of this
         # same document has saved its place before that place is read.
@@ -161,9 +165,11 @@ class NewsreaderApp(App[None]):
         except StoreError as err:  # removed meanwhile, or its text file is gone
             report_not_saved(self, err)
             return
+        if query and offset is not None:
+            reader.carry_search(query, offset)
         self.push_screen(reader)
 
-    def _reader_screen(self, doc_id: str, offset: int | None = None) -> Screen[None]:
+    def _reader_screen(self, doc_id: str, offset: int | None = None) -> ReaderScreen:
         """A reader of `doc_id` at `offset` or its remembered position.
 
         Raises:

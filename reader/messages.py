@@ -12,12 +12,15 @@ from textual.message import Message
 class OpenDocument(Message):
     """Open a document in the reader (handler: `NewsreaderApp.on_open_document`)."""
 
-    def __init__(self, doc_id: str, offset: int | None = None) -> None:
+    def __init__(self, doc_id: str, offset: int | None = None, query: str = "") -> None:
         super().__init__()
         self.doc_id = doc_id
         """The document to open."""
         self.offset = offset
         """Where to put the reading cursor; None for the remembered place."""
+        self.query = query
+        """A search to carry into the reader (a match of it at `offset`), so that `n`
+        and `N` go on from there; empty for none."""
 
 
 class ShowLibrary(Message):

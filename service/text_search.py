@@ -10,7 +10,7 @@ from library.entries import Entry
 from library.safe_files import StoreError
 from library.search import search_documents
 from library.search_index import Match
-from library.snippets import context_snippet
+from library.snippets import ContextLine, context_line
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +46,29 @@ class TextSearch:
         self.unreadable: tuple[Entry, ...] = tuple(unreadable)
         """The documents left out because their text could not be read."""
 
-    def find(self, query: str, limit: int) -> tuple[SearchHit, ...]:
-        """The best `limit` matches of `query`: exact ones first, then approximate by score."""
-        found = search_documents(self._texts.items(), query, limit)
+    def find(
+        self, query: str, limit: int, *, per_document: int | None = None
+    ) -> tuple[SearchHit, ...]:
+        """The best `limit` matches of `query` (at most `per_document` of one document, if
+        given): exact ones first, on whole words before inside words, then approximate by
+        score (see `search_documents`)."""
+        found = search_documents(self._texts.items(), query, limit, per_document=per_document)
         return tuple(SearchHit(doc_id, self._titles[doc_id], match) for doc_id, match in found)
 
     def context(self, hit: SearchHit, width: int = 80) -> str:
         """One line of at most `width` characters showing `hit` in its text."""
+        return self.context_line(hit, width).text
+
+    def context_line(self, hit: SearchHit, width: int = 80) -> ContextLine:
+        """`context`'s line, with where the match is in it, to mark it there."""
         text = self._texts.get(hit.document_id, "")
-        return context_snippet(text, hit.match.start, hit.match.end, width=width)
+        return context_line(text, hit.match.start, hit.match.end, width=width)
+
+
+def by_document(hits: Iterable[SearchHit]) -> tuple[tuple[SearchHit, ...], ...]:
+    """`hits` gathered by document: the documents in the order of their first (best) hit,
+    each one's hits in the order given."""
+    groups: dict[str, list[SearchHit]] = {}
+    for hit in hits:
+        groups.setdefault(hit.document_id, []).append(hit)
+    return tuple(tuple(group) for group in groups.values())

@@ -11,6 +11,9 @@ from textual.content import Content
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+PALETTE_KEY = "ctrl+p"
+"""The command palette's key, listed under the screen's own keys."""
+
 
 def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
     """List `(keys, description, tooltip)` for every binding active on `screen`.
@@ -47,6 +50,13 @@ class HelpScreen(ModalScreen[None]):
         Binding("escape", "dismiss", "Close", id="help.close"),
         Binding("question_mark", "dismiss", "Close", show=False, id="help.close2"),
         Binding("q", "dismiss", "Close", show=False, id="help.close3"),
+        # The help of the reader is longer than a small terminal: it scrolls as a pager does.
+        Binding("j,down", "scroll(1)", "Down", show=False, id="help.down"),
+        Binding("k,up", "scroll(-1)", "Up", show=False, id="help.up"),
+        Binding("space,pagedown", "page(1)", "Page down", show=False, id="help.page_down"),
+        Binding("b,pageup", "page(-1)", "Page up", show=False, id="help.page_up"),
+        Binding("g,home", "to_end(0)", "Top", show=False, id="help.top"),
+        Binding("G,end", "to_end(1)", "Bottom", show=False, id="help.bottom"),
     ]
 
     def __init__(self, covered: Screen[object]) -> None:
@@ -56,7 +66,9 @@ class HelpScreen(ModalScreen[None]):
         self._title = getattr(covered, "HELP_TITLE", "Keys")
 
     def compose(self) -> ComposeResult:
-        width = max((len(keys) for keys, _, _ in self.rows), default=4) + 2
+        # Wide enough for the longest key, `ctrl+p` included, and two spaces after it.
+        width = max((len(keys) for keys, _, _ in self.rows), default=0)
+        width = max(width, len(PALETTE_KEY)) + 2
         lines: list[Content] = [Content.assemble((self._title, "bold"), "\n")]
         for keys, description, tooltip in self.rows:
             extra = f" — {tooltip}" if tooltip and tooltip != description else ""
@@ -67,13 +79,31 @@ class HelpScreen(ModalScreen[None]):
             )
         lines.append(
             Content.assemble(
-                ("\nctrl+p".ljust(width + 1), "bold $accent"),
+                "\n",
+                (PALETTE_KEY.ljust(width), "bold $accent"),
                 "command palette (themes, documents, actions)\n",
             )
         )
-        lines.append(Content.assemble(("esc".ljust(width), "bold $accent"), "close this help"))
+        lines.append(
+            Content.assemble(
+                ("esc".ljust(width), "bold $accent"), "close this help (j/k, space/b scroll it)"
+            )
+        )
         with VerticalScroll(classes="dialog help"):
-            yield Static(Content("").join(lines))
+            yield Static(Content("").join(lines), id="help-text")
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+    def action_scroll(self, lines: int) -> None:
+        self.query_one(VerticalScroll).scroll_relative(y=lines, animate=False)
+
+    def action_page(self, pages: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_relative(
+            y=pages * max(1, scroll.scrollable_content_region.height - 1), animate=False
+        )
+
+    def action_to_end(self, bottom: int) -> None:
+        scroll = self.query_one(VerticalScroll)
+        scroll.scroll_to(y=scroll.max_scroll_y if bottom else 0, animate=False)

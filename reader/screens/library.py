@@ -19,6 +19,7 @@ from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
+from reader.widgets.filter_field import FilterField
 from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
 
@@ -53,20 +54,6 @@ def add_summary(outcome: AddOutcome) -> str:
     return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
-class FilterField(Input):
-    """The filter's field: `enter` goes back to the list (and the key bar says so)."""
-
-    BINDINGS = [
-        Binding(
-            "enter",
-            "submit",
-            "To the list",
-            id="library.filter_done",
-            tooltip="Back to the list, keeping the filter",
-        ),
-    ]
-
-
 class LibraryScreen(Screen[None]):
     """Lists the documents; `enter` opens one in the reader."""
 
@@ -78,19 +65,25 @@ class LibraryScreen(Screen[None]):
         Binding(
             "slash", "filter", "Filter", id="library.filter", tooltip="Fuzzy filter", priority=True
         ),
+        # Priority keys too, for the keys typed right after them: a non-priority key runs
+        # once it has bubbled up to the app, and the keys behind it, handed to the list
+        # meanwhile, would be lost instead of reaching the screen it opens. (In the
+        # filter they type their letter.)
         Binding(
             "f",
-            "app.search_library",
+            "search_all",
             "Search all",
             id="library.search",
             tooltip="Fuzzy search the text of every document",
+            priority=True,
         ),
         Binding(
             "n",
-            "app.notes",
+            "notes",
             "Notes",
             id="library.notes",
             tooltip="Every highlight and note, fuzzy-searchable",
+            priority=True,
         ),
         Binding(
             "e",
@@ -104,7 +97,7 @@ class LibraryScreen(Screen[None]):
         Binding(
             "s", "cycle_sort", "Sort", show=False, id="library.sort", tooltip="Cycle the sort order"
         ),
-        Binding("a", "add", "Add", id="library.add", tooltip="Add a file or folder"),
+        Binding("a", "add", "Add", id="library.add", tooltip="Add a file or folder", priority=True),
         Binding(
             "x", "remove", "Remove", show=False, id="library.remove", tooltip="Remove (asks first)"
         ),
@@ -217,10 +210,25 @@ class LibraryScreen(Screen[None]):
         event.stop()
         self.action_open()
 
-    def action_filter(self) -> None:
+    def _typed_in_filter(self, character: str) -> bool:
+        """Type `character` into the filter if it has the keys (a priority key reaches the
+        screen before the field); say whether it did."""
         field = self.query_one("#filter", Input)
         if field.has_focus:
-            field.insert_text_at_cursor("/")  # a slash typed in the filter is part of it
+            field.insert_text_at_cursor(character)
+        return field.has_focus
+
+    async def action_search_all(self) -> None:
+        if not self._typed_in_filter("f"):
+            await self.run_action("app.search_library")
+
+    async def action_notes(self) -> None:
+        if not self._typed_in_filter("n"):
+            await self.run_action("app.notes")
+
+    def action_filter(self) -> None:
+        field = self.query_one("#filter", Input)
+        if self._typed_in_filter("/"):  # a slash typed in the filter is part of it
             return
         field.display = True
         # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
@@ -253,6 +261,8 @@ class LibraryScreen(Screen[None]):
         self.notify(f"Sorted by {SORT_LABELS[self._sort]}.", timeout=2)
 
     def action_add(self) -> None:
+        if self._typed_in_filter("a"):
+            return
         from reader.screens.dialogs import AskPathScreen
 
         self.app.push_screen(

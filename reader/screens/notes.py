@@ -1,4 +1,9 @@
-"""Every highlight and note in the library, fuzzy-searchable; `enter` opens it in place."""
+"""Every highlight and note in the library, fuzzy-searchable; `enter` opens it in place.
+
+It works as the library does: the list has the keys (`j`/`k`, `g`/`G`, `enter`), `/` puts
+the caret in the filter, where every key types (`j` and `k` too) until `enter`, `↓` or
+`tab` goes back to the list, keeping the filter; `esc` clears the filter, then leaves.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import Highlight
@@ -16,19 +21,38 @@ from library.sanitize import one_line
 from reader.labels import clip
 from reader.layout.marks import MarginSign
 from reader.messages import OpenDocument
+from reader.widgets.filter_field import FilterField
 from reader.widgets.key_bar import KeyBar
+from reader.widgets.keyed_list import KeyedList
 from service.workspace import Workspace
 
 SNIPPET = 160
 
 
 class NotesScreen(Screen[None]):
-    """Lists highlights (newest first); typing filters them by quote, note, tag and title."""
+    """Lists highlights (newest first); `/` filters them by quote, note, tag and title."""
 
     HELP_TITLE = "Notes keys"
     BINDINGS = [
-        Binding("escape", "close", "Library", id="notes.close", tooltip="Back to the library"),
-        Binding("down", "to_list", "List", show=False, id="notes.list"),
+        # A priority key, so a filter typed in one burst with the `/` goes into the field.
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            id="notes.filter",
+            tooltip="Filter by quote, note, tag or title (typos are forgiven)",
+            priority=True,
+        ),
+        Binding(
+            "escape",
+            "escape",
+            "Library",
+            id="notes.close",
+            tooltip="Clear the filter, else back to the library",
+        ),
+        Binding(
+            "q", "close", "Library", show=False, id="notes.quit", tooltip="Back to the library"
+        ),
     ]
 
     def __init__(self, workspace: Workspace) -> None:
@@ -41,8 +65,8 @@ class NotesScreen(Screen[None]):
 
     def compose(self) -> ComposeResult:
         yield Static(id="notes-title")
-        yield Input(placeholder="Filter notes by quote, note, tag or title", id="notes-query")
-        yield OptionList(id="notes-list")
+        yield FilterField(placeholder="/ filters by quote, note, tag or title", id="notes-query")
+        yield KeyedList(id="notes-list")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -50,40 +74,44 @@ class NotesScreen(Screen[None]):
         highlights = [h for h in self.workspace.highlights() if h.document_id in self._titles]
         self._all = tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
         self._fill("")
-        self.set_focus(self.query_one("#notes-query", Input))
+        self.set_focus(self.query_one("#notes-list", KeyedList))
 
-    @on(Input.Changed, "#notes-query")
-    def _changed(self, event: Input.Changed) -> None:
+    @property
+    def _field(self) -> FilterField:
+        return self.query_one("#notes-query", FilterField)
+
+    def action_filter(self) -> None:
+        field = self._field
+        if field.has_focus:
+            field.insert_text_at_cursor("/")  # a slash typed in the filter is part of it
+            return
+        # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
+        self.set_focus(field)
+
+    @on(FilterField.Changed, "#notes-query")
+    def _changed(self, event: FilterField.Changed) -> None:
         self._fill(event.value)
 
-    @on(Input.Submitted, "#notes-query")
-    def _submitted(self) -> None:
-        self.action_to_list()
-
-    def action_to_list(self) -> None:
-        options = self.query_one("#notes-list", OptionList)
-        if options.option_count:
-            options.highlighted = options.highlighted or 0
-            self.set_focus(options)
+    def action_escape(self) -> None:
+        """Clear the filter (back in the list), else leave."""
+        field = self._field
+        if field.value or field.has_focus:
+            field.value = ""
+            self.set_focus(self.query_one("#notes-list", KeyedList))
+        else:
+            self.action_close()
 
     def _fill(self, query: str) -> None:
         fields = [f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all]
         self.shown = tuple(self._all[i] for i in filter_ranked(query, fields))
-        options = self.query_one("#notes-list", OptionList)
+        options = self.query_one("#notes-list", KeyedList)
         options.clear_options()
-        for index, highlight in enumerate(self.shown):
-            quote = clip(one_line(highlight.quote), SNIPPET)
-            title = one_line(self._titles.get(highlight.document_id, ""))
-            parts: list[str | tuple[str, str]] = [(title, "bold"), "\n  “", quote, "”"]
-            if highlight.note:
-                parts.extend(
-                    ["\n  ", (f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET], "italic")]
-                )
-            if highlight.tags:
-                parts.extend(["\n  ", ("#" + one_line(" #".join(highlight.tags)), "dim")])
-            if not highlight.is_placed:
-                parts.extend(["\n  ", ("lost its place in the text", "bold $text-error")])
-            options.add_option(Option(Content.assemble(*parts), id=str(index)))
+        options.add_options(
+            Option(self._prompt(highlight), id=str(index))
+            for index, highlight in enumerate(self.shown)
+        )
+        if self.shown:
+            options.highlighted = 0  # the newest, or the best match of the filter
         total = len(self._all)
         text = f" Notes · {total} highlight{'s' if total != 1 else ''}"
         if query.strip():
@@ -92,6 +120,21 @@ class NotesScreen(Screen[None]):
         if not total:
             text += " · open a document and press h to highlight"
         self.query_one("#notes-title", Static).update(Content(text))
+
+    def _prompt(self, highlight: Highlight) -> Content:
+        """A highlight as the list shows it: its document's title, its quote, and its note,
+        tags and whether it is lost, from plain strings (never markup)."""
+        quote = clip(one_line(highlight.quote), SNIPPET)
+        title = one_line(self._titles.get(highlight.document_id, ""))
+        parts: list[str | tuple[str, str]] = [(title, "bold"), "\n  “", quote, "”"]
+        if highlight.note:
+            note = f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET]
+            parts.extend(["\n  ", (note, "italic")])
+        if highlight.tags:
+            parts.extend(["\n  ", ("#" + one_line(" #".join(highlight.tags)), "dim")])
+        if not highlight.is_placed:
+            parts.extend(["\n  ", ("lost its place in the text", "bold $text-error")])
+        return Content.assemble(*parts)
 
     @on(OptionList.OptionSelected, "#notes-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:

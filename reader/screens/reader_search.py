@@ -12,10 +12,11 @@ so ``/query⏎h`` highlights the match whatever the speed it was typed at.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import deque
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, on, work
 from textual.message import Message
 from textual.screen import Screen
 
@@ -60,6 +61,8 @@ class ReaderSearch(Screen[None]):
         self._find_bar: FindBar | None = None
         self._held: deque[HeldKey] = deque()
         self._holding = False
+        self._carried: tuple[str, int] | None = None
+        """A search carried in (query, offset of its match), run when the screen shows."""
 
     @property
     def matches(self) -> tuple[Match, ...]:
@@ -75,6 +78,22 @@ class ReaderSearch(Screen[None]):
     def holding_keys(self) -> bool:
         """True while keys typed after `enter` wait for the search's answer."""
         return self._holding
+
+    def carry_search(self, query: str, offset: int) -> None:
+        """Open with `query` searched, its match at `offset` the current one (the search
+        screen opened the document there), so that `n`/`N` go on from it. Call before
+        the screen is shown."""
+        self._carried = (query, offset) if query.strip() else None
+
+    @on(events.Mount)
+    async def _show_carried_search(self) -> None:
+        if self._carried is None:
+            return
+        if self._find_bar is None:
+            self._find_bar = FindBar()
+            await self.mount(self._find_bar, before=self._status)
+        self._find_bar.show_query(self._carried[0])
+        self.add_class("-finding")
 
     async def action_find(self) -> None:
         if self._find_bar is None:
@@ -139,11 +158,23 @@ class ReaderSearch(Screen[None]):
     async def on_reader_search_matches_found(self, event: ReaderSearch.MatchesFound) -> None:
         if not self._find.receive(event.query, event.matches):
             return  # a stale answer to an older query
+        self._take_carried_match()
         self._draw_matches()
         if self._find.jump_when_found:
             self._find.jump_when_found = False
             self._enter()
             await self._release()
+
+    def _take_carried_match(self) -> None:
+        """The first answer to a carried search: its match where the document was opened
+        (or the first after it) is current, and the cursor stays where it is."""
+        carried, self._carried = self._carried, None
+        if carried is None or carried[0] != self._find.query:
+            return  # none carried, or a query typed since has taken its place
+        offset = carried[1]
+        starts = [match.start for match in self._find.in_order]
+        if starts:
+            self._find.go(min(bisect_left(starts, offset), len(starts) - 1))
 
     # Keys typed after enter ------------------------------------------------------------
 

@@ -1,32 +1,61 @@
-"""Search across every document in the library; `enter` opens the document at the match."""
+"""Search across every document in the library; `enter` opens the document at the match.
+
+The query field has the keys when the screen opens (every key types, `j` and `k` too);
+`enter`, `↓` or `tab` go to the results, where `j`/`k` move and `/` comes back to the query.
+Results are gathered by document (the document with the best match first), each match is
+marked in its line of context, and the document opens with the search carried into the
+reader, so `n`/`N` go on from the match chosen.
+"""
 
 from __future__ import annotations
 
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.sanitize import one_line
+from reader.labels import clip_cells
 from reader.messages import OpenDocument
+from reader.widgets.filter_field import FilterField
 from reader.widgets.key_bar import KeyBar
-from service.text_search import SearchHit, TextSearch
+from reader.widgets.keyed_list import KeyedList
+from service.text_search import SearchHit, TextSearch, by_document
 from service.workspace import Workspace
 
 RESULT_LIMIT = 200
+"""At most this many matches are listed."""
+
+PER_DOCUMENT = 20
+"""At most this many matches of one document are listed (`n` in the reader finds the rest),
+so one long book cannot push every other document off the list."""
+
+CONTEXT_INDENT = "  "
+"""Each match's line of context stands under its document's title, indented."""
+
+MATCH_STYLE = "bold reverse"
+"""How the match stands out in its line of context."""
 
 
 class LibrarySearchScreen(Screen[None]):
-    """A query field over a list of matches from every document, best first."""
+    """A query field over the matches in every document, gathered by document."""
 
     HELP_TITLE = "Search keys"
     BINDINGS = [
         Binding("escape", "close", "Library", id="search.close", tooltip="Back to the library"),
-        Binding("down", "results", "Results", show=False, id="search.results"),
+        # A priority key, so keys typed right after `/` in one burst go into the field.
+        Binding(
+            "slash",
+            "edit_query",
+            "Query",
+            id="search.query",
+            tooltip="Back to the query, to change it",
+            priority=True,
+        ),
     ]
 
     class Found(Message):
@@ -45,62 +74,122 @@ class LibrarySearchScreen(Screen[None]):
         """Every document's text, read on the first query (in the worker)."""
         self._query = ""
         self.results: tuple[SearchHit, ...] = ()
+        """The matches listed, in the order shown (by document)."""
+        self._shown_query = ""
+        self._found: tuple[SearchHit, ...] = ()
+        """The answer shown, best first (as the search gave it)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
-        yield Input(placeholder="Words to find (typos are forgiven)", id="search-query")
-        yield OptionList(id="search-results")
+        yield FilterField(placeholder="Words to find (typos are forgiven)", id="search-query")
+        yield KeyedList(id="search-results")
         yield Static(id="search-status")
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.set_focus(self.query_one("#search-query", Input))
+        self.set_focus(self._field)
 
-    @on(Input.Changed, "#search-query")
-    def _changed(self, event: Input.Changed) -> None:
+    def on_key(self, event: events.Key) -> None:
+        """A character that reaches the screen itself was typed before the query field had
+        the keys (right after `f`, in one burst): hand it back to the app, which gives it
+        to the field now, in order. (The field stops every character it types.)"""
+        if event.is_printable and self.focused is self._field:
+            event.stop()
+            self.app.post_message(events.Key(event.key, event.character))
+
+    @property
+    def _field(self) -> FilterField:
+        return self.query_one("#search-query", FilterField)
+
+    @on(FilterField.Changed, "#search-query")
+    def _changed(self, event: FilterField.Changed) -> None:
         self._query = event.value
         if not event.value.strip():
             self._show(event.value, ())
             return
         self._search(event.value)
 
-    @on(Input.Submitted, "#search-query")
-    def _submitted(self) -> None:
-        self.action_results()
-
-    def action_results(self) -> None:
-        results = self.query_one("#search-results", OptionList)
-        if results.option_count:
-            results.highlighted = results.highlighted or 0
-            self.set_focus(results)
+    def action_edit_query(self) -> None:
+        field = self._field
+        if field.has_focus:
+            field.insert_text_at_cursor("/")  # a slash typed in the query is part of it
+            return
+        self.set_focus(field)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
     def _search(self, query: str) -> None:
         if self._search_over is None:
             self._search_over = self.workspace.text_search()
-        self.post_message(self.Found(query, self._search_over.find(query, RESULT_LIMIT)))
+        found = self._search_over.find(query, RESULT_LIMIT, per_document=PER_DOCUMENT)
+        self.post_message(self.Found(query, found))
 
     def on_library_search_screen_found(self, event: LibrarySearchScreen.Found) -> None:
         if event.query == self._query:
             self._show(event.query, event.results)
 
+    def on_resize(self) -> None:
+        """Fit the lines to the new width, keeping the match chosen."""
+        listed = self.query_one("#search-results", KeyedList)
+        chosen = listed.highlighted
+        self._show(self._shown_query, self._found)
+        if chosen is not None and chosen < listed.option_count:
+            listed.highlighted = chosen
+
     def _show(self, query: str, results: tuple[SearchHit, ...]) -> None:
-        self.results = results
-        options = self.query_one("#search-results", OptionList)
-        options.clear_options()
+        self._shown_query, self._found = query, results
+        listed = self.query_one("#search-results", KeyedList)
+        # One line each: the list's width, less room for its scroll bar.
+        width = max(24, listed.content_region.width - 2)
+        groups = by_document(results)
+        self.results = tuple(hit for group in groups for hit in group)
+        options: list[Option] = []
+        listed_hits = 0
+        for group in groups:
+            options.append(Option(self._heading(group, width), disabled=True))
+            for hit in group:
+                options.append(Option(self._hit_line(hit, width), id=str(listed_hits)))
+                listed_hits += 1
+        listed.clear_options()
+        listed.add_options(options)
+        if results:
+            listed.highlighted = 1  # the best match: the first under the first heading
+        self._update_status(query, len(results), len(groups))
+
+    @staticmethod
+    def _heading(group: tuple[SearchHit, ...], width: int) -> Content:
+        """A document's line above its matches: its title and how many matched."""
+        count = len(group)
+        more = "+" if count >= PER_DOCUMENT else ""
+        found = f"  {count}{more} match" + ("" if count == 1 else "es")
+        title = clip_cells(one_line(group[0].title), max(8, width - len(found)))
+        return Content.assemble((title, "bold"), (found, "dim"))
+
+    def _hit_line(self, hit: SearchHit, width: int) -> Content:
+        """A match in its line of context, the match marked (plain text, never markup)."""
         search = self._search_over
-        for index, hit in enumerate(results):
-            title = one_line(hit.title)
-            context = search.context(hit, width=100) if search is not None else ""
-            prompt = Content.assemble((title, "bold"), "\n  ", (one_line(context), "dim"))
-            options.add_option(Option(prompt, id=str(index)))
-        count = len(results)
+        if search is None:
+            return Content("")
+        line = search.context_line(hit, width=width - len(CONTEXT_INDENT))
+        text = one_line(line.text)
+        if len(text) != len(line.text):  # `one_line` changed the line: no marking then
+            return Content.assemble(CONTEXT_INDENT, (text, "dim"))
+        return Content.assemble(
+            CONTEXT_INDENT,
+            (text[: line.match_start], "dim"),
+            (text[line.match_start : line.match_end], MATCH_STYLE),
+            (text[line.match_end :], "dim"),
+        )
+
+    def _update_status(self, query: str, count: int, documents: int) -> None:
         if not query.strip():
             status = ""
         elif not count:
             status = "No matches."
         else:
-            status = f"{count} match{'' if count == 1 else 'es'} · enter opens the document there"
+            found = f"{count} match{'' if count == 1 else 'es'}"
+            where = f"{documents} document{'' if documents == 1 else 's'}"
+            status = f"{found} in {where} · enter opens the document there, n goes on"
+        search = self._search_over
         unreadable = len(search.unreadable) if search is not None else 0
         if unreadable:
             status += f" ({unreadable} document(s) could not be read and were skipped)"
@@ -108,9 +197,11 @@ class LibrarySearchScreen(Screen[None]):
 
     @on(OptionList.OptionSelected, "#search-results")
     def _selected(self, event: OptionList.OptionSelected) -> None:
-        hit = self.results[int(event.option.id or 0)]
+        if event.option.id is None:
+            return
+        hit = self.results[int(event.option.id)]
         self.dismiss(None)
-        self.app.post_message(OpenDocument(hit.document_id, hit.match.start))
+        self.app.post_message(OpenDocument(hit.document_id, hit.match.start, self._query))
 
     def action_close(self) -> None:
         self.dismiss(None)

@@ -9,7 +9,7 @@ view, each into one cached strip, so the library costs the same to show whatever
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import ClassVar
 
@@ -46,35 +46,67 @@ class Column:
 
 
 TITLE_MIN_WIDTH = 20
-TITLE_COMFORTABLE_WIDTH = 40
+"""The title never gets fewer cells than this (the other columns give way first)."""
+SOURCE_MAX_WIDTH = 20
+"""The source column is as wide as the widest source shown, up to this."""
+SOURCE_MIN_WIDTH = 6
+"""A source column that would be narrower than this is left out."""
 PADDING = 1
 """Cells of padding on each side of every column."""
 
+_SOURCE = Column("Source", 1, SOURCE_MAX_WIDTH, dim=True)
+_DATE = Column("Date", 2, 10)
+_LENGTH = Column("Length", 3, 6, right=True)
+_SHORT_LENGTH = Column("Len", 6, 4, right=True)
+_READ = Column("Read", 4, 4, right=True)
+_MARKS = Column("Marks", 5, 5, right=True)
 
-@lru_cache(maxsize=8)
-def columns_for(width: int) -> tuple[Column, ...]:
-    """The columns for a list `width` cells wide: the title takes what the others leave.
 
-    On a narrow terminal the source column gives up some room to the title, and while the
-    title would still get fewer than 40 cells the marks, read and date columns are left
-    out, in that order.
+_GIVING_WAY: tuple[tuple[Column, Column | None], ...] = (
+    (_LENGTH, _SHORT_LENGTH),
+    (_DATE, None),
+    (_MARKS, None),
+    (_SHORT_LENGTH, None),
+)
+"""What gives way to the title, in order: each column, and its narrower form (or None)."""
+
+
+@lru_cache(maxsize=32)
+def columns_for(width: int, source_width: int = SOURCE_MAX_WIDTH) -> tuple[Column, ...]:
+    """The columns for a list `width` cells wide whose widest source takes `source_width`
+    cells: the title takes what the others leave.
+
+    Columns are laid out by what they are worth: while the title would get less than
+    two fifths of the width, the length takes its narrow form (`4m`), then the date, the
+    marks and the length are left out, in that order; only then is the source shortened
+    (left out below `SOURCE_MIN_WIDTH`). The progress (Read) is always shown.
     """
-    fixed = [
-        Column("Source", 1, 20 if width >= 100 else 12, dim=True),
-        Column("Date", 2, 10),
-        Column("Length", 3, 7, right=True),
-        Column("Read", 4, 5, right=True),
-        Column("Marks", 5, 5, right=True),
-    ]
+    source = min(source_width, SOURCE_MAX_WIDTH)
+    columns = [replace(_SOURCE, width=source)] if source > 0 else []
+    columns += [_DATE, _LENGTH, _READ, _MARKS]
 
     def title_width() -> int:
-        return width - sum(column.width + 2 * PADDING for column in fixed) - 2 * PADDING
+        return width - sum(column.width + 2 * PADDING for column in columns) - 2 * PADDING
 
-    for label in ("Marks", "Read", "Date"):
-        if title_width() >= TITLE_COMFORTABLE_WIDTH:
+    comfortable = max(TITLE_MIN_WIDTH, width * 2 // 5)
+    for given_way, narrower in _GIVING_WAY:
+        if title_width() >= comfortable:
             break
-        fixed = [column for column in fixed if column.label != label]
-    return (Column("Title", 0, max(TITLE_MIN_WIDTH, title_width())), *fixed)
+        columns = _give_way(columns, given_way, narrower)
+    missing = TITLE_MIN_WIDTH - title_width()
+    if missing > 0 and source > 0:
+        source = max(0, source - missing)
+        columns = [c for c in columns if c.label != "Source"]
+        if source >= SOURCE_MIN_WIDTH:
+            columns.insert(0, replace(_SOURCE, width=source))
+    return (Column("Title", 0, max(TITLE_MIN_WIDTH, title_width())), *columns)
+
+
+def _give_way(columns: list[Column], column: Column, narrower: Column | None) -> list[Column]:
+    """`columns` with `column` in its `narrower` form, or left out when there is none."""
+    if narrower is None:
+        return [kept for kept in columns if kept is not column]
+    return [narrower if kept is column else kept for kept in columns]
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
@@ -87,7 +119,7 @@ def fit(text: str, width: int, *, right: bool = False) -> str:
     return text + " " * (width - cells)
 
 
-ROW_FIELDS = ("title", "source", "date", "length", "read", "marks")
+ROW_FIELDS = ("title", "source", "date", "length", "read", "marks", "short length")
 """What `row_values` gives, in order (`Column.value` indexes it)."""
 
 
@@ -101,7 +133,15 @@ def row_values(entry: Entry, progress: float | None, highlights: int) -> tuple[s
         length_label(entry.reading_minutes),
         progress_label(progress),
         str(highlights) if highlights else "",
+        short_length_label(entry.reading_minutes),
     )
+
+
+def short_length_label(minutes: int) -> str:
+    """Reading time in at most four characters, for a narrow list: `4m`, `2h`, `41h`."""
+    if minutes < 60:
+        return f"{minutes}m"
+    return f"{round(minutes / 60)}h"
 
 
 class DocumentList(ScrollView, can_focus=True):
@@ -222,6 +262,8 @@ class DocumentList(ScrollView, can_focus=True):
         self._entries: tuple[Entry, ...] = ()
         self._progress: Mapping[str, float] = {}
         self._highlights: Mapping[str, int] = {}
+        self._source_width = 0
+        """Cells of the widest source shown (up to `SOURCE_MAX_WIDTH`)."""
         self._cursor = 0
         self._placeholder = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
@@ -272,6 +314,9 @@ class DocumentList(ScrollView, can_focus=True):
         self._entries = tuple(entries)
         self._progress = progress
         self._highlights = highlights
+        self._source_width = max(
+            (cell_len(one_line(e.source)) for e in self._entries if e.source), default=0
+        )
         self._strips.clear()
         row = self._cursor
         if keep is not None:
@@ -365,7 +410,7 @@ class DocumentList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        columns = columns_for(width)
+        columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
         if y == 0:
             key: tuple[object, ...] = ("header", width)
             strip = self._strips.get(key)

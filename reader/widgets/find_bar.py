@@ -153,6 +153,14 @@ class FindBar(Horizontal):
         self.screen.set_focus(field)
         field.select_all()
 
+    def show_query(self, query: str) -> None:
+        """Show the bar holding `query` (searched as if typed), the keys left where they
+        are: a search carried in from elsewhere, for `n` and `N`."""
+        self.add_class("-open")
+        field = self.field
+        field.passing = False
+        field.value = query
+
     def type_text(self, text: str) -> None:
         """Type `text` into the query at the caret (for keys the screen takes first)."""
         self.field.insert_text_at_cursor(text)

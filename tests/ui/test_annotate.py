@@ -170,7 +170,7 @@ async def test_notes_screen_filters_and_opens_at_the_highlight(
         notes = app.screen
         assert isinstance(notes, NotesScreen)
         assert len(notes.shown) == 2
-        await pilot.press(*"ilands")
+        await pilot.press("slash", *"ilands")
         assert [h.note for h in notes.shown] == ["islands at last"]
         await pilot.press("enter", "enter")
         await pilot.pause()

@@ -8,6 +8,7 @@ from textual.app import App, ComposeResult
 from library.entries import Entry
 from reader.widgets.document_list import (
     TITLE_MIN_WIDTH,
+    Column,
     DocumentList,
     columns_for,
     fit,
@@ -60,26 +61,70 @@ def test_fit_pads_aligns_and_cuts_with_an_ellipsis() -> None:
     assert fit("", 3) == "   "
 
 
+def labels(columns: tuple[Column, ...]) -> list[str]:
+    return [column.label for column in columns]
+
+
+def widths(columns: tuple[Column, ...]) -> dict[str, int]:
+    return {column.label: column.width for column in columns}
+
+
 def test_title_takes_what_the_other_columns_leave() -> None:
-    wide = columns_for(120)
-    assert [c.label for c in wide] == ["Title", "Source", "Date", "Length", "Read", "Marks"]
+    wide = columns_for(120, 20)
+    assert labels(wide) == ["Title", "Source", "Date", "Length", "Read", "Marks"]
     assert sum(c.width + 2 for c in wide) == 120
-    assert wide[1].width == 20
-    # Narrower: the source column shrinks, then marks and read make room for the title.
-    narrow = columns_for(80)
-    assert [c.label for c in narrow] == ["Title", "Source", "Date", "Length"]
-    assert narrow[1].width == 12 and sum(c.width + 2 for c in narrow) == 80
-    assert narrow[0].width >= 40
-    tiny = columns_for(30)
-    assert [c.label for c in tiny] == ["Title", "Source", "Length"]
-    assert tiny[0].width == TITLE_MIN_WIDTH
+    assert widths(wide)["Source"] == 20
+
+
+def test_at_80_columns_progress_and_marks_stay_and_the_source_is_whole() -> None:
+    # "Financial Times": 15 cells; at 80 columns it was cut to "Financial T…", and the
+    # Read and Marks columns were left out.
+    for width in (80, 78):  # 78: the list's scroll bar takes two
+        columns = columns_for(width, len("Financial Times"))
+        assert "Read" in labels(columns) and "Marks" in labels(columns), width
+        assert widths(columns)["Source"] == 15
+        assert widths(columns)["Title"] >= width * 2 // 5
+        assert sum(c.width + 2 for c in columns) == width
+    # The length is said in its narrow form there: "4m" for "4 min".
+    assert "Len" in labels(columns_for(80, 15))
+
+
+def test_the_source_column_is_as_wide_as_the_widest_source() -> None:
+    # At 100 columns the title got 42 cells while Source, 20 wide, was mostly blank.
+    assert widths(columns_for(100, 12))["Title"] > 42
+    assert "Source" not in labels(columns_for(100, 0))  # no document has a source
+    assert widths(columns_for(100, 0))["Title"] >= 60
+
+
+def test_progress_is_always_shown_and_the_source_is_shortened_last() -> None:
+    for width in range(30, 200):
+        columns = columns_for(width, 15)
+        assert "Read" in labels(columns), width
+        assert sum(c.width + 2 for c in columns) == width, width
+        title = widths(columns)["Title"]
+        assert title >= TITLE_MIN_WIDTH, width
+        if widths(columns).get("Source", 0) < 15:  # the source shortened: nothing else left
+            assert labels(columns) == ["Title", "Source", "Read"] or "Source" not in labels(
+                columns
+            ), width
+    narrow = columns_for(60, 15)
+    assert labels(narrow) == ["Title", "Source", "Len", "Read"]
+    assert widths(narrow)["Source"] == 15
+    assert labels(columns_for(40, 15)) == ["Title", "Source", "Read"]
+    assert labels(columns_for(30, 15)) == ["Title", "Read"]
 
 
 def test_row_values_are_visible_one_line_strings() -> None:
     values = row_values(entry(1, title="Line\none \x1b[31m"), 0.42, 0)
     assert values[0] == "Line one ␛[31m"
-    assert values[3:] == ("4 min", "42%", "")
-    assert row_values(entry(2, source=None), None, 7)[1:] == ("", "2024-05-02", "4 min", "new", "7")
+    assert values[3:] == ("4 min", "42%", "", "4m")
+    assert row_values(entry(2, source=None), None, 7)[1:6] == (
+        "",
+        "2024-05-02",
+        "4 min",
+        "new",
+        "7",
+    )
     assert row_values(entry(3), 0.0, 0)[4] == "0%"  # opened, not moved in: not new
 
 
@@ -177,7 +222,8 @@ async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
     async with app.run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         documents = app.query_one(DocumentList)
-        title_width = columns_for(documents.scrollable_content_region.width)[0].width
+        width = documents.scrollable_content_region.width
+        title_width = columns_for(width, cell_len("The Gazette"))[0].width
         for y in (1, 2):
             title = next(iter(documents.render_line(y))).text  # the first cell is the title
             assert cell_len(title) == title_width + 2

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from library.filtering import filter_ranked, fold
 
 FIELDS = [
@@ -35,3 +37,46 @@ def test_accents_and_case_are_folded() -> None:
 
 def test_nonsense_matches_nothing() -> None:
     assert filter_ranked("qzxv wplk", FIELDS) == []
+
+
+# Titles and sources as the library shows them: the corpus's, and more of their kind.
+TITLES = [
+    "Joe Biden and Xi Jinping concluded a call of nearly two hours Financial Times",
+    "U.S. President Joe Biden is planning to warn Chinese leader Xi Jinping The Globe and Mail",
+    "Bike lanes on Harbour Street are finished The Coastal Gazette",
+    "The biker gangs of the north",
+    "Anxiety grows in the markets",
+    "Welcome to newsreader",
+]
+
+
+def test_a_word_must_match_a_title_word_not_a_look_alike() -> None:
+    assert filter_ranked("bike", TITLES) == [2, 3]  # not "Biden"
+    assert filter_ranked("biden", TITLES) == [0, 1]
+    assert filter_ranked("bikes", TITLES) == [2, 3]  # a plural is a look-alike
+
+
+def test_every_word_of_the_query_must_match() -> None:
+    assert filter_ranked("biden globe", TITLES) == [1]
+    assert filter_ranked("xi times", TITLES) == [0]
+    assert filter_ranked("biden bike", TITLES) == []
+
+
+def test_word_starts_rank_before_insides_and_typos_are_still_forgiven() -> None:
+    assert filter_ranked("xi", TITLES)[:2] == [0, 1]
+    assert filter_ranked("xi", TITLES)[2:] == [4]  # "anxiety", after the whole words
+    assert filter_ranked("jinpnig", TITLES) == [0, 1]
+    assert filter_ranked("harbor streat", TITLES) == [2]
+
+
+def test_the_corpus_titles(corpus: Path) -> None:
+    from library.parse import load_file
+
+    titles = []
+    for path in sorted(corpus.glob("*.txt")):
+        parsed = load_file(path)  # fields as the library screen filters them
+        titles.append(f"{parsed.title} {parsed.source or ''}")
+    assert titles
+    assert filter_ranked("bike", titles) == []
+    assert filter_ranked("biden", titles) == list(range(len(titles)))
+    assert filter_ranked("xi jinping", titles) == list(range(len(titles)))

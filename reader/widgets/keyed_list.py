@@ -1,0 +1,63 @@
+"""The lists of the notes and search screens: an `OptionList` with the keys of a reader of
+`less` and vim (`j`/`k`, `g`/`G`), each binding with an id and a tooltip, so that the help
+screen and the key bar list them."""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
+from textual.widgets import OptionList
+
+
+class KeyedList(OptionList):
+    """An `OptionList` moved with `j`/`k` as well as the arrows; `enter` opens the option."""
+
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding(
+            "j,down",
+            "cursor_down",
+            "Down",
+            key_display="j",
+            show=False,
+            id="list.down",
+            tooltip="The next one",
+        ),
+        Binding(
+            "k,up",
+            "cursor_up",
+            "Up",
+            key_display="k",
+            show=False,
+            id="list.up",
+            tooltip="The previous one",
+        ),
+        Binding(
+            "pagedown",
+            "page_down",
+            "Page down",
+            show=False,
+            id="list.page_down",
+            tooltip="A page further down",
+        ),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up", tooltip="A page up"),
+        Binding(
+            "g,home",
+            "first",
+            "First",
+            key_display="g",
+            show=False,
+            id="list.first",
+            tooltip="The first one",
+        ),
+        Binding(
+            "G,end",
+            "last",
+            "Last",
+            key_display="G",
+            show=False,
+            id="list.last",
+            tooltip="The last one",
+        ),
+        Binding("enter", "select", "Open", id="list.open", tooltip="Open the document there"),
+    ]
