@@ -214,6 +214,60 @@ def test_the_same_text_from_another_file_is_not_added_again(
     assert catalog.entry(entry.id).path == str(first.resolve())
 
 
+def test_a_file_whose_source_line_changed_updates_its_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    path = article(sources, "a.txt", "Harbour vote", source="Old Paper", date="2024-05-01")
+    (old,) = catalog.add([path]).added
+    article(sources, "a.txt", "Harbour vote", source="New Paper", date="2024-05-02")
+    result = catalog.add([path])
+    (new,) = result.updated
+    assert result.added == result.unchanged == ()
+    assert (new.id, new.content_hash) == (old.id, old.content_hash)  # the same text
+    assert (new.source, new.date) == ("New Paper", "2024-05-02")
+    assert new.added == old.added
+    assert result.previous_hashes == ()  # no highlight has anything to find again
+    assert catalog.entry(old.id) == new
+    assert catalog.add([path]).unchanged == (new,)  # and once recorded, it is unchanged
+
+
+def test_another_file_with_the_same_text_but_other_metadata_updates_the_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    first = article(sources, "a.txt", "Wire story", "The same words.", source="Wire")
+    second = article(sources, "b.txt", "Wire story", "The same words.", source="The Gazette")
+    (old,) = catalog.add([first]).added
+    result = catalog.add([second])
+    (new,) = result.updated
+    assert result.added == result.unchanged == () and result.previous_hashes == ()
+    assert new.id == old.id and new.source == "The Gazette"
+    assert new.path == str(second.resolve())  # the file the metadata now comes from
+    assert [e.id for e in user_entries(catalog)] == [old.id]
+
+
+def test_two_files_with_the_same_text_in_one_add_make_one_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    article(sources, "a.txt", "Wire story", "The same words.", source="Wire")
+    article(sources, "b.txt", "Wire story", "The same words.", source="The Gazette")
+    result = catalog.add([sources])
+    (entry,) = result.added
+    assert entry.source == "Wire"  # the first file met gives the metadata
+    assert result.unchanged == result.updated == ()
+
+
+def test_a_changed_caption_is_a_change(catalog: Catalog, sources: Path) -> None:
+    path = sources / "photo.txt"
+    caption = "Boats wait in the harbour on Nov. 15, 2021.{}/The Associated Press"
+    body = "\n\nThe ferry left at dawn. The harbour was quiet.\n"
+    path.write_text(caption.format("Susan Walsh") + body, encoding="utf-8")
+    (old,) = catalog.add([path]).added
+    assert old.caption is not None and "Susan Walsh" in old.caption
+    path.write_text(caption.format("Evan Vucci") + body, encoding="utf-8")
+    (new,) = catalog.add([path]).updated
+    assert new.content_hash == old.content_hash and "Evan Vucci" in (new.caption or "")
+
+
 def test_a_changed_file_updates_its_document_and_keeps_its_id(
     catalog: Catalog, sources: Path
 ) -> None:
