@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import ClassVar
 
 from textual import work
@@ -69,6 +70,27 @@ class NewsreaderApp(App[None]):
         self._open_id = open_id
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
+        self.crash: tuple[Exception, Path | None] | None = None
+        """The error that ended the app, if one did, and its crash log (None when it
+        could be written nowhere)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual calls this (there is no public hook) with every error no handler caught,
+        # then ends the app and prints the traceback, which a terminal closing with the
+        # app takes along. The crash log is written first, so the error outlives it.
+        if self.crash is None:
+            from reader.crash_log import write_crash_log  # only when it is needed
+
+            self.crash = (error, write_crash_log(self.workspace.catalog.home, error, self._state()))
+        super()._handle_exception(error)
+
+    def _state(self) -> str:
+        """A line on what the app showed, for a crash log."""
+        try:
+            screens = " > ".join(type(screen).__name__ for screen in self.screen_stack)
+        except Exception:  # noqa: BLE001 - a crash log is written whatever state the app is in
+            screens = "unknown"
+        return f"screens: {screens}; terminal: {self.size.width}x{self.size.height}"
 
     def get_default_screen(self) -> Screen[None]:
         if self._open_id is not None:
