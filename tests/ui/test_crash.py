@@ -41,7 +41,9 @@ async def test_an_uncaught_error_leaves_a_crash_log_in_the_library_folder(
             await pilot.press("s")
             await pilot.pause()
     (log,) = crash_logs(catalog.home)
-    assert app.crash == (app.crash[0], log) and isinstance(app.crash[0], Boom)
+    assert app.crash is not None
+    error, written = app.crash
+    assert isinstance(error, Boom) and written == log
     text = log.read_text(encoding="utf-8")
     assert text.startswith("newsreader ")
     assert "time: 20" in text and "python: 3." in text and "textual: " in text
