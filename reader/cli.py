@@ -161,7 +161,11 @@ def _command_parsers() -> dict[str, _Parser]:
     )
     import_notes.add_argument("file", metavar="FILE")
 
-    remove = command("remove", "Remove a document (its text, metadata and reading position).")
+    remove = command(
+        "remove",
+        "Remove a document (its text and metadata); its highlights and reading place are "
+        "kept, and come back if it is added again.",
+    )
     remove.add_argument("id", metavar="ID")
     return commands
 

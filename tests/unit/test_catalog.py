@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from library.catalog import (
     UnknownDocument,
 )
 from library.document_files import AddRegistry, find_leftovers
-from library.entries import Entry, ReadingState
+from library.entries import FINISHED_PROGRESS, Entry, ReadingState, state_from_record
 from library.home import resolve_home
 from library.parse import load_file
 
@@ -466,23 +467,26 @@ def test_sort_keys(clocked: Catalog, sources: Path) -> None:
 # --- removing --------------------------------------------------------------------------
 
 
-def test_remove_drops_metadata_text_and_reading_state(catalog: Catalog, sources: Path) -> None:
+def test_remove_drops_metadata_and_text_and_keeps_the_reading_place(
+    catalog: Catalog, sources: Path
+) -> None:
     keep = catalog.add([article(sources, "keep.txt", "Keep me")]).added[0]
     gone = catalog.add([article(sources, "gone.txt", "Remove me")]).added[0]
-    catalog.save_reading_state(gone.id, ReadingState(offset=5, progress=0.5))
+    place = ReadingState(offset=5, progress=0.5, opened="2026-11-28T04:15:00Z", finished=True)
+    catalog.save_reading_state(gone.id, place)
     catalog.save_reading_state(keep.id, ReadingState(offset=2, progress=0.1))
 
     assert catalog.remove(gone.id) == gone
     assert [e.id for e in user_entries(catalog)] == [keep.id]
     assert not (catalog.home / "documents" / f"{gone.id}.txt").exists()
-    assert gone.id not in catalog.all_reading_states()
     assert catalog.reading_state(keep.id).offset == 2
     with pytest.raises(UnknownDocument):
         catalog.remove(gone.id)
     with pytest.raises(UnknownDocument):
         catalog.resolve(gone.id)
-    # Adding the file again brings it back, with the same id.
+    # Adding the file again brings it back, with the same id, where it was left.
     assert catalog.add([sources / "gone.txt"]).added[0].id == gone.id
+    assert catalog.reading_state(gone.id) == place
 
 
 # --- reading state and settings ------------------------------------------------------
@@ -501,6 +505,43 @@ def test_reading_state_round_trip(catalog: Catalog) -> None:
     assert json.loads((catalog.home / "reading.json").read_text())["_meta"]["store"]["kind"] == (
         "reading"
     )
+
+
+def test_finished_stays_until_marked_unread_and_the_place_moves_freely(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    catalog.save_reading_state(doc_id, ReadingState(offset=900, progress=0.84, finished=True))
+    state = catalog.reading_state(doc_id)
+    assert state.finished and state.listed_progress == 1.0
+    assert catalog.toggle_finished(doc_id) == replace(state, finished=False)
+    unread = catalog.reading_state(doc_id)
+    assert (unread.offset, unread.progress, unread.finished) == (900, 0.84, False)
+    assert unread.listed_progress == 0.84
+    assert catalog.toggle_finished(doc_id).finished  # and read again
+    with pytest.raises(UnknownDocument):
+        catalog.toggle_finished("000000000000")
+
+
+def test_a_document_never_opened_can_be_marked_read(catalog: Catalog) -> None:
+    doc_id = catalog.entries()[0].id
+    assert catalog.toggle_finished(doc_id) == ReadingState(finished=True)
+    assert catalog.all_reading_states()[doc_id].listed_progress == 1.0
+
+
+def test_unread_at_the_end_is_not_listed_as_done_and_old_records_keep_finished(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    catalog.save_reading_state(doc_id, ReadingState(offset=9, progress=1.0, finished=False))
+    assert catalog.reading_state(doc_id).listed_progress < FINISHED_PROGRESS
+    # A position saved before `finished` was kept: at the end means finished.
+    assert state_from_record({"offset": 9, "progress": 1.0}).finished
+    assert not state_from_record({"offset": 9, "progress": 0.5}).finished
+    assert not state_from_record({"offset": 9, "progress": 1.0, "finished": False}).finished
+    # A value of the wrong kind is unknown, as if missing.
+    assert state_from_record({"progress": 1.0, "finished": "yes"}).finished
+    assert not state_from_record({"progress": 0.5, "finished": 1}).finished
 
 
 def test_settings_round_trip(catalog: Catalog) -> None:
