@@ -92,9 +92,7 @@ async def test_m_in_the_library_marks_the_document_read_and_the_list_shows_it(
         await pilot.pause()
         screen = app.screen
         assert isinstance(screen, LibraryScreen)
-        screen.query_one(DocumentList).move_cursor(
-            [e.id for e in screen.shown].index(doc_id)
-        )
+        screen.query_one(DocumentList).move_cursor([e.id for e in screen.shown].index(doc_id))
         assert row_of(app, doc_id).split()[-1] == "new"
         await pilot.press("m")
         await pilot.pause()
