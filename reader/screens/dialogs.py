@@ -89,11 +89,29 @@ class AskTextScreen(ModalScreen[str | None]):
 
 
 class NoteEditorScreen(ModalScreen[str | None]):
-    """Edits a note (Markdown, several lines); `ctrl+s` returns it, `esc` returns None."""
+    """Edits a note (Markdown, several lines); `ctrl+s` returns it, `esc` returns None.
+
+    `esc` on a note that was changed asks first (as vim's `:q` will not drop changes
+    silently): `y` throws the changes away, `n` or `esc` goes back to the note.
+    """
 
     BINDINGS = [
-        Binding("ctrl+s", "save", "Save", id="note.save", priority=True),
-        Binding("escape", "cancel", "Cancel", id="note.cancel", priority=True),
+        Binding(
+            "ctrl+s",
+            "save",
+            "Save",
+            id="note.save",
+            priority=True,
+            tooltip="Save the note and close the editor",
+        ),
+        Binding(
+            "escape",
+            "cancel",
+            "Cancel",
+            id="note.cancel",
+            priority=True,
+            tooltip="Close without saving; asks first if the note was changed",
+        ),
     ]
 
     def __init__(self, quote: str, note: str) -> None:
@@ -105,7 +123,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
         quote = clip(one_line(self._quote), 140)
         with Vertical(classes="dialog note-editor"):
             yield Static(
-                Content.assemble("Note", ("    ctrl+s save · esc cancel", "dim")),
+                Content.assemble("Note", ("    ctrl+s save · esc close (asks if changed)", "dim")),
                 classes="dialog-title",
             )
             yield Static(Content(f"“{quote}”"), classes="dialog-detail")
@@ -122,4 +140,20 @@ class NoteEditorScreen(ModalScreen[str | None]):
         self.dismiss(self.query_one("#note", TextArea).text)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        editor = self.query_one("#note", TextArea)
+        if editor.text == visible(self._note):
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+            else:
+                self.set_focus(editor)
+
+        self.app.push_screen(
+            ConfirmScreen(
+                "Discard the changes to this note?", "y discards them, n goes back to the note."
+            ),
+            answered,
+        )
