@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -40,27 +42,103 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class AskPathScreen(ModalScreen[str | None]):
-    """Asks for a path; `enter` returns it, `esc` returns None."""
+    """Asks for the path of a file or folder; `enter` returns it as typed, `esc` None.
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="ask.cancel")]
+    `tab` completes the path as a shell does (see `complete_path`), listing the names
+    that fit under the field when several do. A path that names nothing is said under the
+    field, and the text stays there to be mended.
+    """
+
+    BINDINGS = [
+        # A priority key: the field would otherwise pass `tab` on to move the focus.
+        Binding(
+            "tab",
+            "complete",
+            "Complete",
+            id="ask.complete",
+            priority=True,
+            tooltip="Complete the path as a shell does; list the names that fit",
+        ),
+        Binding("escape", "cancel", "Cancel", id="ask.cancel", tooltip="Close without adding"),
+    ]
 
     def __init__(self, title: str, placeholder: str) -> None:
         super().__init__()
         self._title = title
         self._placeholder = placeholder
+        self._completed = ""
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(self._title), classes="dialog-title")
             yield Input(placeholder=self._placeholder, id="path")
-            yield Static(Content("enter  add    esc  cancel"), classes="dialog-keys")
+            yield Static(id="path-message", classes="dialog-message")
+            yield Static(Content("enter add    tab complete    esc cancel"), classes="dialog-keys")
+
+    def on_mount(self) -> None:
+        self.query_one("#path-message", Static).display = False
+
+    def _say(self, text: str, *, error: bool = False) -> None:
+        message = self.query_one("#path-message", Static)
+        message.update(Content(text))
+        message.set_class(error, "-error")
+        message.display = bool(text)
+
+    def action_complete(self) -> None:
+        from reader.states.path_completion import complete_path
+
+        field = self.query_one("#path", Input)
+        typed = field.value
+        completion = complete_path(typed)
+        self._completed = completion.text
+        if completion.text != typed:
+            field.value = completion.text
+            field.cursor_position = len(completion.text)
+        if completion.candidates:
+            listing = "  ".join(one_line(name) for name in completion.candidates)
+            more = f"  … and {completion.more} more" if completion.more else ""
+            self._say(listing + more)
+        elif completion.text == typed and typed.strip():
+            # Nothing to add: say so if the path names nothing (a shell would ring).
+            self._say(path_problem(typed.strip()) or "", error=True)
+        else:
+            self._say("")
+
+    @on(Input.Changed, "#path")
+    def _changed(self, event: Input.Changed) -> None:
+        if event.value != self._completed:  # typing hides what tab or enter said
+            self._say("")
 
     @on(Input.Submitted, "#path")
     def _submitted(self, event: Input.Submitted) -> None:
-        self.dismiss(event.value.strip() or None)
+        typed = event.value.strip()
+        if not typed:
+            self.dismiss(None)
+            return
+        problem = path_problem(typed)
+        if problem is not None:
+            self._completed = event.value
+            self._say(problem, error=True)
+            return
+        self.dismiss(typed)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def path_problem(typed: str) -> str | None:
+    """Why `typed` names no file or folder, in one sentence; None when it names one."""
+    shown = one_line(typed)
+    try:
+        path = Path(typed).expanduser()
+    except RuntimeError:  # `~name` for a user that does not exist
+        return f"There is no home folder for {shown.split('/')[0]}."
+    try:
+        if path.exists():
+            return None
+    except OSError as err:
+        return f"{shown} cannot be read: {err.strerror or err}."
+    return f"There is no file or folder at {shown}."
 
 
 class AskTextScreen(ModalScreen[str | None]):
