@@ -17,7 +17,7 @@ from textual.screen import Screen
 from library.safe_files import StoreError
 from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.palette import DocumentCommands, LibraryCommands
+from reader.palette import AppCommands, DocumentCommands, ScreenCommands
 from service.workspace import Workspace
 
 # Screens are imported when first shown: start-up pays only for the first one.
@@ -32,6 +32,9 @@ drawn twice). It is registered only to be removed: when the reader the app start
 goes back to the library, the library gets a mode of its own and this one goes, reader
 and all."""
 
+SYSTEM_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
+"""Textual's palette commands the app offers (see `NewsreaderApp.get_system_commands`)."""
+
 LIBRARY_MODE = "library"
 """The library's mode when the app started on a document."""
 
@@ -45,7 +48,7 @@ class NewsreaderApp(App[None]):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    COMMANDS = App.COMMANDS | {DocumentCommands, LibraryCommands}
+    COMMANDS = App.COMMANDS | {ScreenCommands, AppCommands, DocumentCommands}
     DEFAULT_MODE: ClassVar[str] = START_MODE
     BINDINGS = [
         Binding(
@@ -238,10 +241,11 @@ class NewsreaderApp(App[None]):
         self.push_screen(LibrarySearchScreen(self.workspace))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        # Our help screen (from every binding, in the palette as "Help") replaces Textual's
-        # key panel, so the palette offers one way to see the keys, not two.
+        # Of Textual's own commands only the theme and quitting are of use here: our help
+        # screen ("Help" in the palette) replaces its key panel, and maximizing a widget
+        # or saving a screenshot are a developer's tools, not a reader's.
         for command in super().get_system_commands(screen):
-            if command.title != "Keys":
+            if command.title in SYSTEM_COMMANDS_KEPT:
                 yield command
 
     def action_help(self) -> None:

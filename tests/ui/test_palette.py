@@ -1,0 +1,88 @@
+"""The command palette offers what fits the screen it is opened on: the reader's actions
+in the reader, the library's in the library, what works everywhere (notes, search all,
+export all, help, open a document, theme, quit) on both, and none of Textual's developer
+tools (maximize, screenshot)."""
+
+from __future__ import annotations
+
+from textual.command import Provider
+
+from library.catalog import Catalog
+from reader.app import make_app
+from reader.palette import AppCommands, DocumentCommands, ScreenCommands
+from reader.screens.library import LibraryScreen
+from reader.screens.reader import ReaderScreen
+from service.workspace import Workspace
+from tests.ui.conftest import SIZE
+
+
+async def offered(provider: Provider, query: str = "") -> list[str]:
+    """The titles a palette provider offers for `query` (all, when it is empty)."""
+    hits = provider.search(query) if query else provider.discover()
+    return [str(hit.text) async for hit in hits]
+
+
+async def test_the_reader_offers_reader_actions_and_no_library_ones(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        titles = await offered(ScreenCommands(reader))
+        for title in ("Search", "Highlight", "Note", "Highlights", "Export", "Read/unread"):
+            assert title in titles
+        assert "Sort" not in titles and "Add" not in titles  # library actions
+        assert "Next sentence" not in titles  # moving keys are keys, not commands
+        assert "Cancel / library" not in titles
+        assert await offered(ScreenCommands(reader), "cycle the sort order") == []
+        everywhere = await offered(AppCommands(reader))
+        assert everywhere == [
+            "Notes: every highlight and note",
+            "Search all documents",
+            "Export all notes to Markdown",
+        ]  # Help is the reader's own `?`, offered with its keys
+        system = [command.title for command in app.get_system_commands(reader)]
+        assert system == ["Theme", "Quit"]
+        assert await offered(DocumentCommands(reader), "ferry")  # open a document
+
+
+async def test_a_reader_action_chosen_in_the_palette_runs_in_the_reader(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    workspace = Workspace(catalog)
+    app = make_app(workspace, open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("ctrl+p", *"highlight")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)  # not the library, not the notes
+        assert [h.quote for h in workspace.highlights(doc_id)] == ["The ferry left at dawn."]
+
+
+async def test_the_library_offers_its_actions_and_runs_them_there(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, _ = ferry
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        library = app.screen
+        assert isinstance(library, LibraryScreen)
+        titles = await offered(ScreenCommands(library))
+        for title in ("Open", "Filter", "Search all", "Notes", "Sort", "Add", "Remove"):
+            assert title in titles
+        assert "Highlight" not in titles
+        # What the library binds to a key is offered once, with its key, not twice.
+        assert await offered(AppCommands(library)) == []
+        await pilot.press("ctrl+p", *"cycle the sort order")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is library and library.sort == "title"
