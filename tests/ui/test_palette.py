@@ -44,7 +44,7 @@ async def test_the_reader_offers_reader_actions_and_no_library_ones(
             "Search all documents",
             "Export all notes to Markdown",
         ]  # Help is the reader's own `?`, offered with its keys
-        system = [command.title for command in app.get_system_commands(reader)]
+        system = [command.title for command in app.get_system_commands(app.screen)]
         assert system == ["Theme", "Quit"]
         assert await offered(DocumentCommands(reader), "ferry")  # open a document
 
@@ -85,4 +85,5 @@ async def test_the_library_offers_its_actions_and_runs_them_there(
         await pilot.pause(0.3)
         await pilot.press("enter")
         await pilot.pause()
-        assert app.screen is library and library.sort == "title"
+        assert library.sort == "title"
+        assert app.screen is library
