@@ -41,6 +41,22 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(answer)
 
 
+class PathField(Input):
+    """The path's field: `tab` completes it. A key of the field's own, not a priority key
+    of the screen: a priority key runs as soon as it arrives, before the letters typed
+    just ahead of it (in one burst, or a paste) have reached the field."""
+
+    BINDINGS = [
+        Binding(
+            "tab",
+            "screen.complete",
+            "Complete",
+            id="ask.complete",
+            tooltip="Complete the path as a shell does; list the names that fit",
+        ),
+    ]
+
+
 class AskPathScreen(ModalScreen[str | None]):
     """Asks for the path of a file or folder; `enter` returns it as typed, `esc` None.
 
@@ -50,15 +66,6 @@ class AskPathScreen(ModalScreen[str | None]):
     """
 
     BINDINGS = [
-        # A priority key: the field would otherwise pass `tab` on to move the focus.
-        Binding(
-            "tab",
-            "complete",
-            "Complete",
-            id="ask.complete",
-            priority=True,
-            tooltip="Complete the path as a shell does; list the names that fit",
-        ),
         Binding("escape", "cancel", "Cancel", id="ask.cancel", tooltip="Close without adding"),
     ]
 
@@ -71,7 +78,7 @@ class AskPathScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static(Content(self._title), classes="dialog-title")
-            yield Input(placeholder=self._placeholder, id="path")
+            yield PathField(placeholder=self._placeholder, id="path")
             yield Static(id="path-message", classes="dialog-message")
             yield Static(Content("enter add    tab complete    esc cancel"), classes="dialog-keys")
 

@@ -104,3 +104,26 @@ async def test_tab_on_a_name_that_fits_nothing_says_so(tmp_path: Path, home: Pat
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, LibraryScreen)
+
+
+async def test_tab_typed_in_one_burst_with_the_path_completes_it(
+    tmp_path: Path, home: Path
+) -> None:
+    from textual import events
+
+    app = make_app(Workspace(Catalog.open(tmp_path / "lib")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        for character in "~/art":  # as a paste or a fast typist sends them
+            app.post_message(
+                events.Key(
+                    character if character.isalnum() else {"~": "tilde", "/": "slash"}[character],
+                    character,
+                )
+            )
+        app.post_message(events.Key("tab", "\t"))
+        await pilot.pause()
+        await pilot.pause()
+        assert field_of(app).value == "~/articles/"
