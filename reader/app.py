@@ -17,7 +17,7 @@ from textual.screen import Screen
 from library.safe_files import StoreError
 from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.palette import AppCommands, DocumentCommands, ScreenCommands
+from reader.palette import NewsreaderCommands
 from service.workspace import Workspace
 
 # Screens are imported when first shown: start-up pays only for the first one.
@@ -48,7 +48,7 @@ class NewsreaderApp(App[None]):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    COMMANDS = App.COMMANDS | {ScreenCommands, AppCommands, DocumentCommands}
+    COMMANDS = App.COMMANDS | {NewsreaderCommands}
     DEFAULT_MODE: ClassVar[str] = START_MODE
     BINDINGS = [
         Binding(

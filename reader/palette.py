@@ -1,7 +1,13 @@
-"""Command palette providers: they read the app's state, never class attributes."""
+"""The command palette's commands: they read the app's state, never class attributes.
+
+One provider offers them all, so that with nothing typed they come in a fixed order: the
+actions of the screen the palette was opened on, then what works everywhere, then the
+documents (Textual's own theme and quit follow). Typed, they are ranked by the matcher.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
@@ -44,35 +50,6 @@ def newsreader_app(provider: Provider) -> NewsreaderApp:
     """The app a provider serves, typed: providers are made by Textual, so they cannot be
     given the workspace in their constructor."""
     return cast("NewsreaderApp", provider.app)
-
-
-class DocumentCommands(Provider):
-    """Open any document in the library by (fuzzy) title."""
-
-    async def search(self, query: str) -> Hits:
-        app = newsreader_app(self)
-        matcher = self.matcher(query)
-        for entry in app.workspace.catalog.entries():
-            title = one_line(entry.title)
-            text = f"Open: {title}"
-            score = matcher.match(text)
-            if score > 0:
-                yield Hit(
-                    score,
-                    plain_prompt(text, query, one_line(entry.source or "")),
-                    partial(app.open_document, entry.id),
-                    text=text,
-                )
-
-    async def discover(self) -> Hits:
-        app = newsreader_app(self)
-        for entry in app.workspace.catalog.entries()[:10]:
-            text = f"Open: {one_line(entry.title)}"
-            yield DiscoveryHit(
-                plain_prompt(text, "", one_line(entry.source or "")),
-                partial(app.open_document, entry.id),
-                text=text,
-            )
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,78 +95,83 @@ def screen_commands(screen: Screen[object]) -> list[ScreenCommand]:
     return list(commands.values())
 
 
-class ScreenCommands(Provider):
-    """The actions of the screen the palette was opened on (in the reader: highlight,
-    note, export…; in the library: add, sort, filter…), from its bindings."""
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Notes: every highlight and note", "notes", "Browse and search your notes"),
+    ("Search all documents", "search_library", "Fuzzy search every document's text"),
+    ("Export all notes to Markdown", "export_all", "One file per document"),
+    ("Help: show the keys", "help", "Every key of the current screen"),
+)
+"""``(title, app action, what it does)`` of what can be done from any screen."""
 
-    def _run(self, command: ScreenCommand) -> None:
+DOCUMENTS_DISCOVERED = 10
+"""Documents offered with nothing typed (the most recently added)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    """One command of the palette."""
+
+    title: str
+    """Its name, matched fuzzily."""
+    detail: str
+    """The line under it (what a key does in full, a document's source)."""
+    run: Callable[[], object]
+    """What choosing it does."""
+    detail_words: bool = False
+    """Whether the words of `detail` find it too (not fuzzily: a whole sentence would
+    match almost any query)."""
+
+
+class NewsreaderCommands(Provider):
+    """Every command the palette offers here (see the module docstring)."""
+
+    def commands(self, *, every_document: bool = True) -> list[PaletteCommand]:
+        """The commands for the screen the palette was opened on, in their order."""
         app = newsreader_app(self)
-        app.call_later(app.run_action, command.action, command.node)
+        here = screen_commands(self.screen)
+        on_screen = {command.action.removeprefix("app.") for command in here}
+        found = [
+            PaletteCommand(
+                command.title,
+                command.detail,
+                partial(app.call_later, app.run_action, command.action, command.node),
+                detail_words=True,
+            )
+            for command in here
+        ]
+        found.extend(
+            PaletteCommand(title, help_text, partial(app.call_later, app.run_action, action))
+            for title, action, help_text in APP_COMMANDS
+            if action not in on_screen  # offered once, with the screen's key for it
+        )
+        entries = app.workspace.catalog.entries()
+        found.extend(
+            PaletteCommand(
+                f"Open: {one_line(entry.title)}",
+                one_line(entry.source or ""),
+                partial(app.open_document, entry.id),
+            )
+            for entry in (entries if every_document else entries[:DOCUMENTS_DISCOVERED])
+        )
+        return found
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         wanted = query.strip().casefold()
-        for command in screen_commands(self.screen):
-            # Fuzzily on the word or two, or as words of what the key does in full (fuzzy
-            # matching a whole sentence would find almost any query in it).
+        for command in self.commands():
             score = matcher.match(command.title)
-            if not score and wanted and wanted in command.detail.casefold():
+            if not score and command.detail_words and wanted in command.detail.casefold():
                 score = 0.5
             if score > 0:
                 yield Hit(
                     score,
                     plain_prompt(command.title, query, command.detail),
-                    partial(self._run, command),
+                    command.run,
                     text=command.title,
                 )
 
     async def discover(self) -> Hits:
-        for command in screen_commands(self.screen):
+        for command in self.commands(every_document=False):
             yield DiscoveryHit(
-                plain_prompt(command.title, "", command.detail),
-                partial(self._run, command),
-                text=command.title,
-            )
-
-
-class AppCommands(Provider):
-    """What can be done from any screen (notes, search all, export all, help), unless the
-    screen offers it already under its own key."""
-
-    def _commands(self) -> list[tuple[str, str, str]]:
-        return [
-            ("Notes: every highlight and note", "notes", "Browse and search your notes"),
-            ("Search all documents", "search_library", "Fuzzy search every document's text"),
-            ("Export all notes to Markdown", "export_all", "One file per document"),
-            ("Help: show the keys", "help", "Every key of the current screen"),
-        ]
-
-    def _offered(self) -> list[tuple[str, str, str]]:
-        on_screen = {command.action for command in screen_commands(self.screen)}
-        return [
-            (title, action, help_text)
-            for title, action, help_text in self._commands()
-            if action not in on_screen and f"app.{action}" not in on_screen
-        ]
-
-    def _run(self, action: str) -> None:
-        app = newsreader_app(self)
-        app.call_later(app.run_action, action)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, action, help_text in self._offered():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score,
-                    plain_prompt(title, query, help_text),
-                    partial(self._run, action),
-                    text=title,
-                )
-
-    async def discover(self) -> Hits:
-        for title, action, help_text in self._offered():
-            yield DiscoveryHit(
-                plain_prompt(title, "", help_text), partial(self._run, action), text=title
+                plain_prompt(command.title, "", command.detail), command.run, text=command.title
             )
