@@ -32,7 +32,7 @@ drawn twice). It is registered only to be removed: when the reader the app start
 goes back to the library, the library gets a mode of its own and this one goes, reader
 and all."""
 
-SYSTEM_COMMANDS_KEPT = frozenset({"Theme", "Quit"})
+SYSTEM_COMMANDS_KEPT = frozenset({"Theme"})
 """Textual's palette commands the app offers (see `NewsreaderApp.get_system_commands`)."""
 
 LIBRARY_MODE = "library"
@@ -241,9 +241,10 @@ class NewsreaderApp(App[None]):
         self.push_screen(LibrarySearchScreen(self.workspace))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        # Of Textual's own commands only the theme and quitting are of use here: our help
-        # screen ("Help" in the palette) replaces its key panel, and maximizing a widget
-        # or saving a screenshot are a developer's tools, not a reader's.
+        # Of Textual's own commands only the theme is of use here: our help screen ("Help"
+        # in the palette) replaces its key panel, quitting is among our own commands (after
+        # the screen's, not first), and maximizing a widget or saving a screenshot are a
+        # developer's tools, not a reader's.
         for command in super().get_system_commands(screen):
             if command.title in SYSTEM_COMMANDS_KEPT:
                 yield command

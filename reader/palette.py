@@ -64,6 +64,8 @@ class ScreenCommand:
     """The action the key runs."""
     node: DOMNode
     """Where the action runs (the screen, or the app)."""
+    shown: bool
+    """Whether the key bar shows the key (one of the screen's main keys)."""
 
 
 LEFT_OUT_KEYS = frozenset({"escape"})
@@ -72,7 +74,7 @@ LEFT_OUT_KEYS = frozenset({"escape"})
 
 def screen_commands(screen: Screen[object]) -> list[ScreenCommand]:
     """The commands of `screen`: the keys it answers now (enabled, with an id and a
-    description), one per action, in binding order. Keys of the focused widget (moving a
+    description), one per action, the key bar's first. Keys of the focused widget (moving a
     cursor) and keys that cancel are left out: they are no actions to look up by name."""
     app = screen.app
     commands: dict[str, ScreenCommand] = {}
@@ -90,9 +92,10 @@ def screen_commands(screen: Screen[object]) -> list[ScreenCommand]:
         key = app.get_key_display(binding)
         detail = f"{key} · {binding.tooltip}" if binding.tooltip else key
         commands[binding.action] = ScreenCommand(
-            binding.description, detail, binding.action, active.node
+            binding.description, detail, binding.action, active.node, binding.show
         )
-    return list(commands.values())
+    # The keys the key bar shows (the main ones) first.
+    return sorted(commands.values(), key=lambda command: not command.shown)
 
 
 APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
@@ -100,6 +103,7 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Search all documents", "search_library", "Fuzzy search every document's text"),
     ("Export all notes to Markdown", "export_all", "One file per document"),
     ("Help: show the keys", "help", "Every key of the current screen"),
+    ("Quit newsreader", "quit", "Your place in each document is kept"),
 )
 """``(title, app action, what it does)`` of what can be done from any screen."""
 

@@ -36,19 +36,23 @@ async def test_the_reader_offers_reader_actions_and_no_library_ones(
         reader = app.screen
         assert isinstance(reader, ReaderScreen)
         titles = await offered(reader)
-        reader_actions = ["Search", "Highlight", "Note", "Read/unread", "Export", "Library"]
+        reader_actions = ["Search", "Highlight", "Note", "Library", "Read/unread", "Export"]
         assert [title for title in titles if title in reader_actions] == reader_actions
         assert titles.index("Library") < titles.index("Notes: every highlight and note")
         assert "Sort" not in titles and "Add" not in titles  # library actions
         assert "Next sentence" not in titles  # moving keys are keys, not commands
         assert "Cancel / library" not in titles
-        assert titles[-2:] == ["Open: The ferry left at dawn", "Open: Welcome to newsreader"]
+        assert titles[-3:] == [
+            "Quit newsreader",
+            "Open: The ferry left at dawn",
+            "Open: Welcome to newsreader",
+        ]
         assert "Help: show the keys" not in titles  # the reader's own `?` is offered
         assert "Help" in titles
         assert "Sort" not in await offered(reader, "cycle the sort order")
         assert await offered(reader, "mark the document") == ["Read/unread"]  # its words
         system = [command.title for command in app.get_system_commands(app.screen)]
-        assert system == ["Theme", "Quit"]
+        assert system == ["Theme"]
 
 
 async def test_a_reader_action_chosen_in_the_palette_runs_in_the_reader(
@@ -83,6 +87,7 @@ async def test_the_library_offers_its_actions_and_runs_them_there(
         assert "Highlight" not in titles
         # What the library binds to a key is offered once, with its key, not twice.
         assert "Notes: every highlight and note" not in titles
+        assert "Quit" in titles and "Quit newsreader" not in titles
         await pilot.press("ctrl+p", *"cycle the sort order")
         await pilot.pause(0.3)
         await pilot.press("enter")
