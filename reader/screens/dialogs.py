@@ -173,31 +173,35 @@ class AskTextScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
+class NoteField(TextArea):
+    """The note's text: `ctrl+s` saves, `esc` closes. Keys of the field's own, not priority
+    keys of the screen: a priority key runs as soon as it arrives, so `ctrl+s` typed (or
+    pasted) right after some words would save the note without them."""
+
+    BINDINGS = [
+        Binding(
+            "ctrl+s",
+            "screen.save",
+            "Save",
+            id="note.save",
+            tooltip="Save the note and close the editor",
+        ),
+        Binding(
+            "escape",
+            "screen.cancel",
+            "Cancel",
+            id="note.cancel",
+            tooltip="Close without saving; asks first if the note was changed",
+        ),
+    ]
+
+
 class NoteEditorScreen(ModalScreen[str | None]):
     """Edits a note (Markdown, several lines); `ctrl+s` returns it, `esc` returns None.
 
     `esc` on a note that was changed asks first (as vim's `:q` will not drop changes
     silently): `y` throws the changes away, `n` or `esc` goes back to the note.
     """
-
-    BINDINGS = [
-        Binding(
-            "ctrl+s",
-            "save",
-            "Save",
-            id="note.save",
-            priority=True,
-            tooltip="Save the note and close the editor",
-        ),
-        Binding(
-            "escape",
-            "cancel",
-            "Cancel",
-            id="note.cancel",
-            priority=True,
-            tooltip="Close without saving; asks first if the note was changed",
-        ),
-    ]
 
     def __init__(self, quote: str, note: str) -> None:
         super().__init__()
@@ -214,7 +218,7 @@ class NoteEditorScreen(ModalScreen[str | None]):
             yield Static(Content(f"“{quote}”"), classes="dialog-detail")
             # Control characters are shown as visible stand-ins (one for one), never sent to
             # the terminal; saving the note keeps the stand-ins.
-            yield TextArea(visible(self._note), id="note", soft_wrap=True, show_line_numbers=False)
+            yield NoteField(visible(self._note), id="note", soft_wrap=True, show_line_numbers=False)
 
     def on_mount(self) -> None:
         editor = self.query_one("#note", TextArea)

@@ -145,6 +145,26 @@ async def test_esc_in_the_note_editor_asks_before_dropping_a_change(
     assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "", ())]
 
 
+async def test_words_and_ctrl_s_typed_in_one_burst_are_all_saved(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from textual import events
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        for character in "sea":  # as a paste or a fast typist sends them
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "sea", ())]
+
+
 async def test_esc_in_the_note_editor_closes_an_unchanged_note_at_once(
     ferry: tuple[Catalog, str],
 ) -> None:
