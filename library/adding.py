@@ -237,7 +237,7 @@ class AddPlan:
             return
         same_text = self.by_hash.get(content_hash)
         if same_text is not None:
-            self._unchanged(self.entries[same_text], parsed)
+            self._same_text(self.entries[same_text], path, parsed)
             return
         doc_id = new_id(parsed.text, content_hash, self.taken)
         entry = entry_for(doc_id, path, parsed, content_hash, self.now, self.now)
@@ -251,7 +251,7 @@ class AddPlan:
         """A file already in the library: unchanged, or a new version of its document."""
         old = self.entries[known_id]
         if old.content_hash == content_hash:
-            self._unchanged(old, parsed)
+            self._same_text(old, path, parsed)
             return
         entry = entry_for(known_id, path, parsed, content_hash, old.added, self.now)
         self._store(entry, parsed)
@@ -263,6 +263,26 @@ class AddPlan:
             self.updated[known_id] = entry
             self.previous_hashes.setdefault(known_id, old.content_hash)
             self.unchanged.pop(known_id, None)
+
+    def _same_text(self, old: Entry, path: str | None, parsed: Parsed) -> None:
+        """A file whose text is already a document's: unchanged, unless its metadata (the
+        `Source:` line, the date marker, the caption, the title) differ. Those are changes
+        too: the entry takes them, and the path of the file they come from, and is
+        reported updated; its highlights need nothing, since the text is the same. A file
+        with the text of a document added in this same add leaves it as the first gave it.
+        """
+        if old.id in self.added or not _metadata_differs(old, parsed):
+            self._unchanged(old, parsed)
+            return
+        entry = entry_for(old.id, path, parsed, old.content_hash, old.added, self.now)
+        planned = old.id in self.texts
+        self._store(entry, parsed)
+        if not planned and (self.documents_folder / f"{old.id}.txt").exists():
+            del self.texts[old.id]  # the text is stored already, exactly so
+        if old.path is not None and old.path != path:
+            self.by_path.pop(old.path, None)
+        self.updated[old.id] = entry
+        self.unchanged.pop(old.id, None)
 
     def _store(self, entry: Entry, parsed: Parsed) -> None:
         self.entries[entry.id] = entry
@@ -278,6 +298,12 @@ class AddPlan:
         if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
             # Its text file was lost (deleted by hand, or a crash): this text restores it.
             self.texts[entry.id] = (parsed.text, entry.content_hash)
+
+
+def _metadata_differs(entry: Entry, parsed: Parsed) -> bool:
+    """Whether `parsed` tells of `entry`'s text differently (title, source, date, caption)."""
+    told = (parsed.title, parsed.source, parsed.date, parsed.caption)
+    return told != (entry.title, entry.source, entry.date, entry.caption)
 
 
 def entry_for(

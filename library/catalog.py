@@ -26,6 +26,7 @@ import json
 import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
@@ -212,7 +213,8 @@ class Catalog:
         elif sort == "progress":
             states = self.all_reading_states()
             entries.sort(
-                key=lambda e: states[e.id].progress if e.id in states else 0.0, reverse=True
+                key=lambda e: states[e.id].listed_progress if e.id in states else 0.0,
+                reverse=True,
             )
         return tuple(entries)
 
@@ -550,7 +552,11 @@ class Catalog:
         return staged
 
     def remove(self, doc_id: str) -> Entry:
-        """Remove a document: its metadata, its text file and its reading position.
+        """Remove a document: its metadata and its text file.
+
+        Its reading position stays, as its highlights are kept aside: the same text added
+        again gets the same id, and the reader finds its place (and whether it finished
+        it) as it left them. A text of its own is all an id ever names.
 
         Raises:
             UnknownDocument: The id is not in the library.
@@ -566,13 +572,6 @@ class Catalog:
         # The catalog no longer names the text, so a crash from here on leaves at worst
         # an unused file behind, never an entry without its text.
         self._texts.delete_text(doc_id)
-        if self._reading.path.exists():
-            # A position left behind is harmless; a reading file from a newer release is
-            # never written, so then it simply stays.
-            self._reading.check()
-            if not self._reading.read_only:
-                with self._reading.transaction() as db:
-                    db.table(_POSITIONS).delete(doc_id)
         return entry
 
     # -- reading positions
@@ -597,6 +596,24 @@ class Catalog:
         """Remember where the reader is in `doc_id` (progress is clamped to 0..1)."""
         with self._reading.transaction() as db:
             db.table(_POSITIONS).put(doc_id, state.to_record())
+
+    def toggle_finished(self, doc_id: str) -> ReadingState:
+        """Mark `doc_id` read if it is not finished, else unread; its place stays. Read and
+        written under one lock, so a reader saving its place meanwhile loses nothing.
+
+        Returns:
+            The state saved.
+        """
+        self.entry(doc_id)  # an unknown id is named, not given a position
+        with self._reading.transaction() as db:
+            table = db.table(_POSITIONS)
+            state = state_from_record(table.record(doc_id))
+            state = replace(state, finished=not state.finished)
+            if state == ReadingState():
+                table.delete(doc_id)  # marked read and unread, never opened: new again
+            else:
+                table.put(doc_id, state.to_record())
+        return state
 
     # -- settings
 

@@ -78,16 +78,34 @@ ENTRY_FIELD_NAMES: tuple[str, ...] = tuple(field.name for field in fields(Entry)
 """Entry's fields in order, `id` first."""
 
 
+FINISHED_PROGRESS = 0.995
+"""Progress from which a document counts as read to its end (the reader gives 1.0 only
+once the end was reached, and at most 0.99 before)."""
+
+UNFINISHED_PROGRESS = 0.99
+"""The most progress listed for a document not finished: one marked unread at its end is
+not listed as done."""
+
+
 @dataclass(frozen=True, slots=True)
 class ReadingState:
-    """Where the reader left a document."""
+    """Where the reader left a document, and whether it was read to the end."""
 
     offset: int = 0
     """The reading cursor, as an offset into the document's text."""
     progress: float = 0.0
-    """How far through the document the reader got, from 0 to 1."""
+    """How far through the document the reading place is, from 0 to 1."""
     opened: str | None = None
     """When the document was last opened, ISO 8601 UTC; None if never."""
+    finished: bool = False
+    """Whether the document was read to its end (or marked read): it stays finished when
+    the reader goes back up, until it is marked unread."""
+
+    @property
+    def listed_progress(self) -> float:
+        """How far the document counts as read, as the library lists and sorts it: 1 once
+        finished, else the share before the place, short of 1."""
+        return 1.0 if self.finished else min(self.progress, UNFINISHED_PROGRESS)
 
     def to_record(self) -> Record:
         """Return the state as it is stored: offset at least 0, progress within 0..1."""
@@ -95,6 +113,7 @@ class ReadingState:
             "offset": max(0, int(self.offset)),
             "progress": min(1.0, max(0.0, float(self.progress))),
             "opened": self.opened,
+            "finished": bool(self.finished),
         }
 
 
@@ -209,6 +228,7 @@ _STATE_RULES: FieldRules = (
     ("offset", _WHOLE, _is_offset),
     ("progress", _NUMBER, _is_fraction),
     ("opened", _TEXT + _NULL, _is_timestamp),
+    ("finished", (bool,), None),
 )
 
 
@@ -313,7 +333,8 @@ def _read_faulty_entry(
 
 def state_from_record(record: Record | None) -> ReadingState:
     """Build a reading state from a stored record; anything unusable reads as the start
-    (offset 0, progress 0, never opened), value by value."""
+    (offset 0, progress 0, never opened), value by value. A record without ``finished``
+    (written before it was kept) is finished when its progress says the end was reached."""
     if record is None:
         return ReadingState()
     faults = _faults(record, _STATE_RULES)
@@ -322,10 +343,12 @@ def state_from_record(record: Record | None) -> ReadingState:
         value = record.get(name)
         return default if value is None or name in faults else value
 
+    progress = float(usable("progress", 0.0))
     return ReadingState(
         offset=usable("offset", 0),
-        progress=float(usable("progress", 0.0)),
+        progress=progress,
         opened=usable("opened", None),
+        finished=usable("finished", progress >= FINISHED_PROGRESS),
     )
 
 

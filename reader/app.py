@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import signal
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import work
@@ -16,7 +17,7 @@ from textual.screen import Screen
 from library.safe_files import StoreError
 from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.palette import DocumentCommands, LibraryCommands
+from reader.palette import NewsreaderCommands
 from service.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -34,6 +35,9 @@ drawn twice). It is registered only to be removed: when the reader the app start
 goes back to the library, the library gets a mode of its own and this one goes, reader
 and all."""
 
+SYSTEM_COMMANDS_KEPT = frozenset({"Theme"})
+"""Textual's palette commands the app offers (see `NewsreaderApp.get_system_commands`)."""
+
 LIBRARY_MODE = "library"
 """The library's mode when the app started on a document."""
 
@@ -47,7 +51,7 @@ class NewsreaderApp(App[None]):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    COMMANDS = App.COMMANDS | {DocumentCommands, LibraryCommands}
+    COMMANDS = App.COMMANDS | {NewsreaderCommands}
     DEFAULT_MODE: ClassVar[str] = START_MODE
     BINDINGS = [
         Binding(
@@ -72,6 +76,27 @@ class NewsreaderApp(App[None]):
         self._open_id = open_id
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
+        self.crash: tuple[Exception, Path | None] | None = None
+        """The error that ended the app, if one did, and its crash log (None when it
+        could be written nowhere)."""
+
+    def _handle_exception(self, error: Exception) -> None:
+        # Textual calls this (there is no public hook) with every error no handler caught,
+        # then ends the app and prints the traceback, which a terminal closing with the
+        # app takes along. The crash log is written first, so the error outlives it.
+        if self.crash is None:
+            from reader.crash_log import write_crash_log  # only when it is needed
+
+            self.crash = (error, write_crash_log(self.workspace.catalog.home, error, self._state()))
+        super()._handle_exception(error)
+
+    def _state(self) -> str:
+        """A line on what the app showed, for a crash log."""
+        try:
+            screens = " > ".join(type(screen).__name__ for screen in self.screen_stack)
+        except Exception:  # noqa: BLE001 - a crash log is written whatever state the app is in
+            screens = "unknown"
+        return f"screens: {screens}; terminal: {self.size.width}x{self.size.height}"
 
     def get_default_screen(self) -> Screen[None]:
         if self._open_id is not None:
@@ -222,10 +247,12 @@ class NewsreaderApp(App[None]):
         self.push_screen(LibrarySearchScreen(self.workspace))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        # Our help screen (from every binding, in the palette as "Help") replaces Textual's
-        # key panel, so the palette offers one way to see the keys, not two.
+        # Of Textual's own commands only the theme is of use here: our help screen ("Help"
+        # in the palette) replaces its key panel, quitting is among our own commands (after
+        # the screen's, not first), and maximizing a widget or saving a screenshot are a
+        # developer's tools, not a reader's.
         for command in super().get_system_commands(screen):
-            if command.title != "Keys":
+            if command.title in SYSTEM_COMMANDS_KEPT:
                 yield command
 
     def action_help(self) -> None:

@@ -161,7 +161,11 @@ def _command_parsers() -> dict[str, _Parser]:
     )
     import_notes.add_argument("file", metavar="FILE")
 
-    remove = command("remove", "Remove a document (its text, metadata and reading position).")
+    remove = command(
+        "remove",
+        "Remove a document (its text and metadata); its highlights and reading place are "
+        "kept, and come back if it is added again.",
+    )
     remove.add_argument("id", metavar="ID")
     return commands
 
@@ -242,9 +246,23 @@ def run_app(library: str | None, target: str | None) -> int:
 
         app = make_app(workspace, open_id=open_id, after_first_frame=_collect_from_now_on)
         app.run()
+    except Exception as err:  # noqa: BLE001 - outside Textual's own handling: logged too
+        from reader.crash_log import write_crash_log
+
+        _tell_crash(err, write_crash_log(workspace.catalog.home, err))
+        return 1
     finally:
         gc.enable()
+    if app.crash is not None:
+        _tell_crash(*app.crash)
     return app.return_code or 0
+
+
+def _tell_crash(error: BaseException, log: Path | None) -> None:
+    """End with one line naming the crash log: the terminal may not keep the traceback."""
+    from reader.crash_log import crash_sentence
+
+    warn(crash_sentence(error, log))
 
 
 def _collect_from_now_on() -> None:

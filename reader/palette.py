@@ -1,12 +1,21 @@
-"""Command palette providers: they read the app's state, never class attributes."""
+"""The command palette's commands: they read the app's state, never class attributes.
+
+One provider offers them all, so that with nothing typed they come in a fixed order: the
+actions of the screen the palette was opened on, then what works everywhere, then the
+documents (Textual's own theme and quit follow). Typed, they are ranked by the matcher.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import partial
 from typing import TYPE_CHECKING, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
+from textual.dom import DOMNode
+from textual.screen import Screen
 
 from library.sanitize import one_line
 
@@ -43,71 +52,130 @@ def newsreader_app(provider: Provider) -> NewsreaderApp:
     return cast("NewsreaderApp", provider.app)
 
 
-class DocumentCommands(Provider):
-    """Open any document in the library by (fuzzy) title."""
+@dataclass(frozen=True, slots=True)
+class ScreenCommand:
+    """A key of the screen the palette was opened on, offered by name."""
+
+    title: str
+    """What the key does, in a word or two (its binding's description)."""
+    detail: str
+    """The key and what it does in full (its tooltip)."""
+    action: str
+    """The action the key runs."""
+    node: DOMNode
+    """Where the action runs (the screen, or the app)."""
+    shown: bool
+    """Whether the key bar shows the key (one of the screen's main keys)."""
+
+
+LEFT_OUT_KEYS = frozenset({"escape"})
+"""Keys that cancel or step back are no commands to run by name."""
+
+
+def screen_commands(screen: Screen[object]) -> list[ScreenCommand]:
+    """The commands of `screen`: the keys it answers now (enabled, with an id and a
+    description), one per action, the key bar's first. Keys of the focused widget (moving a
+    cursor) and keys that cancel are left out: they are no actions to look up by name."""
+    app = screen.app
+    commands: dict[str, ScreenCommand] = {}
+    for active in screen.active_bindings.values():
+        binding = active.binding
+        if (
+            binding.id is None
+            or not binding.description
+            or not active.enabled
+            or binding.key in LEFT_OUT_KEYS
+            or (active.node is not screen and active.node is not app)
+            or binding.action in commands
+        ):
+            continue
+        key = app.get_key_display(binding)
+        detail = f"{key} · {binding.tooltip}" if binding.tooltip else key
+        commands[binding.action] = ScreenCommand(
+            binding.description, detail, binding.action, active.node, binding.show
+        )
+    # The keys the key bar shows (the main ones) first.
+    return sorted(commands.values(), key=lambda command: not command.shown)
+
+
+APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
+    ("Notes: every highlight and note", "notes", "Browse and search your notes"),
+    ("Search all documents", "search_library", "Fuzzy search every document's text"),
+    ("Export all notes to Markdown", "export_all", "One file per document"),
+    ("Help: show the keys", "help", "Every key of the current screen"),
+    ("Quit newsreader", "quit", "Your place in each document is kept"),
+)
+"""``(title, app action, what it does)`` of what can be done from any screen."""
+
+DOCUMENTS_DISCOVERED = 10
+"""Documents offered with nothing typed (the most recently added)."""
+
+
+@dataclass(frozen=True, slots=True)
+class PaletteCommand:
+    """One command of the palette."""
+
+    title: str
+    """Its name, matched fuzzily."""
+    detail: str
+    """The line under it (what a key does in full, a document's source)."""
+    run: Callable[[], object]
+    """What choosing it does."""
+    detail_words: bool = False
+    """Whether the words of `detail` find it too (not fuzzily: a whole sentence would
+    match almost any query)."""
+
+
+class NewsreaderCommands(Provider):
+    """Every command the palette offers here (see the module docstring)."""
+
+    def commands(self, *, every_document: bool = True) -> list[PaletteCommand]:
+        """The commands for the screen the palette was opened on, in their order."""
+        app = newsreader_app(self)
+        here = screen_commands(self.screen)
+        on_screen = {command.action.removeprefix("app.") for command in here}
+        found = [
+            PaletteCommand(
+                command.title,
+                command.detail,
+                partial(app.call_later, app.run_action, command.action, command.node),
+                detail_words=True,
+            )
+            for command in here
+        ]
+        found.extend(
+            PaletteCommand(title, help_text, partial(app.call_later, app.run_action, action))
+            for title, action, help_text in APP_COMMANDS
+            if action not in on_screen  # offered once, with the screen's key for it
+        )
+        entries = app.workspace.catalog.entries()
+        found.extend(
+            PaletteCommand(
+                f"Open: {one_line(entry.title)}",
+                one_line(entry.source or ""),
+                partial(app.open_document, entry.id),
+            )
+            for entry in (entries if every_document else entries[:DOCUMENTS_DISCOVERED])
+        )
+        return found
 
     async def search(self, query: str) -> Hits:
-        app = newsreader_app(self)
         matcher = self.matcher(query)
-        for entry in app.workspace.catalog.entries():
-            title = one_line(entry.title)
-            text = f"Open: {title}"
-            score = matcher.match(text)
+        wanted = query.strip().casefold()
+        for command in self.commands():
+            score = matcher.match(command.title)
+            if not score and command.detail_words and wanted in command.detail.casefold():
+                score = 0.5
             if score > 0:
                 yield Hit(
                     score,
-                    plain_prompt(text, query, one_line(entry.source or "")),
-                    partial(app.open_document, entry.id),
-                    text=text,
+                    plain_prompt(command.title, query, command.detail),
+                    command.run,
+                    text=command.title,
                 )
 
     async def discover(self) -> Hits:
-        app = newsreader_app(self)
-        for entry in app.workspace.catalog.entries()[:10]:
-            text = f"Open: {one_line(entry.title)}"
+        for command in self.commands(every_document=False):
             yield DiscoveryHit(
-                plain_prompt(text, "", one_line(entry.source or "")),
-                partial(app.open_document, entry.id),
-                text=text,
-            )
-
-
-class LibraryCommands(Provider):
-    """Library actions (add, sort, filter) offered from any screen."""
-
-    def _commands(self) -> list[tuple[str, str, str]]:
-        return [
-            ("Add a file or folder", "library.add", "Import documents into the library"),
-            ("Cycle the sort order", "library.cycle_sort", "Sort the library differently"),
-            ("Filter the library", "library.filter", "Fuzzy filter by title or source"),
-            ("Notes: every highlight and note", "app.notes", "Browse and search your notes"),
-            ("Export all notes to Markdown", "app.export_all", "One file per document"),
-            ("Search all documents", "app.search_library", "Fuzzy search every document's text"),
-            ("Help: show the keys", "app.help", "Every key of the current screen"),
-        ]
-
-    def _run(self, action: str) -> None:
-        scope, name = action.split(".", 1)
-        app = newsreader_app(self)
-        if scope == "app":
-            app.call_later(app.run_action, name)
-            return
-        # Library actions act on the library screen: leave the reader (which saves) first.
-        app.show_library()
-        library = app.screen  # perhaps not mounted yet: the action waits until it is drawn
-        library.call_after_refresh(library.run_action, name)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, action, help_text in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(
-                    score, matcher.highlight(title), partial(self._run, action), help=help_text
-                )
-
-    async def discover(self) -> Hits:
-        for title, action, help_text in self._commands():
-            yield DiscoveryHit(
-                plain_prompt(title, "", help_text), partial(self._run, action), text=title
+                plain_prompt(command.title, "", command.detail), command.run, text=command.title
             )

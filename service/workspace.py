@@ -81,7 +81,8 @@ class ListedDocument:
     entry: Entry
     """Its metadata."""
     progress: float | None
-    """How far it was read (0–1), or None when it was never opened."""
+    """How far it was read (0–1: 1 once finished, and below 1 until then), or None when
+    it was never opened."""
     highlights: int
     """How many highlights it has."""
 
@@ -144,7 +145,7 @@ class Workspace:
         return tuple(
             ListedDocument(
                 entry,
-                states[entry.id].progress if entry.id in states else None,
+                states[entry.id].listed_progress if entry.id in states else None,
                 counts.get(entry.id, 0),
             )
             for entry in entries
@@ -157,7 +158,7 @@ class Workspace:
             UnknownDocument: No document has that id.
         """
         entry = self.catalog.entry(doc_id)
-        progress = self.catalog.reading_state(doc_id).progress
+        progress = self.catalog.reading_state(doc_id).listed_progress
         return ListedDocument(entry, progress, self.annotations.counts().get(doc_id, 0))
 
     def add(
@@ -196,7 +197,8 @@ class Workspace:
         return AddOutcome(result, tuple(restored), tuple(anchors), tuple(problems))
 
     def remove(self, doc_id: str) -> Removal:
-        """Remove a document; its highlights are kept aside and come back with it.
+        """Remove a document; its highlights are kept aside and come back with it, as does
+        its reading place (see `Catalog.remove`).
 
         Raises:
             UnknownDocument: No document has that id.

@@ -101,6 +101,14 @@ class LibraryScreen(Screen[None]):
         Binding(
             "x", "remove", "Remove", show=False, id="library.remove", tooltip="Remove (asks first)"
         ),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            show=False,
+            id="library.toggle_read",
+            tooltip="Mark the document read or unread (its place is kept)",
+        ),
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
@@ -312,6 +320,18 @@ class LibraryScreen(Screen[None]):
             one_line(message), severity="warning" if failed else "information", markup=False
         )
 
+    def action_toggle_read(self) -> None:
+        doc_id = self._current_id()
+        if doc_id is None:
+            return
+        try:
+            state = self.workspace.catalog.toggle_finished(doc_id)
+        except StoreError as err:
+            report_not_saved(self, err)
+            return
+        self.reload()
+        self.notify("Marked as read." if state.finished else "Marked as unread.", timeout=1.5)
+
     def action_remove(self) -> None:
         doc_id = self._current_id()
         if doc_id is None:
@@ -325,7 +345,8 @@ class LibraryScreen(Screen[None]):
             else ""
         )
         detail = (
-            "Its text and reading position are deleted; the original file is not touched." + kept
+            "Its text is deleted (the original file is not touched); its reading place is "
+            "kept for when you add it again." + kept
         )
         from reader.screens.dialogs import ConfirmScreen
 

@@ -22,7 +22,7 @@ from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
 from library.contents import Heading, contents, current_heading
 from library.document import NO_SPANS, Document
-from library.entries import ReadingState
+from library.entries import FINISHED_PROGRESS, ReadingState
 from library.safe_files import StoreError
 from library.sanitize import visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
@@ -81,6 +81,7 @@ class ReaderScreen(ReaderSearch):
         self._dirty = True  # at least the time of opening is written
         self._moved = False  # only a move of the reader's changes the place written
         self._remembered: ReadingState | None = None
+        self._finished: bool | None = None  # None: as remembered (read after the first frame)
         self._selection: Selection | None = None
         self._review: Review | None = None
         self._chosen_highlight: str | None = None
@@ -142,6 +143,9 @@ class ReaderScreen(ReaderSearch):
         finished document is still finished). Opened somewhere else (a search result, a
         note), that is a jump: `''` goes back to the remembered place."""
         remembered = self._remembered_place()
+        if self._finished is None:
+            self._finished = remembered.finished
+            self._update_status()
         if self._moved:
             return
         if remembered.offset == self._opened_at:
@@ -158,6 +162,8 @@ class ReaderScreen(ReaderSearch):
             self._draw_selection()
         self._offset = event.offset
         self._progress = event.progress
+        if event.progress >= FINISHED_PROGRESS:
+            self._finished = True  # and it stays finished, until `m` marks it unread
         self._moved = True
         self._dirty = True
         self._update_status()
@@ -172,15 +178,28 @@ class ReaderScreen(ReaderSearch):
             return
         self._dirty = False
         opened = datetime.now(UTC).isoformat(timespec="seconds")
+        finished = self._is_finished()
         if self._moved:
-            state = ReadingState(offset=self._offset, progress=self._progress, opened=opened)
+            state = ReadingState(self._offset, self._progress, opened, finished)
         else:
             remembered = self._remembered_place()
             if remembered.opened is None and remembered.offset == 0:
                 remembered = ReadingState(offset=self._offset, progress=self._progress)
-            state = replace(remembered, opened=opened)
+            state = replace(remembered, opened=opened, finished=finished)
         with self._saving():
             self.workspace.catalog.save_reading_state(self.document.id, state)
+
+    def _is_finished(self) -> bool:
+        if self._finished is None:
+            return self._remembered_place().finished
+        return self._finished
+
+    def action_toggle_read(self) -> None:
+        self._finished = not self._is_finished()
+        self._dirty = True
+        self._update_status()
+        self.save_position()
+        self.notify("Marked as read." if self._finished else "Marked as unread.", timeout=1.5)
 
     @contextmanager
     def _saving(self) -> Iterator[None]:
@@ -194,6 +213,7 @@ class ReaderScreen(ReaderSearch):
     def _update_status(self) -> None:
         status = self._status
         status.progress = self._progress
+        status.finished = bool(self._finished)
         status.review = self._review
         selection = self._selection
         status.selected_words = (

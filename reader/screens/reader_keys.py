@@ -146,6 +146,15 @@ READER_BINDINGS: list[BindingType] = [
         tooltip="List this document's highlights",
     ),
     Binding(
+        "m",
+        "toggle_read",
+        "Read/unread",
+        show=False,
+        id="reader.toggle_read",
+        tooltip="Mark the document read or unread (reaching its end marks it read, and it "
+        "stays read when you go back up)",
+    ),
+    Binding(
         "e",
         "export",
         "Export",

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from annotations.model import Highlight
+from library.entries import FINISHED_PROGRESS
 from library.sanitize import one_line
 from reader.labels import clip, length_label
 from reader.layout.marks import MarginSign
@@ -27,17 +28,21 @@ WORDS_PER_MINUTE = 230
 TITLE_SHOWN = 60
 """Characters of the title the line shows."""
 
-FINISHED = 0.995
+FINISHED = FINISHED_PROGRESS
 """Progress from which a document counts as read to the end."""
 
 Part = str | tuple[str, str]
 """A piece of a status line: plain text, or text and its style."""
 
 
-def time_left(words: int, progress: float) -> str:
-    """``finished``, or how long the rest of `words` takes to read: ``4 min left``."""
-    if progress >= FINISHED:
+def time_left(words: int, progress: float, finished: bool) -> str:
+    """``finished`` (once the end was reached, wherever the place is now), or how long the
+    rest of `words` takes to read: ``4 min left``; ``unread`` at the end of a document
+    marked unread there."""
+    if finished:
         return "finished"
+    if progress >= FINISHED:
+        return "unread"
     words_left = round(words * (1 - progress))
     return f"{length_label(max(1, round(words_left / WORDS_PER_MINUTE)))} left"
 
@@ -71,6 +76,8 @@ class ReaderStatus(Widget):
 
     progress: reactive[float] = reactive(0.0)
     """How far through the document the reader is, 0–1."""
+    finished: reactive[bool] = reactive(False)
+    """Whether the document was read to its end (or marked read), wherever the place is."""
     selected_words: reactive[int | None] = reactive(None)
     """Words selected with `v`, or None when nothing is being selected."""
     selecting_start: reactive[bool] = reactive(False)
@@ -93,7 +100,7 @@ class ReaderStatus(Widget):
             return selection_line(self.selected_words, self.selecting_start, width)
         if self.highlight_here is not None:
             return highlight_line(self.highlight_here, width)
-        left = time_left(self._words, self.progress)
+        left = time_left(self._words, self.progress, self.finished)
         return Content.assemble(
             (f" {self.progress:4.0%}", "bold"), f" · {left} · ", (self._title, "dim")
         )

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import TextArea
+
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from reader.app import make_app
-from reader.screens.dialogs import AskTextScreen, NoteEditorScreen
+from reader.screens.dialogs import AskTextScreen, ConfirmScreen, NoteEditorScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_view import DocumentView
 from reader.widgets.highlights_panel import HighlightsPanel
@@ -117,15 +119,69 @@ async def test_note_color_tags_delete_and_undo(ferry: tuple[Catalog, str]) -> No
         assert stored(catalog, doc_id)[0][3] == ()
 
 
-async def test_esc_in_note_editor_cancels(ferry: tuple[Catalog, str]) -> None:
+async def test_esc_in_the_note_editor_asks_before_dropping_a_change(
+    ferry: tuple[Catalog, str],
+) -> None:
     catalog, doc_id = ferry
     app = make_app(Workspace(catalog), open_id=doc_id)
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
         await pilot.press("h", "a", *"never mind", "escape")
         await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)  # the text is not thrown away unasked
+        await pilot.press("n")  # back to the note, as it was
+        await pilot.pause()
+        editor = app.screen
+        assert isinstance(editor, NoteEditorScreen)
+        assert editor.query_one(TextArea).text == "never mind"
+        assert editor.focused is editor.query_one(TextArea)
+        await pilot.press(*" again", "escape", "escape")  # esc answers no, too
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        assert app.screen.query_one(TextArea).text == "never mind again"
+        await pilot.press("escape", "y")
+        await pilot.pause()
         assert isinstance(app.screen, ReaderScreen)
     assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "", ())]
+
+
+async def test_words_and_ctrl_s_typed_in_one_burst_are_all_saved(
+    ferry: tuple[Catalog, str],
+) -> None:
+    from textual import events
+
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        for character in "sea":  # as a paste or a fast typist sends them
+            app.post_message(events.Key(character, character))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "sea", ())]
+
+
+async def test_esc_in_the_note_editor_closes_an_unchanged_note_at_once(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a", *"kept", "ctrl+s", "a")
+        await pilot.pause()
+        assert isinstance(app.screen, NoteEditorScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+        await pilot.press("a", "backspace", "backspace", *"pt", "escape")  # the same text
+        await pilot.pause()
+        assert isinstance(app.screen, ReaderScreen)
+    assert stored(catalog, doc_id) == [("The ferry left at dawn.", "yellow", "kept", ())]
 
 
 async def test_brackets_walk_highlights_and_tab_lists_them(ferry: tuple[Catalog, str]) -> None:

@@ -398,23 +398,6 @@ def test_add_summary_names_every_outcome_and_the_first_failure() -> None:
     assert add_summary(problem) == "Nothing to add there. The store is read-only."
 
 
-async def test_library_actions_from_the_palette_wait_for_the_library_to_be_there(
-    catalog: Catalog,
-) -> None:
-    doc_id = catalog.entries()[0].id
-    app = make_app(Workspace(catalog), open_id=doc_id)
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        await pilot.press("ctrl+p", *"Cycle the sort")
-        await pilot.pause(0.3)
-        await pilot.press("enter")
-        await pilot.pause()
-        await pilot.pause()
-        library = app.screen
-        assert isinstance(library, LibraryScreen)
-        assert library.sort == "title"
-
-
 async def test_a_document_opens_when_its_highlights_cannot_be_saved(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:

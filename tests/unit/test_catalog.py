@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -22,7 +23,7 @@ from library.catalog import (
     UnknownDocument,
 )
 from library.document_files import AddRegistry, find_leftovers
-from library.entries import Entry, ReadingState
+from library.entries import FINISHED_PROGRESS, Entry, ReadingState, state_from_record
 from library.home import resolve_home
 from library.parse import load_file
 
@@ -212,6 +213,60 @@ def test_the_same_text_from_another_file_is_not_added_again(
     result = catalog.add([second])
     assert result.unchanged == (entry,) and result.added == ()
     assert catalog.entry(entry.id).path == str(first.resolve())
+
+
+def test_a_file_whose_source_line_changed_updates_its_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    path = article(sources, "a.txt", "Harbour vote", source="Old Paper", date="2024-05-01")
+    (old,) = catalog.add([path]).added
+    article(sources, "a.txt", "Harbour vote", source="New Paper", date="2024-05-02")
+    result = catalog.add([path])
+    (new,) = result.updated
+    assert result.added == result.unchanged == ()
+    assert (new.id, new.content_hash) == (old.id, old.content_hash)  # the same text
+    assert (new.source, new.date) == ("New Paper", "2024-05-02")
+    assert new.added == old.added
+    assert result.previous_hashes == ()  # no highlight has anything to find again
+    assert catalog.entry(old.id) == new
+    assert catalog.add([path]).unchanged == (new,)  # and once recorded, it is unchanged
+
+
+def test_another_file_with_the_same_text_but_other_metadata_updates_the_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    first = article(sources, "a.txt", "Wire story", "The same words.", source="Wire")
+    second = article(sources, "b.txt", "Wire story", "The same words.", source="The Gazette")
+    (old,) = catalog.add([first]).added
+    result = catalog.add([second])
+    (new,) = result.updated
+    assert result.added == result.unchanged == () and result.previous_hashes == ()
+    assert new.id == old.id and new.source == "The Gazette"
+    assert new.path == str(second.resolve())  # the file the metadata now comes from
+    assert [e.id for e in user_entries(catalog)] == [old.id]
+
+
+def test_two_files_with_the_same_text_in_one_add_make_one_document(
+    catalog: Catalog, sources: Path
+) -> None:
+    article(sources, "a.txt", "Wire story", "The same words.", source="Wire")
+    article(sources, "b.txt", "Wire story", "The same words.", source="The Gazette")
+    result = catalog.add([sources])
+    (entry,) = result.added
+    assert entry.source == "Wire"  # the first file met gives the metadata
+    assert result.unchanged == result.updated == ()
+
+
+def test_a_changed_caption_is_a_change(catalog: Catalog, sources: Path) -> None:
+    path = sources / "photo.txt"
+    caption = "Boats wait in the harbour on Nov. 15, 2021.{}/The Associated Press"
+    body = "\n\nThe ferry left at dawn. The harbour was quiet.\n"
+    path.write_text(caption.format("Susan Walsh") + body, encoding="utf-8")
+    (old,) = catalog.add([path]).added
+    assert old.caption is not None and "Susan Walsh" in old.caption
+    path.write_text(caption.format("Evan Vucci") + body, encoding="utf-8")
+    (new,) = catalog.add([path]).updated
+    assert new.content_hash == old.content_hash and "Evan Vucci" in (new.caption or "")
 
 
 def test_a_changed_file_updates_its_document_and_keeps_its_id(
@@ -412,23 +467,26 @@ def test_sort_keys(clocked: Catalog, sources: Path) -> None:
 # --- removing --------------------------------------------------------------------------
 
 
-def test_remove_drops_metadata_text_and_reading_state(catalog: Catalog, sources: Path) -> None:
+def test_remove_drops_metadata_and_text_and_keeps_the_reading_place(
+    catalog: Catalog, sources: Path
+) -> None:
     keep = catalog.add([article(sources, "keep.txt", "Keep me")]).added[0]
     gone = catalog.add([article(sources, "gone.txt", "Remove me")]).added[0]
-    catalog.save_reading_state(gone.id, ReadingState(offset=5, progress=0.5))
+    place = ReadingState(offset=5, progress=0.5, opened="2026-11-28T04:15:00Z", finished=True)
+    catalog.save_reading_state(gone.id, place)
     catalog.save_reading_state(keep.id, ReadingState(offset=2, progress=0.1))
 
     assert catalog.remove(gone.id) == gone
     assert [e.id for e in user_entries(catalog)] == [keep.id]
     assert not (catalog.home / "documents" / f"{gone.id}.txt").exists()
-    assert gone.id not in catalog.all_reading_states()
     assert catalog.reading_state(keep.id).offset == 2
     with pytest.raises(UnknownDocument):
         catalog.remove(gone.id)
     with pytest.raises(UnknownDocument):
         catalog.resolve(gone.id)
-    # Adding the file again brings it back, with the same id.
+    # Adding the file again brings it back, with the same id, where it was left.
     assert catalog.add([sources / "gone.txt"]).added[0].id == gone.id
+    assert catalog.reading_state(gone.id) == place
 
 
 # --- reading state and settings ------------------------------------------------------
@@ -447,6 +505,43 @@ def test_reading_state_round_trip(catalog: Catalog) -> None:
     assert json.loads((catalog.home / "reading.json").read_text())["_meta"]["store"]["kind"] == (
         "reading"
     )
+
+
+def test_finished_stays_until_marked_unread_and_the_place_moves_freely(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    catalog.save_reading_state(doc_id, ReadingState(offset=900, progress=0.84, finished=True))
+    state = catalog.reading_state(doc_id)
+    assert state.finished and state.listed_progress == 1.0
+    assert catalog.toggle_finished(doc_id) == replace(state, finished=False)
+    unread = catalog.reading_state(doc_id)
+    assert (unread.offset, unread.progress, unread.finished) == (900, 0.84, False)
+    assert unread.listed_progress == 0.84
+    assert catalog.toggle_finished(doc_id).finished  # and read again
+    with pytest.raises(UnknownDocument):
+        catalog.toggle_finished("000000000000")
+
+
+def test_a_document_never_opened_can_be_marked_read(catalog: Catalog) -> None:
+    doc_id = catalog.entries()[0].id
+    assert catalog.toggle_finished(doc_id) == ReadingState(finished=True)
+    assert catalog.all_reading_states()[doc_id].listed_progress == 1.0
+
+
+def test_unread_at_the_end_is_not_listed_as_done_and_old_records_keep_finished(
+    catalog: Catalog,
+) -> None:
+    doc_id = catalog.entries()[0].id
+    catalog.save_reading_state(doc_id, ReadingState(offset=9, progress=1.0, finished=False))
+    assert catalog.reading_state(doc_id).listed_progress < FINISHED_PROGRESS
+    # A position saved before `finished` was kept: at the end means finished.
+    assert state_from_record({"offset": 9, "progress": 1.0}).finished
+    assert not state_from_record({"offset": 9, "progress": 0.5}).finished
+    assert not state_from_record({"offset": 9, "progress": 1.0, "finished": False}).finished
+    # A value of the wrong kind is unknown, as if missing.
+    assert state_from_record({"progress": 1.0, "finished": "yes"}).finished
+    assert not state_from_record({"progress": 0.5, "finished": 1}).finished
 
 
 def test_settings_round_trip(catalog: Catalog) -> None:

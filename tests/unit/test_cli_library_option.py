@@ -71,6 +71,7 @@ def test_the_app_makes_a_missing_library_and_says_so(
 
     class StartedApp:
         return_code = 0
+        crash = None
 
         def run(self) -> None:
             pass

@@ -70,6 +70,20 @@ def test_a_changed_file_re_finds_its_highlights_and_reports_it(
     assert text[moved.start : moved.end] == "Gulls followed the ferry"
 
 
+def test_a_new_source_line_updates_the_document_and_leaves_its_highlights(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    story = write(tmp_path, "ferry.txt", STORY + "Source: The Coastal Gazette\n")
+    doc_id = workspace.add([story]).touched[0]
+    made = workspace.highlight_quote(doc_id, "Gulls followed the ferry", note="birds")
+    copy = write(tmp_path, "copy.txt", STORY + "Source: The Island Post\n")
+    outcome = workspace.add([copy])
+    assert [e.id for e in outcome.result.updated] == [doc_id]
+    assert outcome.result.unchanged == () and outcome.anchors == ()
+    assert workspace.catalog.entry(doc_id).source == "The Island Post"
+    assert workspace.highlights(doc_id) == (made,)
+
+
 def test_listing_says_never_opened_and_counts_highlights(
     workspace: Workspace, tmp_path: Path
 ) -> None:
