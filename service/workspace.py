@@ -168,7 +168,7 @@ class Workspace:
         re-find those of documents whose text changed.
 
         A highlight store that refuses a write does not undo the add: its sentence is in
-        `AddOutcome.problems`. `progress` is told (files read, files in all) after each file.
+        `AddOutcome.problems`. `progress` is told (steps done, steps in all) as in `Catalog.add`.
         """
         result = self.catalog.add(paths, progress=progress)
         restored: list[tuple[str, int]] = []
