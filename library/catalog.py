@@ -30,6 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
+from library.add_batches import STEPS_PER_FILE, AddSteps, combined, read_batches
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
 from library.document_files import AddRegistry
@@ -78,15 +79,6 @@ _POSITIONS = "positions"
 _SETTINGS = "settings"
 _SAFE_ID = re.compile(r"[0-9A-Za-z_-]{1,64}")
 _CANDIDATES_SHOWN = 5
-
-BATCH_TEXT = 64 * 1024 * 1024
-"""An add records its files in batches of about this many characters of text…"""
-_STEPS_PER_FILE = 3
-"""Reading a file, writing its text, waiting for the disk: see `Catalog.add`."""
-BATCH_FILES = 5_000
-"""…or of this many files, whichever comes first: memory holds one batch of texts, and
-the catalog, written once per batch, is rewritten only a few times even for a folder of
-fifty thousand articles."""
 
 
 class UnknownDocument(StoreError, LookupError):
@@ -337,10 +329,10 @@ class Catalog:
         library updates that document, keeping its id. Files that cannot be read are
         reported in `AddResult.failed` and change nothing.
 
-        Files are read and recorded in batches (see `BATCH_TEXT` and `BATCH_FILES`), so
-        memory holds one batch of texts, not a whole folder's: each batch's texts are
-        written (atomically, and on disk) before the catalog records them, and the
-        catalog is written once per batch. An add cut short keeps the batches it recorded.
+        Files are read and recorded in batches (see `library.add_batches`), so memory
+        holds one batch of texts, not a whole folder's: each batch's texts are written
+        (atomically, and on disk) before the catalog records them, and the catalog is
+        written once per batch. An add cut short keeps the batches it recorded.
 
         Args:
             paths: The files and folders to add.
@@ -348,58 +340,15 @@ class Catalog:
                 file, writing its text and its spans, and waiting for the disk are a step
                 each (each takes about a third of an add's time).
         """
-        from library.parse import load_file
-        from library.textfile import UnreadableFile
-
-        batch: list[tuple[str | None, Parsed]] = []
-        batch_size = 0
-        failed: list[tuple[str, str]] = []
-        results: list[AddResult] = []
         found_files = collect_files(paths, home=self.home)
-        total = _STEPS_PER_FILE * len(found_files)
-        recorded = 0  # steps done: each file read, each text on disk
-
-        def one_more(count: int = 1) -> None:
-            nonlocal recorded
-            recorded += count
-            if progress is not None:
-                progress(recorded, total)
-
-        for given, found in found_files:
-            if isinstance(found, str):
-                failed.append((given, found))
-                one_more(_STEPS_PER_FILE)
-                continue
-            try:
-                parsed = load_file(found, shown_as=given)
-            except UnreadableFile as err:
-                failed.append((given, str(err)))
-                one_more(_STEPS_PER_FILE)
-                continue
-            except OSError as err:
-                failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
-                one_more(_STEPS_PER_FILE)
-                continue
-            one_more()
-            batch.append((str(found), parsed))
-            batch_size += len(parsed.text)
-            if batch_size >= BATCH_TEXT or len(batch) >= BATCH_FILES:
-                results.append(self._add_parsed(batch, one_more))
-                batch, batch_size = [], 0
-        results.append(self._add_parsed(batch, one_more))
-        added = tuple(entry for result in results for entry in result.added)
-        updated = tuple(entry for result in results for entry in result.updated)
-        taken = {entry.id for entry in (*added, *updated)}
-        return AddResult(
-            added=added,
-            updated=updated,
-            # The same text in two batches: added by the first, not also "unchanged".
-            unchanged=tuple(
-                entry for result in results for entry in result.unchanged if entry.id not in taken
-            ),
-            failed=tuple(failed),
-            previous_hashes=tuple(pair for result in results for pair in result.previous_hashes),
-        )
+        steps = AddSteps(len(found_files), progress)
+        failed: list[tuple[str, str]] = []
+        # Each batch is recorded before the next one is read (`read_batches` is lazy).
+        results = [
+            self._add_parsed(batch, steps.advance)
+            for batch in read_batches(found_files, steps, failed)
+        ]
+        return combined(results, failed)
 
     def _add_welcome(self) -> None:
         from importlib.resources import files
@@ -438,7 +387,7 @@ class Catalog:
             written = self._write_new_texts(plan, before, progress)
             if progress is not None and len(items) > len(written):
                 # The files with nothing to write are through.
-                progress((_STEPS_PER_FILE - 1) * (len(items) - len(written)))
+                progress((STEPS_PER_FILE - 1) * (len(items) - len(written)))
             final, staged = self._commit(items, hashes, now, before, written)
         if staged:
             # Swapped in under the lock, and only while the catalog still names it: another

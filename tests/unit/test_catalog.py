@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+import library.add_batches as add_batches
 import library.catalog as catalog_module
 from library.catalog import (
     SORT_KEYS,
@@ -726,7 +727,7 @@ def test_a_folder_is_added_in_batches_with_progress(
 ) -> None:
     """Memory holds one batch of texts; each batch is recorded before the next is read,
     so an add cut short keeps what it recorded; progress is told after each file."""
-    monkeypatch.setattr(catalog_module, "BATCH_FILES", 3)
+    monkeypatch.setattr(add_batches, "BATCH_FILES", 3)
     folder = tmp_path / "incoming"
     folder.mkdir()
     for number in range(7):

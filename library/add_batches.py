@@ -1,0 +1,105 @@
+"""Reading the files of an add in batches, and telling how far it has got.
+
+An add of a folder of fifty thousand articles must not hold all their texts at once:
+files are read into batches of bounded size, and each batch is recorded (its texts
+written, then the catalog) before the next one is read. An add cut short keeps the
+batches it recorded. Progress is told in steps: reading a file, writing its text and
+spans, and waiting for the disk each take about a third of the time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from library.entries import AddResult
+from library.safe_files import reason_of
+
+if TYPE_CHECKING:
+    from library.parse import Parsed
+
+BATCH_TEXT = 64 * 1024 * 1024
+"""A batch holds about this many characters of text…"""
+BATCH_FILES = 5_000
+"""…or this many files, whichever comes first: memory holds one batch of texts, and the
+catalog, written once per batch, is rewritten only a few times even for a folder of
+fifty thousand articles."""
+STEPS_PER_FILE = 3
+"""Reading a file, writing its text, waiting for the disk."""
+
+Batch = list[tuple[str | None, "Parsed"]]
+"""Parsed files to record together: (the file's path, what it holds)."""
+
+
+class AddSteps:
+    """Counts the steps of an add and tells each one to a progress callback."""
+
+    def __init__(self, files: int, progress: Callable[[int, int], None] | None) -> None:
+        self.total = STEPS_PER_FILE * files
+        self.done = 0
+        self._progress = progress
+
+    def advance(self, count: int = 1) -> None:
+        """`count` more steps are done."""
+        self.done += count
+        if self._progress is not None:
+            self._progress(self.done, self.total)
+
+
+def read_batches(
+    found_files: Sequence[tuple[str, Path | str]],
+    steps: AddSteps,
+    failed: list[tuple[str, str]],
+) -> Iterator[Batch]:
+    """Read and parse the files `collect_files` found, a batch at a time.
+
+    A file that cannot be read goes to `failed` as (path as given, one sentence), as do
+    the paths `collect_files` could not take. The next batch is read only once the caller
+    asks for it, so a caller that records each batch before asking holds one at a time.
+    """
+    from library.parse import load_file
+    from library.textfile import UnreadableFile
+
+    batch: Batch = []
+    size = 0
+    for given, found in found_files:
+        if isinstance(found, str):
+            failed.append((given, found))
+            steps.advance(STEPS_PER_FILE)
+            continue
+        try:
+            parsed = load_file(found, shown_as=given)
+        except UnreadableFile as err:
+            failed.append((given, str(err)))
+            steps.advance(STEPS_PER_FILE)
+            continue
+        except OSError as err:
+            failed.append((given, f"The file {given} cannot be read: {reason_of(err)}."))
+            steps.advance(STEPS_PER_FILE)
+            continue
+        steps.advance()
+        batch.append((str(found), parsed))
+        size += len(parsed.text)
+        if size >= BATCH_TEXT or len(batch) >= BATCH_FILES:
+            yield batch
+            batch, size = [], 0
+    if batch:
+        yield batch
+
+
+def combined(results: Sequence[AddResult], failed: Sequence[tuple[str, str]]) -> AddResult:
+    """One result for the batches of an add."""
+    added = tuple(entry for result in results for entry in result.added)
+    updated = tuple(entry for result in results for entry in result.updated)
+    taken = {entry.id for entry in (*added, *updated)}
+    return AddResult(
+        added=added,
+        updated=updated,
+        # The same text in two batches: added by the first, not also "unchanged".
+        unchanged=tuple(
+            entry for result in results for entry in result.unchanged if entry.id not in taken
+        ),
+        failed=tuple(failed),
+        previous_hashes=tuple(pair for result in results for pair in result.previous_hashes),
+    )
