@@ -123,6 +123,27 @@ def markdown_for_document(
     return render_markdown(document, highlights, exported=timestamp(now))
 
 
+def export_markdown_file(
+    catalog: Catalog,
+    store: AnnotationStore,
+    doc_id: str,
+    path: Path,
+    *,
+    now: datetime | None = None,
+) -> FileChange:
+    """Write one document's notes to the Markdown file `path` (``export ID -o FILE.md``),
+    as into an export folder: what the user wrote between the notes markers is kept, and
+    a file edited elsewhere (or not one of ours) is backed up first.
+
+    Raises:
+        UnknownDocument, MissingText: The document is not in the library or has no text.
+        StoreError: The file cannot be read or written (the message names it).
+    """
+    document, text = load_export_document(catalog, doc_id)
+    highlights = current_highlights(store, document, text)
+    return write_generated(path, document.id, _renderer(document, highlights), timestamp(now))
+
+
 @dataclass(slots=True)
 class _Progress:
     """What an export has done so far (see `ExportResult`)."""

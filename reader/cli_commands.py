@@ -234,8 +234,7 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
                 f"{output} names a file, and the notes of several documents are written one "
                 "Markdown file each into a folder: name one document, or give -o a folder."
             )
-        write_output_file(output, workspace.markdown_of(ids[0]))
-        sys.stderr.write(f"{PROG}: wrote {output}\n")
+        _write_markdown_file(workspace, ids[0], output)
         return 0
     if output is not None and not output.exists():
         _require_folder(output.parent, output)
@@ -245,6 +244,33 @@ def cmd_export(workspace: Workspace, args: argparse.Namespace) -> int:
     for message in rest:
         warn(message)
     return 0
+
+
+def _write_markdown_file(workspace: Workspace, doc_id: str, output: Path) -> None:
+    """``export ID -o FILE.md``: a plain file (or a new one, or one a link points to) is
+    written as an export folder's are, keeping what the user wrote in it and backing up
+    their other edits; a device or a pipe is simply written into."""
+    import stat
+
+    try:
+        special = not stat.S_ISREG(output.stat().st_mode)
+    except (FileNotFoundError, NotADirectoryError):
+        special = False
+    if special:
+        write_output_file(output, workspace.markdown_of(doc_id))
+        sys.stderr.write(f"{PROG}: wrote {output}\n")
+        return
+    real = output.resolve() if output.is_symlink() else output
+    _require_folder(real.parent, output)
+    change = workspace.export_markdown_file(doc_id, real)
+    sys.stderr.write(
+        f"{PROG}: wrote {output}\n" if change.written else f"{PROG}: {output} is up to date\n"
+    )
+    if change.backup is not None:
+        warn(
+            f"{output} had changes outside its notes region; the old file was kept as "
+            f"{change.backup}."
+        )
 
 
 def _names_a_file(output: Path) -> bool:

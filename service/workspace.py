@@ -25,6 +25,7 @@ from service.quotes import find_quote
 
 if TYPE_CHECKING:
     from annotations.export import ExportResult
+    from annotations.markdown_files import FileChange
     from annotations.notes_import import ImportResult
     from service.text_search import TextSearch
 
@@ -317,6 +318,13 @@ class Workspace:
         target = folder if folder is not None else self.catalog.exports_folder
         ids = list(doc_ids) if doc_ids is not None else None
         return export_markdown(self.catalog, self.annotations, ids, target)
+
+    def export_markdown_file(self, doc_id: str, path: Path) -> FileChange:
+        """Write one document's notes to the Markdown file `path`, keeping what the user
+        wrote in it as an export folder's files do (see `annotations.markdown_files`)."""
+        from annotations.export import export_markdown_file
+
+        return export_markdown_file(self.catalog, self.annotations, doc_id, path)
 
     def markdown_of(self, doc_id: str) -> str:
         """One document's notes as the Markdown an export would write."""

@@ -45,6 +45,32 @@ def test_o_ending_in_md_is_a_file(library: tuple[Path, str, str], tmp_path: Path
     assert err == f"newsreader: wrote {target}\n" and out == ""
 
 
+def test_o_a_file_keeps_what_the_user_wrote_in_it(
+    library: tuple[Path, str, str], tmp_path: Path
+) -> None:
+    """Exporting again into the same file keeps the notes region and backs up other
+    edits, as exporting into a folder does; nothing of the user's is silently lost."""
+    folder, first, _ = library
+    target = tmp_path / "one.md"
+    assert export(folder, first, "-o", str(target))[0] == 0
+    text = target.read_text(encoding="utf-8")
+    target.write_text(
+        text.replace("%% begin notes %%", "%% begin notes %%\nMy own thoughts."), "utf-8"
+    )
+    code, _, err = export(folder, first, "-o", str(target))
+    assert code == 0, err
+    assert "My own thoughts." in target.read_text(encoding="utf-8")
+    assert list(tmp_path.glob("one.md.bak-*")) == []
+    with target.open("a", encoding="utf-8") as edited:
+        edited.write("\nA line written below everything.\n")
+    code, _, err = export(folder, first, "-o", str(target))
+    assert code == 0, err
+    (backup,) = tmp_path.glob("one.md.bak-*")
+    assert "A line written below everything." in backup.read_text(encoding="utf-8")
+    assert f"the old file was kept as {backup}" in err
+    assert "My own thoughts." in target.read_text(encoding="utf-8")
+
+
 def test_o_ending_in_md_with_several_documents_is_refused(
     library: tuple[Path, str, str], tmp_path: Path
 ) -> None:
