@@ -85,6 +85,7 @@ class SearchIndex:
         *,
         threshold: float = DEFAULT_THRESHOLD,
         words_first: bool = False,
+        approximate_limit: int = MAX_APPROXIMATE,
     ) -> tuple[Match, ...]:
         """Return up to `limit` matches of `query`: exact ones first, then approximate.
 
@@ -93,7 +94,9 @@ class SearchIndex:
         `word_fit`), each in reading order, so that `xi` finds "Xi" before "anxiety"
         even when "anxiety" comes first and there are more matches than `limit`.
         Approximate ones, scoring at least `threshold`, come next, best first and never
-        overlapping another match. An empty query finds nothing; one shorter than
+        overlapping another match, at most `approximate_limit` of them (a reader who
+        searches from the middle of a book wants the typo'd name's matches there too, not
+        only the hundred best of the whole book). An empty query finds nothing; one shorter than
         `MIN_FUZZY_QUERY` characters, or without a letter or digit, is only searched
         exactly.
         """
@@ -106,7 +109,7 @@ class SearchIndex:
         else:
             matches, exact = self._exact(wanted, limit, pace)
         pace()
-        room = min(limit - len(matches), MAX_APPROXIMATE)
+        room = min(limit - len(matches), approximate_limit)
         if room <= 0 or len(wanted) < MIN_FUZZY_QUERY or not any(c.isalnum() for c in wanted):
             return tuple(matches)
         threshold = effective_threshold(len(wanted), threshold)

@@ -151,7 +151,9 @@ class ReaderSearch(Screen[None]):
 
         matches: tuple[Match, ...] = ()
         try:
-            matches = index_for(self.document.text).find(query, limit=MATCH_LIMIT)
+            matches = index_for(self.document.text).find(
+                query, limit=MATCH_LIMIT, approximate_limit=MATCH_LIMIT
+            )
         finally:  # an answer, even to a search that failed: keys may be waiting for it
             self.post_message(self.MatchesFound(query, matches))
 
@@ -221,10 +223,7 @@ class ReaderSearch(Screen[None]):
         matches = self._find.in_order
         if not matches:
             return False
-        from library.search_index import MAX_APPROXIMATE
-
-        approximate = sum(not m.exact for m in matches)
-        return approximate >= MAX_APPROXIMATE or len(matches) >= MATCH_LIMIT
+        return len(matches) >= MATCH_LIMIT
 
     def _go(self, step: Step) -> None:
         """Go to the match of `step` (a jump: `''` comes back), saying if it went round."""

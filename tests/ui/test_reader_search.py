@@ -326,3 +326,37 @@ async def test_a_click_in_the_find_bar_after_enter_types_there_again(
         await pilot.pause()
         assert screen.query_one(FindBar).query_text == "gullsx"
         assert not screen.holding_keys
+
+
+async def test_a_typo_searched_far_into_a_long_text_lands_after_the_cursor(
+    tmp_path: object,
+) -> None:
+    """A name mentioned hundreds of times, searched with a typo from 80 % of the text:
+    `enter` goes to the first look-alike after the cursor, not round to the top (the
+    approximate matches are not only the hundred best of the whole text)."""
+    from pathlib import Path
+
+    from library.entries import ReadingState
+
+    folder = Path(str(tmp_path))
+    catalog = Catalog.open(folder / "lib")
+    source = folder / "long.txt"
+    paragraphs = [
+        f"In the morning of day {n} the general Kutuzov rode out to the river." for n in range(400)
+    ]
+    source.write_text("A long account\n\n" + "\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    doc_id = catalog.add([source]).added[0].id
+    text = catalog.load(doc_id).text
+    place = text.index("day 320 ")
+    catalog.save_reading_state(doc_id, ReadingState(offset=place, progress=0.8, opened=None))
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        view = app.screen.query_one(DocumentView)
+        assert view.cursor_offset == text.rindex("In the morning", 0, place + 1)  # its sentence
+        await pilot.press("slash", *"Kutuzof")
+        await wait_for_search(app, pilot)
+        await pilot.press("enter")
+        await wait_for_search(app, pilot)
+        here = text.rindex("In the morning", 0, place + 1)
+        assert here <= view.cursor_offset < text.index("day 322 ")  # not round to the top
