@@ -19,9 +19,12 @@ from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
-from reader.widgets.filter_field import FilterField
+from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
+
+_KEY_OF = {"/": "slash"}
+"""The key names of the characters the library's priority keys type into its filter."""
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
@@ -223,7 +226,7 @@ class LibraryScreen(Screen[None]):
         screen before the field); say whether it did."""
         field = self.query_one("#filter", Input)
         if field.has_focus:
-            field.insert_text_at_cursor(character)
+            type_in_turn(field, _KEY_OF.get(character, character), character)
         return field.has_focus
 
     async def action_search_all(self) -> None:

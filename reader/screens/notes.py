@@ -21,7 +21,7 @@ from library.sanitize import one_line
 from reader.labels import clip
 from reader.layout.marks import MarginSign
 from reader.messages import OpenDocument
-from reader.widgets.filter_field import FilterField
+from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.keyed_list import KeyedList
 from service.workspace import Workspace
@@ -83,7 +83,7 @@ class NotesScreen(Screen[None]):
     def action_filter(self) -> None:
         field = self._field
         if field.has_focus:
-            field.insert_text_at_cursor("/")  # a slash typed in the filter is part of it
+            type_in_turn(field, "slash", "/")  # a slash typed in the filter is part of it
             return
         # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
         self.set_focus(field)

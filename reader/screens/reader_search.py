@@ -100,10 +100,10 @@ class ReaderSearch(Screen[None]):
             self._find_bar = FindBar()
             await self.mount(self._find_bar, before=self._status)
         bar = self._find_bar
-        if bar.is_passing:
-            bar.pass_key("slash", "/")  # typed after enter: it waits its turn
-        elif bar.has_focus_within:
-            bar.type_text("/")  # a slash typed in a query is part of it
+        if bar.is_passing or bar.has_focus_within:
+            # Typed after enter, or in the query (a slash is part of it): it waits its
+            # turn behind the keys typed before it.
+            bar.pass_key("slash", "/")
         else:
             bar.open()
             self.add_class("-finding")  # toasts move up, off the match count

@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 from library.sanitize import one_line
 from reader.labels import clip_cells
 from reader.messages import OpenDocument
-from reader.widgets.filter_field import FilterField
+from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.keyed_list import KeyedList
 from service.text_search import SearchHit, TextSearch, by_document
@@ -112,7 +112,7 @@ class LibrarySearchScreen(Screen[None]):
     def action_edit_query(self) -> None:
         field = self._field
         if field.has_focus:
-            field.insert_text_at_cursor("/")  # a slash typed in the query is part of it
+            type_in_turn(field, "slash", "/")  # a slash typed in the query is part of it
             return
         self.set_focus(field)
 

@@ -76,3 +76,14 @@ class FilterField(Input):
             event.stop()
             event.prevent_default()
             await self.run_action(binding.action)
+
+
+def type_in_turn(field: Input, key: str, character: str) -> None:
+    """Type `character` into `field` after the keys already queued for it.
+
+    For a priority key that is also a character of a query (`/` in a filter, `f` in the
+    library's): the app runs a priority binding as soon as the key arrives, while the
+    keys typed just before it may still wait in the field's queue; inserting the
+    character at once would put it ahead of them (``a/b`` typed fast became ``/ab``).
+    """
+    field.post_message(events.Key(key, character))

@@ -161,10 +161,6 @@ class FindBar(Horizontal):
         field.passing = False
         field.value = query
 
-    def type_text(self, text: str) -> None:
-        """Type `text` into the query at the caret (for keys the screen takes first)."""
-        self.field.insert_text_at_cursor(text)
-
     def pass_key(self, key: str, character: str | None) -> None:
         """Queue a key the screen took first (a priority key) behind the keys the field
         has been given, so that it keeps its place among them."""

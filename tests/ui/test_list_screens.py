@@ -97,6 +97,30 @@ async def test_keys_typed_in_a_burst_in_the_library_filter_arrive_in_order(
         assert app.screen.query_one("#filter", Input).value == "harbabxy"
 
 
+async def test_a_slash_and_priority_letters_typed_in_a_burst_keep_their_place(
+    noted: tuple[Catalog, str],
+) -> None:
+    """`/` (and in the library `f`, `n`, `a`) are priority keys, run by the app as soon as
+    they arrive: typed fast into a field, they must still land after the keys before them
+    (`a/b` became `/ab`)."""
+    catalog, _ = noted
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        burst(app, list("and/or fan"))
+        await pilot.pause()
+        await pilot.pause()
+        assert app.screen.query_one("#filter", Input).value == "and/or fan"
+        await pilot.press("escape", "escape")
+        notes = await open_notes(app, pilot)
+        await pilot.press("slash")
+        burst(app, list("a/b/c"))
+        await pilot.pause()
+        await pilot.pause()
+        assert notes.query_one("#notes-query", Input).value == "a/b/c"
+
+
 async def test_keys_after_enter_in_a_burst_go_to_the_list(noted: tuple[Catalog, str]) -> None:
     catalog, doc_id = noted
     app = make_app(Workspace(catalog))

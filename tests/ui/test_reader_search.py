@@ -360,3 +360,17 @@ async def test_a_typo_searched_far_into_a_long_text_lands_after_the_cursor(
         await wait_for_search(app, pilot)
         here = text.rindex("In the morning", 0, place + 1)
         assert here <= view.cursor_offset < text.index("day 322 ")  # not round to the top
+
+
+async def test_a_slash_typed_in_a_burst_in_the_query_keeps_its_place(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    app = make_app(Workspace(catalog), open_id=doc_id)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        for character in "and/or":
+            app.post_message(events.Key("slash" if character == "/" else character, character))
+        await wait_for_search(app, pilot)
+        assert app.screen.query_one(FindBar).query_text == "and/or"
