@@ -56,21 +56,50 @@ class NoSuchPlace(QuoteProblem):
 
 
 def places_of(text: str, quote: str) -> tuple[Span, ...]:
-    """Every place of `quote` in `text`: the exact ones, or else the best fuzzy ones."""
+    """Every place of `quote` in `text`: the exact ones, or else the best fuzzy ones.
+
+    A highlight covers whole words, as one made in the reader does: places where the
+    quote stands as whole words come first and alone (`CHAPTER XII` is not the start of
+    `CHAPTER XIII`); when it is only ever part of a word, its places grow to whole words
+    (`Bide` highlights `Biden`).
+    """
     places: list[Span] = []
     at = text.find(quote)
     while at >= 0:
         places.append((at, at + len(quote)))
         at = text.find(quote, at + 1)
-    if places:
-        return tuple(places)
-    from library.search_index import SearchIndex
+    if not places:
+        from library.search_index import SearchIndex
 
-    found = SearchIndex(text).find(quote, limit=10, threshold=FUZZY_QUOTE_THRESHOLD)
-    if not found:
-        return ()
-    best = found[0].score
-    return tuple(sorted((m.start, m.end) for m in found if m.score >= best - 0.5))
+        found = SearchIndex(text).find(quote, limit=10, threshold=FUZZY_QUOTE_THRESHOLD)
+        if not found:
+            return ()
+        best = found[0].score
+        places = sorted((m.start, m.end) for m in found if m.score >= best - 0.5)
+    whole = [place for place in places if _on_word_bounds(text, *place)]
+    if whole:
+        return tuple(whole)
+    return tuple(sorted({_grown_to_words(text, *place) for place in places}))
+
+
+def _is_word(char: str) -> bool:
+    return char.isalnum() or char == "_"
+
+
+def _on_word_bounds(text: str, start: int, end: int) -> bool:
+    """Whether `text[start:end]` cuts no word in two."""
+    cuts_start = 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start])
+    cuts_end = 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end])
+    return not (cuts_start or cuts_end)
+
+
+def _grown_to_words(text: str, start: int, end: int) -> Span:
+    """`start`–`end` grown to the whole words it cuts into."""
+    while 0 < start < len(text) and _is_word(text[start - 1]) and _is_word(text[start]):
+        start -= 1
+    while 0 < end < len(text) and _is_word(text[end - 1]) and _is_word(text[end]):
+        end += 1
+    return start, end
 
 
 def find_quote(text: str, quote: str, nth: int | None = None) -> Span:

@@ -120,6 +120,21 @@ def test_highlight_quote_refuses_a_passage_highlighted_already(
     assert made.id in str(raised.value)
 
 
+def test_a_quoted_highlight_covers_whole_words() -> None:
+    text = "CHAPTER XIII\n\nBiden spoke. CHAPTER XII was short. Bidens are rare."
+    # Whole-word places only: "CHAPTER XII" inside "CHAPTER XIII" is not one of them.
+    assert find_quote(text, "CHAPTER XII") == (
+        text.index("CHAPTER XII "),
+        text.index("CHAPTER XII ") + len("CHAPTER XII"),
+    )
+    # Only ever part of a word: the places grow to the whole words.
+    with pytest.raises(AmbiguousQuote) as several:
+        find_quote(text, "Bide")
+    assert [text[start:end] for start, end in several.value.places] == ["Biden", "Bidens"]
+    # A quote that starts or ends with a non-word character keeps its own edge.
+    assert find_quote(text, " spoke.") == (19, 26)
+
+
 def test_find_quote_exact_fuzzy_several_and_none() -> None:
     assert find_quote(STORY, "harbour master") == (
         STORY.index("harbour master"),
