@@ -105,6 +105,14 @@ class AnnotationStore(JournalFiles):
             found.extend(self.for_document(document_id))
         return tuple(found)
 
+    def journal_bytes(self, document_id: str) -> int:
+        """The size of a document's journal file (0 when it has none): what reading its
+        highlights will cost, known from one `stat`."""
+        try:
+            return self.journal_path(document_id).stat().st_size
+        except OSError:
+            return 0
+
     def document_ids(self) -> tuple[str, ...]:
         """Return the ids of the documents that have a journal, sorted."""
         return tuple(sorted(name for name, _ in self._journal_files()))

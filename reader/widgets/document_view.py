@@ -594,7 +594,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         key = (index, frame.widget_width, frame.column, cursor_part, self._marks_version)
         strip = self._strips.get(key)
         if strip is None:
-            runs = self._marks.index.runs(start, end)
+            runs = self._marks.runs(start, end)
             sign = self._margin.sign_in(start, end)
             text = self._document.text
             strip = self._painter.text_line(frame, text, (start, end), cursor_part, runs, sign)
