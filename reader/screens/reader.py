@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from threading import Thread
 
 from textual import work
 from textual.app import ComposeResult
@@ -138,8 +139,14 @@ class ReaderScreen(ReaderSearch):
             report_not_saved(self, StoreError(self._anchor_problem))
         tell_store_warnings(self, self.workspace)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="highlights")
     def _read_highlights(self) -> None:
+        """Read the highlights in a thread of their own, a daemon: not a worker, because a
+        worker's thread keeps the process alive until it is done, and a reader who quits or
+        is sent SIGTERM meanwhile must see the app end at once (the read only reads, or
+        saves as a crash-safe store saves: an unfinished one is never acknowledged)."""
+        Thread(target=self._read_in_thread, name="read-highlights", daemon=True).start()
+
+    def _read_in_thread(self) -> None:
         """Read (and re-find, if the text changed) the highlights; only posts the result."""
         try:
             opened = self.workspace.open_annotations(self.document)
