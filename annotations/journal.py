@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.model import Highlight, from_record, to_record
+from annotations.model import Highlight, from_record, share_repeated, to_record
 from library.safe_files import DamagedFile, SchemaHeader, StatKey, StoreError, reason_of, stat_key
 
 KIND = "annotations"
@@ -300,7 +300,10 @@ def _replay(
     for highlight_id in ids:
         live.pop(highlight_id, None)
     refused = 0
+    shared = {document_id: document_id}
     for record in puts:
+        if type(record) is dict:
+            share_repeated(record, shared)
         try:
             highlight = from_record(record)
         except ValueError as err:

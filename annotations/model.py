@@ -339,6 +339,20 @@ def _plainly_valid(highlight: Highlight) -> bool:
     )
 
 
+def share_repeated(record: dict[str, Any], shared: dict[str, str]) -> None:
+    """Make the strings a record repeats from others one string in memory: its document id
+    and content hash (the same for thousands of records) become those of `shared`, which
+    remembers them, and an ``updated`` time equal to ``created`` becomes that string. A
+    big document's highlights then take a third less memory; the record means the same."""
+    for name in ("document_id", "content_hash"):
+        value = record.get(name)
+        if type(value) is str:
+            record[name] = shared.setdefault(value, value)
+    created = record.get("created")
+    if type(created) is str and record.get("updated") == created:
+        record["updated"] = created
+
+
 def _as_written(record: object) -> Highlight | None:
     """The highlight of a record exactly as `to_record` writes it (every field there, none
     to default), or None: then `from_record` takes the long way, which accepts what only

@@ -170,8 +170,8 @@ from service.workspace import Workspace
 workspace = Workspace.open(Path(sys.argv[1]))
 tracemalloc.start()
 result = workspace.import_notes_file(Path(sys.argv[2]))
-peak = tracemalloc.get_traced_memory()[1]
-print(len(result.added), peak)
+kept, peak = tracemalloc.get_traced_memory()
+print(len(result.added), kept, peak)
 """
 
 
@@ -179,7 +179,7 @@ print(len(result.added), peak)
 def test_importing_a_large_file_keeps_every_record_in_bounded_memory(tmp_path: Path) -> None:
     catalog, doc_id, text = _library(tmp_path, 4000)
     notes = tmp_path / "notes.json"
-    count = 20_000
+    count = 30_000
     _notes_file(notes, catalog, doc_id, text, count)
     done = subprocess.run(
         [sys.executable, "-c", PEAK_SCRIPT, str(catalog.home), str(notes), str(REPO)],
@@ -189,9 +189,9 @@ def test_importing_a_large_file_keeps_every_record_in_bounded_memory(tmp_path: P
         timeout=300,
     )
     assert done.returncode == 0, done.stderr
-    added, peak = (int(word) for word in done.stdout.split())
+    added, kept, peak = (int(word) for word in done.stdout.split())
     assert added == count
     assert len(AnnotationStore(catalog.home).for_document(doc_id)) == count
-    # What the import holds beyond the highlights it keeps: a batch of records, never the
-    # file (or several parsed copies of it). The highlights kept take about the file's size.
-    assert peak < 2 * notes.stat().st_size
+    # Beyond what it keeps (the highlights saved, in the store and in the result), the
+    # import held a batch of records at a time: never the file, nor copies of it parsed.
+    assert peak - kept < notes.stat().st_size
