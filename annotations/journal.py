@@ -44,6 +44,7 @@ from __future__ import annotations
 
 import json
 import os
+from bisect import bisect_left, insort
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,6 +64,10 @@ HEADER = SchemaHeader(KIND, SCHEMA)
 
 PARSE_BATCH = 256 * 1024
 """Bytes of journal lines parsed in one call (see `_replay_fast`)."""
+
+REORDER_LIMIT = 64
+"""The most highlights a change may put for `Journal.ordered` to be kept up to date
+rather than sorted again when next asked for."""
 
 LINE_RECORDS = 1000
 """The most highlights a big batch (an import) puts in one line: a line is parsed in one
@@ -128,13 +133,32 @@ class Journal:
 
     def apply(self, puts: Mapping[str, Highlight], deletes: Iterable[str]) -> None:
         """Change the live highlights as a line just appended says, and count the change."""
-        count = len(puts)
+        deletes = tuple(deletes)
+        self._reorder(puts, deletes)  # while the highlights replaced are still there
         for highlight_id in deletes:
             self.highlights.pop(highlight_id, None)
-            count += 1
         self.highlights.update(puts)
-        self.changes += count
-        self.ordered = None
+        self.changes += len(puts) + len(deletes)
+
+    def _reorder(self, puts: Mapping[str, Highlight], deletes: Iterable[str]) -> None:
+        """Keep `ordered` for a change of a few highlights (a save in the reader), so the
+        next read is not a sort of them all: each goes out of, or into, its place."""
+        if self.ordered is None or len(puts) > REORDER_LIMIT:
+            self.ordered = None
+            return
+        ordered = list(self.ordered)
+        for highlight_id in (*deletes, *puts):
+            old = self.highlights.get(highlight_id)
+            if old is not None:
+                at = bisect_left(ordered, by_position(old), key=by_position)
+                if at < len(ordered) and ordered[at] is old:
+                    del ordered[at]
+                else:
+                    self.ordered = None  # not where it should be: sort again when asked
+                    return
+        for highlight in puts.values():
+            insort(ordered, highlight, key=by_position)
+        self.ordered = tuple(ordered)
 
 
 def by_position(highlight: Highlight) -> tuple[int, int, str, str]:

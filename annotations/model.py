@@ -361,7 +361,7 @@ def _as_written(record: object) -> Highlight | None:
         return None
     try:
         return Highlight(**record)
-    except ValueError:
+    except (ValueError, TypeError):  # TypeError: tags that are no list (None, a number)
         return None
 
 

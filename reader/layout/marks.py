@@ -151,6 +151,33 @@ NO_MARKS = MarkIndex(array("q"), array("q"), ())
 """The index of no marks at all."""
 
 
+@dataclass(frozen=True, slots=True)
+class MarginMarks:
+    """Signs to draw in the margin, each beside the line holding its offset."""
+
+    offsets: tuple[int, ...]
+    """The offset of each sign, increasing."""
+    signs: tuple[MarginSign, ...]
+    """The sign at each offset."""
+
+    @classmethod
+    def build(cls, marks: Iterable[tuple[int, MarginSign]]) -> MarginMarks:
+        """Order `marks` (``(offset, sign)`` pairs) by offset."""
+        ordered = sorted(marks)
+        return cls(tuple(offset for offset, _ in ordered), tuple(sign for _, sign in ordered))
+
+    def sign_in(self, start: int, end: int) -> MarginSign | None:
+        """The first sign whose offset is in ``[start, end)``, if any."""
+        at = bisect_left(self.offsets, start)
+        if at < len(self.offsets) and self.offsets[at] < end:
+            return self.signs[at]
+        return None
+
+
+NO_MARGIN_MARKS = MarginMarks((), ())
+"""No signs in the margin."""
+
+
 WINDOW = 32_768
 """Characters either side of a drawn line that one window of the `MarkLayers` covers."""
 
@@ -192,12 +219,16 @@ class MarkLayers:
     so a document with a hundred thousand highlights costs what the few in view cost.
     """
 
-    __slots__ = ("_layers", "_window", "_window_index")
+    __slots__ = ("_layers", "_window", "_window_index", "margin", "version")
 
     def __init__(self) -> None:
         self._layers: dict[MarkLayer, SortedMarks] = {}
         self._window: tuple[int, int] = (0, 0)
         self._window_index = NO_MARKS
+        self.margin = NO_MARGIN_MARKS
+        """The signs drawn in the margin."""
+        self.version = 0
+        """Counts the changes (what was drawn before a change is stale)."""
 
     @property
     def index(self) -> MarkIndex:
@@ -229,33 +260,12 @@ class MarkLayers:
             self._layers.pop(layer, None)
         self._forget_window()
 
+    def set_margin(self, marks: Iterable[tuple[int, MarginSign]]) -> None:
+        """Replace the signs of the margin with `marks` (``(offset, sign)`` pairs)."""
+        self.margin = MarginMarks.build(marks)
+        self.version += 1
+
     def _forget_window(self) -> None:
         self._window = (0, 0)
         self._window_index = NO_MARKS
-
-
-@dataclass(frozen=True, slots=True)
-class MarginMarks:
-    """Signs to draw in the margin, each beside the line holding its offset."""
-
-    offsets: tuple[int, ...]
-    """The offset of each sign, increasing."""
-    signs: tuple[MarginSign, ...]
-    """The sign at each offset."""
-
-    @classmethod
-    def build(cls, marks: Iterable[tuple[int, MarginSign]]) -> MarginMarks:
-        """Order `marks` (``(offset, sign)`` pairs) by offset."""
-        ordered = sorted(marks)
-        return cls(tuple(offset for offset, _ in ordered), tuple(sign for _, sign in ordered))
-
-    def sign_in(self, start: int, end: int) -> MarginSign | None:
-        """The first sign whose offset is in ``[start, end)``, if any."""
-        at = bisect_left(self.offsets, start)
-        if at < len(self.offsets) and self.offsets[at] < end:
-            return self.signs[at]
-        return None
-
-
-NO_MARGIN_MARKS = MarginMarks((), ())
-"""No signs in the margin."""
+        self.version += 1

@@ -14,7 +14,6 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from threading import Thread
 
-from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
@@ -29,7 +28,8 @@ from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.reader_keys import READER_BINDINGS
-from reader.screens.reader_search import MATCH_LIMIT, ReaderSearch
+from reader.screens.reader_review import ReaderReview
+from reader.screens.reader_search import MATCH_LIMIT
 from reader.states.review import Review
 from reader.states.selection import Selection
 from reader.states.words import whole_words
@@ -49,20 +49,17 @@ READ_IN_THREAD = 256 * 1024
 """Bytes of annotations file past which a document's highlights are read in a thread,
 after its text is on screen (a few hundred highlights; a hundred thousand take seconds)."""
 
+READ_DELAY = 0.15
+"""Seconds between showing the text and starting to read the highlights: the thread holds
+the GIL for milliseconds at a time, and started at once it would slow the first frame's
+way to the terminal (as the document view's whole layout would: `WHOLE_LAYOUT_DELAY`)."""
 
-class ReaderScreen(ReaderSearch):
+
+class ReaderScreen(ReaderReview):
     """Shows one document; remembers where the reader is; makes and edits highlights."""
 
     HELP_TITLE = "Reader keys"
     BINDINGS = READER_BINDINGS
-
-    class PlaceFound(Message):
-        """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
-
-        def __init__(self, highlight: Highlight, places: tuple[tuple[int, int, float], ...]):
-            super().__init__()
-            self.highlight = highlight
-            self.places = places
 
     class HighlightsRead(Message):
         """The highlights read in a thread (handler: `on_reader_screen_highlights_read`)."""
@@ -115,7 +112,7 @@ class ReaderScreen(ReaderSearch):
 
     def on_mount(self) -> None:
         if self._reading:
-            self.call_after_refresh(self._read_highlights)
+            self.set_timer(READ_DELAY, self._read_highlights, name="read highlights")
         else:
             self._tell_how_highlights_were_found()
         self._draw_highlights()
@@ -551,51 +548,3 @@ class ReaderScreen(ReaderSearch):
         if self._panel is not None:
             self._panel.close()
         self._view.focus()
-
-    # Lost (orphaned) highlights ----------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="place")
-    def _find_place(self, highlight: Highlight) -> None:
-        from annotations.orphan_review import candidates
-
-        places = candidates(highlight, self.document.text, limit=1)
-        self.post_message(self.PlaceFound(highlight, places))
-
-    def on_reader_screen_place_found(self, event: ReaderScreen.PlaceFound) -> None:
-        if not event.places:
-            self.notify(
-                "No place in the text resembles that lost highlight; it stays listed, "
-                "with its note.",
-                timeout=6,
-            )
-            return
-        start, end, score = event.places[0]
-        self._review = Review(event.highlight, start, end, score)
-        self._view.set_marks([(start, end, MarkKind.CURRENT_MATCH)], layer=MarkLayer.REVIEW)
-        self._view.move_to_offset(start)
-        self._view.focus()
-        self._update_status()
-
-    def _accept_review(self) -> None:
-        review = self._review
-        if review is None:
-            return
-        from annotations.orphan_review import accept
-
-        document = self.document
-        placed = accept(
-            review.highlight, document.text, review.start, review.end, document.content_hash
-        )
-        try:
-            self._annotations.replace(review.highlight, placed)
-        except StoreError as err:
-            report_not_saved(self, err)
-            self._end_review("The highlight stays lost for now.")
-            return
-        self._end_review("Placed the highlight here.")
-
-    def _end_review(self, message: str) -> None:
-        self._review = None
-        self._view.clear_marks(MarkLayer.REVIEW)
-        self._draw_highlights()
-        self.notify(message, timeout=2)
