@@ -195,3 +195,24 @@ def test_importing_a_large_file_keeps_every_record_in_bounded_memory(tmp_path: P
     # Beyond what it keeps (the highlights saved, in the store and in the result), the
     # import held a batch of records at a time: never the file, nor copies of it parsed.
     assert peak - kept < notes.stat().st_size
+
+
+def test_a_big_file_broken_part_way_keeps_what_came_before_and_says_so(tmp_path: Path) -> None:
+    from annotations.notes_import import BATCH
+
+    catalog, doc_id, text = _library(tmp_path, 1000)
+    notes = tmp_path / "notes.json"
+    _notes_file(notes, catalog, doc_id, text, 2 * BATCH)
+    whole = notes.read_text(encoding="utf-8")
+    notes.write_text(whole[: len(whole) * 3 // 4], encoding="utf-8")  # cut off mid-way
+    workspace = Workspace(catalog)
+    with pytest.raises(ValueError) as caught:
+        workspace.import_notes_file(notes)
+    message = str(caught.value)
+    assert message.startswith("The file is not valid JSON (")
+    assert f"the {BATCH} highlight(s) before the problem were imported." in message
+    assert "\n" not in message
+    assert len(AnnotationStore(catalog.home).for_document(doc_id)) == BATCH
+    notes.write_text(whole, encoding="utf-8")  # mended: importing again adds the rest
+    result = workspace.import_notes_file(notes)
+    assert (len(result.added), len(result.unchanged)) == (BATCH, BATCH)
