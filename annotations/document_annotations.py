@@ -78,7 +78,7 @@ class DocumentAnnotations:
         self._stored: tuple[Highlight, ...] | None = None
         self.version = 0
         """Counts the changes of the highlights shown (a screen redraws when it moves)."""
-        self.show(())
+        self._take(())
         if load:
             self.reload()
 
@@ -90,9 +90,9 @@ class DocumentAnnotations:
     def reload(self) -> None:
         """Read the document's highlights from the store again (cheap when they did not
         change: the store hands back the very same sorted tuple)."""
-        self.show(self._store.for_document(self.document_id))
+        self._take(self._store.for_document(self.document_id))
 
-    def show(self, stored: tuple[Highlight, ...]) -> None:
+    def _take(self, stored: tuple[Highlight, ...]) -> None:
         """Take `stored` (the store's highlights of the document) as the document's."""
         if stored is self._stored:
             return

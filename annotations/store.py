@@ -8,8 +8,10 @@ Layout, under the library home::
     annotations/counts-cache.json          highlight counts, a cache `counts` can rebuild
 
 The journal format (header, one line per change, replay, compaction) is
-`annotations.journal`; the count cache is `annotations.counts_cache`; locking, atomic
-writes and setting damaged files aside are `library.safe_files`, as for every store.
+`annotations.journal`; the cached, locked journal files this store is built on (reading,
+appending, repairing, compacting, salvaging) are `annotations.journal_files`; the count
+cache is `annotations.counts_cache`; locking, atomic writes and setting damaged files
+aside are `library.safe_files`, as for every store.
 
 Why a journal and not TinyDB: see `annotations.journal`.
 

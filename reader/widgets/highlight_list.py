@@ -21,6 +21,7 @@ from typing import ClassVar
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.geometry import Region, Size
@@ -211,12 +212,12 @@ class HighlightList(ScrollView, can_focus=True):
         if self.cursor is not None:
             self._show_row(self.cursor)
 
-    def on_click(self, event: object) -> None:
-        offset = getattr(event, "y", None)
-        if isinstance(offset, int) and self.row_count:
-            line = self.scroll_offset.y + offset
-            if 0 <= line < self._tops[-1]:
-                self.cursor = bisect_right(self._tops, line) - 1
+    def on_click(self, event: events.Click) -> None:
+        """A click goes to the highlight clicked, as `enter` on it does."""
+        line = self.scroll_offset.y + event.y
+        if self.row_count and 0 <= line < self._tops[-1]:
+            self.cursor = bisect_right(self._tops, line) - 1
+            self.action_choose()
 
     # -- drawing ----------------------------------------------------------------------------
 
