@@ -118,14 +118,19 @@ def _terminal_output(terminal: Terminal) -> list[bytes]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize(
+    "before_mount", [False, True], ids=["highlights-being-read", "app-not-yet-mounted"]
+)
 def test_sigterm_ends_the_app_cleanly_while_the_highlights_are_still_being_read(
-    tmp_path: Path,
+    tmp_path: Path, before_mount: bool
 ) -> None:
     catalog, doc_id, text = _library(tmp_path, 4000)
     _highlight_every_sentence(catalog, doc_id, text)
     env = {**os.environ, "NEWSREADER_HOME": str(catalog.home), "PYTHONPATH": str(REPO)}
     helper = Path(__file__).with_name("slow_highlights.py")
     argv = [sys.executable, str(helper), "--library", str(catalog.home), doc_id]
+    if before_mount:  # the app's own answer to SIGTERM is not set up yet
+        argv.insert(2, "--app-answers-no-signals")
     terminal = Terminal(argv, env, columns=100, lines=30)
     try:
         written = _terminal_output(terminal)
