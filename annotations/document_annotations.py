@@ -9,16 +9,23 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from itertools import accumulate
+from operator import le
 from typing import Literal, Protocol
 
 from annotations.model import Highlight, edited, new_highlight
+from library.entries import MAX_OFFSET
 
 ChangeKind = Literal["highlight", "note", "color", "tags", "place", "delete"]
 """The kinds of change `u` can undo."""
 
 
-def _by_place(highlight: Highlight) -> tuple[int, int, str]:
-    return (highlight.start, highlight.end, highlight.id)
+def _by_place(highlight: Highlight) -> tuple[int, int]:
+    """By position; highlights on the same span keep the store's order (by creation)."""
+    return (highlight.start, highlight.end)
+
+
+_END_BITS = MAX_OFFSET.bit_length()
+"""A highlight's place as one number, ``start << _END_BITS | end``, orders as its span."""
 
 
 class HighlightStore(Protocol):
@@ -97,7 +104,11 @@ class DocumentAnnotations:
         if stored is self._stored:
             return
         self._stored = stored
-        self._highlights = sorted(stored, key=_by_place)
+        # The store sorts them already (a check, not a sort, for a hundred thousand of
+        # them); highlights re-found on another text may have moved and are sorted here.
+        places = [h.start << _END_BITS | h.end for h in stored]
+        in_order = all(map(le, places, places[1:]))
+        self._highlights = stored if in_order else tuple(sorted(stored, key=_by_place))
         self._starts = [h.start for h in self._highlights]
         # The furthest end reached by any highlight up to each index: the highlights
         # overlapping a span are found by bisection on it, however many there are.
@@ -110,7 +121,7 @@ class DocumentAnnotations:
     @property
     def highlights(self) -> tuple[Highlight, ...]:
         """Every highlight of the document, by position (orphans included)."""
-        return tuple(self._highlights)
+        return self._highlights
 
     @property
     def placed(self) -> tuple[Highlight, ...]:
