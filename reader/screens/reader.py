@@ -50,7 +50,7 @@ READ_IN_THREAD = 256 * 1024
 after its text is on screen (a few hundred highlights; a hundred thousand take seconds)."""
 
 READ_DELAY = 0.15
-"""Seconds between showing the text and starting to read the highlights: the thread holds
+"""Seconds between drawing the text and starting to read the highlights: the thread holds
 the GIL for milliseconds at a time, and started at once it would slow the first frame's
 way to the terminal (as the document view's whole layout would: `WHOLE_LAYOUT_DELAY`)."""
 
@@ -111,8 +111,10 @@ class ReaderScreen(ReaderReview):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self._reading:
-            self.set_timer(READ_DELAY, self._read_highlights, name="read highlights")
+        if self._reading:  # once the first frame is drawn, and a moment more
+            self.call_after_refresh(
+                self.set_timer, READ_DELAY, self._read_highlights, name="read highlights"
+            )
         else:
             self._tell_how_highlights_were_found()
         self._draw_highlights()
