@@ -6,14 +6,26 @@ through the `AnnotationStore` before the method returns, so what the reader sees
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import le
 from typing import Literal, Protocol
 
 from annotations.model import Highlight, edited, new_highlight
+from library.entries import MAX_OFFSET
 
 ChangeKind = Literal["highlight", "note", "color", "tags", "place", "delete"]
 """The kinds of change `u` can undo."""
+
+
+def _by_place(highlight: Highlight) -> tuple[int, int]:
+    """By position; highlights on the same span keep the store's order (by creation)."""
+    return (highlight.start, highlight.end)
+
+
+_END_BITS = MAX_OFFSET.bit_length()
+"""A highlight's place as one number, ``start << _END_BITS | end``, orders as its span."""
 
 
 class HighlightStore(Protocol):
@@ -55,15 +67,27 @@ class DocumentAnnotations:
     """The highlights of one document, kept sorted by position, with an undo history."""
 
     def __init__(
-        self, store: HighlightStore, document_id: str, text: str, content_hash: str = ""
+        self,
+        store: HighlightStore,
+        document_id: str,
+        text: str,
+        content_hash: str = "",
+        *,
+        load: bool = True,
     ) -> None:
+        """The highlights of `document_id` in `store`, on `text`; read now unless `load`
+        is False (then `reload` reads them, say in a thread)."""
         self._store = store
         self.document_id = document_id
         self._text = text
         self._content_hash = content_hash
         self._undo: list[Change] = []
-        self._highlights: list[Highlight] = []
-        self.reload()
+        self._stored: tuple[Highlight, ...] | None = None
+        self.version = 0
+        """Counts the changes of the highlights shown (a screen redraws when it moves)."""
+        self._take(())
+        if load:
+            self.reload()
 
     @classmethod
     def empty(cls, document_id: str) -> DocumentAnnotations:
@@ -71,34 +95,64 @@ class DocumentAnnotations:
         return cls(_NoStore(), document_id, "")
 
     def reload(self) -> None:
-        """Read the document's highlights from the store again."""
-        self._highlights = sorted(
-            self._store.for_document(self.document_id), key=lambda h: (h.start, h.end, h.id)
-        )
+        """Read the document's highlights from the store again (cheap when they did not
+        change: the store hands back the very same sorted tuple)."""
+        self._take(self._store.for_document(self.document_id))
+
+    def _take(self, stored: tuple[Highlight, ...]) -> None:
+        """Take `stored` (the store's highlights of the document) as the document's."""
+        if stored is self._stored:
+            return
+        self._stored = stored
+        # The store sorts them already (a check, not a sort, for a hundred thousand of
+        # them); highlights re-found on another text may have moved and are sorted here.
+        places = [h.start << _END_BITS | h.end for h in stored]
+        in_order = all(map(le, places, places[1:]))
+        self._highlights = stored if in_order else tuple(sorted(stored, key=_by_place))
         self._starts = [h.start for h in self._highlights]
+        # The furthest end reached by any highlight up to each index: the highlights
+        # overlapping a span are found by bisection on it, however many there are.
+        self._reach = list(accumulate((h.end for h in self._highlights), max))
+        self._placed: tuple[Highlight, ...] | None = None
+        self._by_id = {h.id: h for h in self._highlights}
+        self._visiting: list[Highlight] | None = None
+        self.version += 1
 
     @property
     def highlights(self) -> tuple[Highlight, ...]:
         """Every highlight of the document, by position (orphans included)."""
-        return tuple(self._highlights)
+        return self._highlights
 
     @property
     def placed(self) -> tuple[Highlight, ...]:
         """The highlights that have a place in the text (not orphaned)."""
-        return tuple(h for h in self._highlights if h.is_placed)
+        if self._placed is None:
+            self._placed = tuple(h for h in self._highlights if h.is_placed)
+        return self._placed
+
+    def by_id(self, highlight_id: str) -> Highlight | None:
+        """The highlight with that id, if the document has it."""
+        return self._by_id.get(highlight_id)
+
+    def overlapping(self, start: int, end: int) -> list[Highlight]:
+        """The placed highlights overlapping ``[start, end)``, by position: O(log n + k)
+        (plus those that start before and reach past `start` without meeting it)."""
+        first = bisect_right(self._reach, start)
+        upto = bisect_left(self._starts, end)
+        return [h for h in self._highlights[first:upto] if h.is_placed and h.end > start]
 
     def find(self, start: int, end: int) -> Highlight | None:
         """The placed highlight overlapping ``[start, end)`` that starts first, if any."""
-        upto = bisect_right(self._starts, end)
-        for highlight in self._highlights[:upto]:
-            if highlight.is_placed and highlight.start < end and highlight.end > start:
-                return highlight
-        return None
+        found = self.overlapping(start, end)
+        return found[0] if found else None
 
     def exact(self, start: int, end: int) -> Highlight | None:
         """The placed highlight covering exactly ``[start, end)``, if any."""
-        for highlight in self._highlights:
-            if highlight.start == start and highlight.end == end and highlight.is_placed:
+        at = bisect_left(self._starts, start)
+        for highlight in self._highlights[at:]:
+            if highlight.start != start:
+                break
+            if highlight.end == end and highlight.is_placed:
                 return highlight
         return None
 
@@ -198,32 +252,32 @@ class DocumentAnnotations:
     def innermost(self, start: int, end: int) -> Highlight | None:
         """The shortest placed highlight overlapping ``[start, end)`` (the first of equal
         length), if any: the one a reader pointing there means."""
-        upto = bisect_right(self._starts, end)
-        overlapping = [
-            h for h in self._highlights[:upto] if h.is_placed and h.start < end and h.end > start
-        ]
-        return min(overlapping, key=lambda h: h.end - h.start, default=None)
+        return min(self.overlapping(start, end), key=lambda h: h.end - h.start, default=None)
 
     def visit_after(self, current: Highlight | None, offset: int) -> Highlight | None:
         """The placed highlight `]` goes to: the next after `current` in visiting order, or,
         with no current one, the first starting at or after `offset`."""
         ordered = self._in_visiting_order()
         if current is None:
-            return next((h for h in ordered if h.start >= offset), None)
-        key = self._visiting_key(current)
-        return next((h for h in ordered if self._visiting_key(h) > key), None)
+            at = bisect_left(ordered, offset, key=lambda h: h.start)
+        else:
+            at = bisect_right(ordered, self._visiting_key(current), key=self._visiting_key)
+        return ordered[at] if at < len(ordered) else None
 
     def visit_before(self, current: Highlight | None, offset: int) -> Highlight | None:
         """The placed highlight `[` goes to: the one before `current` in visiting order, or,
         with no current one, the last starting before `offset`."""
         ordered = self._in_visiting_order()
         if current is None:
-            return next((h for h in reversed(ordered) if h.start < offset), None)
-        key = self._visiting_key(current)
-        return next((h for h in reversed(ordered) if self._visiting_key(h) < key), None)
+            at = bisect_left(ordered, offset, key=lambda h: h.start)
+        else:
+            at = bisect_left(ordered, self._visiting_key(current), key=self._visiting_key)
+        return ordered[at - 1] if at > 0 else None
 
     def _in_visiting_order(self) -> list[Highlight]:
-        return sorted((h for h in self._highlights if h.is_placed), key=self._visiting_key)
+        if self._visiting is None:
+            self._visiting = sorted(self.placed, key=self._visiting_key)
+        return self._visiting
 
     @staticmethod
     def _visiting_key(highlight: Highlight) -> tuple[int, int, str]:

@@ -9,15 +9,16 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
+import io
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TextIO
 
 from annotations.anchor_scoring import MIN_QUOTE_SIMILARITY
 from annotations.anchoring import reanchor
-from annotations.model import AnchorStatus, Highlight, from_record
+from annotations.json_stream import JsonStream, NotJson
+from annotations.model import AnchorStatus, Highlight, from_record, share_repeated
 from annotations.notes_json import FORMAT, VERSION
 from annotations.notes_w3c import highlight_from_w3c, highlight_id_of, w3c_items, w3c_types
 from annotations.store import AnnotationStore
@@ -29,6 +30,15 @@ W3C_FORMAT = "w3c"
 """`ImportResult.format` of a W3C Web Annotations file."""
 
 _W3C_TYPES = frozenset({"Annotation", "AnnotationCollection", "AnnotationPage"})
+
+BATCH = 2_000
+"""Highlights read, re-anchored and saved together (see `import_notes_from`)."""
+
+NEITHER = "The file is neither a newsreader notes export nor W3C Web Annotations."
+
+_STREAMED_PAGES = 64
+"""Pages of a collection (``first``, then each ``next`` inside the one before) streamed;
+deeper ones are read whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +100,12 @@ class _Candidate:
 
 
 def import_notes(catalog: Catalog, store: AnnotationStore, data: str) -> ImportResult:
+    """Import highlights from newsreader JSON or W3C Web Annotations (detected), given as
+    text; see `import_notes_from` (a file is best read with it, a piece at a time)."""
+    return import_notes_from(catalog, store, io.StringIO(data))
+
+
+def import_notes_from(catalog: Catalog, store: AnnotationStore, handle: TextIO) -> ImportResult:
     """Import highlights from newsreader JSON or W3C Web Annotations (detected).
 
     Each highlight must belong to a document of this library (by id, or else by the
@@ -97,20 +113,32 @@ def import_notes(catalog: Catalog, store: AnnotationStore, data: str) -> ImportR
     added if new, saved over the stored one if its ``updated`` time is newer, and left
     alone otherwise. Highlights that cannot be read or placed are reported in `skipped`.
 
+    The file is read as a stream (`JsonStream`) and placed `BATCH` highlights at a time,
+    each batch saved with one lock and one append per document: memory holds one batch,
+    never the file. A file of up to `BATCH` highlights is read whole before anything is
+    saved, so one that is refused changes nothing; a bigger one found broken part-way
+    keeps the batches saved before (importing the mended file again adds the rest).
+
     Raises:
-        ValueError: `data` is not JSON, not a known format, or a version this release
+        ValueError: The file is not JSON, not a known format, or a version this release
             cannot read (one sentence).
         StoreError: The annotations cannot be saved.
     """
+    placer = _Placer(catalog, store)
+    reader = _FileReader(JsonStream(handle), placer.skipped)
     try:
-        parsed = json.loads(data.removeprefix("\ufeff"))
-    except (ValueError, RecursionError) as err:
-        detail = err.msg if isinstance(err, json.JSONDecodeError) else "it is nested too deeply"
-        raise ValueError(f"The file is not valid JSON ({detail}).") from err
-    kind = _detect(parsed)
-    skipped: list[SkippedHighlight] = []
-    candidates = _read_newsreader(parsed, skipped) if kind == FORMAT else _read_w3c(parsed, skipped)
-    return _place(catalog, store, kind, candidates, skipped)
+        batch: list[_Candidate] = []
+        for candidate in reader.candidates():
+            batch.append(candidate)
+            if len(batch) >= BATCH:
+                placer.place(batch)
+                batch = []
+        placer.place(batch)
+    except NotJson as err:
+        placed = placer.count
+        after = f"; the {placed} highlight(s) before the problem were imported" if placed else ""
+        raise ValueError(f"The file is not valid JSON ({err}){after}.") from err
+    return placer.result(reader.kind)
 
 
 # --- reading the file ---------------------------------------------------------------------
@@ -131,7 +159,7 @@ def _detect(parsed: object) -> str:
         isinstance(item, dict) and "Annotation" in w3c_types(item) for item in parsed
     ):
         return W3C_FORMAT
-    raise ValueError("The file is neither a newsreader notes export nor W3C Web Annotations.")
+    raise ValueError(NEITHER)
 
 
 def _check_version(version: object) -> None:
@@ -144,27 +172,28 @@ def _check_version(version: object) -> None:
         )
 
 
-def _read_newsreader(parsed: dict[str, Any], skipped: list[SkippedHighlight]) -> list[_Candidate]:
-    records = parsed.get("highlights")
-    if not isinstance(records, list):
-        raise ValueError("The notes file has no list of highlights.")
-    hashes = _document_hashes(parsed.get("documents"))
-    candidates: list[_Candidate] = []
-    for number, record in enumerate(records, start=1):
-        try:
-            highlight = from_record(record)
-        except ValueError as err:
-            skipped.append(
-                SkippedHighlight(
-                    _text_field(record, "id"),
-                    _text_field(record, "document_id"),
-                    f"Highlight {number} of the file cannot be read: {_clause(str(err))}.",
-                )
+def _newsreader_candidate(
+    record: object,
+    number: int,
+    hashes: dict[str, str],
+    skipped: list[SkippedHighlight],
+    shared: dict[str, str] | None = None,
+) -> _Candidate | None:
+    if type(record) is dict and shared is not None:
+        share_repeated(record, shared)  # the file's document ids and hashes, shared
+    try:
+        highlight = from_record(record)  # type: ignore[arg-type]  # checked there
+    except ValueError as err:
+        skipped.append(
+            SkippedHighlight(
+                _text_field(record, "id"),
+                _text_field(record, "document_id"),
+                f"Highlight {number} of the file cannot be read: {_clause(str(err))}.",
             )
-            continue
-        known = tuple(h for h in (hashes.get(highlight.document_id), highlight.content_hash) if h)
-        candidates.append(_Candidate(highlight, known))
-    return candidates
+        )
+        return None
+    known = tuple(h for h in (hashes.get(highlight.document_id), highlight.content_hash) if h)
+    return _Candidate(highlight, known)
 
 
 def _document_hashes(documents: object) -> dict[str, str]:
@@ -180,24 +209,161 @@ def _document_hashes(documents: object) -> dict[str, str]:
     return hashes
 
 
-def _read_w3c(parsed: object, skipped: list[SkippedHighlight]) -> list[_Candidate]:
-    candidates: list[_Candidate] = []
-    for number, item in enumerate(w3c_items(parsed), start=1):
-        try:
-            highlight = highlight_from_w3c(item)
-        except ValueError as err:
-            iri = item.get("id") if isinstance(item, dict) else None
-            skipped.append(
-                SkippedHighlight(
-                    highlight_id_of(iri) if isinstance(iri, str) and iri else "",
-                    "",
-                    f"Annotation {number} of the file cannot be used: {_clause(str(err))}.",
-                )
+def _w3c_candidate(item: object, number: int, skipped: list[SkippedHighlight]) -> _Candidate | None:
+    try:
+        highlight = highlight_from_w3c(item)
+    except ValueError as err:
+        iri = item.get("id") if isinstance(item, dict) else None
+        skipped.append(
+            SkippedHighlight(
+                highlight_id_of(iri) if isinstance(iri, str) and iri else "",
+                "",
+                f"Annotation {number} of the file cannot be used: {_clause(str(err))}.",
             )
-            continue
-        hashes = (highlight.content_hash,) if highlight.content_hash else ()
-        candidates.append(_Candidate(highlight, hashes))
-    return candidates
+        )
+        return None
+    hashes = (highlight.content_hash,) if highlight.content_hash else ()
+    return _Candidate(highlight, hashes)
+
+
+class _FileReader:
+    """Walks an import file: yields its candidates in file order, the arrays of highlights
+    or annotations streamed an element at a time, everything else decoded whole.
+
+    An array is streamed only once what it means is known (a notes file's format, version
+    and documents; a W3C collection's or page's type), as the files newsreader writes
+    have it; anything else is decoded whole and read as `json.loads` would have it.
+    """
+
+    def __init__(self, stream: JsonStream, skipped: list[SkippedHighlight]) -> None:
+        self._stream = stream
+        self._skipped = skipped
+        self._number = 0
+        self._hashes: dict[str, str] = {}
+        self._shared: dict[str, str] = {}
+        self.kind = W3C_FORMAT
+        """The file's format, once known."""
+
+    def candidates(self) -> Iterator[_Candidate]:
+        stream = self._stream
+        first = stream.peek()
+        if first == "[":
+            yield from self._annotation_list()
+        elif first == "{":
+            yield from self._object()
+        else:
+            value = stream.value()
+            stream.end()
+            yield from self._whole(value)
+
+    def _whole(self, parsed: object) -> Iterator[_Candidate]:
+        """A file (or what was left of it) read whole, as before any streaming."""
+        self.kind = _detect(parsed)
+        if self.kind == FORMAT:
+            assert isinstance(parsed, dict)
+            records = parsed.get("highlights")
+            if not isinstance(records, list):
+                raise ValueError("The notes file has no list of highlights.")
+            self._hashes = _document_hashes(parsed.get("documents"))
+            for record in records:
+                yield from self._record(record)
+        else:
+            for item in w3c_items(parsed):
+                yield from self._annotation(item)
+
+    def _record(self, record: object) -> Iterator[_Candidate]:
+        self._number += 1
+        candidate = _newsreader_candidate(
+            record, self._number, self._hashes, self._skipped, self._shared
+        )
+        if candidate is not None:
+            yield candidate
+
+    def _annotation(self, item: object) -> Iterator[_Candidate]:
+        self._number += 1
+        candidate = _w3c_candidate(item, self._number, self._skipped)
+        if candidate is not None:
+            yield candidate
+
+    def _annotation_list(self) -> Iterator[_Candidate]:
+        """A plain list of annotations: the first must be one; a later item that is not is
+        skipped (a list read whole would be refused for it)."""
+        stream = self._stream
+        for _ in stream.items():
+            item = stream.value()
+            if not isinstance(item, dict) or "Annotation" not in w3c_types(item):
+                if not self._number:
+                    raise ValueError(NEITHER)
+                self._number += 1
+                reason = f"Item {self._number} of the file is not a W3C annotation."
+                self._skipped.append(SkippedHighlight("", "", reason))
+                continue
+            yield from self._annotation(item)
+        stream.end()
+
+    def _object(self) -> Iterator[_Candidate]:
+        stream = self._stream
+        head: dict[str, Any] = {}
+        streamed = False
+        for key in stream.members():
+            if key == "highlights" and self._knows_notes_file(head):
+                streamed = True
+                yield from self._streamed(self._record)
+            elif key in ("items", "first") and self._knows_collection(head, key):
+                streamed = True
+                if key == "items":
+                    yield from self._streamed(self._annotation)
+                else:
+                    yield from self._pages(0)
+            else:
+                head[key] = stream.value()
+        stream.end()
+        if not streamed:
+            yield from self._whole(head)
+
+    def _knows_notes_file(self, head: dict[str, Any]) -> bool:
+        if head.get("format") != FORMAT or not {"version", "documents"} <= head.keys():
+            return False
+        _check_version(head["version"])
+        self.kind = FORMAT
+        self._hashes = _document_hashes(head["documents"])
+        if self._stream.peek() != "[":
+            raise ValueError("The notes file has no list of highlights.")
+        return True
+
+    def _knows_collection(self, head: dict[str, Any], key: str) -> bool:
+        types = w3c_types(head)
+        if "format" in head or "Annotation" in types:
+            return False
+        if key == "first":
+            return "AnnotationCollection" in types and "AnnotationPage" not in types
+        return bool(types & {"AnnotationCollection", "AnnotationPage"})
+
+    def _streamed(self, each: Callable[[object], Iterator[_Candidate]]) -> Iterator[_Candidate]:
+        """The elements of the array the stream is at, each read by `each`; anything but
+        an array is read and ignored (as `w3c_items` ignores it)."""
+        stream = self._stream
+        if stream.peek() != "[":
+            stream.value()
+            return
+        for _ in stream.items():
+            yield from each(stream.value())
+
+    def _pages(self, depth: int) -> Iterator[_Candidate]:
+        """A page of a collection and the pages after it (``next``)."""
+        stream = self._stream
+        if stream.peek() != "{" or depth >= _STREAMED_PAGES:
+            # Not a page, or pages nested deeper than any tool writes them: read whole.
+            for item in w3c_items({"first": stream.value()}):
+                yield from self._annotation(item)
+            return
+        for key in stream.members():
+            if key == "items":
+                yield from self._streamed(self._annotation)
+            elif key == "next":
+                yield from self._pages(depth + 1)
+            else:
+                stream.value()
 
 
 def _text_field(record: object, name: str) -> str:
@@ -214,47 +380,59 @@ def _clause(sentence: str) -> str:
 # --- placing the highlights ---------------------------------------------------------------
 
 
-def _place(
-    catalog: Catalog,
-    store: AnnotationStore,
-    kind: str,
-    candidates: Sequence[_Candidate],
-    skipped: list[SkippedHighlight],
-) -> ImportResult:
-    entries = {entry.id: entry for entry in catalog.entries()}
-    by_document = _by_document(entries, candidates, skipped)
-    added: list[Highlight] = []
-    updated: list[Highlight] = []
-    unchanged: list[Highlight] = []
-    for doc_id, chosen in by_document.items():
-        try:
-            text = catalog.text(doc_id)
-        except StoreError as err:
-            skipped.extend(SkippedHighlight(h.id, doc_id, str(err)) for h in chosen.values())
-            continue
-        placed = _anchor(tuple(chosen.values()), text, entries[doc_id].content_hash)
-        existing = {h.id: h for h in store.for_document(doc_id)}
-        to_save: list[Highlight] = []
-        for highlight in placed:
-            old = existing.get(highlight.id)
-            if old is None:
-                added.append(highlight)
-                to_save.append(highlight)
-            elif old != highlight and _newer(highlight.updated, old.updated):
-                updated.append(highlight)
-                to_save.append(highlight)
-            else:
-                unchanged.append(old)
-        if to_save:
-            store.save_many(to_save)
-    return ImportResult(
-        format=kind,
-        added=tuple(added),
-        updated=tuple(updated),
-        unchanged=tuple(unchanged),
-        skipped=tuple(skipped),
-        orphaned=tuple(h for h in (*added, *updated) if not h.is_placed),
-    )
+class _Placer:
+    """Places the candidates a batch at a time, and adds up what it did."""
+
+    def __init__(self, catalog: Catalog, store: AnnotationStore) -> None:
+        self._catalog = catalog
+        self._store = store
+        self._entries = {entry.id: entry for entry in catalog.entries()}
+        self._text: tuple[str, str] | None = None
+        """The id and text of the document placed last (an import is mostly one)."""
+        self.skipped: list[SkippedHighlight] = []
+        self.added: list[Highlight] = []
+        self.updated: list[Highlight] = []
+        self.unchanged: list[Highlight] = []
+
+    @property
+    def count(self) -> int:
+        """Highlights placed so far (added, updated or found there)."""
+        return len(self.added) + len(self.updated) + len(self.unchanged)
+
+    def place(self, batch: Sequence[_Candidate]) -> None:
+        """Re-anchor and save one batch: one lock and one append per document."""
+        for doc_id, chosen in _by_document(self._entries, batch, self.skipped).items():
+            try:
+                text = self._text_of(doc_id)
+            except StoreError as err:
+                self.skipped.extend(
+                    SkippedHighlight(h.id, doc_id, str(err)) for h in chosen.values()
+                )
+                continue
+            placed = _anchor(tuple(chosen.values()), text, self._entries[doc_id].content_hash)
+            added, updated, unchanged = self._store.save_newer(placed, _is_newer)
+            self.added += added
+            self.updated += updated
+            self.unchanged += unchanged
+
+    def _text_of(self, doc_id: str) -> str:
+        if self._text is None or self._text[0] != doc_id:
+            self._text = (doc_id, self._catalog.text(doc_id))
+        return self._text[1]
+
+    def result(self, kind: str) -> ImportResult:
+        return ImportResult(
+            format=kind,
+            added=tuple(self.added),
+            updated=tuple(self.updated),
+            unchanged=tuple(self.unchanged),
+            skipped=tuple(self.skipped),
+            orphaned=tuple(h for h in (*self.added, *self.updated) if not h.is_placed),
+        )
+
+
+def _is_newer(candidate: Highlight, stored: Highlight) -> bool:
+    return _newer(candidate.updated, stored.updated)
 
 
 def _by_document(

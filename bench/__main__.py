@@ -19,6 +19,7 @@ from bench import (
     annotations_bench,
     cli_bench,
     frame_bench,
+    many_highlights_bench,
     scale_bench,
     screen_bench,
     search_figures,
@@ -58,10 +59,14 @@ class Runs:
     """`newsreader add` runs of 1,000 articles."""
     annotations: int
     """Runs of each annotation figure."""
+    many_highlights: int
+    """Sessions opening the book with 10,000 and 100,000 highlights."""
+    imports: int
+    """`newsreader import-notes` runs of 100,000 highlights."""
 
 
-FULL = Runs(screen_bench.Plan(11, 3, 5, 3, 3), 100, 15, 7, 3, 20)
-QUICK = Runs(screen_bench.Plan(3, 1, 3, 2, 1), 30, 5, 3, 1, 5)
+FULL = Runs(screen_bench.Plan(11, 3, 5, 3, 3), 100, 15, 7, 3, 20, 5, 3)
+QUICK = Runs(screen_bench.Plan(3, 1, 3, 2, 1), 30, 5, 3, 1, 5, 2, 1)
 
 
 def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
@@ -72,7 +77,10 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         "search": lambda ws: search_figures.search(runs.search),
         "cli": lambda ws: cli_bench.list_and_add(ws, runs.lists, runs.adds),
         "memory": lambda ws: screen_bench.memory(ws, runs.screen),
-        "annotations": lambda ws: annotations_bench.measure(ws, runs.annotations),
+        "annotations": lambda ws: [
+            *annotations_bench.measure(ws, runs.annotations),
+            *many_highlights_bench.measure(ws, runs.many_highlights, runs.imports),
+        ],
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
         "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
     }

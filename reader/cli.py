@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
 from library.home import resolve_home
 from library.sanitize import one_line
@@ -27,6 +27,8 @@ from reader.cli_output import (
 )
 
 if TYPE_CHECKING:
+    from textual.app import App
+
     from service.workspace import Workspace
 
 COMMAND_NAMES = (
@@ -245,6 +247,7 @@ def run_app(library: str | None, target: str | None) -> int:
         from reader.app import make_app
 
         app = make_app(workspace, open_id=open_id, after_first_frame=_collect_from_now_on)
+        _exit_cleanly_on_signals(app)
         app.run()
     except Exception as err:  # noqa: BLE001 - outside Textual's own handling: logged too
         from reader.crash_log import write_crash_log
@@ -263,6 +266,28 @@ def _tell_crash(error: BaseException, log: Path | None) -> None:
     from reader.crash_log import crash_sentence
 
     warn(crash_sentence(error, log))
+
+
+def _exit_cleanly_on_signals(app: App[Any]) -> None:
+    """Make SIGTERM and SIGHUP end the app the normal way from the moment it starts.
+
+    The app answers them itself once mounted (saving the reading place and restoring the
+    terminal); before that, the default action would kill the process with the terminal
+    already taken over. Until then they ask the running app to exit, or, before it runs
+    (the terminal still untouched), end the process as SIGTERM would.
+    """
+    import asyncio  # Textual's own: imported with the app, never by other commands
+    import signal
+
+    def ask_to_exit(number: int, frame: object) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:
+            raise SystemExit(128 + number) from None
+        loop.call_soon_threadsafe(app.exit)
+
+    for number in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(number, ask_to_exit)
 
 
 def _collect_from_now_on() -> None:

@@ -322,11 +322,9 @@ def write_output_file(target: Path, data: str) -> None:
 def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     try:
-        data = path.read_text(encoding="utf-8")
+        result = workspace.import_notes_file(path)
     except UnicodeDecodeError as err:
         raise UsageError(f"{PROG} import-notes: {path} is not a UTF-8 text file") from err
-    try:
-        result = workspace.import_notes(data)
     except ValueError as err:
         raise UsageError(f"{PROG} import-notes: {err}") from err
     for message in result.messages:

@@ -353,3 +353,17 @@ class Workspace:
         from annotations.notes_import import import_notes
 
         return import_notes(self.catalog, self.annotations, data)
+
+    def import_notes_file(self, path: Path) -> ImportResult:
+        """Restore notes from a JSON or W3C export file, read a piece at a time: memory
+        holds a batch of its highlights, never the file (see `import_notes_from`).
+
+        Raises:
+            ValueError: The file is not such an export (one sentence).
+            UnicodeDecodeError: The file is not UTF-8 text.
+            OSError: The file cannot be read.
+        """
+        from annotations.notes_import import import_notes_from
+
+        with path.open(encoding="utf-8") as handle:
+            return import_notes_from(self.catalog, self.annotations, handle)

@@ -18,6 +18,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from enum import Enum, StrEnum, auto
+from itertools import accumulate
 from operator import itemgetter
 from typing import TypeAlias
 
@@ -150,43 +151,6 @@ NO_MARKS = MarkIndex(array("q"), array("q"), ())
 """The index of no marks at all."""
 
 
-class MarkLayers:
-    """The marks set on each `MarkLayer`, and the `MarkIndex` of all of them together.
-
-    Mutable, as the widget holds it: each change replaces one layer and rebuilds the one
-    index that drawing reads (a few milliseconds for a search's thousand matches).
-    """
-
-    __slots__ = ("_layers", "_index")
-
-    def __init__(self) -> None:
-        self._layers: dict[MarkLayer, tuple[Mark, ...]] = {}
-        self._index = NO_MARKS
-
-    @property
-    def index(self) -> MarkIndex:
-        """Every layer's marks, flattened."""
-        return self._index
-
-    def set(self, layer: MarkLayer, marks: Iterable[Mark]) -> None:
-        """Replace the marks of `layer` with `marks`."""
-        self._layers[layer] = tuple(marks)
-        self._rebuild()
-
-    def clear(self, layer: MarkLayer | None = None) -> None:
-        """Remove the marks of `layer`, or of every layer when None."""
-        if layer is None:
-            self._layers.clear()
-        else:
-            self._layers.pop(layer, None)
-        self._rebuild()
-
-    def _rebuild(self) -> None:
-        self._index = MarkIndex.build(
-            mark for layer_marks in self._layers.values() for mark in layer_marks
-        )
-
-
 @dataclass(frozen=True, slots=True)
 class MarginMarks:
     """Signs to draw in the margin, each beside the line holding its offset."""
@@ -212,3 +176,96 @@ class MarginMarks:
 
 NO_MARGIN_MARKS = MarginMarks((), ())
 """No signs in the margin."""
+
+
+WINDOW = 32_768
+"""Characters either side of a drawn line that one window of the `MarkLayers` covers."""
+
+
+@dataclass(frozen=True, slots=True)
+class SortedMarks:
+    """One layer's marks sorted by start, so the marks meeting a span are found by bisection:
+    `reach` holds the furthest end of the marks up to each one."""
+
+    starts: tuple[int, ...]
+    """The start of each mark, increasing."""
+    reach: tuple[int, ...]
+    """The furthest end of the marks up to and including each one (never decreasing)."""
+    marks: tuple[Mark, ...]
+    """The marks, by start."""
+
+    @classmethod
+    def of(cls, marks: Iterable[Mark]) -> SortedMarks:
+        """Sort `marks` by start (cheap when they already are, as highlights come)."""
+        ordered = tuple(sorted(marks, key=itemgetter(0)))
+        starts = tuple(mark[0] for mark in ordered)
+        reach = tuple(accumulate((mark[1] for mark in ordered), max))
+        return cls(starts, reach, ordered)
+
+    def meeting(self, start: int, end: int) -> Iterator[Mark]:
+        """The marks that overlap ``[start, end)``."""
+        first = bisect_right(self.reach, start)
+        upto = bisect_left(self.starts, end)
+        for mark in self.marks[first:upto]:
+            if mark[1] > start:
+                yield mark
+
+
+class MarkLayers:
+    """The marks set on each `MarkLayer`, and the runs they make where the text is drawn.
+
+    Mutable, as the widget holds it. Setting a layer only sorts its marks; the runs are
+    flattened (`MarkIndex`) for a window of text around the lines drawn, when first drawn,
+    so a document with a hundred thousand highlights costs what the few in view cost.
+    """
+
+    __slots__ = ("_layers", "_window", "_window_index", "margin", "version")
+
+    def __init__(self) -> None:
+        self._layers: dict[MarkLayer, SortedMarks] = {}
+        self._window: tuple[int, int] = (0, 0)
+        self._window_index = NO_MARKS
+        self.margin = NO_MARGIN_MARKS
+        """The signs drawn in the margin."""
+        self.version = 0
+        """Counts the changes (what was drawn before a change is stale)."""
+
+    @property
+    def index(self) -> MarkIndex:
+        """Every layer's marks, flattened (all of them: for tests and small texts)."""
+        return MarkIndex.build(mark for layer in self._layers.values() for mark in layer.marks)
+
+    def runs(self, start: int, end: int) -> Iterator[tuple[int, int, tuple[MarkStyle, ...]]]:
+        """The runs meeting ``[start, end)`` (see `MarkIndex.runs`), flattening the marks of
+        a window around it first when the last window does not hold it."""
+        low, high = self._window
+        if not low <= start or not end <= high:
+            low, high = max(0, start - WINDOW), end + WINDOW
+            self._window = (low, high)
+            self._window_index = MarkIndex.build(
+                mark for layer in self._layers.values() for mark in layer.meeting(low, high)
+            )
+        return self._window_index.runs(start, end)
+
+    def set(self, layer: MarkLayer, marks: Iterable[Mark]) -> None:
+        """Replace the marks of `layer` with `marks`."""
+        self._layers[layer] = SortedMarks.of(marks)
+        self._forget_window()
+
+    def clear(self, layer: MarkLayer | None = None) -> None:
+        """Remove the marks of `layer`, or of every layer when None."""
+        if layer is None:
+            self._layers.clear()
+        else:
+            self._layers.pop(layer, None)
+        self._forget_window()
+
+    def set_margin(self, marks: Iterable[tuple[int, MarginSign]]) -> None:
+        """Replace the signs of the margin with `marks` (``(offset, sign)`` pairs)."""
+        self.margin = MarginMarks.build(marks)
+        self.version += 1
+
+    def _forget_window(self) -> None:
+        self._window = (0, 0)
+        self._window_index = NO_MARKS
+        self.version += 1

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
+from threading import Thread
 
-from textual import work
 from textual.app import ComposeResult
 from textual.message import Message
 from textual.timer import Timer
@@ -30,7 +30,8 @@ from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.contents import ContentsScreen
 from reader.screens.reader_keys import READER_BINDINGS
-from reader.screens.reader_search import MATCH_LIMIT, ReaderSearch
+from reader.screens.reader_review import ReaderReview
+from reader.screens.reader_search import MATCH_LIMIT
 from reader.states.review import Review
 from reader.states.selection import Selection
 from reader.states.words import whole_words
@@ -38,27 +39,37 @@ from reader.widgets.document_view import DocumentView
 from reader.widgets.highlights_panel import HighlightsPanel
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.reader_status import ReaderStatus
-from service.workspace import Workspace
+from service.anchors import NOTHING_TO_REFIND
+from service.workspace import OpenedAnnotations, Workspace
 
 __all__ = ["MATCH_LIMIT", "SAVE_DELAY", "ReaderScreen"]
 
 SAVE_DELAY = 1.0
 """Seconds of stillness before the reading position is written (and always on leaving)."""
 
+READ_IN_THREAD = 256 * 1024
+"""Bytes of annotations file past which a document's highlights are read in a thread,
+after its text is on screen (a few hundred highlights; a hundred thousand take seconds)."""
 
-class ReaderScreen(ReaderSearch):
+READ_DELAY = 0.15
+"""Seconds between drawing the text and starting to read the highlights: the thread holds
+the GIL for milliseconds at a time, and started at once it would slow the first frame's
+way to the terminal (as the document view's whole layout would: `WHOLE_LAYOUT_DELAY`)."""
+
+
+class ReaderScreen(ReaderReview):
     """Shows one document; remembers where the reader is; makes and edits highlights."""
 
     HELP_TITLE = "Reader keys"
     BINDINGS = READER_BINDINGS
 
-    class PlaceFound(Message):
-        """Candidate places for a lost highlight (handler: `on_reader_screen_place_found`)."""
+    class HighlightsRead(Message):
+        """The highlights read in a thread (handler: `on_reader_screen_highlights_read`)."""
 
-        def __init__(self, highlight: Highlight, places: tuple[tuple[int, int, float], ...]):
+        def __init__(self, opened: OpenedAnnotations | None, problem: str | None) -> None:
             super().__init__()
-            self.highlight = highlight
-            self.places = places
+            self.opened = opened
+            self.problem = problem
 
     def __init__(self, workspace: Workspace, document: Document, offset: int = 0) -> None:
         """Read `document` of `workspace` from `offset`; its highlights are read (and
@@ -68,10 +79,14 @@ class ReaderScreen(ReaderSearch):
         """The library the document is in."""
         self.document = document
         """The document shown."""
-        opened = workspace.open_annotations(document)
-        self._annotations = opened.annotations
-        self._anchor_report = opened.report
-        self._anchor_problem = opened.problem
+        # A document with many highlights shows its text at once; they follow, read in a
+        # thread (`_read_highlights`), while the keys that act on them say so.
+        self._reading = workspace.annotations.journal_bytes(document.id) > READ_IN_THREAD
+        opened = None if self._reading else workspace.open_annotations(document)
+        self._annotations = opened.annotations if opened else DocumentAnnotations.empty(document.id)
+        self._anchor_report = opened.report if opened else NOTHING_TO_REFIND
+        self._anchor_problem = opened.problem if opened else None
+        self._drawn_version = -1
         self._view = DocumentView(document, cursor_offset=offset, id="document")
         self._status = ReaderStatus(document.title, document.words, id="reader-status")
         self._opened_at = offset
@@ -101,11 +116,12 @@ class ReaderScreen(ReaderSearch):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if self._anchor_report.checked:
-            self.notify(self._anchor_report.sentence(), title="Document changed", timeout=10)
-        if self._anchor_problem is not None:
-            report_not_saved(self, StoreError(self._anchor_problem))
-        tell_store_warnings(self, self.workspace)
+        if self._reading:  # once the first frame is drawn, and a moment more
+            self.call_after_refresh(
+                self.set_timer, READ_DELAY, self._read_highlights, name="read highlights"
+            )
+        else:
+            self._tell_how_highlights_were_found()
         self._draw_highlights()
         self._view.focus()
         self._offset = self._view.reading_offset
@@ -114,9 +130,51 @@ class ReaderScreen(ReaderSearch):
         self.call_after_refresh(self._compare_with_remembered_place)
 
     def on_screen_resume(self) -> None:
-        # Back from a dialog, or another copy of newsreader changed the highlights.
-        self._annotations.reload()
+        # Back from a dialog, or another copy of newsreader changed the highlights (cheap
+        # when nothing changed: the store hands back the same highlights, nothing redrawn).
+        if not self._reading:
+            self._annotations.reload()
+            self._draw_highlights()
+
+    def _tell_how_highlights_were_found(self) -> None:
+        if self._anchor_report.checked:
+            self.notify(self._anchor_report.sentence(), title="Document changed", timeout=10)
+        if self._anchor_problem is not None:
+            report_not_saved(self, StoreError(self._anchor_problem))
+        tell_store_warnings(self, self.workspace)
+
+    def _read_highlights(self) -> None:
+        """Read the highlights in a thread of their own, a daemon: not a worker, because a
+        worker's thread keeps the process alive until it is done, and a reader who quits or
+        is sent SIGTERM meanwhile must see the app end at once (the read only reads, or
+        saves as a crash-safe store saves: an unfinished one is never acknowledged)."""
+        Thread(target=self._read_in_thread, name="read-highlights", daemon=True).start()
+
+    def _read_in_thread(self) -> None:
+        """Read (and re-find, if the text changed) the highlights; only posts the result."""
+        try:
+            opened = self.workspace.open_annotations(self.document)
+        except StoreError as err:
+            self.post_message(self.HighlightsRead(None, str(err)))
+            return
+        self.post_message(self.HighlightsRead(opened, None))
+
+    def on_reader_screen_highlights_read(self, event: ReaderScreen.HighlightsRead) -> None:
+        self._reading = False
+        if event.opened is None:
+            report_not_saved(self, StoreError(event.problem or "The highlights cannot be read."))
+            return
+        self._annotations = event.opened.annotations
+        self._anchor_report = event.opened.report
+        self._anchor_problem = event.opened.problem
+        self._tell_how_highlights_were_found()
         self._draw_highlights()
+
+    def _still_reading(self) -> bool:
+        """Whether the highlights are still being read (the reader is told so)."""
+        if self._reading:
+            self.notify("The highlights are still being read; a moment…", timeout=2)
+        return self._reading
 
     def on_unmount(self) -> None:
         self.save_position()
@@ -281,11 +339,14 @@ class ReaderScreen(ReaderSearch):
     # Highlights --------------------------------------------------------------------------
 
     def _draw_highlights(self) -> None:
-        placed = self._annotations.placed
-        self._view.set_marks(
-            [(h.start, h.end, h.color) for h in placed], layer=MarkLayer.HIGHLIGHTS
-        )
-        self._view.set_margin_marks((h.start, MarginSign.NOTE) for h in placed if h.note)
+        annotations = self._annotations
+        if annotations.version != self._drawn_version:  # the marks only when they changed
+            self._drawn_version = annotations.version
+            placed = annotations.placed
+            self._view.set_marks(
+                [(h.start, h.end, h.color) for h in placed], layer=MarkLayer.HIGHLIGHTS
+            )
+            self._view.set_margin_marks((h.start, MarginSign.NOTE) for h in placed if h.note)
         panel = self._panel
         if panel is not None and panel.is_open:
             panel.show(self._annotations.highlights, panel.current)
@@ -300,9 +361,14 @@ class ReaderScreen(ReaderSearch):
             return None
         chosen = self._chosen_highlight
         if chosen is not None:
-            for highlight in self._annotations.placed:
-                if highlight.id == chosen and highlight.start < span[1] and highlight.end > span[0]:
-                    return highlight
+            highlight = self._annotations.by_id(chosen)
+            if (
+                highlight is not None
+                and highlight.is_placed
+                and highlight.start < span[1]
+                and highlight.end > span[0]
+            ):
+                return highlight
             self._chosen_highlight = None
         return self._annotations.innermost(*span)
 
@@ -321,6 +387,8 @@ class ReaderScreen(ReaderSearch):
         return cursor
 
     def _create_highlight(self) -> Highlight | None:
+        if self._still_reading():
+            return None
         span = self._target_span()
         self._end_selection()
         if span is None:
@@ -362,12 +430,16 @@ class ReaderScreen(ReaderSearch):
         return None
 
     def _require_highlight(self) -> Highlight | None:
+        if self._still_reading():
+            return None
         here = self._chosen_in_panel() or self._highlight_here()
         if here is None:
             self.notify("No highlight here: press h to make one.", timeout=2)
         return here
 
     def action_note(self) -> None:
+        if self._still_reading():
+            return
         here = self._chosen_in_panel()
         if here is None and self._selection is None:
             here = self._highlight_here()
@@ -439,6 +511,8 @@ class ReaderScreen(ReaderSearch):
             self._draw_highlights()
 
     def action_undo(self) -> None:
+        if self._still_reading():
+            return
         try:
             change = self._annotations.undo()
         except StoreError as err:
@@ -460,11 +534,15 @@ class ReaderScreen(ReaderSearch):
         self._update_status()
 
     def action_next_highlight(self) -> None:
+        if self._still_reading():
+            return
         span = self._view.cursor_span or (0, 0)
         after = self._annotations.visit_after(self._highlight_here(), span[0])
         self._visit(after, "No highlight below.")
 
     def action_previous_highlight(self) -> None:
+        if self._still_reading():
+            return
         span = self._view.cursor_span or (0, 0)
         before = self._annotations.visit_before(self._highlight_here(), span[0])
         self._visit(before, "No highlight above.")
@@ -490,6 +568,8 @@ class ReaderScreen(ReaderSearch):
     # The highlights panel ----------------------------------------------------------------
 
     async def action_panel(self) -> None:
+        if self._still_reading():
+            return
         if self._panel is None:
             self._panel = HighlightsPanel()
             await self.mount(self._panel, before=self._status)
@@ -509,51 +589,3 @@ class ReaderScreen(ReaderSearch):
         if self._panel is not None:
             self._panel.close()
         self._view.focus()
-
-    # Lost (orphaned) highlights ----------------------------------------------------------
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="place")
-    def _find_place(self, highlight: Highlight) -> None:
-        from annotations.orphan_review import candidates
-
-        places = candidates(highlight, self.document.text, limit=1)
-        self.post_message(self.PlaceFound(highlight, places))
-
-    def on_reader_screen_place_found(self, event: ReaderScreen.PlaceFound) -> None:
-        if not event.places:
-            self.notify(
-                "No place in the text resembles that lost highlight; it stays listed, "
-                "with its note.",
-                timeout=6,
-            )
-            return
-        start, end, score = event.places[0]
-        self._review = Review(event.highlight, start, end, score)
-        self._view.set_marks([(start, end, MarkKind.CURRENT_MATCH)], layer=MarkLayer.REVIEW)
-        self._view.move_to_offset(start)
-        self._view.focus()
-        self._update_status()
-
-    def _accept_review(self) -> None:
-        review = self._review
-        if review is None:
-            return
-        from annotations.orphan_review import accept
-
-        document = self.document
-        placed = accept(
-            review.highlight, document.text, review.start, review.end, document.content_hash
-        )
-        try:
-            self._annotations.replace(review.highlight, placed)
-        except StoreError as err:
-            report_not_saved(self, err)
-            self._end_review("The highlight stays lost for now.")
-            return
-        self._end_review("Placed the highlight here.")
-
-    def _end_review(self, message: str) -> None:
-        self._review = None
-        self._view.clear_marks(MarkLayer.REVIEW)
-        self._draw_highlights()
-        self.notify(message, timeout=2)

@@ -19,13 +19,14 @@ from collections.abc import Callable, Iterable
 from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
+from textual.cache import LRUCache
 from textual.strip import Strip
 
 from annotations.model import Color
 from library.document import Span
 from library.sanitize import visible
 from reader.layout.frame import Frame, FrontRole
-from reader.layout.marks import MARK_STYLES, MarginSign, MarkStyle
+from reader.layout.marks import MARK_STYLES, MarginSign, MarkLayers, MarkStyle
 
 CURSOR_COMPONENT = "document-view--cursor"
 """The component class of the sentence under the reading cursor (drawn under any mark)."""
@@ -170,6 +171,53 @@ class LinePainter:
             strip = Strip.join(
                 [strip.crop(0, frame.left - 2), Strip([drawn], 1), strip.crop(frame.left - 1)]
             )
+        return strip
+
+
+class DrawnLines:
+    """The strips of a document view's lines, kept until what they show changes: the
+    view's width and column, the part of the line under the cursor, and the marks
+    (`MarkLayers.version`)."""
+
+    def __init__(self, painter: LinePainter) -> None:
+        self._painter = painter
+        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
+
+    def clear(self) -> None:
+        """Forget every strip (the frame or the styles changed)."""
+        self._strips.clear()
+
+    def blank(self, width: int) -> Strip:
+        """An empty line."""
+        return Strip.blank(width, self._painter.style(False, ()))
+
+    def line(
+        self, frame: Frame, line: int, text: str, cursor: Span | None, marks: MarkLayers
+    ) -> Strip:
+        """View line `line` of `frame` (front block included) over `text`, the sentence
+        `cursor` under the reading cursor: only that line is sliced, made visible, styled."""
+        if line < len(frame.front):
+            key: tuple[object, ...] = ("front", line, frame.widget_width, frame.column)
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = self._painter.front_line(frame, line)
+                self._strips.set(key, strip)
+            return strip
+        index = line - len(frame.front)
+        body = frame.body
+        if index >= body.line_count or body.is_blank(index):
+            return self.blank(frame.widget_width)
+        start, end = body.starts[index], body.ends[index]
+        cursor_part: Span | None = None
+        if cursor is not None and cursor[0] < end and cursor[1] > start:
+            cursor_part = (max(start, cursor[0]), min(end, cursor[1]))
+        key = (index, frame.widget_width, frame.column, cursor_part, marks.version)
+        strip = self._strips.get(key)
+        if strip is None:
+            runs = marks.runs(start, end)
+            sign = marks.margin.sign_in(start, end)
+            strip = self._painter.text_line(frame, text, (start, end), cursor_part, runs, sign)
+            self._strips.set(key, strip)
         return strip
 
 

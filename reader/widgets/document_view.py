@@ -22,7 +22,6 @@ from typing import ClassVar
 from rich.cells import get_character_cell_size
 from textual import events, on, work
 from textual.binding import BindingType
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import var
@@ -36,15 +35,19 @@ from reader.layout.frame import DocumentLayouts, Frame
 from reader.layout.jumps import JumpMemory
 from reader.layout.lines import LineLayout, column_geometry
 from reader.layout.marks import (
-    NO_MARGIN_MARKS,
-    MarginMarks,
     MarginSign,
     Mark,
     MarkLayer,
     MarkLayers,
 )
 from reader.layout.navigation import EMPTY_NAVIGATOR, SentenceNavigator
-from reader.widgets.document_strips import COMPONENT_CLASSES, COMPONENT_CSS, LinePainter
+from reader.widgets.document_moves import DocumentMoves
+from reader.widgets.document_strips import (
+    COMPONENT_CLASSES,
+    COMPONENT_CSS,
+    DrawnLines,
+    LinePainter,
+)
 from reader.widgets.document_view_keys import DOCUMENT_VIEW_BINDINGS
 
 CELLS: CharCells = get_character_cell_size
@@ -60,7 +63,7 @@ frame's way to the terminal (the 3 MB book: ~30 ms later on screen). Keys that n
 whole layout before then have it made on the spot."""
 
 
-class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
+class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=False):
     """One document, drawn with the line API, with a reading cursor on a sentence.
 
     Every piece of document text is made `visible` and drawn as plain segments: nothing
@@ -170,10 +173,8 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._seen_height = 0
         self._layouts = DocumentLayouts(document, self._navigator.paragraphs, CELLS)
         self._marks = MarkLayers()
-        self._margin = NO_MARGIN_MARKS
-        self._marks_version = 0
-        self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._painter = LinePainter(lambda: self.rich_style, self.get_component_rich_style)
+        self._lines = DrawnLines(self._painter)
         self.set_reactive(DocumentView.measure, max(1, measure))
         self.set_reactive(DocumentView.cursor_offset, self._navigator.start(self._cursor))
         self.set_reactive(
@@ -194,7 +195,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         self._frame = None
         self._layouts = DocumentLayouts(empty, NO_SPANS, CELLS)
         self._marks.clear()
-        self._strips.clear()
+        self._lines.clear()
 
     # -- model ---------------------------------------------------------------------------------
 
@@ -264,28 +265,24 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Draw `marks` over the text, replacing the marks previously set on `layer`.
 
         Args:
-            marks: ``(start, end, style)`` spans, best sorted by start; the style is a
-                highlight's `Color` or a `MarkKind`. Where marks overlap, the style later
-                in `MARK_STYLES` wins (a selection over a match over a highlight).
+            marks: ``(start, end, style)`` spans; the style is a highlight's `Color` or a
+                `MarkKind`. Where marks overlap, the style later in `MARK_STYLES` wins (a
+                selection over a match over a highlight).
             layer: The set of marks to replace; the other layers keep theirs, and all
                 are drawn.
         """
         self._marks.set(layer, marks)
-        self._marks_changed()
+        self.refresh()
 
     def clear_marks(self, layer: MarkLayer | None = None) -> None:
         """Remove the marks of `layer`, or of every layer when None."""
         self._marks.clear(layer)
-        self._marks_changed()
+        self.refresh()
 
     def set_margin_marks(self, marks: Iterable[tuple[int, MarginSign]]) -> None:
         """Show a one-cell sign (say, a note marker) in the left margin of the line holding
         each offset; replaces the previous margin marks. Needs a margin of two cells."""
-        self._margin = MarginMarks.build(marks)
-        self._marks_changed()
-
-    def _marks_changed(self) -> None:
-        self._marks_version += 1
+        self._marks.set_margin(marks)
         self.refresh()
 
     # -- layout --------------------------------------------------------------------------------
@@ -318,7 +315,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
                 WHOLE_LAYOUT_DELAY, lambda: self._start_whole_layout(column), name="layout"
             )
         self._frame = new_frame
-        self._strips.clear()
+        self._lines.clear()
         self.virtual_size = Size(width, new_frame.line_count)
         return True
 
@@ -364,7 +361,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         anchor = self.offset_of_line(top)
         front = self._layouts.front(frame.column)
         self._frame = Frame(frame.widget_width, frame.column, frame.left, front, layout)
-        self._strips.clear()
+        self._lines.clear()
         self.virtual_size = Size(frame.widget_width, self._frame.line_count)
         if anchor is not None:
             top = len(front) + layout.line_of(anchor)
@@ -406,7 +403,7 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
         """Styles changed (say, a new theme): drawn lines are stale."""
         super().notify_style_update()
         self._painter.forget_styles()
-        self._strips.clear()
+        self._lines.clear()
 
     # -- scrolling -----------------------------------------------------------------------------
 
@@ -461,95 +458,18 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             self._told = told
             self.post_message(self.CursorMoved(self, self._place, self.progress))
 
-    def move_sentence(self, delta: int) -> None:
-        """Move the cursor `delta` sentences (negative: back) and follow it."""
-        self._complete_layout()
-        self._set_cursor(self._cursor + delta)
-        self._follow_cursor()
-        self._reader_moved()
-
-    def move_paragraph(self, delta: int) -> None:
-        """Move to the start of a paragraph `delta` paragraphs away and follow it.
-
-        Moving back first goes to the start of the current paragraph, as `{` does in vi;
-        moving past the last paragraph goes to the last sentence.
-        """
-        target = self._navigator.paragraph_step(self._cursor, delta)
-        if target is None:
-            return
-        self._complete_layout()
-        self._set_cursor(target)
-        self._follow_cursor()
-        self._reader_moved()
-
-    def page(self, delta: int) -> None:
-        """Scroll `delta` pages and put the cursor on the first sentence starting in view.
-
-        At either end of the document, where the view cannot move, the cursor goes to the
-        first or the last sentence instead.
-        """
-        frame = self._frame
-        if frame is None or not self._navigator.count or delta == 0:
-            return
-        self._complete_layout()
-        frame = self._frame or frame
-        top = self.scroll_offset.y
-        paging = self._navigator.page(frame, top, self.view_height, self.max_scroll_y, delta)
-        if paging.top != top:
-            self._scroll_to_line(paging.top)
-        self._set_cursor(paging.sentence)
-        self._reader_moved()
-
-    def go_start(self) -> None:
-        """Cursor on the first sentence, view at the top (the title shows): a jump."""
-        self._complete_layout()
-        self._leave_for(0)
-        self._set_cursor(0)
-        self._scroll_to_line(0)
-        self._reader_moved()
-
-    def go_end(self) -> None:
-        """Cursor on the last sentence, view at the bottom: a jump."""
-        self._complete_layout()
-        self._leave_for(self._navigator.last)
-        self._set_cursor(self._navigator.last)
-        self._scroll_to_line(self.max_scroll_y)
-        self._reader_moved()
-
-    def move_to_offset(self, offset: int) -> None:
-        """Cursor on the sentence containing `offset`, scrolled into view: a jump, so `''`
-        comes back (when it leaves the cursor's sentence)."""
-        self._complete_layout()
-        target = self._navigator.sentence_at(offset)
-        self._leave_for(target)
-        self._set_cursor(target)
-        self._follow_cursor(jump=True, offset=offset)
-        self._reader_moved()
-
-    def jump_back(self) -> bool:
-        """Go back to the place before the last jump (`''`), which becomes the place to
-        come back to; False when no jump was made yet."""
-        target = self._jumps.back(self._place)
-        if target is None:
-            return False
-        self._complete_layout()
-        self._set_cursor(self._navigator.sentence_at(target))
-        self._follow_cursor(jump=True, offset=target)
-        self._reader_moved()
-        return True
-
     def _leave_for(self, sentence: int) -> None:
         """A jump to `sentence` is about to be made: remember the place it leaves, unless it
         stays in the cursor's sentence (that is no jump to come back from)."""
         if self._navigator.count and self._navigator.clamp(sentence) != self._cursor:
             self._jumps.before_jump(self._place)
 
-    # The keys' actions are the moves above (`move_sentence(1)`, `page(-1)`, `go_end`…).
-    action_move_sentence = move_sentence
-    action_move_paragraph = move_paragraph
-    action_page = page
-    action_go_start = go_start
-    action_go_end = go_end
+    # The keys' actions are the moves (`move_sentence(1)`, `page(-1)`, `go_end`…).
+    action_move_sentence = DocumentMoves.move_sentence
+    action_move_paragraph = DocumentMoves.move_paragraph
+    action_page = DocumentMoves.page
+    action_go_start = DocumentMoves.go_start
+    action_go_end = DocumentMoves.go_end
 
     def action_jump_key(self) -> None:
         """One key of `''`: the second goes back to where the reader was."""
@@ -573,30 +493,6 @@ class DocumentView(ScrollView, can_focus=True, inherit_bindings=False):
             self._update_frame()
         frame = self._frame
         if frame is None:
-            return Strip.blank(self.size.width, self._painter.style(False, ()))
+            return self._lines.blank(self.size.width)
         line = self.scroll_offset.y + y
-        if line < len(frame.front):
-            key: tuple[object, ...] = ("front", line, frame.widget_width, frame.column)
-            strip = self._strips.get(key)
-            if strip is None:
-                strip = self._painter.front_line(frame, line)
-                self._strips.set(key, strip)
-            return strip
-        index = line - len(frame.front)
-        body = frame.body
-        if index >= body.line_count or body.is_blank(index):
-            return Strip.blank(frame.widget_width, self._painter.style(False, ()))
-        start, end = body.starts[index], body.ends[index]
-        cursor = self.cursor_span
-        cursor_part: Span | None = None
-        if cursor is not None and cursor[0] < end and cursor[1] > start:
-            cursor_part = (max(start, cursor[0]), min(end, cursor[1]))
-        key = (index, frame.widget_width, frame.column, cursor_part, self._marks_version)
-        strip = self._strips.get(key)
-        if strip is None:
-            runs = self._marks.index.runs(start, end)
-            sign = self._margin.sign_in(start, end)
-            text = self._document.text
-            strip = self._painter.text_line(frame, text, (start, end), cursor_part, runs, sign)
-            self._strips.set(key, strip)
-        return strip
+        return self._lines.line(frame, line, self._document.text, self.cursor_span, self._marks)

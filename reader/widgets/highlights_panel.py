@@ -1,25 +1,27 @@
-"""The highlights panel beside the reader: every highlight of the document, in order."""
+"""The highlights panel beside the reader: every highlight of the document, in order.
+
+The rows are a `HighlightList`, which draws only the rows in view: opening the panel on a
+document of a hundred thousand highlights costs what it costs on one of ten.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
 
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from annotations.model import Highlight
-from library.sanitize import one_line
-from reader.labels import clip
-from reader.layout.marks import MarginSign
-
-SNIPPET = 120
+from reader.widgets.highlight_list import HighlightList
 
 
 class HighlightsPanel(Vertical):
-    """Lists highlights; `enter` asks the reader to jump to one, `tab`/`esc` closes."""
+    """Lists highlights; `enter` asks the reader to jump to one, `tab`/`esc` closes;
+    `j`/`k` and the arrows move."""
 
     DEFAULT_CSS = """
     HighlightsPanel {
@@ -37,11 +39,6 @@ class HighlightsPanel(Vertical):
         height: 1;
         text-style: bold;
         padding: 0 1;
-    }
-    HighlightsPanel > OptionList, HighlightsPanel > OptionList:focus {
-        height: 1fr;
-        border: none;
-        background: $panel;
     }
     """
 
@@ -62,46 +59,32 @@ class HighlightsPanel(Vertical):
 
     def __init__(self) -> None:
         super().__init__()
-        self._highlights: tuple[Highlight, ...] = ()
+        self._highlights: Sequence[Highlight] = ()
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Highlights"), classes="highlights-panel--title")
-        yield OptionList(id="highlights")
+        yield HighlightList(id="highlights")
 
     @property
     def is_open(self) -> bool:
         """True while the panel is shown."""
         return self.has_class("-open")
 
-    def show(self, highlights: tuple[Highlight, ...], current: Highlight | None) -> None:
-        """Fill the panel with `highlights`, open it and focus the list on `current`."""
+    def show(self, highlights: Sequence[Highlight], current: Highlight | None) -> None:
+        """Fill the panel with `highlights`, open it and put the cursor on `current`."""
         self._highlights = highlights
-        options = self.query_one(OptionList)
-        options.clear_options()
-        for index, highlight in enumerate(highlights):
-            quote = clip(one_line(highlight.quote), SNIPPET)
-            parts: list[str | tuple[str, str]] = [(f"▌{highlight.color} ", "dim"), quote]
-            if not highlight.is_placed:
-                parts.insert(0, ("orphaned · ", "bold $text-error"))
-            if highlight.note:
-                parts.extend(
-                    ["\n", (f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET], "italic")]
-                )
-            if highlight.tags:
-                parts.extend(["\n", ("# " + one_line(", ".join(highlight.tags)), "dim")])
-            options.add_option(Option(Content.assemble(*parts), id=str(index)))
+        rows = self.query_one(HighlightList)
+        at = _index_of(highlights, current)
+        rows.set_highlights(highlights, at)
         title = f"Highlights · {len(highlights)}" if highlights else "No highlights yet (h)"
         self.query_one(".highlights-panel--title", Static).update(Content(title))
         self.add_class("-open")
-        if highlights:
-            ids = [h.id for h in highlights]
-            options.highlighted = ids.index(current.id) if current and current.id in ids else 0
-        self.screen.set_focus(options)
+        self.screen.set_focus(rows)
 
     @property
     def current(self) -> Highlight | None:
         """The highlight the panel's cursor is on, if any."""
-        index = self.query_one(OptionList).highlighted
+        index = self.query_one(HighlightList).cursor
         if index is None or not 0 <= index < len(self._highlights):
             return None
         return self._highlights[index]
@@ -110,9 +93,16 @@ class HighlightsPanel(Vertical):
         """Hide the panel."""
         self.remove_class("-open")
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_highlight_list_chosen(self, event: HighlightList.Chosen) -> None:
         event.stop()
-        self.post_message(self.Chosen(self._highlights[int(event.option.id or 0)]))
+        self.post_message(self.Chosen(self._highlights[event.index]))
 
     def action_close(self) -> None:
         self.post_message(self.Closed())
+
+
+def _index_of(highlights: Sequence[Highlight], current: Highlight | None) -> int:
+    """Where `current` is listed (by id: it may have changed since), else 0."""
+    if current is None:
+        return 0
+    return next((at for at, h in enumerate(highlights) if h.id == current.id), 0)
