@@ -15,7 +15,7 @@ from library.sanitize import one_line
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
 from reader.cli_progress import ProgressLine
 from reader.cli_rows import SEARCH_CONTEXT_INDENT, ListRow, SearchRow, terminal_width
-from service.workspace import ListedDocument, Workspace
+from service.workspace import AddOutcome, ListedDocument, Workspace
 
 ADDED_DETAIL_INDENT = " " * 11
 """Lines about one added document line up under its id."""
@@ -39,20 +39,7 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     finally:
         progress.done()
     result = outcome.result
-    for doc_id, count in outcome.restored:
-        out(
-            sys.stdout,
-            f"{ADDED_DETAIL_INDENT}{doc_id}  its {count} earlier highlight(s) are back\n",
-        )
-    for doc_id, report in outcome.anchors:
-        out(sys.stdout, f"{ADDED_DETAIL_INDENT}{doc_id}  {report.sentence()}\n")
-    for label, entries in (
-        ("added", result.added),
-        ("updated", result.updated),
-        ("unchanged", result.unchanged),
-    ):
-        for entry in entries:
-            out(sys.stdout, f"{label:9}  {entry.id}  {one_line(entry.title)}\n")
+    _print_added(outcome)
     for path, message in result.failed:
         warn(f"skipped {path}: {message}" if message and path not in message else message)
     for problem in outcome.problems:
@@ -62,6 +49,28 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     if not result.failed:
         return 0
     return 1 if not outcome.touched else 3
+
+
+def _print_added(outcome: AddOutcome) -> None:
+    """A row per document the add named; what happened to its highlights under it."""
+    result = outcome.result
+    details: dict[str, list[str]] = {}
+    for doc_id, count in outcome.restored:
+        details.setdefault(doc_id, []).append(f"its {count} earlier highlight(s) are back")
+    for doc_id, report in outcome.anchors:
+        details.setdefault(doc_id, []).append(report.sentence())
+    for label, entries in (
+        ("added", result.added),
+        ("updated", result.updated),
+        ("unchanged", result.unchanged),
+    ):
+        for entry in entries:
+            out(sys.stdout, f"{label:9}  {entry.id}  {one_line(entry.title)}\n")
+            for detail in details.pop(entry.id, ()):
+                out(sys.stdout, f"{ADDED_DETAIL_INDENT}{detail}\n")
+    for doc_id, told in details.items():  # a document the add did not list (none today)
+        for detail in told:
+            out(sys.stdout, f"{ADDED_DETAIL_INDENT}{doc_id}  {detail}\n")
 
 
 def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
@@ -194,7 +203,7 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
 
     titles = workspace.titles()
     shown_document = None
-    for h in highlights:
+    for h in workspace.as_read(highlights):
         if h.document_id != shown_document:
             shown_document = h.document_id
             title = one_line(titles.get(h.document_id, "(removed document)"))
@@ -323,10 +332,12 @@ def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:
     path = Path(args.file).expanduser()
     try:
         result = workspace.import_notes_file(path)
+    # A file that is not an export is no mistake of the command line's (status 2): the
+    # command could not do what was asked (status 1).
     except UnicodeDecodeError as err:
-        raise UsageError(f"{PROG} import-notes: {path} is not a UTF-8 text file") from err
+        raise CommandError(f"import-notes: {path} is not a UTF-8 text file") from err
     except ValueError as err:
-        raise UsageError(f"{PROG} import-notes: {err}") from err
+        raise CommandError(f"import-notes: {err}") from err
     for message in result.messages:
         out(sys.stdout, message + "\n")
     if not result.skipped:

@@ -26,7 +26,7 @@ def progress_text(verb: str, done: int, total: int, rate: float | None = None) -
     when `rate`, steps a second, is known)."""
     share = 100 * done // total if total else 100
     text = f"{verb} · {share} %"
-    if rate:
+    if rate and done < total:
         text += f" · about {_duration((total - done) / rate)} left"
     return text
 

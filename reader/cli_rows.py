@@ -13,9 +13,6 @@ from dataclasses import dataclass
 from library.sanitize import one_line
 from reader.labels import cell_width, clip_cells, length_label, progress_label
 
-PIPED_TITLE = 40
-"""Characters of a title a piped `search` row keeps (as it always has)."""
-
 SEARCH_CONTEXT_INDENT = "    "
 """A search hit's context line starts under its row, indented."""
 
@@ -102,7 +99,7 @@ class SearchRow:
         title = one_line(self.title)
         context = one_line(self.context)
         if width is None:
-            return f"{head}{title[:PIPED_TITLE]}\n{SEARCH_CONTEXT_INDENT}{context}\n"
+            return f"{head}{title}\n{SEARCH_CONTEXT_INDENT}{context}\n"
         title = clip_cells(title, max(1, width - cell_width(head)))
         context = clip_cells(context, max(1, width - len(SEARCH_CONTEXT_INDENT)))
         return f"{head}{title}\n{SEARCH_CONTEXT_INDENT}{context}\n"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from annotations.document_annotations import DocumentAnnotations
-from annotations.model import DEFAULT_COLOR, Color, Highlight, new_highlight
+from annotations.model import DEFAULT_COLOR, AnchorStatus, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog, SortKey
 from library.document import Document
@@ -301,6 +301,29 @@ class Workspace:
         if doc_id is None:
             return self.annotations.all()
         return self.annotations.for_document(doc_id)
+
+    def as_read(self, highlights: Sequence[Highlight]) -> tuple[Highlight, ...]:
+        """`highlights` with the words they cover now, for people to read.
+
+        A highlight re-found on edited text (fuzzy) keeps the quote the reader chose, the
+        evidence that finds it again; but the notes list shows the passage it marks, the
+        words the document has. (JSON exports keep the stored quote.) Only the documents
+        of fuzzy highlights are read; one that cannot be keeps the stored quote.
+        """
+        texts: dict[str, str | None] = {}
+        shown: list[Highlight] = []
+        for highlight in highlights:
+            if highlight.status is AnchorStatus.FUZZY:
+                if highlight.document_id not in texts:
+                    try:
+                        texts[highlight.document_id] = self.catalog.text(highlight.document_id)
+                    except StoreError:
+                        texts[highlight.document_id] = None
+                text = texts[highlight.document_id]
+                if text is not None and highlight.end <= len(text):
+                    highlight = replace(highlight, quote=text[highlight.start : highlight.end])
+            shown.append(highlight)
+        return tuple(shown)
 
     def titles(self) -> dict[str, str]:
         """Every document's title, by id."""

@@ -71,7 +71,8 @@ class NotesScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self._titles = self.workspace.titles()
-        highlights = [h for h in self.workspace.highlights() if h.document_id in self._titles]
+        shown = self.workspace.as_read(self.workspace.highlights())
+        highlights = [h for h in shown if h.document_id in self._titles]
         self._all = tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
         self._fill("")
         self.set_focus(self.query_one("#notes-list", KeyedList))

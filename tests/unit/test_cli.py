@@ -238,7 +238,7 @@ def test_export_and_import_notes(
     assert run_json(capsys, "notes", "--json") == before
     bad = tmp_path / "bad.json"
     bad.write_text("{not json", encoding="utf-8")
-    assert main(["import-notes", str(bad)]) == 2
+    assert main(["import-notes", str(bad)]) == 1  # the file is wrong, not the command line
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "not valid JSON" in err
 

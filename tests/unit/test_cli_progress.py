@@ -41,7 +41,7 @@ def test_drawn_after_a_second_a_few_times_a_second_then_cleared() -> None:
     assert len(drawn) == 6  # at 1.0, 1.2, ... 1.8 s, and the last file
     assert drawn[0].rstrip() == "Adding files · 50 %"  # no second of progress yet
     assert drawn[1].rstrip() == "Adding files · 60 % · about 1 s left"
-    assert drawn[-1].rstrip() == "Adding files · 100 % · about 1 s left"
+    assert drawn[-1].rstrip() == "Adding files · 100 %"  # nothing left to wait for
     line.done()
     assert terminal.getvalue().endswith("\r" + " " * len(drawn[-1].rstrip()) + "\r")
 

@@ -84,6 +84,26 @@ def test_a_new_source_line_updates_the_document_and_leaves_its_highlights(
     assert workspace.highlights(doc_id) == (made,)
 
 
+def test_notes_and_exports_quote_the_words_a_re_found_highlight_covers(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    """A highlight re-found on edited text keeps its chosen quote stored (the evidence
+    to find it again, and in JSON), but what people read quotes the document."""
+    before = "Harbour news\n\nOfficials said there was no structural damage to the wall.\n"
+    after = "Harbour news\n\nOfficials said there was no major structural damage to the wall.\n"
+    path = write(tmp_path, "harbour.txt", before)
+    doc_id = workspace.add([path]).touched[0]
+    workspace.highlight_quote(doc_id, "no structural damage")
+    path.write_text(after, encoding="utf-8")
+    workspace.add([path])
+    (stored,) = workspace.highlights(doc_id)
+    assert stored.status is AnchorStatus.FUZZY and stored.quote == "no structural damage"
+    (shown,) = workspace.as_read(workspace.highlights(doc_id))
+    assert shown.quote == "no major structural damage"
+    assert "> no major structural damage ^nr-" in workspace.markdown_of(doc_id)
+    assert '"quote": "no structural damage"' in workspace.export_data("json", [doc_id])
+
+
 def test_listing_says_never_opened_and_counts_highlights(
     workspace: Workspace, tmp_path: Path
 ) -> None:
