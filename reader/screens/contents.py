@@ -21,9 +21,8 @@ from library.sanitize import one_line
 from reader.labels import clip_cells
 
 _INDENT = "  "
-_WIDEST = 64
-"""A heading longer than this is cut with an ellipsis: one line each keeps the list easy
-to scan, and the dialog is 80 cells wide."""
+_FRAME = 10
+"""Cells of the dialog's width that are not a heading's: border, padding, scroll bar."""
 
 
 class ContentsScreen(ModalScreen[int | None]):
@@ -68,8 +67,11 @@ class ContentsScreen(ModalScreen[int | None]):
 
     def compose(self) -> ComposeResult:
         top = min(heading.level for heading in self._headings)
+        # The dialog is 80 cells, or 90 % of a narrower terminal, less its border,
+        # padding, the list's scroll bar and the mark: one line per heading, always.
+        room = min(80, self.app.size.width * 9 // 10) - _FRAME
         options = [
-            Option(self._prompt(heading, top, index == self._current), id=str(index))
+            Option(self._prompt(heading, top, index == self._current, room), id=str(index))
             for index, heading in enumerate(self._headings)
         ]
         count = len(self._headings)
@@ -87,11 +89,13 @@ class ContentsScreen(ModalScreen[int | None]):
             yield OptionList(*options, id="contents")
 
     @staticmethod
-    def _prompt(heading: Heading, top: int, current: bool) -> Content:
-        """One heading, indented by its level; the reader's own marked with ▸."""
+    def _prompt(heading: Heading, top: int, current: bool, room: int) -> Content:
+        """One heading, indented by its level, cut to `room` cells; the reader's own
+        marked with ▸."""
         indent = _INDENT * (heading.level - top)
         marker = ("▸ ", "bold $accent") if current else "  "
-        return Content.assemble(marker, indent, clip_cells(one_line(heading.title), _WIDEST))
+        title = clip_cells(one_line(heading.title), max(8, room - len(indent) - 2))
+        return Content.assemble(marker, indent, title)
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
