@@ -134,6 +134,8 @@ class NewsreaderCommands(Provider):
         app = newsreader_app(self)
         here = screen_commands(self.screen)
         on_screen = {command.action.removeprefix("app.") for command in here}
+        # The screen's own key for an action, or the screen that action opens: not twice.
+        on_screen.add(getattr(self.screen, "SHOWS", ""))
         found = [
             PaletteCommand(
                 command.title,

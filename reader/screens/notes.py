@@ -33,6 +33,8 @@ class NotesScreen(Screen[None]):
     """Lists highlights (newest first); `/` filters them by quote, note, tag and title."""
 
     HELP_TITLE = "Notes keys"
+    SHOWS = "notes"
+    """The app action that opens this screen: the palette does not offer it here."""
     BINDINGS = [
         # A priority key, so a filter typed in one burst with the `/` goes into the field.
         Binding(

@@ -45,6 +45,8 @@ class LibrarySearchScreen(Screen[None]):
     """A query field over the matches in every document, gathered by document."""
 
     HELP_TITLE = "Search keys"
+    SHOWS = "search_library"
+    """The app action that opens this screen: the palette does not offer it here."""
     BINDINGS = [
         Binding("escape", "close", "Library", id="search.close", tooltip="Back to the library"),
         # A priority key, so keys typed right after `/` in one burst go into the field.

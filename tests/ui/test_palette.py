@@ -94,3 +94,20 @@ async def test_the_library_offers_its_actions_and_runs_them_there(
         await pilot.pause()
         assert library.sort == "title"
         assert app.screen is library
+
+
+async def test_the_notes_screen_does_not_offer_itself(ferry: tuple[Catalog, str]) -> None:
+    catalog, _ = ferry
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        titles = await offered(app.screen)
+        assert "Notes: every highlight and note" not in titles
+        assert "Search all documents" in titles
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert "Search all documents" not in await offered(app.screen)
