@@ -176,30 +176,28 @@ def start_up(workspace: Workspace, plan: Plan) -> list[Figure]:
 
 
 def _count_text(matches: Sequence[Match]) -> str:
-    """What the find bar shows for `matches` (as `ReaderScreen` writes it: "100+" when the
-    approximate ones were capped, "1000+" when the search stopped at its limit)."""
-    from library.search_index import MAX_APPROXIMATE
-    from reader.screens.reader import MATCH_LIMIT
+    """What the find bar shows for `matches` (as `ReaderScreen` writes it: "1000+" when
+    the search stopped at its limit)."""
+    from reader.screens.reader_search import capped
 
     count = len(matches)
     if not count:
         return "no matches"
-    capped = sum(not m.exact for m in matches) >= MAX_APPROXIMATE or count >= MATCH_LIMIT
-    return f"{count}{'+' if capped else ''} match" + ("" if count == 1 else "es")
+    more = "+" if capped(tuple(matches)) else ""
+    return f"{count}{more} match" + ("" if count == 1 else "es")
 
 
 def _query_counts(text: str, queries: Sequence[str]) -> dict[str, tuple[str, bool]]:
     """For each query: the count text the bar will show, and whether no prefix shows it too."""
     from library.search_index import index_for
-    from reader.screens.reader import MATCH_LIMIT
+    from reader.screens.reader_search import document_matches
 
     index = index_for(text)
     found: dict[str, tuple[str, bool]] = {}
     for query in queries:
-        final = _count_text(index.find(query, limit=MATCH_LIMIT))
+        final = _count_text(document_matches(index, query))
         prefixes = {
-            _count_text(index.find(query[:size], limit=MATCH_LIMIT))
-            for size in range(1, len(query))
+            _count_text(document_matches(index, query[:size])) for size in range(1, len(query))
         }
         found[query] = (final, final not in prefixes)
     return found

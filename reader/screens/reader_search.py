@@ -29,10 +29,23 @@ from reader.widgets.reader_status import ReaderStatus
 
 if TYPE_CHECKING:
     from library.document import Document
-    from library.search_index import Match
+    from library.search_index import Match, SearchIndex
 
 MATCH_LIMIT = 1000
 """At most this many matches are lit and counted."""
+
+
+def document_matches(index: SearchIndex, query: str) -> tuple[Match, ...]:
+    """The matches the find bar lights and counts: up to `MATCH_LIMIT`, look-alikes of a
+    typo'd query included (not only the hundred best of the whole text: a reader far into
+    a book wants those near them too)."""
+    return index.find(query, limit=MATCH_LIMIT, approximate_limit=MATCH_LIMIT)
+
+
+def capped(matches: tuple[Match, ...]) -> bool:
+    """Whether the search stopped at its limit, so there may be more matches."""
+    return len(matches) >= MATCH_LIMIT
+
 
 HeldKey = tuple[str, str | None]
 """A key held while a search answers: its name and the character it types, if any."""
@@ -151,9 +164,7 @@ class ReaderSearch(Screen[None]):
 
         matches: tuple[Match, ...] = ()
         try:
-            matches = index_for(self.document.text).find(
-                query, limit=MATCH_LIMIT, approximate_limit=MATCH_LIMIT
-            )
+            matches = document_matches(index_for(self.document.text), query)
         finally:  # an answer, even to a search that failed: keys may be waiting for it
             self.post_message(self.MatchesFound(query, matches))
 
@@ -220,10 +231,7 @@ class ReaderSearch(Screen[None]):
 
     def _capped(self) -> bool:
         """Whether the search stopped at a limit, so there may be more matches."""
-        matches = self._find.in_order
-        if not matches:
-            return False
-        return len(matches) >= MATCH_LIMIT
+        return capped(tuple(self._find.in_order))
 
     def _go(self, step: Step) -> None:
         """Go to the match of `step` (a jump: `''` comes back), saying if it went round."""
