@@ -322,12 +322,12 @@ class Catalog:
     ) -> AddResult:
         """Add files and folders (recursively) to the library.
 
-        Inside folders only ``.txt``, ``.text``, ``.md`` and ``.markdown`` files are taken,
-        hidden files and folders are skipped, and files are taken in sorted order. A file
-        named explicitly is tried whatever its name. The same file twice, or the same text
-        from another file, is left as it is; a changed version of a file already in the
-        library updates that document, keeping its id. Files that cannot be read are
-        reported in `AddResult.failed` and change nothing.
+        Inside folders only ``.txt``, ``.text``, ``.md``, ``.markdown`` and ``.epub`` files
+        are taken, hidden files and folders are skipped, and files are taken in sorted
+        order. A file named explicitly is tried whatever its name. The same file twice, or
+        the same text from another file, is left as it is; a changed version of a file
+        already in the library updates that document, keeping its id. Files that cannot be
+        read are reported in `AddResult.failed` and change nothing.
 
         Files are read and recorded in batches (see `library.add_batches`), so memory
         holds one batch of texts, not a whole folder's: each batch's texts are written
@@ -349,6 +349,23 @@ class Catalog:
             for batch in read_batches(found_files, steps, failed)
         ]
         return combined(results, failed)
+
+    def add_text(self, data: bytes, name: str = "standard input") -> AddResult:
+        """Add one document from bytes that are no file (`newsreader add -` reads them from
+        standard input): decoded and parsed as a text file is, recorded with no path.
+
+        The same text again is `unchanged`. What cannot be a document is in
+        `AddResult.failed` as ``(name, one sentence)``, and changes nothing.
+        """
+        from library.parse import parse_text
+        from library.textfile import UnreadableFile, check_size, decode_bytes
+
+        try:
+            check_size(name, len(data))
+            parsed = parse_text(decode_bytes(data, name), fallback_title="Untitled", name=name)
+        except UnreadableFile as err:
+            return AddResult(failed=((name, str(err)),))
+        return self._add_parsed([(None, parsed)])
 
     def _add_welcome(self) -> None:
         from importlib.resources import files

@@ -49,7 +49,7 @@ class Parsed:
 
 
 def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
-    """Read and parse the file at `path`; Markdown if its suffix says so.
+    """Read and parse the file at `path`; Markdown or an EPUB book if its suffix says so.
 
     Args:
         path: The file.
@@ -59,6 +59,10 @@ def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
         UnreadableFile: the file cannot be read, or holds no text to read.
     """
     name = shown_as or path.name or str(path)
+    if path.suffix.lower() == ".epub":
+        from library.epub import read_epub  # a book: a zip archive, not a text file
+
+        return read_epub(path, shown_as=name)
     handed_over = [read_file(path, shown_as=name)]
     return _parse(
         handed_over,

@@ -249,7 +249,7 @@ def read_file(path: Path, *, shown_as: str | None = None) -> str:
             raise UnreadableFile(f"{name} is a folder, not a file.")
         if not stat.S_ISREG(info.st_mode):
             raise UnreadableFile(f"{name} is not a regular file.")
-        _check_size(name, info.st_size)
+        check_size(name, info.st_size)
         data = path.read_bytes()
     except FileNotFoundError as err:
         raise UnreadableFile(f"{name} does not exist.") from err
@@ -260,11 +260,12 @@ def read_file(path: Path, *, shown_as: str | None = None) -> str:
     except OSError as err:
         reason = (err.strerror or type(err).__name__).rstrip(".").lower()
         raise UnreadableFile(f"{name} cannot be read: {reason}.") from err
-    _check_size(name, len(data))  # it may have grown since
+    check_size(name, len(data))  # it may have grown since
     return decode_bytes(data, name)
 
 
-def _check_size(name: str, size: int) -> None:
+def check_size(name: str, size: int) -> None:
+    """Refuse a document larger than `MAX_BYTES`, in one sentence naming it."""
     if size > MAX_BYTES:
         megabytes = math.ceil(size / (1024 * 1024))
         limit = MAX_BYTES // (1024 * 1024)

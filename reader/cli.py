@@ -100,7 +100,11 @@ def _command_parsers() -> dict[str, _Parser]:
         commands[name] = parser
         return parser
 
-    add = command("add", "Import files and folders (folders recursively) into the library.")
+    add = command(
+        "add",
+        "Import files and folders (folders recursively) into the library: text, Markdown "
+        "and EPUB books; - reads one document from standard input.",
+    )
     add.add_argument("paths", nargs="+", metavar="PATH")
 
     from library.catalog import SORT_KEYS

@@ -33,22 +33,40 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     if any(not path.strip() for path in args.paths):
         # `Path("")` is the current folder: an empty argument would import all of it.
         raise UsageError(f"{PROG} add: an empty path names no file or folder")
-    progress = ProgressLine("Adding files")
-    try:
-        outcome = workspace.add((Path(p) for p in args.paths), progress=progress.tell)
-    finally:
-        progress.done()
-    result = outcome.result
-    _print_added(outcome)
-    for path, message in result.failed:
-        warn(f"skipped {path}: {message}" if message and path not in message else message)
-    for problem in outcome.problems:
-        warn(problem)
-    if outcome.problems:
+    outcomes: list[AddOutcome] = []
+    if "-" in args.paths:  # one document from standard input, as cat reads it
+        outcomes.append(workspace.add_text(_standard_input()))
+    paths = [Path(p) for p in args.paths if p != "-"]
+    if paths:
+        progress = ProgressLine("Adding files")
+        try:
+            outcomes.append(workspace.add(paths, progress=progress.tell))
+        finally:
+            progress.done()
+    failed = problems = touched = False
+    for outcome in outcomes:
+        _print_added(outcome)
+        for path, message in outcome.result.failed:
+            warn(f"skipped {path}: {message}" if message and path not in message else message)
+        for problem in outcome.problems:
+            warn(problem)
+        failed = failed or bool(outcome.result.failed)
+        problems = problems or bool(outcome.problems)
+        touched = touched or bool(outcome.touched)
+    if problems:
         return 1
-    if not result.failed:
+    if not failed:
         return 0
-    return 1 if not outcome.touched else 3
+    return 1 if not touched else 3
+
+
+def _standard_input() -> bytes:
+    """What standard input holds, up to a byte more than a document may have (so that a
+    larger one is refused in one sentence, not read whole)."""
+    from library.textfile import MAX_BYTES
+
+    stream = sys.stdin.buffer if sys.stdin is not None else None
+    return stream.read(MAX_BYTES + 1) if stream is not None else b""
 
 
 def _print_added(outcome: AddOutcome) -> None:

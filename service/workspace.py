@@ -171,7 +171,16 @@ class Workspace:
         A highlight store that refuses a write does not undo the add: its sentence is in
         `AddOutcome.problems`. `progress` is told (steps done, steps in all) as in `Catalog.add`.
         """
-        result = self.catalog.add(paths, progress=progress)
+        return self._after_add(self.catalog.add(paths, progress=progress))
+
+    def add_text(self, data: bytes) -> AddOutcome:
+        """Add one document from bytes read from standard input (`add -`), as `add` does
+        a file: its earlier highlights come back when it was removed."""
+        return self._after_add(self.catalog.add_text(data))
+
+    def _after_add(self, result: AddResult) -> AddOutcome:
+        """Bring back the highlights of documents added again; re-find those of documents
+        whose text changed."""
         restored: list[tuple[str, int]] = []
         problems: list[str] = []
         # Every document the add named, not only the new ones: a crash between an earlier
