@@ -10,6 +10,7 @@ spans, and waiting for the disk each take about a third of the time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,13 @@ Batch = list[tuple[str | None, "Parsed"]]
 """Parsed files to record together: (the file's path, what it holds)."""
 
 
+@dataclass(frozen=True, slots=True)
+class WebAddress:
+    """A page to fetch, among the files an add reads."""
+
+    url: str
+
+
 class AddSteps:
     """Counts the steps of an add and tells each one to a progress callback."""
 
@@ -48,17 +56,17 @@ class AddSteps:
 
 
 def read_batches(
-    found_files: Sequence[tuple[str, Path | str]],
+    found_files: Sequence[tuple[str, Path | WebAddress | str]],
     steps: AddSteps,
     failed: list[tuple[str, str]],
 ) -> Iterator[Batch]:
-    """Read and parse the files `collect_files` found, a batch at a time.
+    """Read and parse the files `collect_files` found (and fetch the pages), a batch at
+    a time.
 
     A file that cannot be read goes to `failed` as (path as given, one sentence), as do
     the paths `collect_files` could not take. The next batch is read only once the caller
     asks for it, so a caller that records each batch before asking holds one at a time.
     """
-    from library.parse import load_file
     from library.textfile import UnreadableFile
 
     batch: Batch = []
@@ -69,7 +77,7 @@ def read_batches(
             steps.advance(STEPS_PER_FILE)
             continue
         try:
-            parsed = load_file(found, shown_as=given)
+            where, parsed = _read_one(given, found)
         except UnreadableFile as err:
             failed.append((given, str(err)))
             steps.advance(STEPS_PER_FILE)
@@ -79,13 +87,27 @@ def read_batches(
             steps.advance(STEPS_PER_FILE)
             continue
         steps.advance()
-        batch.append((str(found), parsed))
+        batch.append((where, parsed))
         size += len(parsed.text)
         if size >= BATCH_TEXT or len(batch) >= BATCH_FILES:
             yield batch
             batch, size = [], 0
     if batch:
         yield batch
+
+
+def _read_one(given: str, found: Path | WebAddress) -> tuple[str, Parsed]:
+    """Where a document comes from (a file's path, a page's address after redirects) and
+    what it holds."""
+    if isinstance(found, WebAddress):
+        from library.fetch import fetch_page
+        from library.web_page import parse_page
+
+        page = fetch_page(found.url)
+        return page.url, parse_page(page.body, url=page.url, name=found.url)
+    from library.parse import load_file
+
+    return str(found), load_file(found, shown_as=given)
 
 
 def combined(results: Sequence[AddResult], failed: Sequence[tuple[str, str]]) -> AddResult:

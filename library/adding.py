@@ -24,7 +24,7 @@ from library.storage import Record
 if TYPE_CHECKING:
     from library.parse import Parsed
 
-TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".epub"})
+TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".epub", ".html", ".htm", ".xhtml"})
 """File endings picked up inside folders; a file named explicitly is tried whatever its name."""
 
 ID_LENGTH = 12

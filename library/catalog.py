@@ -30,7 +30,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from library.add_batches import STEPS_PER_FILE, AddSteps, combined, read_batches
+from library.add_batches import STEPS_PER_FILE, AddSteps, WebAddress, combined, read_batches
 from library.adding import AddPlan, collect_files, utc_now
 from library.document import Document
 from library.document_files import AddRegistry
@@ -318,7 +318,10 @@ class Catalog:
     # -- adding and removing
 
     def add(
-        self, paths: Iterable[Path], *, progress: Callable[[int, int], None] | None = None
+        self,
+        paths: Iterable[Path | str],
+        *,
+        progress: Callable[[int, int], None] | None = None,
     ) -> AddResult:
         """Add files and folders (recursively) to the library.
 
@@ -335,12 +338,25 @@ class Catalog:
         written once per batch. An add cut short keeps the batches it recorded.
 
         Args:
-            paths: The files and folders to add.
+            paths: The files and folders to add, and web pages: an http or https address
+                given as a string is fetched, and its article added (a `Path` would have
+                folded its ``//``).
             progress: Called with (steps done, steps in all) as the add goes: reading a
                 file, writing its text and its spans, and waiting for the disk are a step
                 each (each takes about a third of an add's time).
         """
-        found_files = collect_files(paths, home=self.home)
+        from library.fetch import is_web_address
+
+        given = list(paths)
+        pages: list[tuple[str, Path | WebAddress | str]] = [
+            (str(path), WebAddress(str(path)))
+            for path in given
+            if isinstance(path, str) and is_web_address(path)
+        ]
+        files = [
+            Path(path) for path in given if not (isinstance(path, str) and is_web_address(path))
+        ]
+        found_files = [*pages, *collect_files(files, home=self.home)]
         steps = AddSteps(len(found_files), progress)
         failed: list[tuple[str, str]] = []
         # Each batch is recorded before the next one is read (`read_batches` is lazy).

@@ -49,7 +49,8 @@ class Parsed:
 
 
 def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
-    """Read and parse the file at `path`; Markdown or an EPUB book if its suffix says so.
+    """Read and parse the file at `path`; Markdown, an EPUB book or a saved web page if its
+    suffix says so.
 
     Args:
         path: The file.
@@ -59,10 +60,16 @@ def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
         UnreadableFile: the file cannot be read, or holds no text to read.
     """
     name = shown_as or path.name or str(path)
-    if path.suffix.lower() == ".epub":
+    suffix = path.suffix.lower()
+    if suffix == ".epub":
         from library.epub import read_epub  # a book: a zip archive, not a text file
 
         return read_epub(path, shown_as=name)
+    if suffix in (".html", ".htm", ".xhtml"):
+        from library.textfile import read_bytes
+        from library.web_page import parse_page  # a saved web page: its article
+
+        return parse_page(read_bytes(path, shown_as=name), url=None, name=name)
     handed_over = [read_file(path, shown_as=name)]
     return _parse(
         handed_over,

@@ -231,7 +231,17 @@ def _western(data: bytes) -> str | None:
 
 
 def read_file(path: Path, *, shown_as: str | None = None) -> str:
-    """Return the text of the file at `path`.
+    """Return the text of the file at `path` (see `read_bytes`), decoded.
+
+    Raises:
+        UnreadableFile: the file cannot be read (see `read_bytes`), or is not text.
+    """
+    name = shown_as or path.name or str(path)
+    return decode_bytes(read_bytes(path, shown_as=shown_as), name)
+
+
+def read_bytes(path: Path, *, shown_as: str | None = None) -> bytes:
+    """Return the bytes of the file at `path`, checked as a document's file is.
 
     Args:
         path: The file to read (links already followed, as a rule).
@@ -240,7 +250,7 @@ def read_file(path: Path, *, shown_as: str | None = None) -> str:
             the file's name.
 
     Raises:
-        UnreadableFile: the file is missing, a folder, too large, unreadable or not text.
+        UnreadableFile: the file is missing, a folder, too large or unreadable.
     """
     name = shown_as or path.name or str(path)
     try:
@@ -261,7 +271,7 @@ def read_file(path: Path, *, shown_as: str | None = None) -> str:
         reason = (err.strerror or type(err).__name__).rstrip(".").lower()
         raise UnreadableFile(f"{name} cannot be read: {reason}.") from err
     check_size(name, len(data))  # it may have grown since
-    return decode_bytes(data, name)
+    return data
 
 
 def check_size(name: str, size: int) -> None:

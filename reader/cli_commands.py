@@ -36,7 +36,10 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     outcomes: list[AddOutcome] = []
     if "-" in args.paths:  # one document from standard input, as cat reads it
         outcomes.append(workspace.add_text(_standard_input()))
-    paths = [Path(p) for p in args.paths if p != "-"]
+    from library.fetch import is_web_address
+
+    # A web address stays a string: a Path would fold its `//`.
+    paths = [p if is_web_address(p) else Path(p) for p in args.paths if p != "-"]
     if paths:
         progress = ProgressLine("Adding files")
         try:

@@ -163,7 +163,7 @@ class Workspace:
         return ListedDocument(entry, progress, self.annotations.counts().get(doc_id, 0))
 
     def add(
-        self, paths: Iterable[Path], *, progress: Callable[[int, int], None] | None = None
+        self, paths: Iterable[Path | str], *, progress: Callable[[int, int], None] | None = None
     ) -> AddOutcome:
         """Add files and folders; bring back the highlights of documents added again, and
         re-find those of documents whose text changed.

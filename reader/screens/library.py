@@ -277,12 +277,21 @@ class LibraryScreen(Screen[None]):
         from reader.screens.dialogs import AskPathScreen
 
         self.app.push_screen(
-            AskPathScreen("Add a file or folder", "Path to a file or folder (~ works)"),
+            AskPathScreen(
+                "Add a file, a folder or a web page",
+                "Path to a file or folder (~ works), or an http(s) address",
+            ),
             self._add_path,
         )
 
     def _add_path(self, path: str | None) -> None:
         if not path:
+            return
+        from library.fetch import is_web_address
+
+        if is_web_address(path):
+            self.notify("Fetching the page…", timeout=2)
+            self._add_worker(path.strip())
             return
         try:
             target = Path(path).expanduser()
@@ -303,8 +312,8 @@ class LibraryScreen(Screen[None]):
             """What to tell the user."""
 
     @work(thread=True, exclusive=True, exit_on_error=False)
-    def _add_worker(self, path: Path) -> None:
-        if not path.exists():
+    def _add_worker(self, path: Path | str) -> None:
+        if isinstance(path, Path) and not path.exists():
             self.post_message(self.Added(None, f"There is no file or folder at {path}."))
             return
         try:

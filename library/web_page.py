@@ -1,0 +1,106 @@
+"""Web pages into documents: the article of a page, without what surrounds it.
+
+A saved page (`.html`, `.htm`, `.xhtml`) or a fetched one is mostly not the article:
+navigation, cookie banners, "most read" lists, comments, footers. trafilatura finds the
+main text and the page's metadata (title, author, site name, date, canonical address)
+from `<meta>`, Open Graph or JSON-LD, whichever the page has; it scores best among
+open-source extractors on published article benchmarks. Its plain-text output (one line
+per block) is used, not its Markdown: with formatting on, a trial put a page's comments
+into the text.
+
+What is left is tidied the way a reader wants it: the title is not repeated as the first
+paragraph, the author is a `By …` line at the start (as on the page), and promotion lines
+inside the article ("Read more: …", "Sign up for our newsletter") are dropped.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import Any
+
+from library.parse import Parsed
+from library.textfile import UnreadableFile
+
+PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
+"""File name suffixes read as saved web pages."""
+
+_PROMOTION = re.compile(
+    r"(?i)^(?:read more|read also|related|see also|more on this story|recommended|"
+    r"sign up|subscribe|newsletter|follow us|advertisement|sponsored)\b[^.!?]{0,120}$"
+)
+"""A line that promotes something else rather than telling the story: short, with no end
+of sentence after its opening words ("Read more: Ten best beaches")."""
+
+
+def parse_page(page: bytes | str, *, url: str | None, name: str) -> Parsed:
+    """The article of a web page as a document.
+
+    Args:
+        page: The page as served or saved (bytes are decoded by their declared charset).
+        url: Where it came from, if fetched (resolves the canonical address).
+        name: How messages name the page.
+
+    Raises:
+        UnreadableFile: The page holds no article text (one sentence).
+    """
+    found = _extract(page, url)
+    if found is None or not str(found.get("text") or "").strip():
+        raise UnreadableFile(f"{name} has no article text that newsreader could find.")
+    title = _one_line(found.get("title"))
+    paragraphs = _paragraphs(str(found["text"]), title)
+    author = _one_line(found.get("author"))
+    if author:
+        paragraphs.insert(0, f"By {author}")
+    if not paragraphs:
+        raise UnreadableFile(f"{name} has no article text that newsreader could find.")
+    return Parsed(
+        title or paragraphs[0][:90],
+        _one_line(found.get("sitename")) or _one_line(found.get("hostname")) or None,
+        _iso_date(found.get("date")),
+        None,
+        "\n\n".join(paragraphs),
+    )
+
+
+def _extract(page: bytes | str, url: str | None) -> dict[str, Any] | None:
+    import trafilatura  # heavy: only when a page is read
+
+    found = trafilatura.bare_extraction(
+        page,
+        url=url,
+        include_comments=False,
+        include_tables=True,
+        with_metadata=True,
+    )
+    if found is None:
+        return None
+    as_dict = found.as_dict() if hasattr(found, "as_dict") else found
+    return dict(as_dict) if isinstance(as_dict, dict) else None
+
+
+def _paragraphs(text: str, title: str) -> list[str]:
+    """One paragraph per block; the title's repeat and promotion lines left out."""
+    paragraphs: list[str] = []
+    for line in text.split("\n"):
+        paragraph = " ".join(line.split())
+        if not paragraph or _PROMOTION.match(paragraph):
+            continue
+        if not paragraphs and paragraph.casefold() == title.casefold():
+            continue  # the page's headline, shown as the title already
+        paragraphs.append(paragraph)
+    return paragraphs
+
+
+def _one_line(value: object) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
+def _iso_date(value: object) -> str | None:
+    """A real date as ISO ``YYYY-MM-DD``, else None."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.date.fromisoformat(value[:10]).isoformat()
+    except ValueError:
+        return None
