@@ -109,3 +109,13 @@ def current_heading(headings: tuple[Heading, ...], offset: int) -> int | None:
             break
         found = index
     return found
+
+
+def heading_path(headings: tuple[Heading, ...], index: int) -> tuple[Heading, ...]:
+    """The heading at `index` and those it is under, outermost first (``BOOK THIRTEEN``,
+    then ``CHAPTER XVI``): a chapter's number alone does not say which book it is in."""
+    path = [headings[index]]
+    for heading in reversed(headings[:index]):
+        if heading.level < path[0].level:
+            path.insert(0, heading)
+    return tuple(path)

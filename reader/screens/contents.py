@@ -16,7 +16,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from library.contents import Heading
+from library.contents import Heading, heading_path
 from library.sanitize import one_line
 from reader.labels import clip_cells
 
@@ -75,11 +75,16 @@ class ContentsScreen(ModalScreen[int | None]):
             for index, heading in enumerate(self._headings)
         ]
         count = len(self._headings)
+        here = ""
+        if self._current is not None:
+            path = heading_path(self._headings, self._current)
+            here = "\nYou are in " + " › ".join(one_line(h.title) for h in path)
         with Vertical(classes="dialog"):
             yield Static(
                 Content.assemble(
                     ("Contents", "bold"),
                     f" of {one_line(self._title)} · {count} heading{'s' if count != 1 else ''}",
+                    (here, "dim"),
                 ),
                 classes="dialog-title",
             )

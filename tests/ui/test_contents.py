@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Static
 
 from library.catalog import Catalog
 from reader.app import make_app
@@ -48,6 +48,8 @@ async def test_contents_jump_and_come_back(tmp_path: Path) -> None:
         assert options.option_count == CHAPTERS + 2
         assert options.highlighted == 1  # CHAPTER 1, under BOOK ONE
         assert "▸" in str(options.get_option_at_index(1).prompt)
+        title = str(contents.query_one(".dialog-title", Static).render())
+        assert "You are in BOOK ONE › CHAPTER 1" in title
         await pilot.press("G", "k", "enter")  # CHAPTER 11
         await pilot.pause()
         assert app.screen is reader

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from library.contents import Heading, contents, current_heading, heading_of
+from library.contents import Heading, contents, current_heading, heading_of, heading_path
 from library.document import Spans
 from library.parse import parse_text
 from library.segment import paragraph_spans
@@ -97,3 +97,15 @@ def test_the_headings_of_a_book_in_reading_order() -> None:
 def test_a_long_paragraph_is_never_a_heading() -> None:
     text = "CHAPTER 1 " + "word " * 40
     assert contents(text, Spans.of(paragraph_spans(text))) == ()
+
+
+def test_the_path_to_a_chapter_names_its_book() -> None:
+    headings = (
+        Heading(0, "BOOK ONE", 1),
+        Heading(10, "CHAPTER I", 2),
+        Heading(20, "BOOK TWO", 1),
+        Heading(30, "CHAPTER I", 2),
+        Heading(40, "CHAPTER II", 2),
+    )
+    assert [h.title for h in heading_path(headings, 4)] == ["BOOK TWO", "CHAPTER II"]
+    assert [h.title for h in heading_path(headings, 2)] == ["BOOK TWO"]
