@@ -154,6 +154,34 @@ class AnnotationStore(JournalFiles):
         """
         return self.save_many((highlight,))[0]
 
+    def save_if_unchanged(self, changes: Iterable[tuple[Highlight, Highlight]]) -> int:
+        """Save each ``(was, now)`` as `now`, unless the stored highlight is no longer
+        `was`: for work done outside the lock (re-anchoring takes a while), so that a
+        change another copy saved meanwhile (a note written in the app) is never
+        overwritten by a version made from the older one. Returns how many were saved.
+
+        A highlight skipped keeps its change, made on the older text; it is re-found the
+        next time, from the newer version.
+        """
+        by_document: dict[str, list[tuple[Highlight, Highlight]]] = {}
+        for was, now in changes:
+            if was.id != now.id or was.document_id != now.document_id:
+                raise ValueError("A highlight's new version must keep its id and document.")
+            self.journal_path(now.document_id)  # check every id before writing any
+            by_document.setdefault(now.document_id, []).append((was, now))
+        saved = 0
+        for document_id, pairs in by_document.items():
+            with self._lock(document_id).held():
+                journal = self._writable(document_id)
+                stored = journal.highlights
+                changed = {
+                    now.id: now for was, now in pairs if stored.get(now.id) == was and was != now
+                }
+                if changed:
+                    self._write(document_id, journal, changed, ())
+                saved += len(changed)
+        return saved
+
     def save_many(self, highlights: Iterable[Highlight]) -> tuple[Highlight | None, ...]:
         """Insert or replace many highlights: one locked, fsynced append per document.
 

@@ -67,7 +67,8 @@ def refresh_anchors(
     from annotations.anchoring import reanchor
 
     found = reanchor(stale, old_text, text, content_hash)
-    store.save_many(found)
+    # Saved only where nothing changed meanwhile: another copy may have written a note.
+    store.save_if_unchanged(zip(stale, found, strict=True))
     statuses = [h.status for h in found]
     return AnchorReport(
         checked=len(found),

@@ -16,6 +16,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from annotations.model import AnchorStatus
 from annotations.store import AnnotationStore
 from service.workspace import Workspace
@@ -93,3 +95,39 @@ def test_nothing_changes_while_the_text_stays_the_same(private_home: Path, tmp_p
     start = document.text.index("Gulls")
     made = opened.create(start, start + 5)
     assert AnnotationStore(private_home).for_document(doc_id) == (made,)
+
+
+def test_a_note_written_while_highlights_are_re_found_is_kept(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Re-finding highlights after the text changed takes a while, outside the lock: a
+    note another copy writes meanwhile must not be overwritten by the version re-found
+    from the older highlight (it is re-found later, from the newer one)."""
+    from dataclasses import replace
+
+    import annotations.anchoring as anchoring
+
+    workspace = Workspace.open(tmp_path / "lib")
+    story = tmp_path / "story.txt"
+    story.write_text("A story\n\nThe ferry left at dawn. Gulls followed it.\n", "utf-8")
+    doc_id = workspace.add([story]).touched[0]
+    made = workspace.highlight_quote(doc_id, "Gulls followed it.")
+    story.write_text("A story\n\nAt dawn the ferry left. Gulls followed it.\n", "utf-8")
+    real_reanchor = anchoring.reanchor
+    other_copy = AnnotationStore(tmp_path / "lib")
+
+    def reanchor_while_a_note_is_written(*args: object, **kwargs: object) -> object:
+        (stored,) = other_copy.for_document(doc_id)
+        other_copy.save(replace(stored, note="written in the app meanwhile"))
+        return real_reanchor(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(anchoring, "reanchor", reanchor_while_a_note_is_written)
+    workspace.add([story])
+    monkeypatch.setattr(anchoring, "reanchor", real_reanchor)
+    (kept,) = AnnotationStore(tmp_path / "lib").for_document(doc_id)
+    assert kept.id == made.id and kept.note == "written in the app meanwhile"
+    # Re-found the next time, from the version with the note.
+    workspace.refresh_anchors(doc_id)
+    (found,) = AnnotationStore(tmp_path / "lib").for_document(doc_id)
+    assert found.note == "written in the app meanwhile"
+    assert found.content_hash == workspace.catalog.entry(doc_id).content_hash
