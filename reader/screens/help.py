@@ -9,6 +9,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Static
 
 PALETTE_KEY = "ctrl+p"
@@ -33,6 +34,13 @@ def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
                 grouped[key][0].append(display)
         else:
             grouped[key] = ([display], binding)
+    for node, binding in _waiting_bindings(screen):
+        key = (id(node), binding.action)
+        for name in binding.key.split(","):
+            display = screen.app.get_key_display(replace(binding, key=name, key_display=None))
+            keys = grouped.setdefault(key, ([], binding))[0]
+            if display not in keys:
+                keys.append(display)
     return [
         (
             " / ".join(sorted(keys, key=lambda k: (len(k) > 1, k))),
@@ -41,6 +49,24 @@ def describe_bindings(screen: Screen[object]) -> list[tuple[str, str, str]]:
         )
         for keys, binding in grouped.values()
     ]
+
+
+def _waiting_bindings(screen: Screen[object]) -> list[tuple[Widget, Binding]]:
+    """Our bindings of the screen's widgets that could take the keys but do not have them
+    now (the results under a query field that has the focus): help lists them too, for
+    they are one key (`enter`, `tab`) away."""
+    chain = {id(node) for node in screen.focus_chain} - {id(screen.focused)}
+    active = {id(active.node) for active in screen.active_bindings.values()}
+    found: list[tuple[Widget, Binding]] = []
+    for widget in screen.focus_chain:
+        if id(widget) in active or id(widget) not in chain:
+            continue
+        found.extend(
+            (widget, binding)
+            for binding in getattr(type(widget), "BINDINGS", ())
+            if isinstance(binding, Binding) and binding.id and binding.description
+        )
+    return found
 
 
 class HelpScreen(ModalScreen[None]):

@@ -411,10 +411,11 @@ async def test_a_document_opens_when_its_highlights_cannot_be_saved(
     made = new_highlight(entry.id, text, 0, 10, content_hash="an earlier text")
     workspace.annotations.save(made)
 
-    def refuse(self: AnnotationStore, highlights: object) -> None:
+    def refuse(self: AnnotationStore, changes: object) -> None:
         raise StoreReadOnly("The annotation file was written by a newer newsreader.")
 
-    monkeypatch.setattr(AnnotationStore, "save_many", refuse)
+    # Re-finding the highlights saves them with save_if_unchanged: the store refuses.
+    monkeypatch.setattr(AnnotationStore, "save_if_unchanged", refuse)
     app = make_app(workspace, open_id=entry.id)
     told: list[str] = []
     app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]

@@ -170,6 +170,8 @@ async def test_question_mark_opens_help_on_the_search_screen(ferry: tuple[Catalo
         await pilot.press(*"harbour", "question_mark")
         assert isinstance(app.screen, HelpScreen)
         assert "Open" in help_text(app) or "list" in help_text(app)
+        # The results' keys too, though the query has the keys now: one enter away.
+        assert "j / ↓" in help_text(app) and "Last" in help_text(app)
         await pilot.press("escape")
         assert search.query_one("#search-query", Input).value == "harbour"
 
