@@ -194,6 +194,7 @@ def _open_workspace(library: str | None, *, create: bool) -> Workspace:
     """Open the library `--library` (or the environment) names. A folder that does not
     exist is created when `create` is true, and the user is told; otherwise it is refused
     in one sentence, so that a mistyped path never becomes a new library."""
+    from library.catalog import WELCOME_TITLE
     from service.workspace import Workspace
 
     home = resolve_home(library)
@@ -205,7 +206,8 @@ def _open_workspace(library: str | None, *, create: bool) -> Workspace:
         )
     workspace = Workspace.open(home)
     if not existed:
-        warn(f"Created a new library at {home}.")
+        # Said, since the new library is not empty: its first run added the welcome guide.
+        warn(f"Created a new library at {home}, with the guide {WELCOME_TITLE!r} in it.")
     for warning in workspace.unseen_warnings():
         warn(warning)
     return workspace

@@ -57,7 +57,10 @@ def test_add_makes_a_missing_library_and_says_so(tmp_path: Path, story: Path) ->
     library = tmp_path / "new" / "library"
     result = run_cli("--library", str(library), "add", str(story))
     assert result.code == 0, result.err
-    assert result.err_lines == [f"newsreader: Created a new library at {library}."]
+    assert result.err_lines == [
+        f"newsreader: Created a new library at {library}, with the guide "
+        "'Welcome to newsreader' in it."
+    ]
     assert library.is_dir()
     again = run_cli("--library", str(library), "add", str(story))
     assert again.code == 0 and again.err == ""  # told once, when it is made
@@ -81,7 +84,10 @@ def test_the_app_makes_a_missing_library_and_says_so(
     library = tmp_path / "fresh"
     result = run_cli("--library", str(library))
     assert result.code == 0
-    assert result.err_lines == [f"newsreader: Created a new library at {library}."]
+    assert result.err_lines == [
+        f"newsreader: Created a new library at {library}, with the guide "
+        "'Welcome to newsreader' in it."
+    ]
     assert library.is_dir()
 
 
