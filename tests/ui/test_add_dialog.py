@@ -127,3 +127,21 @@ async def test_tab_typed_in_one_burst_with_the_path_completes_it(
         await pilot.pause()
         await pilot.pause()
         assert field_of(app).value == "~/articles/"
+
+
+async def test_a_web_address_in_the_dialog_adds_the_page(tmp_path: Path) -> None:
+    """An http(s) address is no path that names nothing: the page is fetched (from the
+    tests' own server on 127.0.0.1) and its article listed."""
+    from tests.unit.test_web_pages import serve_site
+
+    catalog = Catalog.open(tmp_path / "lib")
+    app = make_app(Workspace(catalog))
+    with serve_site() as site:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("a", *f"{site}/article", "enter")
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert isinstance(app.screen, LibraryScreen)
+    assert any(e.path == f"{site}/article" for e in catalog.entries())

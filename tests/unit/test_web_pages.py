@@ -8,6 +8,7 @@ import json
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -97,9 +98,9 @@ class Site(BaseHTTPRequestHandler):
         pass  # quiet
 
 
-@pytest.fixture
-def site() -> Iterator[str]:
-    """The address of a local server that serves `Site`, stopped after the test."""
+@contextmanager
+def serve_site() -> Iterator[str]:
+    """The address of a local server that serves `Site`, stopped at the end."""
     server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -108,6 +109,13 @@ def site() -> Iterator[str]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture
+def site() -> Iterator[str]:
+    """`serve_site` for one test."""
+    with serve_site() as address:
+        yield address
 
 
 def test_a_saved_page_is_its_article(tmp_path: Path) -> None:
