@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
@@ -33,7 +33,7 @@ from annotations.markdown_render import (
     render_index,
     render_markdown,
 )
-from annotations.model import AnchorStatus, Highlight, timestamp
+from annotations.model import Highlight, timestamp
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.safe_files import StoreError, fsync_directory
@@ -105,13 +105,9 @@ def current_highlights(
     store: AnnotationStore, document: ExportDocument, text: str
 ) -> tuple[Highlight, ...]:
     """The document's highlights as they fall on its current text (not saved back),
-    each quoting the words it covers there: one re-found on edited text keeps, stored,
-    the quote the reader chose (to find it again), but a note quotes the document."""
+    each quoting the words it covers there (see `Highlight.as_read`)."""
     placed = reanchor(store.for_document(document.id), None, text, document.content_hash)
-    return tuple(
-        replace(h, quote=text[h.start : h.end]) if h.status is AnchorStatus.FUZZY else h
-        for h in placed
-    )
+    return tuple(highlight.as_read(text) for highlight in placed)
 
 
 def markdown_for_document(

@@ -167,6 +167,17 @@ class Highlight:
         """How many characters of the current text the highlight covers."""
         return self.end - self.start
 
+    def as_read(self, text: str) -> Highlight:
+        """The highlight as people read it in `text` (its document's current text).
+
+        One re-found on edited text (fuzzy) keeps, stored, the quote the reader chose:
+        the evidence that finds it again. But notes and exports quote the words it covers
+        now, as the reader shows them (JSON keeps the stored quote).
+        """
+        if self.status is not AnchorStatus.FUZZY or self.end > len(text):
+            return self
+        return replace(self, quote=text[self.start : self.end])
+
 
 def normalize_tags(tags: Iterable[str]) -> tuple[str, ...]:
     """Return `tags` stripped, each on one line, without empty ones or repeats, order kept.

@@ -183,7 +183,7 @@ def _count_text(matches: Sequence[Match]) -> str:
     count = len(matches)
     if not count:
         return "no matches"
-    more = "+" if capped(tuple(matches)) else ""
+    more = "+" if capped(matches) else ""
     return f"{count}{more} match" + ("" if count == 1 else "es")
 
 

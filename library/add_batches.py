@@ -9,13 +9,14 @@ spans, and waiting for the disk each take about a third of the time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from library.adding import collect_files
 from library.entries import AddResult
 from library.safe_files import reason_of
+from library.web_address import WebAddress, is_web_address
 
 if TYPE_CHECKING:
     from library.parse import Parsed
@@ -33,13 +34,6 @@ Batch = list[tuple[str | None, "Parsed"]]
 """Parsed files to record together: (the file's path, what it holds)."""
 
 
-@dataclass(frozen=True, slots=True)
-class WebAddress:
-    """A page to fetch, among the files an add reads."""
-
-    url: str
-
-
 class AddSteps:
     """Counts the steps of an add and tells each one to a progress callback."""
 
@@ -53,6 +47,22 @@ class AddSteps:
         self.done += count
         if self._progress is not None:
             self._progress(self.done, self.total)
+
+
+def find_sources(
+    paths: Iterable[Path | str], home: Path
+) -> list[tuple[str, Path | WebAddress | str]]:
+    """What an add will read: the web pages given (an http or https address given as a
+    string: a `Path` would have folded its ``//``), then the files `collect_files` finds
+    (``(path as given, file)``, or ``(path as given, why it cannot be added)``)."""
+    pages: list[tuple[str, Path | WebAddress | str]] = []
+    files: list[Path] = []
+    for path in paths:
+        if isinstance(path, str) and is_web_address(path):
+            pages.append((path, WebAddress(path)))
+        else:
+            files.append(Path(path))
+    return [*pages, *collect_files(files, home=home)]
 
 
 def read_batches(

@@ -30,8 +30,14 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from library.add_batches import STEPS_PER_FILE, AddSteps, WebAddress, combined, read_batches
-from library.adding import AddPlan, collect_files, utc_now
+from library.add_batches import (
+    STEPS_PER_FILE,
+    AddSteps,
+    combined,
+    find_sources,
+    read_batches,
+)
+from library.adding import AddPlan, utc_now
 from library.document import Document
 from library.document_files import AddRegistry
 from library.entries import (
@@ -44,7 +50,7 @@ from library.entries import (
     entry_from_record,
     state_from_record,
 )
-from library.safe_files import StatKey, StoreError, fsync_directory, reason_of
+from library.safe_files import StatKey, StoreError, reason_of
 from library.sanitize import one_line, short_title
 from library.spancache import load_spans
 from library.storage import Record, Store
@@ -161,13 +167,7 @@ class Catalog:
         catalog._reading.check()
         catalog._settings.check()
         if not catalog._catalog.read_only:
-            # Texts no record names are kept while a damaged catalog lies aside, or while
-            # the catalog holds a record it cannot use (say, edited by hand): either may
-            # name them, and the user may mend it.
-            kept_texts = any(home.glob(f"{CATALOG_FILE}.damaged-*")) or any(
-                entry_from_record(doc_id, record) is None for doc_id, record in records.items()
-            )
-            catalog._texts.tidy(records, kept_texts=kept_texts)
+            catalog._texts.tidy(records)
         return catalog
 
     def __repr__(self) -> str:
@@ -325,12 +325,13 @@ class Catalog:
     ) -> AddResult:
         """Add files and folders (recursively) to the library.
 
-        Inside folders only ``.txt``, ``.text``, ``.md``, ``.markdown`` and ``.epub`` files
-        are taken, hidden files and folders are skipped, and files are taken in sorted
-        order. A file named explicitly is tried whatever its name. The same file twice, or
-        the same text from another file, is left as it is; a changed version of a file
-        already in the library updates that document, keeping its id. Files that cannot be
-        read are reported in `AddResult.failed` and change nothing.
+        Inside folders only the files `library.adding.TEXT_SUFFIXES` names are taken
+        (text, Markdown, EPUB, saved pages), hidden files and folders are skipped, and
+        files are taken in sorted order. A file named explicitly is tried whatever its
+        name. The same file twice, or the same text from another file, is left as it is;
+        a changed version of a file already in the library updates that document, keeping
+        its id. Files that cannot be read are reported in `AddResult.failed` and change
+        nothing.
 
         Files are read and recorded in batches (see `library.add_batches`), so memory
         holds one batch of texts, not a whole folder's: each batch's texts are written
@@ -345,18 +346,7 @@ class Catalog:
                 file, writing its text and its spans, and waiting for the disk are a step
                 each (each takes about a third of an add's time).
         """
-        from library.fetch import is_web_address
-
-        given = list(paths)
-        pages: list[tuple[str, Path | WebAddress | str]] = [
-            (str(path), WebAddress(str(path)))
-            for path in given
-            if isinstance(path, str) and is_web_address(path)
-        ]
-        files = [
-            Path(path) for path in given if not (isinstance(path, str) and is_web_address(path))
-        ]
-        found_files = [*pages, *collect_files(files, home=self.home)]
+        found_files = find_sources(paths, self.home)
         steps = AddSteps(len(found_files), progress)
         failed: list[tuple[str, str]] = []
         # Each batch is recorded before the next one is read (`read_batches` is lazy).
@@ -373,12 +363,11 @@ class Catalog:
         The same text again is `unchanged`. What cannot be a document is in
         `AddResult.failed` as ``(name, one sentence)``, and changes nothing.
         """
-        from library.parse import parse_text
-        from library.textfile import UnreadableFile, check_size, decode_bytes
+        from library.parse import parse_bytes
+        from library.textfile import UnreadableFile
 
         try:
-            check_size(name, len(data))
-            parsed = parse_text(decode_bytes(data, name), fallback_title="Untitled", name=name)
+            parsed = parse_bytes(data, name)
         except UnreadableFile as err:
             return AddResult(failed=((name, str(err)),))
         return self._add_parsed([(None, parsed)])
@@ -417,7 +406,7 @@ class Catalog:
             plan = AddPlan(before, self.documents_folder, now)
             for (path, parsed), content_hash in zip(items, hashes, strict=True):
                 plan.decide(path, parsed, content_hash)
-            written = self._write_new_texts(plan, before, progress)
+            written = self._texts.write_new(plan, before, progress)
             if progress is not None and len(items) > len(written):
                 # The files with nothing to write are through.
                 progress((STEPS_PER_FILE - 1) * (len(items) - len(written)))
@@ -434,40 +423,6 @@ class Catalog:
             unchanged=tuple(final.unchanged.values()),
             previous_hashes=tuple(final.previous_hashes.items()),
         )
-
-    def _write_new_texts(
-        self,
-        plan: AddPlan,
-        before: dict[str, Record],
-        progress: Callable[[int], None] | None = None,
-    ) -> dict[str, str]:
-        """Write the texts of the plan's new documents; return id → content hash written.
-
-        `progress` is told of each text as it is written, and again as it is on disk.
-        """
-        written: dict[str, str] = {}
-        try:
-            for doc_id, (text, content_hash) in plan.texts.items():
-                if doc_id in before:
-                    continue  # a changed document: its new text is staged under the lock
-                target = self.text_path(doc_id)
-                written[doc_id] = content_hash
-                self._texts.write_text(target, text, plan.entries[doc_id], durable=False)
-                # Split into sentences now, once, so that opening the document is instant.
-                load_spans(target.with_suffix(".spans"), text, content_hash)
-                if progress is not None:
-                    progress(1)
-            # On disk, one after the other, before the catalog names any of them.
-            for doc_id in written:
-                self._texts.make_durable([(self.text_path(doc_id), plan.entries[doc_id])])
-                if progress is not None:
-                    progress(1)
-        except StoreError:
-            self._texts.discard_unnamed(written)  # nothing was added: nor do its files stay
-            raise
-        if written:
-            fsync_directory(self.documents_folder)
-        return written
 
     def _commit(
         self,
@@ -504,7 +459,7 @@ class Catalog:
                     or current.get(doc_id) != before.get(doc_id)
                     or not self.text_path(doc_id).exists()
                 }
-                staged = self._write_late_texts(final, current, late)
+                staged = self._texts.write_late(final, current, late)
                 table.put_many({entry.id: entry.to_record() for entry in final.changed.values()})
         except OSError as err:  # the catalog file itself (a text fails as a StoreError)
             where = err.filename or self._catalog.path
@@ -513,25 +468,6 @@ class Catalog:
                 f"{reason_of(err).lower()}."
             ) from err
         return final, staged
-
-    def _write_late_texts(
-        self, final: AddPlan, current: dict[str, Record], late: dict[str, tuple[str, str]]
-    ) -> dict[str, tuple[str, str]]:
-        """Write the texts the commit needs (under the lock); return those staged."""
-        staged: dict[str, tuple[str, str]] = {}
-        for doc_id, (text, content_hash) in late.items():
-            if doc_id in current:
-                # A changed document keeps its old text until the catalog names the new
-                # one: the new text waits beside it, and `TextFolder.finish_updates` swaps it in
-                # after the commit (here, or at the next open should this process die).
-                staged[doc_id] = (text, content_hash)
-                target = self._texts.staged_path(doc_id, content_hash)
-            else:
-                target = self.text_path(doc_id)
-            self._texts.write_text(target, text, final.entries[doc_id])
-        if late:
-            fsync_directory(self.documents_folder)
-        return staged
 
     def remove(self, doc_id: str) -> Entry:
         """Remove a document: its metadata and its text file.

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from http.client import HTTPMessage
 from importlib.metadata import PackageNotFoundError, version
 from typing import IO, Any
-from urllib.parse import urlsplit
 
 from library.textfile import UnreadableFile
+from library.web_address import is_web_address
 
 CONNECT_SECONDS = 10.0
 TOTAL_SECONDS = 30.0
@@ -43,12 +43,6 @@ class FetchedPage:
     """Where it was found, after redirects."""
     body: bytes
     """The page, undecoded (its charset is declared in the headers or in the page)."""
-
-
-def is_web_address(text: str) -> bool:
-    """Whether `text` is an http or https address (what `add` fetches rather than opens)."""
-    parts = urlsplit(text.strip())
-    return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
 def user_agent() -> str:

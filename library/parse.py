@@ -79,6 +79,19 @@ def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
     )
 
 
+def parse_bytes(data: bytes, name: str) -> Parsed:
+    """Parse bytes that are no file (standard input) as a plain-text file is read: size
+    checked, encoding detected; `name` names them in messages.
+
+    Raises:
+        UnreadableFile: they are too many, not text, or hold no text to read.
+    """
+    from library.textfile import check_size, decode_bytes
+
+    check_size(name, len(data))
+    return _parse([decode_bytes(data, name)], markdown=False, fallback_title="Untitled", name=name)
+
+
 def readable_stem(path: Path) -> str:
     """Return the file name of `path` without suffix, made to read like a title."""
     words = re.sub(r"[_\s]+|(?<=\S)-(?=\S)|-{2,}", " ", path.stem).split()

@@ -63,7 +63,9 @@ def read_spans(path: Path, content_hash: str) -> tuple[Spans, Spans] | None:
 
 def _in_order(spans: Spans) -> bool:
     """Whether `spans` are ranges of a text, in order, none overlapping the next: what
-    the reader relies on. Checked in C (`map`): a few milliseconds for 300,000 spans."""
+    the reader relies on, and the cache is written without waiting for the disk. It costs
+    about 4 ms for the 3 MB book's 31,000 sentences (one pass each, in `map`), paid at
+    each opening; reading the cache alone takes about 1 ms."""
     starts, ends = spans.starts, spans.ends
     return (
         (not starts or starts[0] >= 0)

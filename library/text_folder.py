@@ -9,9 +9,10 @@ behind is finished or tidied away the next time the library is opened.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from library.document_files import (
     AddRegistry,
@@ -30,7 +31,11 @@ from library.safe_files import (
     sync_file,
 )
 from library.sanitize import short_title
+from library.spancache import load_spans
 from library.storage import Record, Store
+
+if TYPE_CHECKING:
+    from library.adding import AddPlan
 
 DOCUMENTS_TABLE = "documents"
 """The catalog's table of document records, which names the texts."""
@@ -69,18 +74,77 @@ class TextFolder:
         except OSError as err:
             raise _not_written(target, entry, err) from err
 
-    def make_durable(self, written: list[tuple[Path, Entry]]) -> None:
-        """Fsync texts written with ``durable=False``, all before the catalog names any.
+    def write_new(
+        self,
+        plan: AddPlan,
+        before: dict[str, Record],
+        progress: Callable[[int], None] | None = None,
+    ) -> dict[str, str]:
+        """Write the texts of the plan's new documents, outside the catalog's lock, and
+        their sentence spans; return id → content hash written.
+
+        All are written first and fsync'd after, one after the other, before the catalog
+        names any (see `sync_file`). `progress` is told of each text as it is written,
+        and again as it is on disk. Should one fail, those written are deleted again.
 
         Raises:
-            StoreError: One could not be made durable (a full disk, an I/O error); the
+            StoreError: A text could not be written (the message names it).
+        """
+        written: dict[str, str] = {}
+        try:
+            for doc_id, (text, content_hash) in plan.texts.items():
+                if doc_id in before:
+                    continue  # a changed document: its new text is staged under the lock
+                target = self.text_path(doc_id)
+                written[doc_id] = content_hash
+                self.write_text(target, text, plan.entries[doc_id], durable=False)
+                # Split into sentences now, once, so that opening the document is instant.
+                load_spans(target.with_suffix(".spans"), text, content_hash)
+                if progress is not None:
+                    progress(1)
+            for doc_id in written:
+                self._make_durable(self.text_path(doc_id), plan.entries[doc_id])
+                if progress is not None:
+                    progress(1)
+        except StoreError:
+            self.discard_unnamed(written)  # nothing was added: nor do its files stay
+            raise
+        if written:
+            fsync_directory(self.folder)
+        return written
+
+    def write_late(
+        self, final: AddPlan, current: dict[str, Record], late: dict[str, tuple[str, str]]
+    ) -> dict[str, tuple[str, str]]:
+        """Write the texts a commit needs, under the catalog's lock; return those staged.
+
+        A changed document keeps its old text until the catalog names the new one: the
+        new text waits beside it, and `finish_updates` swaps it in after the commit (then,
+        or at the next open should the process die).
+        """
+        staged: dict[str, tuple[str, str]] = {}
+        for doc_id, (text, content_hash) in late.items():
+            if doc_id in current:
+                staged[doc_id] = (text, content_hash)
+                target = self.staged_path(doc_id, content_hash)
+            else:
+                target = self.text_path(doc_id)
+            self.write_text(target, text, final.entries[doc_id])
+        if late:
+            fsync_directory(self.folder)
+        return staged
+
+    def _make_durable(self, target: Path, entry: Entry) -> None:
+        """Fsync a text written with ``durable=False``.
+
+        Raises:
+            StoreError: It could not be made durable (a full disk, an I/O error); the
                 message names it as `write_text` does.
         """
-        for target, entry in written:
-            try:
-                sync_file(target)
-            except OSError as err:
-                raise _not_written(target, entry, err) from err
+        try:
+            sync_file(target)
+        except OSError as err:
+            raise _not_written(target, entry, err) from err
 
     def delete_text(self, doc_id: str) -> None:
         """Delete a removed document's text and sentence spans (gone already is fine)."""
@@ -102,17 +166,15 @@ class TextFolder:
                 if doc_id not in records:
                     self.delete_text(doc_id)
 
-    def tidy(self, records: dict[str, Record], *, kept_texts: bool) -> None:
+    def tidy(self, records: dict[str, Record]) -> None:
         """Finish what adds killed midway left, when the library is opened.
 
         Args:
             records: The catalog's document records as read at opening.
-            kept_texts: Keep texts no record names (a damaged catalog lies aside, or a
-                record cannot be used): they may be named again once the user mends it.
         """
         names = folder_names(self.folder)
         self.finish_updates(names)
-        self._remove_leftovers(records, names, kept_texts=kept_texts)
+        self._remove_leftovers(records, names)
 
     def finish_updates(self, names: list[str] | None = None) -> None:
         """Complete or undo updates: this process's, once committed, and those a process
@@ -142,21 +204,21 @@ class TextFolder:
                     path.unlink(missing_ok=True)
         fsync_directory(self.folder)
 
-    def _remove_leftovers(
-        self, records: dict[str, Record], names: list[str], *, kept_texts: bool
-    ) -> None:
+    def _remove_leftovers(self, records: dict[str, Record], names: list[str]) -> None:
         """Remove the texts, spans and temporary files that adds killed midway left in the
         documents folder, when no add is running (see `library.document_files`).
 
         Best effort: when the catalog's lock cannot be had, they wait for the next open.
         A text whose content a record names under another id (its key edited by hand) is
-        that document's text, and is kept.
+        that document's text, and is kept; so are all texts while something may name
+        them again (see `_texts_kept`).
         """
         leftovers = find_leftovers(self.folder, records, names)
-        if not (leftovers.derived or leftovers.registrations) and (
-            kept_texts or not leftovers.texts
-        ):
+        if not (leftovers.derived or leftovers.registrations or leftovers.texts):
             return  # the usual case: nothing to do, and no lock taken
+        kept_texts = bool(leftovers.texts) and self._texts_kept(records)
+        if not (leftovers.derived or leftovers.registrations) and kept_texts:
+            return
         with suppress(StoreError), self._catalog.transaction() as db:
             if self._adds.any_running():
                 return
@@ -165,6 +227,16 @@ class TextFolder:
             remove_files(leftovers.derived)
             if not kept_texts:
                 remove_files(texts_of_no_content(leftovers.texts, current.values()))
+
+    def _texts_kept(self, records: dict[str, Record]) -> bool:
+        """Whether texts no record names are kept: while a damaged catalog lies aside, or
+        while the catalog holds a record it cannot use (say, edited by hand), either may
+        name them, and the user may mend it. Asked only when such texts are there: it
+        reads every record."""
+        catalog = self._catalog.path
+        return any(catalog.parent.glob(f"{catalog.name}.damaged-*")) or any(
+            entry_from_record(doc_id, record) is None for doc_id, record in records.items()
+        )
 
 
 def _not_written(target: Path, entry: Entry, err: OSError) -> StoreError:

@@ -36,7 +36,7 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     outcomes: list[AddOutcome] = []
     if "-" in args.paths:  # one document from standard input, as cat reads it
         outcomes.append(workspace.add_text(_standard_input()))
-    from library.fetch import is_web_address
+    from library.web_address import is_web_address
 
     # A web address stays a string: a Path would fold its `//`.
     paths = [p if is_web_address(p) else Path(p) for p in args.paths if p != "-"]
@@ -280,18 +280,11 @@ def _write_markdown_file(workspace: Workspace, doc_id: str, output: Path) -> Non
     """``export ID -o FILE.md``: a plain file (or a new one, or one a link points to) is
     written as an export folder's are, keeping what the user wrote in it and backing up
     their other edits; a device or a pipe is simply written into."""
-    import stat
-
-    try:
-        special = not stat.S_ISREG(output.stat().st_mode)
-    except (FileNotFoundError, NotADirectoryError):
-        special = False
-    if special:
+    real = _plain_file_of(output)
+    if real is None:
         write_output_file(output, workspace.markdown_of(doc_id))
         sys.stderr.write(f"{PROG}: wrote {output}\n")
         return
-    real = output.resolve() if output.is_symlink() else output
-    _require_folder(real.parent, output)
     change = workspace.export_markdown_file(doc_id, real)
     sys.stderr.write(
         f"{PROG}: wrote {output}\n" if change.written else f"{PROG}: {output} is up to date\n"
@@ -332,21 +325,31 @@ def write_output_file(target: Path, data: str) -> None:
     into, as a shell redirection would; a new or plain file is replaced atomically. A
     folder on the way that does not exist is an error, never created.
     """
-    import stat
-
     from library.safe_files import atomic_write_text
+
+    real = _plain_file_of(target)
+    if real is None:
+        with target.open("w", encoding="utf-8") as special:
+            special.write(data)
+        return
+    atomic_write_text(real, data)
+
+
+def _plain_file_of(target: Path) -> Path | None:
+    """The file `-o TARGET` replaces (the one a link points to, or TARGET, new or plain),
+    its folder checked to exist; None when TARGET is a device, a pipe or a socket, to be
+    written into rather than replaced."""
+    import stat
 
     try:
         mode = target.stat().st_mode
     except (FileNotFoundError, NotADirectoryError):  # told below, in one sentence
         mode = None
     if mode is not None and not stat.S_ISREG(mode):
-        with target.open("w", encoding="utf-8") as special:
-            special.write(data)
-        return
+        return None
     real = target.resolve() if target.is_symlink() else target
     _require_folder(real.parent, target)
-    atomic_write_text(real, data)
+    return real
 
 
 def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:

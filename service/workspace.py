@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -314,10 +314,8 @@ class Workspace:
     def as_read(self, highlights: Sequence[Highlight]) -> tuple[Highlight, ...]:
         """`highlights` with the words they cover now, for people to read.
 
-        A highlight re-found on edited text (fuzzy) keeps the quote the reader chose, the
-        evidence that finds it again; but the notes list shows the passage it marks, the
-        words the document has. (JSON exports keep the stored quote.) Only the documents
-        of fuzzy highlights are read; one that cannot be keeps the stored quote.
+        See `Highlight.as_read`. Only the documents of fuzzy highlights are read; one
+        that cannot be read keeps the stored quote.
         """
         texts: dict[str, str | None] = {}
         shown: list[Highlight] = []
@@ -329,8 +327,8 @@ class Workspace:
                     except StoreError:
                         texts[highlight.document_id] = None
                 text = texts[highlight.document_id]
-                if text is not None and highlight.end <= len(text):
-                    highlight = replace(highlight, quote=text[highlight.start : highlight.end])
+                if text is not None:
+                    highlight = highlight.as_read(text)
             shown.append(highlight)
         return tuple(shown)
 

@@ -136,7 +136,7 @@ class AskPathScreen(ModalScreen[str | None]):
 def path_problem(typed: str) -> str | None:
     """Why `typed` names no file or folder, in one sentence; None when it names one (or is
     a web address: the page is fetched when added)."""
-    from library.fetch import is_web_address
+    from library.web_address import is_web_address
 
     if is_web_address(typed):
         return None

@@ -55,11 +55,10 @@ def _waiting_bindings(screen: Screen[object]) -> list[tuple[Widget, Binding]]:
     """Our bindings of the screen's widgets that could take the keys but do not have them
     now (the results under a query field that has the focus): help lists them too, for
     they are one key (`enter`, `tab`) away."""
-    chain = {id(node) for node in screen.focus_chain} - {id(screen.focused)}
     active = {id(active.node) for active in screen.active_bindings.values()}
     found: list[tuple[Widget, Binding]] = []
     for widget in screen.focus_chain:
-        if id(widget) in active or id(widget) not in chain:
+        if widget is screen.focused or id(widget) in active:
             continue
         found.extend(
             (widget, binding)

@@ -287,7 +287,7 @@ class LibraryScreen(Screen[None]):
     def _add_path(self, path: str | None) -> None:
         if not path:
             return
-        from library.fetch import is_web_address
+        from library.web_address import is_web_address
 
         if is_web_address(path):
             self.notify("Fetching the page…", timeout=2)

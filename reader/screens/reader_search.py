@@ -28,6 +28,8 @@ from reader.widgets.find_bar import FindBar
 from reader.widgets.reader_status import ReaderStatus
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from library.document import Document
     from library.search_index import Match, SearchIndex
 
@@ -42,7 +44,7 @@ def document_matches(index: SearchIndex, query: str) -> tuple[Match, ...]:
     return index.find(query, limit=MATCH_LIMIT, approximate_limit=MATCH_LIMIT)
 
 
-def capped(matches: tuple[Match, ...]) -> bool:
+def capped(matches: Sequence[Match]) -> bool:
     """Whether the search stopped at its limit, so there may be more matches."""
     return len(matches) >= MATCH_LIMIT
 
@@ -231,7 +233,7 @@ class ReaderSearch(Screen[None]):
 
     def _capped(self) -> bool:
         """Whether the search stopped at a limit, so there may be more matches."""
-        return capped(tuple(self._find.in_order))
+        return capped(self._find.in_order)
 
     def _go(self, step: Step) -> None:
         """Go to the match of `step` (a jump: `''` comes back), saying if it went round."""

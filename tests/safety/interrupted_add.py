@@ -26,7 +26,7 @@ REPO = Path(__file__).resolve().parents[2]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
-import library.catalog as catalog_module  # noqa: E402
+import library.text_folder as text_folder_module  # noqa: E402
 from library.catalog import Catalog  # noqa: E402
 from library.home import resolve_home  # noqa: E402
 
@@ -55,7 +55,7 @@ def die_writing_text(folder: Path, fatal: int) -> None:
 
 
 def pause_before_commit(folder: Path, go_file: Path) -> None:
-    real_fsync_directory = vars(catalog_module)["fsync_directory"]
+    real_fsync_directory = vars(text_folder_module)["fsync_directory"]
     paused = False
 
     def pausing_fsync_directory(directory: Path) -> None:
@@ -69,7 +69,7 @@ def pause_before_commit(folder: Path, go_file: Path) -> None:
                 time.sleep(0.005)
 
     catalog = Catalog.open(resolve_home(None))
-    vars(catalog_module)["fsync_directory"] = pausing_fsync_directory
+    vars(text_folder_module)["fsync_directory"] = pausing_fsync_directory
     result = catalog.add([folder])
     for entry in result.added:
         say(f"added {entry.id}")

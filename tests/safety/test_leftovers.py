@@ -168,11 +168,11 @@ def test_an_add_commits_a_text_removed_behind_its_back(
     """Should an add's texts be removed before it commits (its registration did not hold,
     or a person deleted them), the add writes them again rather than record texts that
     are not there."""
-    import library.catalog as catalog_module
+    import library.text_folder as text_folder_module
 
     Catalog.open(private_home)  # a library with its welcome guide, as the app makes it
     folder = _articles(tmp_path / "incoming", 3, "again")
-    real_fsync_directory = vars(catalog_module)["fsync_directory"]
+    real_fsync_directory = vars(text_folder_module)["fsync_directory"]
     documents = private_home / "documents"
     before = {p.name for p in documents.iterdir()}
     removed: list[str] = []
@@ -185,7 +185,7 @@ def test_an_add_commits_a_text_removed_behind_its_back(
                     removed.append(path.name)
                     path.unlink()
 
-    monkeypatch.setitem(vars(catalog_module), "fsync_directory", fsync_then_remove)
+    monkeypatch.setitem(vars(text_folder_module), "fsync_directory", fsync_then_remove)
     result = Catalog.open(private_home).add([folder])
     assert len(result.added) == 3 and len(removed) == 3
     catalog = Catalog.open(private_home)
