@@ -253,7 +253,7 @@ class AddPlan:
         if old.content_hash == content_hash:
             self._same_text(old, path, parsed)
             return
-        entry = entry_for(known_id, path, parsed, content_hash, old.added, self.now)
+        entry = entry_for(known_id, path, parsed, content_hash, old.added, self.now, old.feed)
         self._store(entry, parsed)
         self.by_hash.pop(old.content_hash, None)
         self.by_hash[content_hash] = known_id
@@ -274,7 +274,7 @@ class AddPlan:
         if old.id in self.added or not _metadata_differs(old, parsed):
             self._unchanged(old, parsed)
             return
-        entry = entry_for(old.id, path, parsed, old.content_hash, old.added, self.now)
+        entry = entry_for(old.id, path, parsed, old.content_hash, old.added, self.now, old.feed)
         planned = old.id in self.texts
         self._store(entry, parsed)
         if not planned and (self.documents_folder / f"{old.id}.txt").exists():
@@ -301,15 +301,24 @@ class AddPlan:
 
 
 def _metadata_differs(entry: Entry, parsed: Parsed) -> bool:
-    """Whether `parsed` tells of `entry`'s text differently (title, source, date, caption)."""
-    told = (parsed.title, parsed.source, parsed.date, parsed.caption)
-    return told != (entry.title, entry.source, entry.date, entry.caption)
+    """Whether `parsed` tells of `entry`'s text differently (title, source, date, caption,
+    author, address, feed)."""
+    told = (parsed.title, parsed.source, parsed.date, parsed.caption, parsed.author, parsed.url)
+    known = (entry.title, entry.source, entry.date, entry.caption, entry.author, entry.url)
+    return told != known or (parsed.feed is not None and parsed.feed != entry.feed)
 
 
 def entry_for(
-    doc_id: str, path: str | None, parsed: Parsed, content_hash: str, added: str, now: str
+    doc_id: str,
+    path: str | None,
+    parsed: Parsed,
+    content_hash: str,
+    added: str,
+    now: str,
+    feed: str | None = None,
 ) -> Entry:
-    """The catalog entry of a parsed file stored under `doc_id`."""
+    """The catalog entry of a parsed file stored under `doc_id`; a document that came
+    through a feed keeps naming it (`feed`) when its file is added again by hand."""
     words = parsed.words
     return Entry(
         id=doc_id,
@@ -323,6 +332,9 @@ def entry_for(
         added=added,
         content_hash=content_hash,
         updated=now,
+        author=parsed.author,
+        url=parsed.url,
+        feed=parsed.feed or feed,
     )
 
 

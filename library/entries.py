@@ -64,6 +64,12 @@ class Entry:
     """sha256 hex digest of the stored text; changes when the file is updated."""
     updated: str
     """When the text or metadata last changed, ISO 8601 UTC."""
+    author: str | None = None
+    """Who wrote it, if known (front matter, a web page, an EPUB's creator)."""
+    url: str | None = None
+    """Its address on the web, if known (a fetched page's canonical address, front matter)."""
+    feed: str | None = None
+    """The feed it arrived through, if any."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as a plain, JSON-ready dict (for `--json` output)."""
@@ -209,10 +215,16 @@ _ENTRY_RULES: FieldRules = (
     ("added", _TEXT, _is_timestamp),
     ("content_hash", _TEXT, _is_content_hash),
     ("updated", _TEXT, _is_timestamp),
+    ("author", _TEXT + _NULL, None),
+    ("url", _TEXT + _NULL, None),
+    ("feed", _TEXT + _NULL, None),
 )
 
 _ENTRY_KEYS: tuple[str, ...] = ENTRY_FIELD_NAMES[1:]
 """The keys of a record as newsreader writes it, in order."""
+
+_EARLIER_ENTRY_KEYS: tuple[str, ...] = _ENTRY_KEYS[: _ENTRY_KEYS.index("author")]
+"""The keys of a record as releases before author, url and feed wrote it, in order."""
 
 _ENTRY_REQUIRED = ("title", "content_hash")
 """Fields without which a record is no document: nothing could be shown or opened."""
@@ -273,7 +285,8 @@ def _read_entry(doc_id: str, record: Record) -> tuple[Entry | None, RecordFault 
     ``5.0`` and ``True`` would find what was read of ``5`` and ``1``: they are equal.)
     """
     key: tuple[Any, ...] | None = None
-    if tuple(record) == _ENTRY_KEYS and _counts_are_ints(record):
+    keys = tuple(record)
+    if (keys == _ENTRY_KEYS or keys == _EARLIER_ENTRY_KEYS) and _counts_are_ints(record):
         key = (doc_id, *record.values())
         try:
             remembered = _READ_ENTRIES.get(key)
@@ -327,6 +340,9 @@ def _read_faulty_entry(
         added=added,
         content_hash=record["content_hash"],
         updated=usable("updated", added),
+        author=usable("author"),
+        url=usable("url"),
+        feed=usable("feed"),
     )
     return entry, RecordFault(tuple(faults)) if faults else None
 

@@ -101,7 +101,14 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
     byline = f"By {creator}" if creator else None
     if byline is not None:
         paragraphs.insert(0, byline)  # shown under the title, as a book's title page has it
-    return Parsed(title or readable_stem(path), publisher, date, None, "\n\n".join(paragraphs))
+    return Parsed(
+        title or readable_stem(path),
+        publisher,
+        date,
+        None,
+        "\n\n".join(paragraphs),
+        author=creator or None,
+    )
 
 
 def _check_archive(book: zipfile.ZipFile, name: str) -> None:

@@ -40,6 +40,12 @@ class Parsed:
     """A photo caption (credit included) found before the text."""
     text: str
     """The body: stripped paragraphs joined by exactly one blank line."""
+    author: str | None = None
+    """Who wrote it, when the file says (front matter, a page's byline, a book's creator)."""
+    url: str | None = None
+    """Where it is published on the web (a page's canonical address, front matter `url`)."""
+    feed: str | None = None
+    """The feed it arrived through, if it came from one."""
     words: int = field(init=False, compare=False)
     """How many words `text` has, counted once here: an add needs the count more than
     once, and counting a 100 MB text takes a second."""
@@ -476,13 +482,31 @@ def _parse_markdown(raw: str, fallback_title: str) -> Parsed:
     if not title:
         lead = _MARKDOWN_LEAD.sub("", paragraphs[0]) if paragraphs else ""
         title = _title_from_text(_MARKDOWN_INLINE.sub("", lead), fallback_title)
-    source = " ".join(fields.get("source", "").split()) or None
+    source = _front_text(fields, "source", "site")
     date = None
     date_match = _FRONT_DATE.fullmatch(fields.get("date", "").strip())
     if date_match is not None:
         year, month, day = (int(group) for group in date_match.groups())
         date = _valid_date(year, month, day)
-    return Parsed(title, source, date, None, "\n\n".join(paragraphs))
+    url = _front_text(fields, "url")
+    return Parsed(
+        title,
+        source,
+        date,
+        None,
+        "\n\n".join(paragraphs),
+        author=_front_text(fields, "author"),
+        url=url if url and url.lower().startswith(("http://", "https://")) else None,
+    )
+
+
+def _front_text(fields: dict[str, str], *keys: str) -> str | None:
+    """The first of front matter's `keys` that holds text, on one line."""
+    for key in keys:
+        value = " ".join(fields.get(key, "").split())
+        if value:
+            return value
+    return None
 
 
 def _front_matter_fields(body: str) -> dict[str, str]:

@@ -60,6 +60,8 @@ def parse_page(page: bytes | str, *, url: str | None, name: str) -> Parsed:
         _iso_date(found.get("date")),
         None,
         "\n\n".join(paragraphs),
+        author=author or None,
+        url=_web_address(found.get("url")) or url,
     )
 
 
@@ -90,6 +92,12 @@ def _paragraphs(text: str, title: str) -> list[str]:
             continue  # the page's headline, shown as the title already
         paragraphs.append(paragraph)
     return paragraphs
+
+
+def _web_address(value: object) -> str | None:
+    """The page's own (canonical) address, if it names an http or https one."""
+    address = _one_line(value)
+    return address if address.lower().startswith(("http://", "https://")) else None
 
 
 def _one_line(value: object) -> str:

@@ -356,11 +356,25 @@ def test_listing_reads_no_text_and_tolerates_hand_edited_records(
 
     listed = {e.id: e for e in catalog.entries()}
     assert "0123456789ab" not in listed
+    assert (listed[entry.id].author, listed[entry.id].url, listed[entry.id].feed) == (None,) * 3
     assert listed[entry.id].title == "Edited by hand"
     assert listed[entry.id].caption is None and listed[entry.id].reading_minutes == 1
     # Missing fields are not faults; the record without a usable title is named, once.
     (warning,) = catalog.warnings
     assert "0123456789ab: title, content_hash" in warning and entry.id not in warning
+
+
+def test_records_written_before_author_url_and_feed_read_quietly(
+    catalog: Catalog, sources: Path
+) -> None:
+    (entry,) = catalog.add([article(sources, "a.txt", "Older record")]).added
+    catalog_file = catalog.home / "catalog.json"
+    data = json.loads(catalog_file.read_text(encoding="utf-8"))
+    for name in ("author", "url", "feed"):
+        del data["documents"][entry.id][name]
+    catalog_file.write_text(json.dumps(data), encoding="utf-8")
+    again = Catalog.open(catalog.home)
+    assert again.entry(entry.id) == entry and again.warnings == ()
 
 
 # --- finding ---------------------------------------------------------------------------

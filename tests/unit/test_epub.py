@@ -73,6 +73,7 @@ def test_metadata_and_chapters_in_spine_order(tmp_path: Path) -> None:
     parsed = read_epub(write_book(tmp_path / "keeper.epub"))
     assert parsed.title == "The Lighthouse Keeper"
     assert parsed.source == "Harbour Press" and parsed.date == "2019-04-02"
+    assert parsed.author == "Ada Marsh"
     paragraphs = parsed.text.split("\n\n")
     assert paragraphs[:6] == [
         "By Ada Marsh",

@@ -350,6 +350,23 @@ def test_markdown_front_matter_quoting_and_bad_date() -> None:
     assert parsed.text == "Text."
 
 
+def test_markdown_front_matter_author_site_and_address() -> None:
+    raw = (
+        "---\ntitle: Tides\nauthor: '  Ada   Marsh '\nsite: The Coastal Gazette\n"
+        "url: https://example.org/tides\n---\nText."
+    )
+    parsed = parse_text(raw, markdown=True)
+    assert (parsed.author, parsed.source, parsed.url) == (
+        "Ada Marsh",
+        "The Coastal Gazette",
+        "https://example.org/tides",
+    )
+    local = parse_text(
+        "---\nurl: javascript:alert(1)\nsource: Own\nsite: Other\n---\nA.", markdown=True
+    )
+    assert local.url is None and local.source == "Own"  # only web addresses; source first
+
+
 def test_markdown_heading_inside_code_is_not_a_title() -> None:
     parsed = parse_text("```\n# not a title\n```\n\nReal *text* here. More.", markdown=True)
     assert parsed.title == "# not a title"  # the first sentence of the first block

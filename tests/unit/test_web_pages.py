@@ -126,6 +126,7 @@ def test_a_saved_page_is_its_article(tmp_path: Path) -> None:
     (entry,) = catalog.add([folder]).added  # found inside a folder, read offline
     assert entry.title == "Storm hits the harbour"
     assert entry.source == "The Coastal Gazette" and entry.date == "2024-05-02"
+    assert entry.author == "Ada Marsh" and entry.url is None  # saved: no address of its own
     text = catalog.text(entry.id)
     assert text.startswith("By Ada Marsh\n\nThe storm reached Port Ellery")
     assert "What comes next" in text and '"We were lucky," said' in text
@@ -142,6 +143,8 @@ def test_a_page_added_by_its_address(site: str, tmp_path: Path) -> None:
     rows = json.loads(run_cli("--library", library, "list", "--json").out)
     (row,) = [r for r in rows if r["title"] == "Storm hits the harbour"]
     assert row["path"] == f"{site}/article" and row["source"] == "The Coastal Gazette"
+    assert row["author"] == "Ada Marsh" and row["url"] == f"{site}/article"
+    assert row["feed"] is None
     again = run_cli("--library", library, "add", f"{site}/article")
     assert again.out.startswith("unchanged ")
 
