@@ -286,7 +286,7 @@ def _read_entry(doc_id: str, record: Record) -> tuple[Entry | None, RecordFault 
     """
     key: tuple[Any, ...] | None = None
     keys = tuple(record)
-    if (keys == _ENTRY_KEYS or keys == _EARLIER_ENTRY_KEYS) and _counts_are_ints(record):
+    if keys in (_ENTRY_KEYS, _EARLIER_ENTRY_KEYS) and _counts_are_ints(record):
         key = (doc_id, *record.values())
         try:
             remembered = _READ_ENTRIES.get(key)
