@@ -3,17 +3,20 @@
 A library home folder looks like this (nothing is created before it is needed)::
 
     documents/<id>.txt   the stored text of each document, UTF-8, exactly `Parsed.text`
-                         (beside it: its sentence spans, and while an add runs, the
-                         add's registration; see `library.document_files`)
-    catalog.json         the metadata of every document (title, source, date, ...)
+                         (beside it: its sentence spans; see `library.document_files`)
+    .running/            the registrations of adds and removes under way
+    catalog/<xx>.json    the metadata of every document (title, source, date, ...), in
+                         shards by the first two characters of the id
+                         (`library.catalog_shards`)
     reading.json         the reading position in each document
     settings.json        preferences such as the theme
     exports/             where Markdown exports go
 
-Text lives in plain files, never inside a TinyDB file, so listing a thousand documents
-reads one small JSON file and no text at all. Reading positions are kept apart from the
-metadata, so saving a position while another process imports files never contends for
-the same file. Every JSON file goes through `library.storage.Store`.
+Text lives in plain files, never inside a TinyDB file, so listing the library reads
+no text at all, and one document's metadata is one small shard away. Reading positions
+are kept apart from the metadata, so saving a position while another process imports
+files never contends for the same file. Every JSON file goes through
+`library.storage.Store`.
 
 The models are in `library.entries`, the planning of an add in `library.adding`, and
 the upkeep of the texts in `library.text_folder`.
@@ -38,8 +41,9 @@ from library.add_batches import (
     read_batches,
 )
 from library.adding import AddPlan, utc_now
+from library.catalog_shards import DOCUMENTS_TABLE, LEGACY_FILE, SHARD_FOLDER, CatalogShards
 from library.document import Document
-from library.document_files import AddRegistry
+from library.document_files import RUNNING_FOLDER, AddRegistry
 from library.entries import (
     AddResult,
     Entry,
@@ -54,7 +58,7 @@ from library.safe_files import StatKey, StoreError, reason_of
 from library.sanitize import one_line, short_title
 from library.spancache import load_spans
 from library.storage import Record, Store
-from library.text_folder import DOCUMENTS_TABLE, TextFolder
+from library.text_folder import TextFolder
 
 if TYPE_CHECKING:
     # Parsing (and charset detection) is imported only when adding files: listing and
@@ -71,7 +75,9 @@ SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
 ``source`` A to Z (unknown last), ``length`` shortest first, ``progress`` most read first.
 Ties keep the ``added`` order."""
 
-CATALOG_FILE = "catalog.json"
+CATALOG_FILE = LEGACY_FILE
+"""The one catalog file of libraries written before shards (moved into shards on open)."""
+CATALOG_FOLDER = SHARD_FOLDER
 READING_FILE = "reading.json"
 SETTINGS_FILE = "settings.json"
 DOCUMENTS_FOLDER = "documents"
@@ -120,12 +126,7 @@ class Catalog:
         self._clock = clock
         self.documents_folder = self.home / DOCUMENTS_FOLDER
         self.exports_folder = self.home / EXPORTS_FOLDER
-        self._catalog = Store(
-            self.home / CATALOG_FILE,
-            kind="catalog",
-            label="catalog file",
-            checks={_DOCUMENTS: check_entry_record},
-        )
+        self._catalog = CatalogShards(self.home, check_entry_record)
         self._reading = Store(
             self.home / READING_FILE,
             kind="reading",
@@ -138,7 +139,7 @@ class Catalog:
             label="settings file",
             checks={_SETTINGS: check_setting_record},
         )
-        self._adds = AddRegistry(self.documents_folder)
+        self._adds = AddRegistry(self.home / RUNNING_FOLDER)
         self._texts = TextFolder(self.documents_folder, self._catalog, self._adds)
 
     @classmethod
@@ -160,14 +161,13 @@ class Catalog:
                 f"The library folder {home} cannot be used: {reason_of(err)}."
             ) from err
         catalog = cls(home, clock=clock)
-        first_run = not catalog._catalog.path.exists() and not catalog.documents_folder.exists()
+        first_run = not catalog._catalog.exists() and not catalog.documents_folder.exists()
         if first_run:
             catalog._add_welcome()
-        records = catalog._catalog.read_table(_DOCUMENTS)  # checks the file, as below
+        catalog._catalog.migrate_legacy()
         catalog._reading.check()
         catalog._settings.check()
-        if not catalog._catalog.read_only:
-            catalog._texts.tidy(records)
+        catalog._texts.tidy()
         return catalog
 
     def __repr__(self) -> str:
@@ -179,10 +179,8 @@ class Catalog:
 
         For example a damaged file that was set aside, or a file from a newer release.
         """
-        return tuple(dict.fromkeys(w for store in self._stores() for w in store.warnings))
-
-    def _stores(self) -> tuple[Store, ...]:
-        return (self._catalog, self._reading, self._settings)
+        stores = (self._catalog, self._reading, self._settings)
+        return tuple(dict.fromkeys(w for store in stores for w in store.warnings))
 
     # -- listing and finding
 
@@ -193,7 +191,10 @@ class Catalog:
         """
         if sort not in SORT_KEYS:
             raise ValueError(f"Unknown sort order {sort!r}; use one of {', '.join(SORT_KEYS)}.")
-        entries = sorted(self._entries(), key=_added_key, reverse=True)
+        # Newest first; the documents of one add (which share its time) in the order
+        # their files were taken, which is their paths' order.
+        entries = sorted(self._entries(), key=_path_key)
+        entries.sort(key=_added_key, reverse=True)
         if sort == "title":
             entries.sort(key=lambda e: e.title.casefold())
         elif sort == "date":
@@ -211,7 +212,7 @@ class Catalog:
         return tuple(entries)
 
     def _entries(self) -> Iterator[Entry]:
-        for doc_id, record in self._catalog.read_table(_DOCUMENTS).items():
+        for doc_id, record in self._catalog.records().items():
             entry = entry_from_record(doc_id, record)
             if entry is not None:
                 yield entry
@@ -223,18 +224,17 @@ class Catalog:
             UnknownDocument: No id starts with it.
             AmbiguousId: Several ids start with it; the message lists them.
         """
-        records = self._catalog.read_table(_DOCUMENTS)
         wanted = id_or_prefix.strip()
+        shown = one_line(wanted)
+        if not wanted:
+            raise UnknownDocument("No document id was given.")
+        records = self._catalog.records_starting(wanted)
         for key in dict.fromkeys((wanted, wanted.lower())):
             if key in records:
                 entry = entry_from_record(key, records[key])
                 if entry is not None:
                     return entry
-        shown = one_line(wanted)
-        if not wanted:
-            raise UnknownDocument("No document id was given.")
-        prefix = wanted.lower()
-        matches = sorted(doc_id for doc_id in records if doc_id.lower().startswith(prefix))
+        matches = sorted(records)
         if not matches:
             raise UnknownDocument(f'No document in the library has the id "{shown}".')
         if len(matches) == 1:
@@ -258,7 +258,7 @@ class Catalog:
         Raises:
             UnknownDocument: There is none.
         """
-        record = self._catalog.read_table(_DOCUMENTS).get(doc_id)
+        record = self._catalog.record(doc_id)
         entry = entry_from_record(doc_id, record) if record is not None else None
         if entry is None:
             raise UnknownDocument(f'No document in the library has the id "{one_line(doc_id)}".')
@@ -410,13 +410,19 @@ class Catalog:
             if progress is not None and len(items) > len(written):
                 # The files with nothing to write are through.
                 progress((STEPS_PER_FILE - 1) * (len(items) - len(written)))
-            final, staged = self._commit(items, hashes, now, before, written)
-        if staged:
-            # Swapped in under the lock, and only while the catalog still names it: another
-            # copy may have committed a newer version of the document since this commit.
-            self._texts.finish_updates()
-        for doc_id, (text, content_hash) in staged.items():
-            load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
+            try:
+                final, staged = self._commit(items, hashes, now, before, written)
+            except StoreError:
+                self._texts.discard_unnamed(written)  # nothing was added: nor do its texts stay
+                raise
+            # Still registered: should this process die before the new texts are in
+            # place, its registration is what tells the next open to finish the job.
+            if staged:
+                # Swapped in under the lock, and only while the catalog still names it:
+                # another copy may have committed a newer version since this commit.
+                self._texts.finish_updates()
+            for doc_id, (text, content_hash) in staged.items():
+                load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         return AddResult(
             added=tuple(final.added.values()),
             updated=tuple(final.updated.values()),
@@ -479,17 +485,20 @@ class Catalog:
         Raises:
             UnknownDocument: The id is not in the library.
         """
-        with self._catalog.transaction() as db:
-            record = db.table(_DOCUMENTS).record(doc_id)
-            entry = entry_from_record(doc_id, record) if record is not None else None
-            if entry is None:
-                raise UnknownDocument(
-                    f'No document in the library has the id "{one_line(doc_id)}".'
-                )
-            db.table(_DOCUMENTS).delete(doc_id)
-        # The catalog no longer names the text, so a crash from here on leaves at worst
-        # an unused file behind, never an entry without its text.
-        self._texts.delete_text(doc_id)
+        with ExitStack() as registration:
+            with self._catalog.transaction() as db:
+                record = db.table(_DOCUMENTS).record(doc_id)
+                entry = entry_from_record(doc_id, record) if record is not None else None
+                if entry is None:
+                    raise UnknownDocument(
+                        f'No document in the library has the id "{one_line(doc_id)}".'
+                    )
+                registration.enter_context(self._adds.running())
+                db.table(_DOCUMENTS).delete(doc_id)
+            # The catalog no longer names the text, so a crash from here on leaves at worst
+            # an unused file behind, never an entry without its text; and the registration
+            # left behind has the next open remove it.
+            self._texts.delete_text(doc_id)
         return entry
 
     # -- reading positions
@@ -554,3 +563,7 @@ class Catalog:
 
 def _added_key(entry: Entry) -> str:
     return entry.added
+
+
+def _path_key(entry: Entry) -> tuple[bool, str]:
+    return (entry.path is None, entry.path or "")

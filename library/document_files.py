@@ -10,10 +10,12 @@ library removes such leftovers, but only when it is sure they are leftovers:
 - Only names newsreader makes are touched (`<id>.txt`, `<id>.spans`, and the hidden
   temporaries of writing them), only regular files (never a link), only in this folder.
 - An add registers itself (`AddRegistry.running`) while it holds the catalog's lock and
-  stays registered until it has committed. Leftovers are removed only under that lock,
-  and only when no add is registered: the files of an add in progress are never taken
-  for leftovers. A registration is a lock held on a small file, so the operating system
-  ends it when its process dies, however it dies.
+  stays registered until its texts are all in place; so does a remove until its text is
+  deleted. Leftovers are removed only under that lock, and only when no add is
+  registered: the files of an add in progress are never taken for leftovers. A
+  registration is a lock held on a small file in the home's ``.running/``, so the operating system
+  ends it when its process dies, however it dies — and the file it leaves behind is what
+  tells the next open that there is something to tidy (`AddRegistry.any_registered`).
 - Texts are kept while a damaged catalog lies aside: the catalog set aside still names
   them, and the user may want it back.
 """
@@ -36,6 +38,9 @@ _MADE = re.compile(r"[0-9a-f]{12}\.(?:txt|spans)")
 
 _TEMPORARY = re.compile(r"\.[0-9a-f]{12}\.(?:txt|spans|[0-9a-f]{16}\.next)\.\w+\.tmp")
 """The temporary file of an atomic write of a text, spans or staged text (`mkstemp`)."""
+
+RUNNING_FOLDER = ".running"
+"""The folder, in the library home, of the registrations of adds under way."""
 
 _MARKER_PREFIX = ".adding-"
 _MARKER_SUFFIX = ".lock"
@@ -119,7 +124,7 @@ def remove_files(paths: Iterable[Path]) -> None:
 
 
 class AddRegistry:
-    """The adds in progress in one documents folder, each a lock held on its own file.
+    """The adds (and removes) in progress in one library, each a lock held on its own file.
 
     `running` registers an add; `any_running` tells whether one is registered, and clears
     away the files of registrations whose process died. Both must be called while holding
@@ -128,8 +133,17 @@ class AddRegistry:
     """
 
     def __init__(self, folder: Path) -> None:
-        """Describe the registry of the documents folder `folder`; nothing is created yet."""
+        """Describe the registry kept in `folder`; nothing is created yet. Registrations
+        live in a folder of their own, so finding them never lists the texts."""
         self.folder = folder
+
+    def any_registered(self) -> bool:
+        """Whether any registration is there, alive or left by a process that died."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(_is_registration(entry.name) for entry in entries)
+        except OSError:
+            return False
 
     @contextmanager
     def running(self) -> Iterator[None]:

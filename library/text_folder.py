@@ -14,6 +14,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from library.catalog_shards import DOCUMENTS_TABLE
 from library.document_files import (
     AddRegistry,
     find_leftovers,
@@ -32,22 +33,20 @@ from library.safe_files import (
 )
 from library.sanitize import short_title
 from library.spancache import load_spans
-from library.storage import Record, Store
+from library.storage import Record
 
 if TYPE_CHECKING:
     from library.adding import AddPlan
-
-DOCUMENTS_TABLE = "documents"
-"""The catalog's table of document records, which names the texts."""
+    from library.catalog_shards import CatalogShards
 
 
 class TextFolder:
     """The texts of one library, kept in step with the catalog that names them."""
 
-    def __init__(self, folder: Path, catalog: Store, adds: AddRegistry) -> None:
+    def __init__(self, folder: Path, catalog: CatalogShards, adds: AddRegistry) -> None:
         """Args:
         folder: The documents folder.
-        catalog: The catalog store: its lock orders every change to the folder.
+        catalog: The catalog's records: their lock orders every change to the folder.
         adds: The adds running now, whose files are not leftovers.
         """
         self.folder = folder
@@ -166,15 +165,18 @@ class TextFolder:
                 if doc_id not in records:
                     self.delete_text(doc_id)
 
-    def tidy(self, records: dict[str, Record]) -> None:
-        """Finish what adds killed midway left, when the library is opened.
+    def tidy(self) -> None:
+        """Finish what adds and removes killed midway left, when the library is opened.
 
-        Args:
-            records: The catalog's document records as read at opening.
+        Only when one was cut short is there anything to do, and its registration, left
+        behind, says so: a library without one is not looked through (at 50,000 documents,
+        listing the folder and reading every record would cost more than most commands).
         """
+        if not self._adds.any_registered():
+            return
         names = folder_names(self.folder)
         self.finish_updates(names)
-        self._remove_leftovers(records, names)
+        self._remove_leftovers()
 
     def finish_updates(self, names: list[str] | None = None) -> None:
         """Complete or undo updates: this process's, once committed, and those a process
@@ -191,11 +193,11 @@ class TextFolder:
         if not pending:
             return
         with self._catalog.transaction() as db:
-            records = db.table(DOCUMENTS_TABLE).records()
+            table = db.table(DOCUMENTS_TABLE)
             for path in pending:
                 doc_id, _, rest = path.name.partition(".")
                 prefix = rest.removesuffix(".next")
-                record = records.get(doc_id)
+                record = table.record(doc_id)
                 entry = entry_from_record(doc_id, record) if record is not None else None
                 if entry is not None and entry.content_hash.startswith(prefix):
                     with suppress(FileNotFoundError):
@@ -204,37 +206,32 @@ class TextFolder:
                     path.unlink(missing_ok=True)
         fsync_directory(self.folder)
 
-    def _remove_leftovers(self, records: dict[str, Record], names: list[str]) -> None:
+    def _remove_leftovers(self) -> None:
         """Remove the texts, spans and temporary files that adds killed midway left in the
-        documents folder, when no add is running (see `library.document_files`).
+        documents folder, and their registrations, when no add is running (see
+        `library.document_files`).
 
         Best effort: when the catalog's lock cannot be had, they wait for the next open.
         A text whose content a record names under another id (its key edited by hand) is
         that document's text, and is kept; so are all texts while something may name
         them again (see `_texts_kept`).
         """
-        leftovers = find_leftovers(self.folder, records, names)
-        if not (leftovers.derived or leftovers.registrations or leftovers.texts):
-            return  # the usual case: nothing to do, and no lock taken
-        kept_texts = bool(leftovers.texts) and self._texts_kept(records)
-        if not (leftovers.derived or leftovers.registrations) and kept_texts:
-            return
         with suppress(StoreError), self._catalog.transaction() as db:
-            if self._adds.any_running():
+            if self._adds.any_running():  # clears the registrations of the dead
                 return
             current = db.table(DOCUMENTS_TABLE).records()
+            if self._catalog.read_only:
+                return  # a shard from a newer release may name texts in ways unknown here
             leftovers = find_leftovers(self.folder, current)
             remove_files(leftovers.derived)
-            if not kept_texts:
+            if leftovers.texts and not self._texts_kept(current):
                 remove_files(texts_of_no_content(leftovers.texts, current.values()))
 
     def _texts_kept(self, records: dict[str, Record]) -> bool:
-        """Whether texts no record names are kept: while a damaged catalog lies aside, or
+        """Whether texts no record names are kept: while a damaged shard lies aside, or
         while the catalog holds a record it cannot use (say, edited by hand), either may
-        name them, and the user may mend it. Asked only when such texts are there: it
-        reads every record."""
-        catalog = self._catalog.path
-        return any(catalog.parent.glob(f"{catalog.name}.damaged-*")) or any(
+        name them, and the user may mend it."""
+        return self._catalog.damaged_kept() or any(
             entry_from_record(doc_id, record) is None for doc_id, record in records.items()
         )
 

@@ -47,6 +47,12 @@ class CliResult:
         return self.err.splitlines()
 
 
+def catalog_shard(home: Path, doc_id: str) -> Path:
+    """The catalog file that holds the record of `doc_id` (the catalog is kept in shards
+    by the first two characters of the id)."""
+    return home / "catalog" / f"{doc_id[:2].lower()}.json"
+
+
 def run_cli(*argv: str) -> CliResult:
     """Run `newsreader ARGV...` in this process, the way the console script does."""
     out, err = io.StringIO(), io.StringIO()

@@ -14,6 +14,7 @@ Python's JSON parser cannot follow: a journal loses only that line). Then:
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 from collections.abc import Awaitable, Callable, Iterator
@@ -28,10 +29,11 @@ from textual.widgets import Input
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.entries import ReadingState
+from library.parse import parse_bytes
 from library.safe_files import StoreError
 from reader.app import NewsreaderApp, make_app
 from service.workspace import Workspace
-from tests.safety.support import added_id, listing, run_cli
+from tests.safety.support import added_id, catalog_shard, listing, run_cli
 
 SIZE = (100, 30)
 ARTICLE = "The ferry left at dawn. The harbour was quiet.\n\nGulls followed the boat out.\n"
@@ -64,6 +66,8 @@ class Library:
     def store_path(self, store: str) -> Path:
         if store == "journal":
             return AnnotationStore(self.home).journal_path(self.doc_id)
+        if store == "catalog.json":
+            return catalog_shard(self.home, self.doc_id)
         return self.home / store
 
 
@@ -77,8 +81,20 @@ def library(private_home: Path, tmp_path: Path) -> Library:
     catalog.save_reading_state(doc_id, ReadingState(offset=24, progress=0.5))
     catalog.set_setting("theme", "textual-dark")
     spare = tmp_path / "spare.txt"
-    spare.write_text("A spare article about the lighthouse keeper.\n", "utf-8")
+    spare.write_text(_text_in_the_shard_of(doc_id), "utf-8")
     return Library(private_home, doc_id, spare)
+
+
+def _text_in_the_shard_of(doc_id: str) -> str:
+    """A spare article whose id starts as `doc_id` does: adding it writes the catalog
+    shard that holds `doc_id` (the catalog is kept in shards by the id's first two
+    characters, and an id is the start of the text's sha256)."""
+    for number in range(100_000):
+        text = f"A spare article about the lighthouse keeper, number {number}.\n"
+        stored = parse_bytes(text.encode(), "spare.txt").text
+        if hashlib.sha256(stored.encode()).hexdigest()[:2] == doc_id[:2]:
+            return text
+    raise AssertionError("no spare text found")
 
 
 def _header_schema(raw: bytes, store: str, schema: object) -> bytes:

@@ -197,7 +197,7 @@ def test_opening_a_tidy_library_takes_no_lock(private_home: Path, tmp_path: Path
     """Nothing to remove, nothing locked: `newsreader list` stays as fast as before."""
     folder = _articles(tmp_path / "incoming", 3, "tidy")
     assert run_cli("add", str(folder)).code == 0
-    lock = private_home / "catalog.json.lock"
+    lock = private_home / "catalog.lock"
     lock.unlink()
     Catalog.open(private_home)
     assert not lock.exists()
@@ -267,7 +267,8 @@ def test_two_updates_of_one_document_in_a_row_keep_its_text_and_hash_together(
 
     def write(path: Path, data: bytes, **options: object) -> None:
         real_write(path, data, **options)
-        if path.name == "catalog.json" and threading.current_thread() is first and not second:
+        is_shard = path.parent.name == "catalog"
+        if is_shard and threading.current_thread() is first and not second:
             # The first update is committed: a second one starts in another copy, and
             # takes the catalog's lock as soon as it is free.
             second.append(threading.Thread(target=second_update))

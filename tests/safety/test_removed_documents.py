@@ -34,7 +34,7 @@ from annotations.store import AnnotationStore
 from library.catalog import Catalog, UnknownDocument
 from library.safe_files import StoreLocked, StoreReadOnly
 from service.workspace import AlreadyHighlighted, Workspace
-from tests.safety.support import run_cli
+from tests.safety.support import catalog_shard, run_cli
 
 SENTENCES = 60
 
@@ -198,7 +198,7 @@ def test_a_remove_that_cannot_lock_the_annotations_changes_nothing() -> None:
 def test_a_remove_the_catalog_refuses_puts_the_highlights_back() -> None:
     with library_with_log() as (home, _source, doc_id):
         made = Workspace.open(home).highlight_quote(doc_id, sentence(7), note="kept").id
-        catalog_file = home / "catalog.json"
+        catalog_file = catalog_shard(home, doc_id)
         data = json.loads(catalog_file.read_text("utf-8"))
         data["_meta"]["store"]["schema"] = 99  # written by a newer release: read-only
         catalog_file.write_text(json.dumps(data), "utf-8")

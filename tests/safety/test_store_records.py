@@ -32,7 +32,7 @@ from library.catalog import SORT_KEYS, Catalog
 from library.entries import ReadingState
 from reader.app import make_app
 from service.workspace import Workspace
-from tests.safety.support import CliResult, added_id, listing, run_cli
+from tests.safety.support import CliResult, added_id, catalog_shard, listing, run_cli
 from tests.safety.test_damaged_stores import NotificationLog
 
 FERRY = "The ferry left at dawn. The harbour was quiet.\n\nGulls followed the boat out.\n"
@@ -49,7 +49,7 @@ class Library:
 
     @property
     def catalog_file(self) -> Path:
-        return self.home / "catalog.json"
+        return catalog_shard(self.home, self.ferry)
 
     @property
     def reading_file(self) -> Path:
@@ -233,9 +233,14 @@ def test_a_catalog_record_without_a_usable_title_is_skipped_and_kept(library: Li
     text_file = library.home / "documents" / f"{library.ferry}.txt"
     text = text_file.read_bytes()
     edited = edit_json(library.catalog_file, change)
-    for result in run_every_reader(library):
+    results = run_every_reader(library)
+    for result in results:
         # `show` of that id also says there is no such document: both name it.
         assert_sentences(result, library.ferry)
+    # Listing reads every catalog shard, and `show` of that id reads its own: both tell of
+    # the record. (The others read only the shards of the documents they need.)
+    listings = results[: 1 + len(SORT_KEYS)]
+    for result in [*listings, results[len(READ_COMMANDS)]]:
         assert str(library.catalog_file) in result.err
     listed = [row["id"] for row in listing(library.home)]
     assert library.ferry not in listed and library.lighthouse in listed
@@ -345,6 +350,8 @@ async def test_the_app_opens_a_library_with_values_of_the_wrong_kind_everywhere(
 ) -> None:
     def catalog_change(data: dict[str, Any]) -> None:
         data["documents"][library.ferry].update(added=5, date=20240101, reading_minutes="lots")
+
+    def other_catalog_change(data: dict[str, Any]) -> None:
         data["documents"][library.lighthouse]["words"] = 10**400
 
     def reading_change(data: dict[str, Any]) -> None:
@@ -355,6 +362,7 @@ async def test_the_app_opens_a_library_with_values_of_the_wrong_kind_everywhere(
         data["settings"]["library_sort"] = {"value": ["title"]}
 
     edit_json(library.catalog_file, catalog_change)
+    edit_json(catalog_shard(library.home, library.lighthouse), other_catalog_change)
     edit_json(library.reading_file, reading_change)
     edit_json(library.settings_file, settings_change)
     edit_journal_record(library.journal(library.lighthouse), 1, {"start": 10**30, "end": 10**30})

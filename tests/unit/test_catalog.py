@@ -75,7 +75,21 @@ def user_entries(catalog: Catalog, sort: SortKey = "added") -> tuple[Entry, ...]
 
 
 def catalog_bytes(catalog: Catalog) -> bytes:
-    return (catalog.home / "catalog.json").read_bytes()
+    """Every shard of the catalog, one after the other."""
+    return b"".join(path.read_bytes() for path in sorted((catalog.home / "catalog").glob("*.json")))
+
+
+def shard_file(catalog: Catalog, doc_id: str) -> Path:
+    """The catalog shard that holds `doc_id`'s record."""
+    return catalog.home / "catalog" / f"{doc_id[:2]}.json"
+
+
+def left_behind(catalog: Catalog) -> Path:
+    """The registration an add killed midway leaves behind (its lock gone with it)."""
+    marker = catalog.home / ".running" / ".adding-1-deadbeef.lock"
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("")
+    return marker
 
 
 # --- home ------------------------------------------------------------------------------
@@ -344,7 +358,7 @@ def test_listing_reads_no_text_and_tolerates_hand_edited_records(
     catalog: Catalog, sources: Path
 ) -> None:
     (entry,) = catalog.add([article(sources, "a.txt", "Edited by hand")]).added
-    catalog_file = catalog.home / "catalog.json"
+    catalog_file = shard_file(catalog, entry.id)
     data = json.loads(catalog_file.read_text(encoding="utf-8"))
     record = data["documents"][entry.id]
     del record["caption"], record["reading_minutes"]
@@ -368,13 +382,49 @@ def test_records_written_before_author_url_and_feed_read_quietly(
     catalog: Catalog, sources: Path
 ) -> None:
     (entry,) = catalog.add([article(sources, "a.txt", "Older record")]).added
-    catalog_file = catalog.home / "catalog.json"
+    catalog_file = shard_file(catalog, entry.id)
     data = json.loads(catalog_file.read_text(encoding="utf-8"))
     for name in ("author", "url", "feed"):
         del data["documents"][entry.id][name]
     catalog_file.write_text(json.dumps(data), encoding="utf-8")
     again = Catalog.open(catalog.home)
     assert again.entry(entry.id) == entry and again.warnings == ()
+
+
+def test_a_catalog_written_before_shards_moves_into_them_on_open(
+    catalog: Catalog, sources: Path
+) -> None:
+    added = catalog.add([article(sources, f"{n}.txt", f"Story {n}") for n in range(12)]).added
+    shards = catalog.home / "catalog"
+    legacy: dict[str, dict[str, object]] = {"documents": {}}
+    for shard in sorted(shards.glob("*.json")):
+        legacy["documents"].update(json.loads(shard.read_text("utf-8"))["documents"])
+    legacy["_meta"] = json.loads(shard.read_text("utf-8"))["_meta"]
+    before = catalog.entries()
+    for path in shards.iterdir():
+        path.unlink()
+    shards.rmdir()
+    (catalog.home / "catalog.json").write_text(json.dumps(legacy), "utf-8")
+
+    reopened = Catalog.open(catalog.home)
+    assert reopened.entries() == before and reopened.warnings == ()
+    assert not (catalog.home / "catalog.json").exists()
+    kept = json.loads((catalog.home / "catalog.json.before-shards").read_text("utf-8"))
+    assert kept == legacy  # the old file is kept as it was
+    assert {shard_file(catalog, entry.id) for entry in added} <= set(shards.glob("*.json"))
+    assert Catalog.open(catalog.home).entries() == before  # once only
+
+
+def test_one_document_is_found_by_reading_its_shard_alone(catalog: Catalog, sources: Path) -> None:
+    added = catalog.add([article(sources, f"{n}.txt", f"Story {n}") for n in range(20)]).added
+    wanted = added[7]
+    for shard in (catalog.home / "catalog").glob("*.json"):
+        if shard != shard_file(catalog, wanted.id):
+            shard.write_text("{ damaged", "utf-8")  # read, and these would be told of
+    reopened = Catalog.open(catalog.home)
+    assert reopened.resolve(wanted.id[:5]) == wanted == reopened.entry(wanted.id)
+    assert reopened.load(wanted.id).title == wanted.title
+    assert reopened.warnings == ()
 
 
 # --- finding ---------------------------------------------------------------------------
@@ -574,22 +624,25 @@ def test_settings_round_trip(catalog: Catalog) -> None:
 
 
 def test_a_damaged_catalog_is_kept_aside_and_reported(catalog: Catalog, sources: Path) -> None:
-    catalog.add([article(sources, "a.txt", "Soon lost")])
-    catalog_file = catalog.home / "catalog.json"
+    (entry,) = catalog.add([article(sources, "a.txt", "Soon lost")]).added
+    catalog_file = shard_file(catalog, entry.id)
     catalog_file.write_bytes(catalog_file.read_bytes()[:50])
     (catalog.home / "reading.json").write_text("[]")
 
     reopened = Catalog.open(catalog.home)
+    listed = reopened.entries()  # a shard is read, and found damaged, when it is needed
     assert len(reopened.warnings) == 2
     catalog_warning, reading_warning = reopened.warnings
     assert catalog_warning.startswith(
         f"The catalog file {catalog_file} was damaged; it was kept as"
     )
     assert reading_warning.startswith("The reading-position file ")
-    asides = sorted(p.name for p in catalog.home.iterdir() if ".damaged-" in p.name)
+    asides = [p.name for p in catalog.home.rglob("*") if ".damaged-" in p.name]
     assert len(asides) == 2
-    # Not a first run: the guide is not added again; the library goes on working.
-    assert reopened.entries() == ()
+    # Not a first run: the guide is not added again; the library goes on working, with
+    # what the other shards hold (here, the guide alone: it is in another).
+    assert entry.id not in {e.id for e in listed} and listed == reopened.entries()
+    assert [e.title for e in listed] in ([], [WELCOME_TITLE])
     assert len(reopened.add([sources]).added) == 1
 
 
@@ -681,6 +734,7 @@ def test_an_interrupted_update_is_finished_or_undone_on_open(tmp_path: Path) -> 
     # Died before the catalog recorded it: this one never happened.
     abandoned = folder / f"{entry.id}.{'0' * 16}.next"
     abandoned.write_text("A text that was never committed.", encoding="utf-8")
+    left_behind(catalog)  # as the add that died leaves it: what tells the open to look
     reopened = Catalog.open(tmp_path / "lib")
     assert reopened.text(entry.id) == "The final text of the story."
     assert not committed.exists()
