@@ -27,7 +27,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
@@ -211,11 +211,8 @@ class Catalog:
             )
         return tuple(entries)
 
-    def _entries(self) -> Iterator[Entry]:
-        for doc_id, record in self._catalog.records().items():
-            entry = entry_from_record(doc_id, record)
-            if entry is not None:
-                yield entry
+    def _entries(self) -> list[Entry]:
+        return self._catalog.entries()
 
     def resolve(self, id_or_prefix: str) -> Entry:
         """Return the entry whose id is `id_or_prefix`, or the only one starting with it.

@@ -36,6 +36,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from library.entries import Entry, entry_from_record
 from library.safe_files import CrossProcessLock, StatKey, stat_key
 from library.storage import Record, RecordFault, Store
 
@@ -79,6 +80,7 @@ class CatalogShards:
         self._stores: dict[str, Store] = {}
         self._lock = CrossProcessLock(self.path, "catalog file")
         self._legacy_warnings: tuple[str, ...] = ()
+        self._entries_memo: dict[str, tuple[StatKey, list[Entry]]] = {}
 
     def __repr__(self) -> str:
         return f"CatalogShards({str(self.path)!r})"
@@ -140,6 +142,34 @@ class CatalogShards:
         found: dict[str, Record] = {}
         for name in self.shard_names():
             found.update(self.store(name).read_table(DOCUMENTS_TABLE))
+        return found
+
+    def entries(self) -> list[Entry]:
+        """The entry of every usable record (reads every shard that changed since the last
+        call: a long-running app lists the library again after each change, and at 50,000
+        documents reading only what changed is the difference between waiting and not).
+
+        Each shard is checked and turned into entries in one go, so what the check read of
+        a record is still remembered when its entry is made (see `library.entries`).
+        """
+        found: list[Entry] = []
+        memo: dict[str, tuple[StatKey, list[Entry]]] = {}
+        for name in self.shard_names():
+            store = self.store(name)
+            key = store.change_key()
+            known = self._entries_memo.get(name)
+            if known is not None and key is not None and known[0] == key:
+                shard_entries = known[1]
+            else:
+                shard_entries = [
+                    entry
+                    for doc_id, record in store.read_table(DOCUMENTS_TABLE).items()
+                    if (entry := entry_from_record(doc_id, record)) is not None
+                ]
+            if key is not None:
+                memo[name] = (key, shard_entries)
+            found.extend(shard_entries)
+        self._entries_memo = memo
         return found
 
     def record(self, doc_id: str) -> Record | None:
