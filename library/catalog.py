@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.add_batches import (
     STEPS_PER_FILE,
+    AddSource,
     AddSteps,
     combined,
     find_sources,
@@ -319,7 +320,7 @@ class Catalog:
 
     def add(
         self,
-        paths: Iterable[Path | str],
+        paths: Iterable[AddSource],
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> AddResult:
