@@ -221,10 +221,9 @@ def refresh(
     outcomes: list[FeedOutcome] = []
     problems: list[str] = []
     new = 0
-    with (
-        ThreadPoolExecutor(FEED_WORKERS, thread_name_prefix="feed") as feed_pool,
-        ThreadPoolExecutor(ARTICLE_WORKERS, thread_name_prefix="article") as article_pool,
-    ):
+    feed_pool = ThreadPoolExecutor(FEED_WORKERS, thread_name_prefix="feed")
+    article_pool = ThreadPoolExecutor(ARTICLE_WORKERS, thread_name_prefix="article")
+    try:
         pending = [feed_pool.submit(_gather, feed, known, article_pool, limits) for feed in feeds]
         for future in as_completed(pending):
             outcome = _record(workspace, store, future.result(), known, problems)
@@ -232,6 +231,11 @@ def refresh(
             new += len(outcome.added)
             if progress is not None:
                 progress(RefreshProgress(len(outcomes), len(feeds), new, outcome))
+    finally:
+        # Stopped early (ctrl+c, a store that refused): what has not started never will,
+        # and what runs ends within its time limit, unwaited for.
+        for pool in (feed_pool, article_pool):
+            pool.shutdown(wait=False, cancel_futures=True)
     return RefreshReport(tuple(outcomes), tuple(dict.fromkeys(problems)))
 
 

@@ -157,7 +157,13 @@ class _Site(BaseHTTPRequestHandler):
         self._send(200, "application/rss+xml", rss2(self.log.rss2_slugs), etag=ETAG)
 
     def gzipped(self) -> None:
-        body = gzip.compress(rss2(("market",), title="Packed News"))
+        self._send_gzipped(rss2(("market",), title="Packed News"))
+
+    def bomb(self) -> None:
+        self._send_gzipped(b"<rss>" + b" " * 300_000)  # small packed, large unpacked
+
+    def _send_gzipped(self, document: bytes) -> None:
+        body = gzip.compress(document)
         self.send_response(200)
         self.send_header("Content-Type", "application/rss+xml")
         self.send_header("Content-Encoding", "gzip")
@@ -212,6 +218,7 @@ _FIXED: dict[str, tuple[str, bytes]] = {
 _ROUTES: dict[str, Callable[[_Site], None]] = {
     "/rss2.xml": _Site.rss2,
     "/gzip.xml": _Site.gzipped,
+    "/bomb.xml": _Site.bomb,
     "/moved.xml": _Site.moved,
     "/to-file.xml": _Site.to_file,
     "/error.xml": _Site.error,

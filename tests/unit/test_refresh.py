@@ -132,7 +132,8 @@ def test_each_failing_feed_is_one_line_and_the_rest_go_on(
         "/error.xml": "The server answered 500 (Internal Server Error)",
         "/missing.xml": "The server answered 404 (Not Found)",
         "/slow.xml": "did not answer within 0.5 seconds",
-        "/huge.xml": "is larger than 0 MB; it was not read.",
+        "/huge.xml": "/huge.xml is larger than 0 MB; it was not read.",
+        "/bomb.xml": "/bomb.xml is larger than 0 MB; it was not read.",  # once unpacked
         "/image.xml": "is not a feed (the server says it is image/png).",
         "/broken.xml": "is not a feed (its XML is broken: not well-formed",
         "/to-file.xml": "redirects to file:///etc/passwd, which is not a web address",
