@@ -18,6 +18,7 @@ from bench import (
     anchoring_bench,
     annotations_bench,
     cli_bench,
+    feeds_bench,
     frame_bench,
     many_highlights_bench,
     scale_bench,
@@ -39,6 +40,7 @@ GROUPS: tuple[str, ...] = (
     "annotations",
     "anchoring",
     "scale",
+    "feeds",
 )
 """In the order of the table of targets."""
 
@@ -63,10 +65,12 @@ class Runs:
     """Sessions opening the book with 10,000 and 100,000 highlights."""
     imports: int
     """`newsreader import-notes` runs of 100,000 highlights."""
+    refreshes: int = 3
+    """Refreshes of 20 local feeds × 20 entries."""
 
 
 FULL = Runs(screen_bench.Plan(11, 3, 5, 3, 3), 100, 15, 7, 3, 20, 5, 3)
-QUICK = Runs(screen_bench.Plan(3, 1, 3, 2, 1), 30, 5, 3, 1, 5, 2, 1)
+QUICK = Runs(screen_bench.Plan(3, 1, 3, 2, 1), 30, 5, 3, 1, 5, 2, 1, refreshes=1)
 
 
 def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
@@ -83,6 +87,7 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         ],
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
         "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
+        "feeds": lambda ws: feeds_bench.measure(ws, runs.refreshes),
     }
 
 

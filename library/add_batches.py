@@ -10,6 +10,7 @@ spans, and waiting for the disk each take about a third of the time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -34,6 +35,24 @@ Batch = list[tuple[str | None, "Parsed"]]
 """Parsed files to record together: (the file's path, what it holds)."""
 
 
+@dataclass(frozen=True, slots=True)
+class ReadDocument:
+    """A document read already, to add as a file is (a feed's entry, its article fetched
+    by a refresh): no second copy of the add is needed for what is not a file."""
+
+    where: str | None
+    """Where it comes from (its article's address), recorded as a file's path is."""
+    parsed: Parsed
+    """What it holds."""
+    given: str
+    """How messages name it."""
+
+
+AddSource = Path | str | ReadDocument
+"""What an add takes: a file or folder, an http or https address (a string), or a
+document read already."""
+
+
 class AddSteps:
     """Counts the steps of an add and tells each one to a progress callback."""
 
@@ -49,16 +68,22 @@ class AddSteps:
             self._progress(self.done, self.total)
 
 
-def find_sources(
-    paths: Iterable[Path | str], home: Path
-) -> list[tuple[str, Path | WebAddress | str]]:
-    """What an add will read: the web pages given (an http or https address given as a
-    string: a `Path` would have folded its ``//``), then the files `collect_files` finds
-    (``(path as given, file)``, or ``(path as given, why it cannot be added)``)."""
-    pages: list[tuple[str, Path | WebAddress | str]] = []
+Found = Path | WebAddress | ReadDocument | str
+"""A source of an add once found: a file, a web page, a document read already, or why
+the path given cannot be added."""
+
+
+def find_sources(paths: Iterable[AddSource], home: Path) -> list[tuple[str, Found]]:
+    """What an add will read: the documents read already and the web pages given (an http
+    or https address given as a string: a `Path` would have folded its ``//``), then the
+    files `collect_files` finds (``(path as given, file)``, or ``(path as given, why it
+    cannot be added)``)."""
+    pages: list[tuple[str, Found]] = []
     files: list[Path] = []
     for path in paths:
-        if isinstance(path, str) and is_web_address(path):
+        if isinstance(path, ReadDocument):
+            pages.append((path.given, path))
+        elif isinstance(path, str) and is_web_address(path):
             pages.append((path, WebAddress(path)))
         else:
             files.append(Path(path))
@@ -66,7 +91,7 @@ def find_sources(
 
 
 def read_batches(
-    found_files: Sequence[tuple[str, Path | WebAddress | str]],
+    found_files: Sequence[tuple[str, Found]],
     steps: AddSteps,
     failed: list[tuple[str, str]],
 ) -> Iterator[Batch]:
@@ -106,9 +131,11 @@ def read_batches(
         yield batch
 
 
-def _read_one(given: str, found: Path | WebAddress) -> tuple[str, Parsed]:
+def _read_one(given: str, found: Path | WebAddress | ReadDocument) -> tuple[str | None, Parsed]:
     """Where a document comes from (a file's path, a page's address after redirects) and
     what it holds."""
+    if isinstance(found, ReadDocument):
+        return found.where, found.parsed
     if isinstance(found, WebAddress):
         from library.fetch import fetch_page
         from library.web_page import parse_page

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any, Literal, get_args
 
 from library.add_batches import (
     STEPS_PER_FILE,
+    AddSource,
     AddSteps,
     combined,
     find_sources,
@@ -316,7 +317,7 @@ class Catalog:
 
     def add(
         self,
-        paths: Iterable[Path | str],
+        paths: Iterable[AddSource],
         *,
         progress: Callable[[int, int], None] | None = None,
     ) -> AddResult:

@@ -41,6 +41,8 @@ COMMAND_NAMES = (
     "export",
     "import-notes",
     "remove",
+    "feed",
+    "refresh",
 )
 """The commands, in the order `--help` lists them (each is run by `reader.cli_commands`)."""
 
@@ -49,7 +51,7 @@ newsreader [--library DIR] [PATH|ID]          open the app (PATH is added first,
        newsreader [--library DIR] COMMAND ...  (--library DIR may also come after COMMAND)
 
 commands:
-  add PATH...                                  import files and folders (recursive)
+  add PATH... [--refresh]                      import files, folders and web pages
   list [--sort KEY] [--json]                   the documents
   show ID [--json]                             one document's text, or its metadata and text
   search QUERY [--doc ID] [--limit N] [--json] fuzzy search across documents
@@ -60,14 +62,20 @@ commands:
                                                export notes (Markdown, JSON, W3C)
   import-notes FILE                            restore notes from a JSON or W3C export
   remove ID                                    remove a document from the library
+  feed add URL | list [--json] | remove ID | import FILE.opml | export [-o FILE]
+                                               follow feeds (a page naming one works too)
+  refresh [FEED...] [--json] [--timeout S]     add the feeds' new entries, full articles
 
 ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
-A library folder that does not exist is created only by `add` and by the app.
+A library folder that does not exist is created only by `add`, `feed add`, `feed import`
+and the app.
 """
 
 LIBRARY_HELP = "the library folder to use (default: $NEWSREADER_HOME, else the user data folder)"
 
 CREATING_COMMANDS = frozenset({"add"})
+CREATING_FEED_ACTIONS = frozenset({"add", "import"})
+"""`feed add` and `feed import` create a library too: following feeds is a way to start."""
 """The commands that create a library folder that does not exist yet (the app does too);
 every other command refuses a missing one, so a mistyped --library makes no new library."""
 
@@ -106,6 +114,11 @@ def _command_parsers() -> dict[str, _Parser]:
         "and EPUB books; - reads one document from standard input.",
     )
     add.add_argument("paths", nargs="+", metavar="PATH")
+    add.add_argument(
+        "--refresh",
+        action="store_true",
+        help="fetch web pages in the library again (else they are left as they are)",
+    )
 
     from library.catalog import SORT_KEYS
 
@@ -173,6 +186,10 @@ def _command_parsers() -> dict[str, _Parser]:
         "kept, and come back if it is added again.",
     )
     remove.add_argument("id", metavar="ID")
+
+    from reader.cli_feeds import add_feed_parsers
+
+    add_feed_parsers(command)
     return commands
 
 
@@ -309,6 +326,7 @@ def _expected_errors() -> tuple[type[Exception], ...]:
     from library.safe_files import StoreError
     from library.textfile import UnreadableFile
 
+    # (A feed that cannot be had is an UnreadableFile; an unknown one a StoreError.)
     return (CommandError, UnknownDocument, AmbiguousId, UnreadableFile, StoreError)
 
 
@@ -326,7 +344,9 @@ def _prepare_streams() -> None:
             reconfigure(errors="replace")
 
 
-CHANGING_COMMANDS = frozenset({"add", "highlight", "remove", "import-notes", "export"})
+CHANGING_COMMANDS = frozenset(
+    {"add", "highlight", "remove", "import-notes", "export", "feed", "refresh"}
+)
 """Commands that change the library or write files: when only their report cannot be
 written, what they did still stands, and the exit status says so."""
 
@@ -381,7 +401,8 @@ def _run(args_list: list[str]) -> int:
     name = rest[0]
     args = _command_parsers()[name].parse_args(rest[1:])
     library = args.library if args.library is not None else options.library
-    workspace = _open_workspace(library, create=name in CREATING_COMMANDS)
+    creates = name in CREATING_COMMANDS or (name == "feed" and args.action in CREATING_FEED_ACTIONS)
+    workspace = _open_workspace(library, create=creates)
     return _run_command(name, workspace, args)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
+from reader.cli_feeds import cmd_feed, cmd_refresh
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
 from reader.cli_progress import ProgressLine
 from reader.cli_rows import SEARCH_CONTEXT_INDENT, ListRow, SearchRow, terminal_width
@@ -43,7 +44,7 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     if paths:
         progress = ProgressLine("Adding files")
         try:
-            outcomes.append(workspace.add(paths, progress=progress.tell))
+            outcomes.append(workspace.add(paths, progress=progress.tell, refresh=args.refresh))
         finally:
             progress.done()
     failed = problems = touched = False
@@ -380,5 +381,7 @@ COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], int]] = {
     "export": cmd_export,
     "import-notes": cmd_import_notes,
     "remove": cmd_remove,
+    "feed": cmd_feed,
+    "refresh": cmd_refresh,
 }
 """Every command by its name on the command line."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -27,6 +27,10 @@ if TYPE_CHECKING:
     from annotations.export import ExportResult
     from annotations.markdown_files import FileChange
     from annotations.notes_import import ImportResult
+    from library.add_batches import AddSource
+    from library.feed_store import FeedStore
+    from library.fetch import Limits
+    from service.feeds import RefreshProgress, RefreshReport, Subscription
     from service.text_search import TextSearch
 
 
@@ -112,6 +116,7 @@ class Workspace:
         self.annotations = annotations if annotations is not None else AnnotationStore(catalog.home)
         """The highlights and notes of every document."""
         self._told: set[str] = set()
+        self._feeds: FeedStore | None = None
 
     @classmethod
     def open(cls, home: Path) -> Workspace:
@@ -127,7 +132,8 @@ class Workspace:
     @property
     def warnings(self) -> tuple[str, ...]:
         """One sentence per problem the stores met so far (a damaged file kept aside…)."""
-        return (*self.catalog.warnings, *self.annotations.warnings)
+        feeds = self._feeds.warnings if self._feeds is not None else ()
+        return (*self.catalog.warnings, *self.annotations.warnings, *feeds)
 
     def unseen_warnings(self) -> tuple[str, ...]:
         """The warnings not returned by an earlier call: each is told once. The stores
@@ -163,15 +169,31 @@ class Workspace:
         return ListedDocument(entry, progress, self.annotations.counts().get(doc_id, 0))
 
     def add(
-        self, paths: Iterable[Path | str], *, progress: Callable[[int, int], None] | None = None
+        self,
+        paths: Iterable[AddSource],
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        refresh: bool = False,
     ) -> AddOutcome:
         """Add files and folders; bring back the highlights of documents added again, and
         re-find those of documents whose text changed.
 
-        A highlight store that refuses a write does not undo the add: its sentence is in
-        `AddOutcome.problems`. `progress` is told (steps done, steps in all) as in `Catalog.add`.
+        A web page the library holds (by the address it came from, or its canonical one)
+        is not fetched again, and is `unchanged`, unless `refresh` asks for it to be (see
+        `service.web_adds`). A highlight store that refuses a write does not undo the
+        add: its sentence is in `AddOutcome.problems`. `progress` is told (steps done,
+        steps in all) as in `Catalog.add`.
         """
-        return self._after_add(self.catalog.add(paths, progress=progress))
+        from service.web_adds import sort_known_pages
+
+        sorted_out = sort_known_pages(self.catalog, paths, refresh=refresh)
+        outcome = self._after_add(self.catalog.add(sorted_out.to_add, progress=progress))
+        if not sorted_out.known:
+            return outcome
+        result = outcome.result
+        taken = {entry.id for entry in (*result.added, *result.updated, *result.unchanged)}
+        known = tuple(entry for entry in sorted_out.known if entry.id not in taken)
+        return replace(outcome, result=replace(result, unchanged=(*result.unchanged, *known)))
 
     def add_text(self, data: bytes) -> AddOutcome:
         """Add one document from bytes read from standard input (`add -`), as `add` does
@@ -205,6 +227,42 @@ class Workspace:
             if report.checked:
                 anchors.append((entry.id, report))
         return AddOutcome(result, tuple(restored), tuple(anchors), tuple(problems))
+
+    # -- feeds (the workflows are in `service.feeds`)
+
+    @property
+    def feeds(self) -> FeedStore:
+        """The feeds the library follows (their file is read when first asked for)."""
+        if self._feeds is None:
+            from library.feed_store import FeedStore
+
+            self._feeds = FeedStore(self.catalog.home)
+        return self._feeds
+
+    def follow_feed(self, url: str, limits: Limits | None = None) -> Subscription:
+        """Follow the feed at `url`, or the one the page at `url` names (see `follow`)."""
+        from service.feeds import follow
+
+        return follow(self.feeds, url, limits)
+
+    def refresh_feeds(
+        self,
+        feed_ids: Sequence[str] = (),
+        *,
+        limits: Limits | None = None,
+        progress: Callable[[RefreshProgress], None] | None = None,
+    ) -> RefreshReport:
+        """Read the feeds `feed_ids` name (ids, id prefixes or addresses; default: all)
+        and add their new entries (see `service.feeds.refresh`).
+
+        Raises:
+            UnknownFeed: An id names no feed.
+        """
+        from service.feeds import refresh
+
+        chosen = [self.feeds.resolve(wanted) for wanted in feed_ids] or list(self.feeds.feeds())
+        unique = list({feed.id: feed for feed in chosen}.values())
+        return refresh(self, unique, limits=limits, progress=progress)
 
     def remove(self, doc_id: str) -> Removal:
         """Remove a document; its highlights are kept aside and come back with it, as does

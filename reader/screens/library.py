@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -23,6 +24,9 @@ from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
 
+if TYPE_CHECKING:
+    from service.feeds import RefreshProgress, RefreshReport
+
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
 
@@ -37,6 +41,19 @@ SORT_LABELS: dict[SortKey, str] = {
     "length": "length",
     "progress": "progress",
 }
+
+
+def refresh_summary(report: RefreshReport) -> str:
+    """One or two plain sentences on what a refresh did, for the notice after `r`."""
+    count = len(report.feeds)
+    new = len(report.added)
+    text = f"Refreshed {count} feed{'' if count == 1 else 's'}: {new} new."
+    failed = report.failed
+    if failed:
+        first = failed[0]
+        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
+        text += f" {one_line(first.feed.title)}: {first.sentence()}{more}"
+    return " ".join((text, *report.problems))
 
 
 def add_summary(outcome: AddOutcome) -> str:
@@ -112,6 +129,15 @@ class LibraryScreen(Screen[None]):
             id="library.toggle_read",
             tooltip="Mark the document read or unread (its place is kept)",
         ),
+        Binding(
+            "r",
+            "refresh_feeds",
+            "Refresh",
+            show=False,
+            id="library.refresh",
+            tooltip="Fetch the feeds' new articles, in the background",
+            priority=True,
+        ),
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
@@ -126,6 +152,8 @@ class LibraryScreen(Screen[None]):
         self._counts: dict[str, int] = {}
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
+        self._refreshing: str | None = None
+        """The refresh's progress line while one runs (``3 of 12 feeds, 17 new``)."""
         sort = workspace.catalog.setting("library_sort", "added")
         self._sort: SortKey = sort if sort in SORT_KEYS else "added"
 
@@ -204,6 +232,8 @@ class LibraryScreen(Screen[None]):
         if query:
             shown = len(self._shown)
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
+        if self._refreshing is not None:
+            text += f" · refreshing: {self._refreshing}"
         self.query_one("#library-title", Static).update(Content(text))
         documents = self.query_one("#documents", DocumentList)
         if not self._entries:
@@ -330,6 +360,76 @@ class LibraryScreen(Screen[None]):
         self.reload(keep=new[0].id if new else None)
         self.notify(
             one_line(message), severity="warning" if failed else "information", markup=False
+        )
+
+    @property
+    def refreshing(self) -> str | None:
+        """The progress line of the refresh under way, or None."""
+        return self._refreshing
+
+    def action_refresh_feeds(self) -> None:
+        if self._typed_in_filter("r"):
+            return
+        if self._refreshing is not None:
+            self.notify("The feeds are being refreshed already.", timeout=2)
+            return
+        if not self.workspace.feeds.feeds():
+            self.notify(
+                "No feeds are followed yet: follow one with `newsreader feed add URL`.",
+                markup=False,
+            )
+            return
+        self._refreshing = "starting"
+        self._update_title(self.query_one("#filter", Input).value)
+        self._refresh_worker()
+
+    class RefreshProgressed(Message):
+        """A feed of the refresh was read (handler: `on_library_screen_refresh_progressed`)."""
+
+        def __init__(self, progress: RefreshProgress) -> None:
+            super().__init__()
+            self.progress = progress
+            """How far the refresh has got, and what the feed just read added."""
+
+    class Refreshed(Message):
+        """The refresh finished (handler: `on_library_screen_refreshed`)."""
+
+        def __init__(self, message: str, failed: bool) -> None:
+            super().__init__()
+            self.message = message
+            """What to tell the user."""
+            self.failed = failed
+            """Whether something could not be had."""
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
+    def _refresh_worker(self) -> None:
+        """Fetch in this thread; the screen hears of each feed through messages, so typing
+        and reading never wait for the network."""
+
+        def tell(progress: RefreshProgress) -> None:
+            self.post_message(self.RefreshProgressed(progress))
+
+        try:
+            report = self.workspace.refresh_feeds(progress=tell)
+        except StoreError as err:  # the feeds file or the catalog refused
+            self.post_message(self.Refreshed(str(err), failed=True))
+            return
+        self.post_message(self.Refreshed(refresh_summary(report), failed=bool(report.failed)))
+
+    def on_library_screen_refresh_progressed(self, event: LibraryScreen.RefreshProgressed) -> None:
+        self._refreshing = event.progress.line()
+        if event.progress.latest.added:
+            self.reload()  # the new rows, as they arrive
+        else:
+            self._update_title(self.query_one("#filter", Input).value)
+
+    def on_library_screen_refreshed(self, event: LibraryScreen.Refreshed) -> None:
+        self._refreshing = None
+        self.reload()
+        self.notify(
+            one_line(event.message),
+            severity="warning" if event.failed else "information",
+            markup=False,
         )
 
     def action_toggle_read(self) -> None:

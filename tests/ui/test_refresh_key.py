@@ -1,0 +1,58 @@
+"""`r` in the library refreshes the feeds in a worker (from the tests' own site on
+127.0.0.1): a progress line in the title, the new rows as they arrive, and the keys
+answered meanwhile."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual.widgets import Static
+
+from library.catalog import Catalog
+from reader.app import make_app
+from reader.screens.library import LibraryScreen
+from service.workspace import Workspace
+from tests.feed_site import serve_feeds
+from tests.ui.conftest import SIZE
+
+
+async def test_r_refreshes_in_the_background(tmp_path: Path) -> None:
+    workspace = Workspace(Catalog.open(tmp_path / "lib"))
+    with serve_feeds() as (address, log):
+        log.slow_seconds = 0
+        for feed in ("rss2.xml", "atom.xml", "slow.xml"):
+            workspace.follow_feed(f"{address}/{feed}")
+        log.slow_seconds = 1.5  # one feed keeps the refresh going a while
+        app = make_app(workspace)
+        told: list[str] = []
+        app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LibraryScreen)
+            await pilot.press("r")
+            assert screen.refreshing is not None  # said at once, before any feed is read
+            await pilot.press("j", "k", "s")  # the keys answer meanwhile
+            title = str(screen.query_one("#library-title", Static).render())
+            assert re.search(r"refreshing: (starting|[0-2] of 3 feeds, [0-3] new)$", title), title
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            assert screen.refreshing is None
+            titles = {entry.title for entry in screen.shown}
+            assert {"Storm today", "Ferry today", "The lighthouse keeper"} <= titles
+            assert "refreshing" not in str(screen.query_one("#library-title", Static).render())
+            assert "Refreshed 3 feeds: 4 new." in told
+
+
+async def test_r_without_feeds_says_how_to_follow_one(tmp_path: Path) -> None:
+    app = make_app(Workspace(Catalog.open(tmp_path / "lib")))
+    told: list[str] = []
+    app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("r")
+        await pilot.pause()
+        assert told == ["No feeds are followed yet: follow one with `newsreader feed add URL`."]
+        await pilot.press("slash", "r")  # in the filter, r is a letter
+        assert app.screen.query_one("#filter").value == "r"  # type: ignore[attr-defined]
