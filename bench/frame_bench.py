@@ -4,6 +4,10 @@ The real app runs headless (Pilot) on the 3 MB book, scrolled to its middle, wit
 word in view lit as a match and a third of them highlighted too (hundreds of marks).
 Before each timed frame the marks are set again, which empties the view's cache of drawn
 lines, so every frame is drawn from the text, not from the cache.
+
+The same is timed for the book written as Markdown with structure in every paragraph
+(emphasis, strong, code, a link, headings, quotes and list items), so drawing structure
+under the marks is held to the same budget.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ import random
 import re
 import time
 from dataclasses import dataclass
+from pathlib import Path
 
 from annotations.model import Color
 from bench.figures import Figure, at_most, information
-from bench.workspace import Workspace
+from bench.workspace import BOOK, Workspace
 from library.catalog import Catalog
 from reader.layout.marks import Mark, MarkKind, MarkLayer, MarkStyle
 
@@ -65,14 +70,42 @@ def _word_marks(text: str, start: int, end: int) -> tuple[list[Mark], list[Mark]
     return highlights, matches
 
 
-async def _measure(workspace: Workspace, frames: int) -> _Found:
+def _as_markdown(text: str) -> str:
+    """The book as Markdown: every paragraph styled (a word in emphasis, two strong, one
+    as code, a link), every chapter line a heading, every 7th paragraph a quote and every
+    5th a list item."""
+    blocks = []
+    for number, paragraph in enumerate(text.split("\n\n")):
+        words = paragraph.replace("*", "").replace("`", "").replace("[", "(").split()
+        if len(words) < 8:
+            blocks.append(f"## {' '.join(words)}" if words else "")
+            continue
+        words[1] = f"*{words[1]}*"
+        words[3] = f"**{words[3]} {words[4]}**"
+        words[4] = ""
+        words[6] = f"`{words[6]}`"
+        words[-2] = f"[{words[-2]}](https://example.org/{number})"
+        line = " ".join(word for word in words if word)
+        prefix = "> " if number % 7 == 0 else "- " if number % 5 == 0 else ""
+        blocks.append(prefix + line)
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _structured_book(folder: Path) -> tuple[Path, str]:
+    """A library holding the book as Markdown: its home and the document's id."""
+    source = folder / "structured_book.md"
+    source.write_text(_as_markdown(BOOK.read_text(encoding="utf-8")), encoding="utf-8")
+    catalog = Catalog.open(folder / "structured-home")
+    (entry,) = catalog.add([source]).added
+    return folder / "structured-home", entry.id
+
+
+async def _measure(home: Path, doc_id: str, frames: int) -> _Found:
     from reader.app import make_app
     from reader.widgets.document_view import DocumentView
     from service.workspace import Workspace
 
-    documents = workspace.documents
-    workspace.forget_position(documents.home, documents.book)
-    app = make_app(Workspace(Catalog.open(documents.home)), open_id=documents.book)
+    app = make_app(Workspace(Catalog.open(home)), open_id=doc_id)
     async with app.run_test(size=(120, FRAME_LINES + 2)) as pilot:
         await pilot.pause()
         view = app.screen.query_one(DocumentView)
@@ -108,8 +141,13 @@ async def _measure(workspace: Workspace, frames: int) -> _Found:
 
 
 def frame(workspace: Workspace, frames: int) -> list[Figure]:
-    """Time `frames` full frames of the 3 MB book with 600 marks in view."""
-    found = asyncio.run(_measure(workspace, frames))
+    """Time `frames` full frames of the 3 MB book with 600 marks in view, as plain text
+    and as structured Markdown."""
+    documents = workspace.documents
+    workspace.forget_position(documents.home, documents.book)
+    found = asyncio.run(_measure(documents.home, documents.book, frames))
+    home, structured = _structured_book(workspace.folder)
+    in_markdown = asyncio.run(_measure(home, structured, frames))
     return [
         at_most(
             "frame.draw",
@@ -126,5 +164,14 @@ def frame(workspace: Workspace, frames: int) -> list[Figure]:
             "ms",
             found.set_marks_ms,
             "on the UI thread after each search; no target of its own",
+        ),
+        at_most(
+            "frame.draw_structured",
+            f"full frame ({FRAME_LINES} lines), the book as Markdown with structure in every "
+            f"paragraph, {in_markdown.in_view} highlights and matches in view, nothing cached",
+            "ms",
+            in_markdown.frame_ms,
+            FRAME_TARGET_MS,
+            note=f"view height {in_markdown.view_height} lines",
         ),
     ]

@@ -7,6 +7,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from library.structure import NO_STRUCTURE, Structure
+
 Span = tuple[int, int]
 """A half-open range ``(start, end)`` of code-point offsets into a document's text."""
 
@@ -113,3 +115,5 @@ class Document:
     """sha256 hex digest of `text`."""
     added: str
     """When the document was first added, ISO 8601 UTC."""
+    structure: Structure = NO_STRUCTURE
+    """Typed spans over `text` (headings, emphasis, quotes, links…); none for plain text."""

@@ -17,6 +17,7 @@ from itertools import chain
 from pathlib import Path
 
 from library.segment import count_words, sentence_spans
+from library.structure import NO_STRUCTURE, Structure
 from library.textfile import UnreadableFile, read_file
 
 TITLE_LENGTH = 90
@@ -46,6 +47,8 @@ class Parsed:
     """Where it is published on the web (a page's canonical address, front matter `url`)."""
     feed: str | None = None
     """The feed it arrived through, if it came from one."""
+    structure: Structure = field(default=NO_STRUCTURE, compare=False)
+    """Typed spans over `text` (headings, emphasis, links…); none for plain text."""
     words: int = field(init=False, compare=False)
     """How many words `text` has, counted once here: an add needs the count more than
     once, and counting a 100 MB text takes a second."""
@@ -450,39 +453,19 @@ def _title_from_text(paragraph: str, fallback_title: str) -> str:
 
 # --- Markdown -----------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(
-    r"\A---[ \t]*\n(?:(?P<body>.*?)\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL
-)
-_FRONT_KEY = re.compile(r"(?P<key>[A-Za-z_][\w-]*)[ \t]*:(?:[ \t]+(?P<value>.*?))?[ \t]*")
 _FRONT_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})(?:[T ].*)?")
-_HEADING = re.compile(r"[ ]{0,3}#[ \t]+(?P<title>.*?)(?:[ \t]+#+)?[ \t]*")
-_FENCE = re.compile(r"[ ]{0,3}(?:```|~~~)")
-_MARKDOWN_LEAD = re.compile(r"\A(?:[ \t]*(?:#{1,6}[ \t]+|>[ \t]?|[-*+][ \t]+|\d+[.)][ \t]+))+")
-_MARKDOWN_INLINE = re.compile(r"[*_`]+")
 
 
 def _parse_markdown(raw: str, fallback_title: str) -> Parsed:
-    fields: dict[str, str] = {}
-    match = _FRONT_MATTER.match(raw)
-    if match is not None:
-        fields = _front_matter_fields(match.group("body") or "")
-        raw = raw[match.end() :]
-    lines = raw.split("\n")
-    heading = _first_heading(lines)
-    title = " ".join(fields.get("title", "").split())
-    if heading is not None:
-        index, heading_title = heading
-        if not title:
-            title = heading_title
-            del lines[index]
-        elif index == _first_content_line(lines) and heading_title.lower() == title.lower():
-            del lines[index]  # the same title twice, as notes apps write it
-    paragraphs = [_markdown_block(block) for block in _blocks(lines)]
-    paragraphs = [paragraph for paragraph in paragraphs if paragraph]
+    from library.markdown_text import read_markdown  # markdown-it-py, for Markdown only
+
+    read = read_markdown(raw)
+    del raw
+    fields = read.fields
+    title = " ".join(fields.get("title", "").split()) or read.title or ""
     if not title:
-        lead = _MARKDOWN_LEAD.sub("", paragraphs[0]) if paragraphs else ""
-        title = _title_from_text(_MARKDOWN_INLINE.sub("", lead), fallback_title)
-    source = _front_text(fields, "source", "site")
+        first_block = read.text[: read.text.find("\n\n")] if "\n\n" in read.text else read.text
+        title = _title_from_text(first_block, fallback_title)
     date = None
     date_match = _FRONT_DATE.fullmatch(fields.get("date", "").strip())
     if date_match is not None:
@@ -491,12 +474,13 @@ def _parse_markdown(raw: str, fallback_title: str) -> Parsed:
     url = _front_text(fields, "url")
     return Parsed(
         title,
-        source,
+        _front_text(fields, "source", "site"),
         date,
         None,
-        "\n\n".join(paragraphs),
+        read.text,
         author=_front_text(fields, "author"),
         url=url if url and url.lower().startswith(("http://", "https://")) else None,
+        structure=read.structure,
     )
 
 
@@ -507,62 +491,3 @@ def _front_text(fields: dict[str, str], *keys: str) -> str | None:
         if value:
             return value
     return None
-
-
-def _front_matter_fields(body: str) -> dict[str, str]:
-    """Read the top-level `key: value` pairs of YAML front matter (a simple subset)."""
-    fields: dict[str, str] = {}
-    lines = body.split("\n")
-    for index, line in enumerate(lines):
-        match = _FRONT_KEY.fullmatch(line)
-        if match is None:
-            continue
-        key = match.group("key").lower()
-        value = match.group("value") or ""
-        if value in ("|", ">", "|-", ">-", "|+", ">+"):
-            following = []
-            for more in lines[index + 1 :]:
-                if more and not more[0].isspace():
-                    break
-                following.append(more.strip())
-            value = " ".join(part for part in following if part)
-        fields.setdefault(key, _yaml_scalar(value))
-    return fields
-
-
-def _yaml_scalar(value: str) -> str:
-    """Unquote a YAML scalar written on one line."""
-    if len(value) >= 2 and value[0] == value[-1] == "'":
-        return value[1:-1].replace("''", "'")
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        inner = value[1:-1]
-        return re.sub(r"\\(.)", lambda escaped: escaped.group(1), inner)
-    comment = value.find(" #")
-    return value[:comment].rstrip() if comment >= 0 else value
-
-
-def _first_heading(lines: list[str]) -> tuple[int, str] | None:
-    """Find the first level-one `#` heading outside code fences: its line and text."""
-    fenced = False
-    for index, line in enumerate(lines):
-        if _FENCE.match(line):
-            fenced = not fenced
-            continue
-        if not fenced and line.lstrip(" ").startswith("#"):
-            match = _HEADING.fullmatch(line)
-            if match is not None and match.group("title").strip():
-                return index, " ".join(match.group("title").split())
-    return None
-
-
-def _first_content_line(lines: list[str]) -> int:
-    for index, line in enumerate(lines):
-        if line.strip():
-            return index
-    return -1
-
-
-def _markdown_block(block: list[str]) -> str:
-    """Keep a Markdown block's lines as they are, without their common indentation."""
-    common = min(_indent(line) for line in block)
-    return "\n".join(line[common:].rstrip() for line in block).strip()

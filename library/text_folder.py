@@ -146,10 +146,12 @@ class TextFolder:
             raise _not_written(target, entry, err) from err
 
     def delete_text(self, doc_id: str) -> None:
-        """Delete a removed document's text and sentence spans (gone already is fine)."""
+        """Delete a removed document's text, sentence spans and structure (gone already is
+        fine)."""
         text = self.text_path(doc_id)
         text.unlink(missing_ok=True)
         text.with_suffix(".spans").unlink(missing_ok=True)
+        text.with_suffix(".structure").unlink(missing_ok=True)
 
     def discard_unnamed(self, doc_ids: Iterable[str]) -> None:
         """Delete the texts of `doc_ids` that the catalog does not name, after an add

@@ -455,3 +455,21 @@ class Workspace:
 
         with path.open(encoding="utf-8") as handle:
             return import_notes_from(self.catalog, self.annotations, handle)
+
+    # -- structure
+
+    def with_structure(self, document: Document) -> Document:
+        """`document` with its structure (headings, emphasis, quotes, links…), read from
+        beside its text, or made again from its file when stale (see
+        `library.structure_files`); a plain-text document is returned as it is."""
+        from dataclasses import replace
+
+        from library.structure_files import load_structure
+
+        structure = load_structure(
+            self.catalog.text_path(document.id),
+            document.path,
+            document.content_hash,
+            len(document.text),
+        )
+        return replace(document, structure=structure) if structure else document

@@ -77,6 +77,8 @@ class ReaderScreen(ReaderReview):
         super().__init__()
         self.workspace = workspace
         """The library the document is in."""
+        if not document.structure:
+            document = workspace.with_structure(document)
         self.document = document
         """The document shown."""
         # A document with many highlights shows its text at once; they follow, read in a

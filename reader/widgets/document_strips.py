@@ -27,12 +27,26 @@ from library.document import Span
 from library.sanitize import visible
 from reader.layout.frame import Frame, FrontRole
 from reader.layout.marks import MARK_STYLES, MarginSign, MarkLayers, MarkStyle
+from reader.layout.structure_marks import (
+    NO_STRUCTURE_MARKS,
+    StructureMarks,
+    StyleRun,
+    TextStyle,
+)
 
 CURSOR_COMPONENT = "document-view--cursor"
 """The component class of the sentence under the reading cursor (drawn under any mark)."""
 
 MARGIN_COMPONENT = "document-view--margin"
 """The component class of the signs in the margin."""
+
+STRUCTURE_MARGIN_COMPONENT = "document-view--structure-margin"
+"""The component class of a quote's bar, a list item's bullet and a heading's level."""
+
+
+def text_component(style: TextStyle) -> str:
+    """The component class structured text of `style` is drawn in: ``document-view--<style>``."""
+    return f"document-view--{style}"
 
 
 def mark_component(style: MarkStyle) -> str:
@@ -50,9 +64,17 @@ def front_component(role: FrontRole) -> str:
 
 _MARK_COMPONENTS = {style: mark_component(style) for style in MARK_STYLES}
 _FRONT_COMPONENTS = {role: front_component(role) for role in FrontRole}
+_TEXT_COMPONENTS = {style: text_component(style) for style in TextStyle}
 
 COMPONENT_CLASSES: frozenset[str] = frozenset(
-    {CURSOR_COMPONENT, MARGIN_COMPONENT, *_FRONT_COMPONENTS.values(), *_MARK_COMPONENTS.values()}
+    {
+        CURSOR_COMPONENT,
+        MARGIN_COMPONENT,
+        STRUCTURE_MARGIN_COMPONENT,
+        *_FRONT_COMPONENTS.values(),
+        *_MARK_COMPONENTS.values(),
+        *_TEXT_COMPONENTS.values(),
+    }
 )
 """Every component class the document view draws with."""
 
@@ -74,6 +96,16 @@ COMPONENT_CSS = """
         text-style: bold;
     }
     DocumentView > .document-view--selection { background: $secondary 60%; }
+    DocumentView > .document-view--structure-margin { color: $text-muted; }
+    DocumentView > .document-view--heading-1 { text-style: bold underline; }
+    DocumentView > .document-view--heading-2 { text-style: bold; }
+    DocumentView > .document-view--heading-3 { text-style: bold italic; }
+    DocumentView > .document-view--emphasis { text-style: italic; }
+    DocumentView > .document-view--strong { text-style: bold; }
+    DocumentView > .document-view--code { color: $text-muted; }
+    DocumentView > .document-view--link { text-style: underline; }
+    DocumentView > .document-view--quote { color: $text-muted; }
+    DocumentView > .document-view--preformatted { color: $text-muted; }
 """
 """The look of each component class, part of `DocumentView`'s default CSS: one rule per
 class, the highlight colors in `Color`'s order."""
@@ -97,15 +129,21 @@ class LinePainter:
         """
         self._base_style = base_style
         self._component_style = component_style
-        self._styles: dict[tuple[bool, tuple[MarkStyle, ...]], Style] = {}
+        self._styles: dict[tuple[bool, tuple[MarkStyle, ...], tuple[TextStyle, ...]], Style] = {}
 
     def forget_styles(self) -> None:
         """Styles changed (say, a new theme): make them again when next drawn."""
         self._styles.clear()
 
-    def style(self, in_cursor: bool, styles: tuple[MarkStyle, ...]) -> Style:
-        """The style of text under the cursor or not, covered by marks of `styles`."""
-        key = (in_cursor, styles)
+    def style(
+        self,
+        in_cursor: bool,
+        styles: tuple[MarkStyle, ...],
+        text_styles: tuple[TextStyle, ...] = (),
+    ) -> Style:
+        """The style of text under the cursor or not, covered by marks of `styles`, its
+        structure drawn in `text_styles` (under the cursor and the marks)."""
+        key = (in_cursor, styles, text_styles)
         style = self._styles.get(key)
         if style is None:
             style = self._base_style()
@@ -113,8 +151,24 @@ class LinePainter:
                 style += self._component_style(CURSOR_COMPONENT)
             for mark_style in styles:
                 style += self._component_style(_MARK_COMPONENTS[mark_style])
+            for text_style in text_styles:
+                style += self._text_style(text_style, under_marks=bool(styles))
             self._styles[key] = style
         return style
+
+    def _text_style(self, text_style: TextStyle, *, under_marks: bool) -> Style:
+        """What structure adds to a piece of text: its attributes (bold, italic,
+        underline) and, unless marks cover it, its color; never a background, so the
+        cursor's, a highlight's or a match's shows through (a component's style holds the
+        whole look, background and inherited color included)."""
+        full = self._component_style(_TEXT_COMPONENTS[text_style])
+        return Style(
+            color=None if under_marks else full.color,
+            bold=full.bold,
+            italic=full.italic,
+            underline=full.underline,
+            dim=full.dim,
+        )
 
     def front_line(self, frame: Frame, line: int) -> Strip:
         """Line `line` of the front block (title, byline, caption)."""
@@ -132,6 +186,8 @@ class LinePainter:
         cursor_part: Span | None,
         runs: Iterable[Run],
         sign: MarginSign | None,
+        text_runs: Iterable[StyleRun] = (),
+        structure_sign: str | None = None,
     ) -> Strip:
         """The text of ``text[line[0]:line[1]]``, made visible.
 
@@ -142,30 +198,55 @@ class LinePainter:
             cursor_part: The part of the line under the cursor, if any.
             runs: The marks' runs on the line, clipped to it, in order.
             sign: A sign for the margin (drawn only where the margin has two cells).
+            text_runs: The structure's style runs on the line, clipped to it, in order.
+            structure_sign: A quote's bar, a list item's marker or a heading's level, for
+                the margin where it fits (a `sign` goes before it).
         """
         start, end = line
         base = self.style(False, ())
         shown = visible(text[start:end]).replace("\t", " ")
         runs = list(runs)
+        text_runs = list(text_runs)
         cuts = {start, end}
         if cursor_part is not None:
             cuts.update(cursor_part)
         for run_start, run_end, _ in runs:
             cuts.add(run_start)
             cuts.add(run_end)
+        for run_start, run_end, _ in text_runs:
+            cuts.add(run_start)
+            cuts.add(run_end)
         ordered = sorted(cuts)
         segments: list[Segment] = []
         run_index = 0
+        text_index = 0
         for piece_start, piece_end in zip(ordered, ordered[1:], strict=False):
             while run_index < len(runs) and runs[run_index][1] <= piece_start:
                 run_index += 1
             styles: tuple[MarkStyle, ...] = ()
             if run_index < len(runs) and runs[run_index][0] <= piece_start:
                 styles = runs[run_index][2]
+            while text_index < len(text_runs) and text_runs[text_index][1] <= piece_start:
+                text_index += 1
+            text_styles: tuple[TextStyle, ...] = ()
+            if text_index < len(text_runs) and text_runs[text_index][0] <= piece_start:
+                text_styles = text_runs[text_index][2]
             in_cursor = cursor_part is not None and cursor_part[0] <= piece_start < cursor_part[1]
-            style = base if not in_cursor and not styles else self.style(in_cursor, styles)
+            style = (
+                base
+                if not in_cursor and not styles and not text_styles
+                else self.style(in_cursor, styles, text_styles)
+            )
             segments.append(Segment(shown[piece_start - start : piece_end - start], style))
         strip = place_in_column(frame, base, segments, cell_len(shown))
+        if sign is None and structure_sign is not None and frame.left > len(structure_sign):
+            drawn = Segment(
+                structure_sign, base + self._component_style(STRUCTURE_MARGIN_COMPONENT)
+            )
+            at = frame.left - len(structure_sign) - 1
+            strip = Strip.join(
+                [strip.crop(0, at), Strip([drawn], len(structure_sign)), strip.crop(frame.left - 1)]
+            )
         if sign is not None and frame.left >= 2:
             drawn = Segment(str(sign), base + self._component_style(MARGIN_COMPONENT))
             strip = Strip.join(
@@ -192,10 +273,18 @@ class DrawnLines:
         return Strip.blank(width, self._painter.style(False, ()))
 
     def line(
-        self, frame: Frame, line: int, text: str, cursor: Span | None, marks: MarkLayers
+        self,
+        frame: Frame,
+        line: int,
+        text: str,
+        cursor: Span | None,
+        marks: MarkLayers,
+        structure: StructureMarks = NO_STRUCTURE_MARKS,
     ) -> Strip:
         """View line `line` of `frame` (front block included) over `text`, the sentence
-        `cursor` under the reading cursor: only that line is sliced, made visible, styled."""
+        `cursor` under the reading cursor, `structure` drawn under the marks: only that
+        line is sliced, made visible, styled (the structure never changes for one text, so
+        it is no part of what a kept strip depends on)."""
         if line < len(frame.front):
             key: tuple[object, ...] = ("front", line, frame.widget_width, frame.column)
             strip = self._strips.get(key)
@@ -216,7 +305,16 @@ class DrawnLines:
         if strip is None:
             runs = marks.runs(start, end)
             sign = marks.margin.sign_in(start, end)
-            strip = self._painter.text_line(frame, text, (start, end), cursor_part, runs, sign)
+            strip = self._painter.text_line(
+                frame,
+                text,
+                (start, end),
+                cursor_part,
+                runs,
+                sign,
+                structure.runs(start, end),
+                structure.sign_in(start, end),
+            )
             self._strips.set(key, strip)
         return strip
 

@@ -41,6 +41,7 @@ from reader.layout.marks import (
     MarkLayers,
 )
 from reader.layout.navigation import EMPTY_NAVIGATOR, SentenceNavigator
+from reader.layout.structure_marks import NO_STRUCTURE_MARKS, StructureMarks
 from reader.widgets.document_moves import DocumentMoves
 from reader.widgets.document_strips import (
     COMPONENT_CLASSES,
@@ -175,6 +176,9 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
         self._marks = MarkLayers()
         self._painter = LinePainter(lambda: self.rich_style, self.get_component_rich_style)
         self._lines = DrawnLines(self._painter)
+        self._structure = (
+            StructureMarks.build(document.structure) if document.structure else NO_STRUCTURE_MARKS
+        )
         self.set_reactive(DocumentView.measure, max(1, measure))
         self.set_reactive(DocumentView.cursor_offset, self._navigator.start(self._cursor))
         self.set_reactive(
@@ -195,6 +199,7 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
         self._frame = None
         self._layouts = DocumentLayouts(empty, NO_SPANS, CELLS)
         self._marks.clear()
+        self._structure = NO_STRUCTURE_MARKS
         self._lines.clear()
 
     # -- model ---------------------------------------------------------------------------------
@@ -495,4 +500,6 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
         if frame is None:
             return self._lines.blank(self.size.width)
         line = self.scroll_offset.y + y
-        return self._lines.line(frame, line, self._document.text, self.cursor_span, self._marks)
+        return self._lines.line(
+            frame, line, self._document.text, self.cursor_span, self._marks, self._structure
+        )
