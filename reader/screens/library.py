@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -12,6 +13,7 @@ from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Input, Static
+from textual.worker import get_current_worker
 
 from library.catalog import SORT_KEYS, SortKey
 from library.entries import Entry
@@ -25,10 +27,15 @@ from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
 
 if TYPE_CHECKING:
+    from library.filtering import FilterIndex
     from service.feeds import RefreshProgress, RefreshReport
 
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
+
+FILTER_AT_ONCE = 5_000
+"""Up to this many documents the filter runs as each key is typed (some 20 ms); beyond,
+in a worker thread, so typing never waits for it."""
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
@@ -150,6 +157,7 @@ class LibraryScreen(Screen[None]):
         self._shown: list[Entry] = []
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
+        self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
         self._refreshing: str | None = None
@@ -172,8 +180,30 @@ class LibraryScreen(Screen[None]):
         # first shown (and not while a document opened from the command line covers it).
 
     def on_screen_resume(self) -> None:
-        self.reload(keep=self._keep_first)
-        self._keep_first = None
+        keep, self._keep_first = self._keep_first, None
+        if keep is not None and self._only_read_since(keep):
+            return
+        self.reload(keep=keep)
+
+    def _only_read_since(self, doc_id: str) -> bool:
+        """Back from reading `doc_id`: when nothing but its reading place (and its
+        highlights) can have changed, update its row alone and say so. Listing 50,000
+        documents again would keep the reader waiting a quarter of a second for one row.
+        """
+        catalog_key = self.workspace.catalog.change_key()
+        if not self._seen or catalog_key[0] != self._seen[0] or self._sort == "progress":
+            return False
+        try:
+            listed = self.workspace.describe(doc_id)
+        except StoreError:
+            return False
+        self._seen = catalog_key
+        self._progress[doc_id] = listed.progress if listed.progress is not None else 0.0
+        self._counts[doc_id] = listed.highlights
+        documents = self.query_one("#documents", DocumentList)
+        documents.redraw()
+        documents.move_cursor_to(doc_id)
+        return True
 
     def keep_cursor_on(self, doc_id: str) -> None:
         """Put the cursor on the document `doc_id` when the library is shown again."""
@@ -212,18 +242,57 @@ class LibraryScreen(Screen[None]):
         return current.id if current is not None else None
 
     def _refill(self, keep: str | None = None) -> None:
-        documents = self.query_one("#documents", DocumentList)
         keep = keep or self._current_id()
         query = self.query_one("#filter", Input).value
-        if query:
-            from library.filtering import filter_ranked  # rapidfuzz: not needed to start
-
-            fields = [f"{e.title} {e.source or ''}" for e in self._entries]
-            self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
+        if not query:
+            self._show(list(self._entries), query, keep)
+        elif len(self._entries) <= FILTER_AT_ONCE:
+            self._show(self._filtered(self._entries, query), query, keep)
         else:
-            self._shown = list(self._entries)
+            self._filter_in_background(self._entries, query, keep)
+
+    def _show(self, shown: list[Entry], query: str, keep: str | None) -> None:
+        self._shown = shown
+        documents = self.query_one("#documents", DocumentList)
         documents.set_entries(self._shown, self._progress, self._counts, keep=keep)
         self._update_title(query)
+
+    def _filtered(
+        self,
+        entries: tuple[Entry, ...],
+        query: str,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[Entry]:
+        """The entries that match `query`, best first (the index of their titles and
+        sources is made once per listing, and kept while the user types)."""
+        from library.filtering import FilterIndex  # rapidfuzz: not needed to start
+
+        index = self._filter_index
+        if index is None or index[0] is not entries:
+            index = (entries, FilterIndex([f"{e.title} {e.source or ''}" for e in entries]))
+            self._filter_index = index
+        return [entries[i] for i in index[1].ranked(query, stop)]
+
+    @work(thread=True, exclusive=True, group="library-filter")
+    def _filter_in_background(
+        self, entries: tuple[Entry, ...], query: str, keep: str | None
+    ) -> None:
+        """Filter a large library off the UI thread: keys typed meanwhile are never kept
+        waiting, and the newest query's result is the one shown."""
+        worker = get_current_worker()
+        shown = self._filtered(entries, query, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_filtered, entries, query, shown, keep)
+
+    def _show_filtered(
+        self, entries: tuple[Entry, ...], query: str, shown: list[Entry], keep: str | None
+    ) -> None:
+        field = self.query_one("#filter", Input)
+        if entries is not self._entries or field.value != query:
+            return  # typed on, or listed again, since: a newer result is on its way
+        self._show(shown, query, keep)
+        if shown:
+            self.query_one("#documents", DocumentList).move_cursor(0)
 
     def _update_title(self, query: str) -> None:
         count = len(self._entries)

@@ -326,6 +326,21 @@ class DocumentList(ScrollView, can_focus=True):
         self._scroll_cursor_into_view()
         self.refresh()
 
+    def redraw(self) -> None:
+        """Draw the rows again, after the progress or highlight counts given to
+        `set_entries` changed in place (only the rows in view are drawn)."""
+        self._strips.clear()
+        self.refresh()
+
+    def move_cursor_to(self, doc_id: str) -> None:
+        """Put the cursor on the document `doc_id`, if it is shown."""
+        current = self.current
+        if current is not None and current.id == doc_id:
+            return
+        row = next((i for i, entry in enumerate(self._entries) if entry.id == doc_id), None)
+        if row is not None:
+            self.move_cursor(row)
+
     def move_cursor(self, row: int) -> None:
         """Put the cursor on `row` (clamped to the rows there are) and scroll to it."""
         row = max(0, min(row, len(self._entries) - 1))

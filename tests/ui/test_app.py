@@ -8,14 +8,14 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from library.catalog import Catalog
+from library.catalog import Catalog, SortKey
 from reader.app import make_app
 from reader.screens.help import HelpScreen
 from reader.screens.library import LibraryScreen
 from reader.screens.reader import ReaderScreen
 from reader.widgets.document_list import DocumentList
 from reader.widgets.document_view import DocumentView
-from service.workspace import Workspace
+from service.workspace import ListedDocument, Workspace
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "library"
 SIZE = (120, 36)
@@ -75,6 +75,45 @@ async def test_open_move_back_and_reopen_at_same_place(catalog: Catalog) -> None
         assert app.screen.query_one(DocumentView).cursor_offset == moved
 
 
+async def test_back_from_reading_updates_that_row_alone_unless_the_library_changed(
+    catalog: Catalog, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    workspace = Workspace(catalog)
+    listings: list[str] = []
+    real_listing = workspace.listing
+
+    def counted_listing(sort: SortKey = "added") -> tuple[ListedDocument, ...]:
+        listings.append(sort)
+        return real_listing(sort)
+
+    monkeypatch.setattr(workspace, "listing", counted_listing)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        documents = app.screen.query_one("#documents", DocumentList)
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        reader = app.screen
+        assert isinstance(reader, ReaderScreen)
+        await pilot.press("G", "h", "q")  # read to the end, and highlight there
+        await pilot.pause()
+        doc_id = reader.document.id
+        assert listings == ["added"]  # listed once, at the start: not again for one row
+        assert documents.current is not None and documents.current.id == doc_id
+        row = documents.render_line(documents.cursor_row + 1).text
+        assert row.split()[-2:] == ["done", "1"]  # finished, one highlight
+
+        extra = tmp_path / "extra.txt"
+        extra.write_text("A late arrival\n\nAdded by another copy meanwhile.\n", "utf-8")
+        Catalog.open(catalog.home).add([extra])  # another copy changes the library
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert len(listings) == 2  # then the whole library is listed again
+        assert "A late arrival" in titles(app.screen)  # type: ignore[arg-type]
+
+
 async def test_reader_paragraph_and_end_keys(catalog: Catalog) -> None:
     doc_id = next(e.id for e in catalog.entries() if e.title.startswith("A cooperative"))
     app = make_app(Workspace(catalog), open_id=doc_id)
@@ -99,6 +138,29 @@ async def test_filter_is_fuzzy_and_esc_clears(catalog: Catalog) -> None:
         everything = len(screen.shown)
         await pilot.press("slash", *"orchrd")
         assert titles(screen)[0].startswith("A cooperative of growers")
+        await pilot.press("enter", "escape")
+        assert len(screen.shown) == everything
+
+
+async def test_a_large_library_filters_in_the_background_and_shows_the_newest_query(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.screens.library as library_screen
+
+    monkeypatch.setattr(library_screen, "FILTER_AT_ONCE", 0)  # every library counts as large
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        everything = len(screen.shown)
+        await pilot.press("slash", *"zzz")  # no match: typed on before it is shown
+        await pilot.press("backspace", "backspace", "backspace", *"orchrd")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(screen)[0].startswith("A cooperative of growers")
+        assert 0 < len(screen.shown) < everything
+        assert app.screen.query_one("#documents", DocumentList).cursor_row == 0
         await pilot.press("enter", "escape")
         assert len(screen.shown) == everything
 
