@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,7 +25,8 @@ from reader.notices import report_not_saved, tell_store_warnings
 from reader.widgets.document_list import DocumentList
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
-from service.workspace import AddOutcome, Workspace
+from service.listing_head import LARGE_LIBRARY, load_head, save_head
+from service.workspace import AddOutcome, ListedDocument, Workspace
 
 if TYPE_CHECKING:
     from library.filtering import FilterIndex
@@ -158,6 +160,11 @@ class LibraryScreen(Screen[None]):
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
+        self._total_hint: int | None = None
+        self._listing_pending = False
+        """Whether the rows shown are the kept head, the whole listing still to come."""
+        """How many documents a large library holds (from its kept head until it is
+        listed): None until the library is known to be large."""
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
         self._refreshing: str | None = None
@@ -225,10 +232,66 @@ class LibraryScreen(Screen[None]):
             self.reload()
 
     def reload(self, keep: str | None = None) -> None:
-        """Read the catalog again and refill the table, keeping the cursor's document."""
+        """Read the catalog again and refill the table, keeping the cursor's document.
+
+        A large library is listed in a worker, so that keys never wait for it; the first
+        time, the rows kept from the last listing (`service.listing_head`) are shown
+        meanwhile.
+        """
         # Noted before reading: a change made meanwhile is seen by the next check.
-        self._seen = self.workspace.catalog.change_key()
+        seen = self.workspace.catalog.change_key()
+        if self._total_hint is None:
+            head = load_head(self.workspace.catalog.home, self._sort)
+            if head is not None and head.total >= LARGE_LIBRARY:
+                self._apply_listing(head.rows, keep, self._seen, total=head.total)
+        if self._total_hint is not None and self._total_hint >= LARGE_LIBRARY:
+            self._seen = seen
+            self._listing_pending = True
+            self._update_title(self.query_one("#filter", Input).value)
+            self._list_in_background(self._sort, keep, seen)
+            return
         listing = self.workspace.listing(sort=self._sort)
+        self._apply_listing(listing, keep, seen)
+        if self._total_hint is not None:
+            self._keep_head(self._sort, listing)
+
+    def _keep_head(self, sort: SortKey, listing: tuple[ListedDocument, ...]) -> None:
+        with suppress(OSError):  # a cache: without it, the next start is slower, that is all
+            save_head(self.workspace.catalog.home, sort, listing, len(listing))
+
+    @work(thread=True, exclusive=True, group="library-listing")
+    def _list_in_background(
+        self, sort: SortKey, keep: str | None, seen: tuple[object, ...]
+    ) -> None:
+        listing = self.workspace.listing(sort=sort)
+        if get_current_worker().is_cancelled:
+            return
+        self.app.call_from_thread(self._listed, sort, listing, keep, seen)
+        self._keep_head(sort, listing)
+
+    def _listed(
+        self,
+        sort: SortKey,
+        listing: tuple[ListedDocument, ...],
+        keep: str | None,
+        seen: tuple[object, ...],
+    ) -> None:
+        if sort == self._sort:  # else a listing in the new order is on its way
+            self._apply_listing(listing, keep, seen)
+
+    def _apply_listing(
+        self,
+        listing: Sequence[ListedDocument],
+        keep: str | None,
+        seen: tuple[object, ...],
+        *,
+        total: int | None = None,
+    ) -> None:
+        """Show `listing`: the whole library, or (with the `total` it has) its kept head."""
+        self._seen = seen
+        self._listing_pending = total is not None
+        count = total if total is not None else len(listing)
+        self._total_hint = count if count >= LARGE_LIBRARY else None
         self._entries = tuple(listed.entry for listed in listing)
         self._progress = {
             listed.entry.id: listed.progress for listed in listing if listed.progress is not None
@@ -295,9 +358,12 @@ class LibraryScreen(Screen[None]):
             self.query_one("#documents", DocumentList).move_cursor(0)
 
     def _update_title(self, query: str) -> None:
-        count = len(self._entries)
+        pending = self._listing_pending and self._total_hint is not None
+        count = self._total_hint if pending and self._total_hint else len(self._entries)
         noun = "document" if count == 1 else "documents"
         text = f" Library · {count} {noun} · sorted by {SORT_LABELS[self._sort]}"
+        if pending:
+            text += " · listing…"
         if query:
             shown = len(self._shown)
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"

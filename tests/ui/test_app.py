@@ -504,3 +504,44 @@ async def test_keys_typed_in_one_burst_act_in_order(catalog: Catalog) -> None:
         await pilot.pause()
         reader = app.screen
         assert isinstance(reader, ReaderScreen) and reader.document.id == second.id
+
+
+async def test_a_large_library_starts_on_the_rows_kept_from_last_time(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    import reader.screens.library as library_screen
+    import service.listing_head as listing_head
+
+    for module in (library_screen, listing_head):  # every library counts as large
+        monkeypatch.setattr(module, "LARGE_LIBRARY", 2)
+    async with make_app(Workspace(catalog)).run_test(size=SIZE) as pilot:
+        await pilot.pause()  # the first start lists the library, and keeps its head
+    assert (catalog.home / listing_head.HEAD_FILE).exists()
+    everything = [entry.title for entry in catalog.entries()]
+
+    workspace = Workspace(Catalog.open(catalog.home))
+    listed = threading.Event()
+    real_listing = workspace.listing
+
+    def slow_listing(sort: SortKey = "added") -> tuple[ListedDocument, ...]:
+        listed.wait(timeout=10)
+        return real_listing(sort)
+
+    monkeypatch.setattr(workspace, "listing", slow_listing)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        assert titles(screen) == everything  # at once, while the listing is under way
+        title = str(screen.query_one("#library-title", Static).render())
+        assert f"{len(everything)} documents" in title and "listing…" in title
+        await pilot.press("j")  # keys answer meanwhile
+        listed.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert titles(screen) == everything
+        assert "listing…" not in str(screen.query_one("#library-title", Static).render())
+        assert screen.query_one("#documents", DocumentList).cursor_row == 1
