@@ -16,7 +16,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from annotations.model import Highlight
-from library.filtering import filter_ranked
+from library.filtering import FilterIndex
 from library.sanitize import one_line
 from reader.labels import clip
 from reader.layout.marks import MarginSign
@@ -64,6 +64,7 @@ class NotesScreen(Screen[None]):
         self._all: tuple[Highlight, ...] = ()
         self._titles: dict[str, str] = {}
         self.shown: tuple[Highlight, ...] = ()
+        self._index: tuple[tuple[Highlight, ...], FilterIndex] | None = None
 
     def compose(self) -> ComposeResult:
         yield Static(id="notes-title")
@@ -105,8 +106,10 @@ class NotesScreen(Screen[None]):
             self.action_close()
 
     def _fill(self, query: str) -> None:
-        fields = [f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all]
-        self.shown = tuple(self._all[i] for i in filter_ranked(query, fields))
+        if self._index is None or self._index[0] is not self._all:
+            fields = [f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all]
+            self._index = (self._all, FilterIndex(fields))  # once, not at every key
+        self.shown = tuple(self._all[i] for i in self._index[1].ranked(query))
         options = self.query_one("#notes-list", KeyedList)
         options.clear_options()
         options.add_options(
