@@ -20,6 +20,7 @@ from bench import (
     cli_bench,
     feeds_bench,
     frame_bench,
+    growth_bench,
     many_highlights_bench,
     scale_bench,
     screen_bench,
@@ -40,6 +41,7 @@ GROUPS: tuple[str, ...] = (
     "annotations",
     "anchoring",
     "scale",
+    "growth",
     "feeds",
 )
 """In the order of the table of targets."""
@@ -87,6 +89,9 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         ],
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
         "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
+        "growth": lambda ws: growth_bench.measure(
+            ws, runs.adds, growth_bench.SIZES_QUICK if runs is QUICK else growth_bench.SIZES_FULL
+        ),
         "feeds": lambda ws: feeds_bench.measure(ws, runs.refreshes),
     }
 

@@ -139,7 +139,7 @@ def markdown(
         "`bench/` suite. Rerun with `make bench` (the same as `.venv/bin/python -m bench`); "
         "`python -m bench --write` rewrites this file above the marker line near the end, "
         "`--quick` takes about a minute with fewer runs, `--only GROUP...` measures some "
-        "groups (`screen keys frame search cli memory annotations anchoring scale`).",
+        "groups (`screen keys frame search cli memory annotations anchoring scale growth`).",
         "",
         f"- **When:** {now}, `{command}`, {seconds:.0f} s in all.",
         f"- **Machine:** {machine.cpu}, {machine.cores} cores; Python {machine.python}; "
@@ -208,6 +208,11 @@ def markdown(
         "(about 95 MB) into a new library, wall time and the peak resident memory of the "
         "process (`ru_maxrss`, read by a wrapper that runs only it); and of 10,000 "
         "generated articles (as the library above) into a new library.",
+        "- **Growth** (`bench/growth_bench.py`): libraries of 1,000, 10,000 and 50,000 generated "
+        "articles (kept between runs in the temporary folder): `show`, `notes ID`, `highlight` "
+        "at each size and the ratio of the largest to the smallest, `list --json` beside "
+        "`ls -l` and `find`, and in a pseudo-terminal the first title against the floor, one "
+        "more filter key (the `r` of `harbour`), and `q` from a document back to the library.",
         "",
         KEEP_MARKER,
         kept.strip("\n"),

@@ -1,0 +1,207 @@
+"""Growth: what a library of 1,000, 10,000 and 50,000 articles costs, side by side.
+
+Feeds fill libraries fast, so each figure here is taken at every size and its growth read
+from the curve: commands about one document (`show`, `notes ID`, `highlight`) must cost the
+same at 50,000 as at 1,000 (within 1.2×); `list` is set beside `ls -l` and `find` over the
+same texts; the app's first title is timed against the floor, a filter key and the way
+back from a document to the library in a pseudo-terminal.
+
+The generated articles and the libraries made of them are kept between runs in the
+temporary folder (`newsreader-bench-growth/`), since adding 50,000 articles takes minutes:
+a library is made again when the code that stores it changed (a stamp of those files).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from bench.corpus import write_library
+from bench.figures import Figure, against_floor, at_most, information, median
+from bench.floor_app import READY
+from bench.screen_bench import COLUMNS, LINES, floor_argv
+from bench.terminal import Terminal
+from bench.workspace import ROOT, SetupError, Workspace
+
+SIZES_FULL = (1_000, 10_000, 50_000)
+SIZES_QUICK = (1_000, 10_000)
+ONE_DOCUMENT_RATIO = 1.2
+LIBRARY_START_RATIO = 1.25
+FILTER_KEY_TARGET_MS = 50.0
+BACK_TARGET_MS = 50.0
+CACHE = Path(tempfile.gettempdir()) / "newsreader-bench-growth"
+
+_STORAGE_CODE = ("library/catalog_shards.py", "library/entries.py", "library/storage.py")
+"""The files whose change makes a kept library stale."""
+
+
+def _stamp() -> str:
+    digest = hashlib.sha256()
+    for name in _STORAGE_CODE:
+        digest.update((ROOT / name).read_bytes())
+    return digest.hexdigest()[:12]
+
+
+def library_of(workspace: Workspace, count: int) -> Path:
+    """A library of `count` generated articles (and the welcome guide), kept between runs."""
+    articles = CACHE / f"articles-{count}"
+    if not (articles / "done").exists():
+        shutil.rmtree(articles, ignore_errors=True)
+        write_library(articles, count, seed=count)
+        (articles / "done").write_text("")
+    home = CACHE / f"library-{count}-{_stamp()}"
+    if not (home / "done").exists():
+        for stale in CACHE.glob(f"library-{count}-*"):
+            shutil.rmtree(stale, ignore_errors=True)
+        workspace.newsreader("add", str(articles / "articles"), home=home)
+        (home / "done").write_text("")
+    return home
+
+
+def _wall_ms(workspace: Workspace, argv: Sequence[str]) -> float:
+    began = time.perf_counter()
+    done = subprocess.run(
+        argv, env=workspace.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, check=False
+    )
+    if done.returncode != 0:
+        raise SetupError(f"{' '.join(argv[:3])}… failed: {done.stderr.decode()[-200:]}")
+    return (time.perf_counter() - began) * 1000
+
+
+def _newest(home: Path) -> tuple[str, str, str]:
+    """The newest document's id, title, and a sentence of its text to highlight."""
+    from library.catalog import Catalog
+
+    catalog = Catalog.open(home)
+    entry = catalog.entries()[0]
+    text = catalog.text(entry.id)
+    return entry.id, entry.title, text.split(". ")[1][:40]
+
+
+def _commands(workspace: Workspace, home: Path, runs: int) -> dict[str, list[float]]:
+    doc_id, _, sentence = _newest(home)
+    base = [workspace.command, "--library", str(home)]
+    argvs: dict[str, Callable[[int], list[str]]] = {
+        "show": lambda _: [*base, "show", doc_id],
+        "notes": lambda _: [*base, "notes", doc_id, "--json"],
+        "list": lambda _: [*base, "list", "--json"],
+        "ls": lambda _: ["ls", "-l", str(home / "documents")],
+        "find": lambda _: ["find", str(home / "documents"), "-name", "*.txt"],
+    }
+    samples: dict[str, list[float]] = {name: [] for name in [*argvs, "highlight"]}
+    for run in range(runs):
+        for name, argv in argvs.items():
+            samples[name].append(_wall_ms(workspace, argv(run)))
+        words = sentence.split()
+        quote = " ".join(words[: max(1, len(words) - run % 3)])  # a new span each run
+        marking = [*base, "highlight", doc_id, "--quote", quote, "--nth", "1"]
+        began = time.perf_counter()
+        subprocess.run(marking, env=workspace.env, capture_output=True, check=False)
+        samples["highlight"].append((time.perf_counter() - began) * 1000)
+    return samples
+
+
+def _screen_session(
+    workspace: Workspace, home: Path, title: str, floor_ms: list[float]
+) -> dict[str, float]:
+    """One app session: first title (and a floor start just before), a filter key, and
+    back from a document."""
+    with Terminal(floor_argv(), workspace.env, columns=COLUMNS, lines=LINES) as floor:
+        floor_ms.append(floor.wait_for_text(READY, floor.started) * 1000)
+    argv = [workspace.command, "--library", str(home)]
+    figures: dict[str, float] = {}
+    with Terminal(argv, workspace.env, columns=COLUMNS, lines=LINES) as term:
+        figures["start"] = term.wait_for_text(title[:24], term.started) * 1000
+        term.settle(quiet=0.5, limit=60)  # listed in full (a large library, in the background)
+        term.wait_until(lambda t: "listing…" not in t.text, time.perf_counter(), 60)
+        term.send("/")
+        term.wait_for_text("Filter by title", time.perf_counter())
+        for typed in "harbou":
+            term.send(typed)
+        term.settle(quiet=0.3, limit=30)
+        since = term.send("r")
+        figures["filter"] = term.wait_for_text("for 'harbour'", since) * 1000
+        term.send("\r")  # to the list
+        term.settle(quiet=0.3, limit=10)
+        term.send("\r")  # open the best match
+        term.wait_for_text(" read", time.perf_counter())
+        term.settle(quiet=0.3, limit=10)
+        since = term.send("q")
+        figures["back"] = term.wait_for_text("Library ·", since) * 1000
+    return figures
+
+
+def measure(workspace: Workspace, runs: int, sizes: Sequence[int]) -> list[Figure]:
+    """Every figure at every size (see the module docstring)."""
+    figures: list[Figure] = []
+    by_size: dict[int, dict[str, list[float]]] = {}
+    for count in sizes:
+        home = library_of(workspace, count)
+        samples = _commands(workspace, home, runs)
+        floor_ms: list[float] = []
+        sessions = [
+            _screen_session(workspace, home, _newest(home)[1], floor_ms) for _ in range(runs)
+        ]
+        for name in ("start", "filter", "back"):
+            samples[name] = [session[name] for session in sessions]
+        samples["floor"] = floor_ms
+        by_size[count] = samples
+        size = f"{count:,}"
+        for name, label in (("ls", "`ls -l`"), ("find", "`find -name '*.txt'`")):
+            figures.append(
+                information(
+                    f"growth.{name}_{count}",
+                    f"{label} over the texts of {size} documents",
+                    "ms",
+                    samples[name],
+                    "reference for `list`",
+                )
+            )
+        figures += [
+            information(
+                f"growth.list_{count}", f"`newsreader list --json`, {size} documents", "ms",
+                samples["list"], "",
+            ),
+            against_floor(
+                f"growth.start_{count}", f"app start to the first title, {size} documents",
+                samples["start"], floor_ms, LIBRARY_START_RATIO,
+            ),
+            at_most(
+                f"growth.filter_{count}",
+                f"library filter, one more key to screen, {size} documents",
+                "ms", samples["filter"], FILTER_KEY_TARGET_MS,
+            ),
+            at_most(
+                f"growth.back_{count}", f"back from a document to the library, {size} documents",
+                "ms", samples["back"], BACK_TARGET_MS,
+            ),
+        ]  # fmt: skip
+    smallest, largest = min(by_size), max(by_size)
+    for name in ("show", "notes", "highlight"):
+        small, large = by_size[smallest][name], by_size[largest][name]
+        for count in sizes:
+            figures.append(
+                information(
+                    f"growth.{name}_{count}",
+                    f"`newsreader {name} ID`, {count:,} documents",
+                    "ms",
+                    by_size[count][name],
+                    "",
+                )
+            )
+        ratio = median(large) / median(small)
+        figures.append(
+            at_most(
+                f"growth.{name}_ratio",
+                f"`newsreader {name} ID` at {largest:,} ÷ at {smallest:,} documents",
+                "×",
+                [ratio],
+                ONE_DOCUMENT_RATIO,
+            )
+        )
+    return figures
