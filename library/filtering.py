@@ -27,6 +27,8 @@ _WORD = re.compile(r"\w+")
 
 def fold(text: str) -> str:
     """Fold case, accents, curly quotes and dashes, so that typing plain ASCII matches."""
+    if text.isascii():  # most titles and notes: nothing to decompose, nothing to map
+        return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.translate(_PUNCTUATION).strip()

@@ -12,21 +12,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 
 from annotations.model import Highlight
 from library.filtering import FilterIndex
 from library.sanitize import one_line
-from reader.labels import clip
-from reader.layout.marks import MarginSign
 from reader.messages import OpenDocument
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
-from reader.widgets.keyed_list import KeyedList
+from reader.widgets.note_list import NoteList
 from service.workspace import Workspace
-
-SNIPPET = 160
 
 
 class NotesScreen(Screen[None]):
@@ -69,7 +64,7 @@ class NotesScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         yield Static(id="notes-title")
         yield FilterField(placeholder="/ filters by quote, note, tag or title", id="notes-query")
-        yield KeyedList(id="notes-list")
+        yield NoteList(id="notes-list")
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -78,7 +73,7 @@ class NotesScreen(Screen[None]):
         highlights = [h for h in shown if h.document_id in self._titles]
         self._all = tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
         self._fill("")
-        self.set_focus(self.query_one("#notes-list", KeyedList))
+        self.set_focus(self.query_one("#notes-list", NoteList))
 
     @property
     def _field(self) -> FilterField:
@@ -101,23 +96,21 @@ class NotesScreen(Screen[None]):
         field = self._field
         if field.value or field.has_focus:
             field.value = ""
-            self.set_focus(self.query_one("#notes-list", KeyedList))
+            self.set_focus(self.query_one("#notes-list", NoteList))
         else:
             self.action_close()
 
     def _fill(self, query: str) -> None:
-        if self._index is None or self._index[0] is not self._all:
-            fields = [f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all]
-            self._index = (self._all, FilterIndex(fields))  # once, not at every key
-        self.shown = tuple(self._all[i] for i in self._index[1].ranked(query))
-        options = self.query_one("#notes-list", KeyedList)
-        options.clear_options()
-        options.add_options(
-            Option(self._prompt(highlight), id=str(index))
-            for index, highlight in enumerate(self.shown)
-        )
-        if self.shown:
-            options.highlighted = 0  # the newest, or the best match of the filter
+        if not query.strip():
+            self.shown = self._all
+        else:
+            if self._index is None or self._index[0] is not self._all:
+                fields = [
+                    f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all
+                ]
+                self._index = (self._all, FilterIndex(fields))  # once, not at every key
+            self.shown = tuple(self._all[i] for i in self._index[1].ranked(query))
+        self.query_one("#notes-list", NoteList).set_notes(self.shown, self._titles)
         total = len(self._all)
         text = f" Notes · {total} highlight{'s' if total != 1 else ''}"
         if query.strip():
@@ -127,24 +120,8 @@ class NotesScreen(Screen[None]):
             text += " · open a document and press h to highlight"
         self.query_one("#notes-title", Static).update(Content(text))
 
-    def _prompt(self, highlight: Highlight) -> Content:
-        """A highlight as the list shows it: its document's title, its quote, and its note,
-        tags and whether it is lost, from plain strings (never markup)."""
-        quote = clip(one_line(highlight.quote), SNIPPET)
-        title = one_line(self._titles.get(highlight.document_id, ""))
-        parts: list[str | tuple[str, str]] = [(title, "bold"), "\n  “", quote, "”"]
-        if highlight.note:
-            note = f"{MarginSign.NOTE} " + one_line(highlight.note)[:SNIPPET]
-            parts.extend(["\n  ", (note, "italic")])
-        if highlight.tags:
-            parts.extend(["\n  ", ("#" + one_line(" #".join(highlight.tags)), "dim")])
-        if not highlight.is_placed:
-            parts.extend(["\n  ", ("lost its place in the text", "bold $text-error")])
-        return Content.assemble(*parts)
-
-    @on(OptionList.OptionSelected, "#notes-list")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        highlight = self.shown[int(event.option.id or 0)]
+    def on_highlight_list_chosen(self, event: NoteList.Chosen) -> None:
+        highlight = self.shown[event.index]
         self.dismiss(None)
         self.app.post_message(OpenDocument(highlight.document_id, highlight.start))
 

@@ -152,21 +152,26 @@ class HighlightList(ScrollView, can_focus=True):
             return
         self._width = width
         self._rows.clear()
-        heights = (
-            1
-            + (len(wrap_cells(one_line(h.note), width, NOTE_LINES)) if h.note else 0)
-            + (1 if h.tags else 0)
-            for h in self._highlights
-        )
-        self._tops = [0, *accumulate(heights)]
+        height = self._row_height
+        self._tops = [0, *accumulate(height(h, width) for h in self._highlights)]
         self.virtual_size = Size(self.scrollable_content_region.width, self._tops[-1])
         self.refresh()
+
+    def _row_height(self, highlight: Highlight, width: int) -> int:
+        """How many lines the row of `highlight` takes (what `_row` gives, counted without
+        laying out its quote)."""
+        note = len(_note_lines(highlight.note, width)) if highlight.note else 0
+        return 1 + note + (1 if highlight.tags else 0)
+
+    def _row(self, highlight: Highlight, width: int) -> list[list[Piece]]:
+        """The lines of the row of `highlight`."""
+        return _row(highlight, width)
 
     def _row_lines(self, index: int) -> list[list[Piece]]:
         """The lines of row `index`, each a list of pieces."""
         lines = self._rows.get(index)
         if lines is None:
-            lines = _row(self._highlights[index], self._width)
+            lines = self._row(self._highlights[index], self._width)
             self._rows.set(index, lines)
         return lines
 
@@ -257,10 +262,15 @@ def _row(highlight: Highlight, width: int) -> list[list[Piece]]:
     first += [(color, "highlight-list--color"), (clip_cells(one_line(highlight.quote), room), "")]
     lines = [first]
     if highlight.note:
-        sign = f"{MarginSign.NOTE} "
-        note = wrap_cells(sign + one_line(highlight.note), width, NOTE_LINES)
-        lines.extend([(part, "highlight-list--note")] for part in note)
+        lines.extend(
+            [(part, "highlight-list--note")] for part in _note_lines(highlight.note, width)
+        )
     if highlight.tags:
         tags = clip_cells("# " + one_line(", ".join(highlight.tags)), width)
         lines.append([(tags, "highlight-list--tags")])
     return lines
+
+
+def _note_lines(note: str, width: int) -> list[str]:
+    """A note as its row shows it: after the note sign, on up to `NOTE_LINES` lines."""
+    return wrap_cells(f"{MarginSign.NOTE} " + one_line(note), width, NOTE_LINES)

@@ -21,6 +21,7 @@ from reader.screens.library import LibraryScreen
 from reader.screens.notes import NotesScreen
 from reader.screens.reader import ReaderScreen
 from reader.screens.search import LibrarySearchScreen
+from reader.widgets.note_list import NoteList
 from service.workspace import Workspace
 from tests.ui.conftest import SIZE
 
@@ -213,17 +214,17 @@ async def test_j_and_k_move_in_the_notes_list(noted: tuple[Catalog, str]) -> Non
     app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         notes = await open_notes(app, pilot)
-        options = notes.query_one("#notes-list", OptionList)
+        options = notes.query_one("#notes-list", NoteList)
         assert options.has_focus  # the list has the keys, as in the library
-        assert options.highlighted == 0
+        assert options.cursor == 0
         await pilot.press("j", "j")
-        assert options.highlighted == 2
+        assert options.cursor == 2
         await pilot.press("k")
-        assert options.highlighted == 1
+        assert options.cursor == 1
         await pilot.press("G")
-        assert options.highlighted == 2
+        assert options.cursor == 2
         await pilot.press("g")
-        assert options.highlighted == 0
+        assert options.cursor == 0
 
 
 async def test_j_and_k_type_in_the_notes_filter_and_move_once_in_the_list(
@@ -237,10 +238,10 @@ async def test_j_and_k_type_in_the_notes_filter_and_move_once_in_the_list(
         await pilot.press("slash", *"jk")
         assert field.value == "jk"
         await pilot.press("backspace", "backspace", "down")
-        options = notes.query_one("#notes-list", OptionList)
-        assert options.has_focus and options.highlighted == 0
+        options = notes.query_one("#notes-list", NoteList)
+        assert options.has_focus and options.cursor == 0
         await pilot.press("j")
-        assert options.highlighted == 1 and field.value == ""
+        assert options.cursor == 1 and field.value == ""
         await pilot.press("slash", "tab")
         assert options.has_focus
 
@@ -254,7 +255,7 @@ async def test_esc_clears_the_notes_filter_then_leaves(noted: tuple[Catalog, str
         assert len(notes.shown) == 1
         await pilot.press("escape")
         assert len(notes.shown) == 3
-        assert notes.query_one("#notes-list", OptionList).has_focus
+        assert notes.query_one("#notes-list", NoteList).has_focus
         await pilot.press("escape")
         assert isinstance(app.screen, LibraryScreen)
 
