@@ -22,7 +22,7 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from library.search_index import (
@@ -31,7 +31,7 @@ from library.search_index import (
     SearchIndex,
     word_fit,
 )
-from library.text_index import IndexedDocument, SearchCancelled, TextIndex
+from library.text_index import Candidate, SearchCancelled, TextIndex
 
 APPROXIMATE_CANDIDATES = 120
 """Documents searched for approximate matches: those sharing most trigrams with the query."""
@@ -56,7 +56,7 @@ def exact_tiers(text: str, wanted: str, limit: int) -> Tiers:
     of the normalised `text`, counted by how well they sit on words.
 
     Follows that search step for step (same scan, same limits) on a text whose offsets
-    need no mapping back (see `IndexedDocument.regular`).
+    need no mapping back (see `Candidate.regular`).
     """
     counts = [0, 0, 0]  # inside a word, word start, whole
     seen = 0
@@ -97,8 +97,7 @@ def best_exact_owners(tallies: Sequence[tuple[str, Tiers]], limit: int) -> list[
 
 def library_candidates(
     index: TextIndex,
-    indexed: dict[str, IndexedDocument],
-    order: Sequence[str],
+    position: Mapping[str, int],
     query: str,
     wanted: str,
     limit: int,
@@ -109,55 +108,93 @@ def library_candidates(
 ) -> Candidates:
     """The documents a search of `query` (normalised: `wanted`) must look at.
 
-    `order` is every document id in the library's order, `indexed` what the index holds
-    (`TextIndex.documents`, in step with the catalog); `read_text` gives an original
-    text, or None when it cannot be read.
+    `position` gives every document's place in the library's order (the index is in step
+    with the catalog); `read_text` gives an original text, or None when it cannot be read.
 
     Raises:
         SearchCancelled: `cancelled` said so.
     """
     if not wanted or limit <= 0:
         return Candidates((), 0)
-    position = {doc_id: number for number, doc_id in enumerate(order)}
-    by_row = {item.doc: doc_id for doc_id, item in indexed.items() if doc_id in position}
-    rows = sorted(
-        (position[by_row[row]], row) for row in index.containing(wanted) if row in by_row
-    )
+    found = [item for item in index.containing(wanted) if item.doc_id in position]
+    found.sort(key=lambda item: position[item.doc_id])
     each = limit if per_document is None else min(limit, per_document)
-    tallies: list[tuple[str, Tiers]] = []
-    whole = found = weighed = 0
-    for number, row in rows:
-        if cancelled is not None and cancelled():
-            raise SearchCancelled
-        doc_id = order[number]
-        tiers = _tiers(index, indexed[doc_id], row, doc_id, query, wanted, each, read_text)
-        weighed += 1
-        if any(tiers):
-            tallies.append((doc_id, tiers))
-            whole += tiers[0]
-            found += sum(tiers)
-        if whole >= limit:
-            break  # every later document ranks below these
+    weighing = _Weighing(index, query, wanted, each, read_text, cancelled)
+    if not weighing.in_order(found[:IN_ORDER], limit) and len(found) > IN_ORDER:
+        weighing.in_one_pass(index.containing_texts(wanted), position)
+    tallies = sorted(weighing.tallies.items(), key=lambda item: position[item[0]])
     chosen = set(best_exact_owners(tallies, limit))
     approximate = len(wanted) >= MIN_FUZZY_QUERY and any(c.isalnum() for c in wanted)
-    if found < limit and approximate:
+    if weighing.found < limit and approximate:
         near = index.sharing_trigrams(wanted, max(APPROXIMATE_CANDIDATES, limit))
-        chosen.update(by_row[row] for row in near if row in by_row)
-    return Candidates(tuple(sorted(chosen, key=position.__getitem__)), weighed)
+        chosen.update(doc_id for doc_id in near if doc_id in position)
+    return Candidates(tuple(sorted(chosen, key=position.__getitem__)), weighing.weighed)
 
 
-def _tiers(
-    index: TextIndex,
-    item: IndexedDocument,
-    row: int,
-    doc_id: str,
-    query: str,
-    wanted: str,
-    each: int,
-    read_text: Callable[[str], str | None],
-) -> Tiers:
-    if item.regular:
-        body = index.body(row)
-        return (0, 0, 0) if body is None else exact_tiers(body, wanted, each)
-    text = read_text(doc_id)
-    return (0, 0, 0) if text is None else exact_tiers_of_original(text, query, each)
+IN_ORDER = 256
+"""Documents weighed one by one in the library's order, hoping to stop early; past them,
+the rest are read in one pass (no early stop, but no query per document either)."""
+
+
+class _Weighing:
+    """The exact matches of one query, weighed document by document."""
+
+    def __init__(
+        self,
+        index: TextIndex,
+        query: str,
+        wanted: str,
+        each: int,
+        read_text: Callable[[str], str | None],
+        cancelled: Callable[[], bool] | None,
+    ) -> None:
+        self.index = index
+        self.query = query
+        self.wanted = wanted
+        self.each = each
+        self.read_text = read_text
+        self.cancelled = cancelled
+        self.tallies: dict[str, Tiers] = {}
+        """Documents holding exact matches, and how many of each kind they would list."""
+        self.whole = 0
+        self.found = 0
+        self.weighed = 0
+
+    def in_order(self, found: Sequence[Candidate], limit: int) -> bool:
+        """Weigh `found` in order; True once `limit` whole-word matches are in hand (no
+        later document can outrank them)."""
+        for item in found:
+            self._check()
+            body = self.index.body(item.doc) if item.regular else None
+            self._weigh(item, body)
+            if self.whole >= limit:
+                return True
+        return False
+
+    def in_one_pass(
+        self, found: Iterable[tuple[Candidate, str]], position: Mapping[str, int]
+    ) -> None:
+        """Weigh every document of `found` not weighed yet, whatever its order."""
+        for number, (item, body) in enumerate(found):
+            if number % 256 == 0:
+                self._check()
+            if item.doc_id in position and item.doc_id not in self.tallies:
+                self._weigh(item, body)
+
+    def _check(self) -> None:
+        if self.cancelled is not None and self.cancelled():
+            raise SearchCancelled
+
+    def _weigh(self, item: Candidate, body: str | None) -> None:
+        self.weighed += 1
+        if item.regular:
+            tiers = (0, 0, 0) if body is None else exact_tiers(body, self.wanted, self.each)
+        else:
+            text = self.read_text(item.doc_id)
+            tiers = (
+                (0, 0, 0) if text is None else exact_tiers_of_original(text, self.query, self.each)
+            )
+        if any(tiers):
+            self.tallies[item.doc_id] = tiers
+            self.whole += tiers[0]
+            self.found += sum(tiers)

@@ -52,7 +52,7 @@ from library.safe_files import StoreError
 INDEX_FILE = "search.sqlite"
 """The index's file in the library home (with `-wal` and `-shm` beside it while in use)."""
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 """Bump when the tables or the normalisation change: an older index is built again."""
 
 BATCH = 200
@@ -65,6 +65,12 @@ _SCHEMA = (
     "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, doc INTEGER UNIQUE NOT NULL, "
     "content_hash TEXT NOT NULL, regular INTEGER NOT NULL)",
     "CREATE VIRTUAL TABLE texts USING fts5(body, tokenize='trigram case_sensitive 1', detail=none)",
+    "CREATE TABLE state (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
+)
+
+_CANDIDATES = (
+    "SELECT d.doc_id, d.doc, d.regular{body} FROM texts JOIN documents AS d "
+    "ON d.doc = texts.rowid WHERE {condition}"
 )
 
 
@@ -81,13 +87,13 @@ class SearchCancelled(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class IndexedDocument:
-    """What the index holds about one document."""
+class Candidate:
+    """A document the index names as one that may answer a query."""
 
+    doc_id: str
+    """Its id."""
     doc: int
     """Its row in the text table."""
-    content_hash: str
-    """The sha256 of the text indexed (compared with the catalog's)."""
     regular: bool
     """Every character of its text folds to exactly one character of the same kind
     (letter or digit, or neither), so words are where they are in the stored text and
@@ -214,8 +220,8 @@ class TextIndex:
         try:
             # Checked again under the write lock: another process may have just done it.
             if db.execute("PRAGMA user_version").fetchone()[0] != SCHEMA_VERSION:
-                db.execute("DROP TABLE IF EXISTS documents")
-                db.execute("DROP TABLE IF EXISTS texts")
+                for table in ("documents", "texts", "state"):
+                    db.execute(f"DROP TABLE IF EXISTS {table}")
                 for statement in _SCHEMA:
                     db.execute(statement)
                 db.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
@@ -250,40 +256,42 @@ class TextIndex:
 
     # -- what is indexed
 
-    def documents(self) -> dict[str, IndexedDocument]:
-        """Every indexed document, by id."""
+    def hashes(self) -> dict[str, str]:
+        """Every indexed document's content hash, by id."""
         with self._guard() as db:
-            rows = db.execute("SELECT doc_id, doc, content_hash, regular FROM documents")
-            return {doc_id: IndexedDocument(doc, h, bool(r)) for doc_id, doc, h, r in rows}
+            return dict(db.execute("SELECT doc_id, content_hash FROM documents").fetchall())
 
     def reconcile(
         self,
         catalog: Sequence[tuple[str, str]],
         read_text: Callable[[str], str],
         *,
-        complete: bool = True,
         progress: Callable[[int, int], None] | None = None,
         cancelled: Callable[[], bool] | None = None,
     ) -> Reconciled:
-        """Bring the index in step with `catalog`, ``(document id, content hash)`` pairs in
-        the catalog's order: index what is missing or changed, and (when `complete`, that
-        is when `catalog` is the whole library) drop what it no longer lists.
+        """Bring the index in step with `catalog`, every ``(document id, content hash)``
+        of the library in the catalog's order: index what is missing or changed, drop
+        what it no longer lists.
 
-        Work is committed in batches, so a cancelled or killed reconcile keeps what it did
-        and the next one goes on from there. `progress` is told (done, total).
+        When the catalog is as it was at the last complete reconcile (the digest of its
+        ids and hashes is kept, and dropped by every other change), nothing is read but
+        that digest. Work is committed in batches, so a cancelled or killed reconcile keeps
+        what it did and the next one goes on from there. `progress` is told (done, total).
 
         Raises:
             SearchCancelled: `cancelled` said so, between two batches.
         """
-        indexed = self.documents()
+        digest = catalog_digest(catalog)
+        with self._guard() as db:
+            kept = db.execute("SELECT value FROM state WHERE key = 'catalog'").fetchone()
+        if kept is not None and kept[0] == digest:
+            return Reconciled(0, 0, ())
+        indexed = self.hashes()
         wanted = dict(catalog)
-        gone = [doc_id for doc_id in indexed if doc_id not in wanted] if complete else []
-        if gone:
-            self.forget(gone)
+        gone = [doc_id for doc_id in indexed if doc_id not in wanted]
+        self.forget(gone)
         # Oldest first, so that later documents get higher rows, as later adds do.
-        stale = [
-            d for d, h in reversed(catalog) if (i := indexed.get(d)) is None or i.content_hash != h
-        ]
+        stale = [doc_id for doc_id, h in reversed(catalog) if indexed.get(doc_id) != h]
         unreadable: list[str] = []
         for start in range(0, len(stale), BATCH):
             if cancelled is not None and cancelled():
@@ -299,7 +307,17 @@ class TextIndex:
                 progress(min(start + BATCH, len(stale)), len(stale))
         # A text that cannot be read now must not be found through an older copy.
         self.forget([doc_id for doc_id in unreadable if doc_id in indexed])
+        if not unreadable:
+            self._settle(wanted, digest)
         return Reconciled(len(stale) - len(unreadable), len(gone), tuple(unreadable))
+
+    def _settle(self, wanted: dict[str, str], digest: str) -> None:
+        """Keep `digest` if the index now holds exactly `wanted`: checked under the write
+        lock, since another process may have changed either meanwhile."""
+        with self._writing() as db:
+            held = dict(db.execute("SELECT doc_id, content_hash FROM documents").fetchall())
+            if held == wanted:
+                db.execute("REPLACE INTO state(key, value) VALUES ('catalog', ?)", (digest,))
 
     def put(self, texts: Sequence[tuple[str, str]]) -> None:
         """Index ``(document id, text)`` pairs, replacing what was there, in one transaction."""
@@ -311,6 +329,7 @@ class TextIndex:
         if not rows:
             return
         with self._writing() as db:
+            db.execute("DELETE FROM state WHERE key = 'catalog'")
             for doc_id, digest, body, regular in rows:
                 old = db.execute(
                     "SELECT doc, content_hash FROM documents WHERE doc_id = ?", (doc_id,)
@@ -331,6 +350,7 @@ class TextIndex:
         if not doc_ids:
             return
         with self._writing() as db:
+            db.execute("DELETE FROM state WHERE key = 'catalog'")
             for doc_id in doc_ids:
                 row = db.execute("SELECT doc FROM documents WHERE doc_id = ?", (doc_id,)).fetchone()
                 if row is not None:
@@ -339,34 +359,57 @@ class TextIndex:
 
     # -- asking
 
-    def containing(self, wanted: str) -> list[int]:
-        """The rows whose text may hold the normalised `wanted`: every one that does, and
-        for a query of three characters or more some that do not (an AND of its trigrams
-        does not say they are in a row)."""
-        grams = trigrams(wanted)
+    def containing(self, wanted: str) -> list[Candidate]:
+        """The documents whose text may hold the normalised `wanted`: every one that does,
+        and for a query of three characters or more some that do not (an AND of its
+        trigrams does not say they are side by side)."""
+        condition, argument = _containing(wanted)
+        sql = _CANDIDATES.format(body="", condition=condition)
         with self._guard() as db:
-            if not grams:  # one or two characters: no trigram to ask about
-                found = db.execute("SELECT rowid FROM texts WHERE instr(body, ?) > 0", (wanted,))
-            else:
-                expression = " AND ".join(_quoted(gram) for gram in grams)
-                found = db.execute("SELECT rowid FROM texts WHERE texts MATCH ?", (expression,))
-            return [doc for (doc,) in found]
+            rows = db.execute(sql, (argument,)).fetchall()
+        return [Candidate(doc_id, doc, bool(regular)) for doc_id, doc, regular in rows]
 
-    def sharing_trigrams(self, wanted: str, limit: int) -> list[int]:
-        """The `limit` rows sharing the most trigrams with the normalised `wanted`, most
-        first (the later added first among equals): where a near match can be."""
+    def containing_texts(self, wanted: str) -> Iterator[tuple[Candidate, str]]:
+        """`containing`'s documents with their normalised texts, read in one pass."""
+        condition, argument = _containing(wanted)
+        sql = _CANDIDATES.format(body=", texts.body", condition=condition)
+        with self._guard() as db:
+            rows = db.execute(sql, (argument,))
+            while batch := rows.fetchmany(256):
+                for doc_id, doc, regular, body in batch:
+                    yield Candidate(doc_id, doc, bool(regular)), str(body)
+
+    def sharing_trigrams(self, wanted: str, limit: int) -> list[str]:
+        """The `limit` documents sharing the most trigrams with the normalised `wanted`,
+        most first (the later added first among equals): where a near match can be."""
         grams = trigrams(wanted)
         if not grams or limit <= 0:
             return []
         each = " UNION ALL ".join(
             "SELECT rowid AS doc FROM texts WHERE texts MATCH ?" for _ in grams
         )
-        sql = f"SELECT doc FROM ({each}) GROUP BY doc ORDER BY count(*) DESC, doc DESC LIMIT ?"
+        sql = (
+            f"SELECT d.doc_id FROM (SELECT doc FROM ({each}) GROUP BY doc "
+            "ORDER BY count(*) DESC, doc DESC LIMIT ?) AS near JOIN documents AS d USING (doc)"
+        )
         with self._guard() as db:
-            return [doc for (doc,) in db.execute(sql, (*map(_quoted, grams), limit))]
+            return [doc_id for (doc_id,) in db.execute(sql, (*map(_quoted, grams), limit))]
 
     def body(self, doc: int) -> str | None:
         """The normalised text of row `doc`, if it is there."""
         with self._guard() as db:
             row = db.execute("SELECT body FROM texts WHERE rowid = ?", (doc,)).fetchone()
             return None if row is None else str(row[0])
+
+
+def _containing(wanted: str) -> tuple[str, str]:
+    """The condition (and its one argument) for rows that may hold `wanted`."""
+    grams = trigrams(wanted)
+    if not grams:  # one or two characters: no trigram to ask about
+        return "instr(texts.body, ?) > 0", wanted
+    return "texts MATCH ?", " AND ".join(_quoted(gram) for gram in grams)
+
+
+def catalog_digest(catalog: Sequence[tuple[str, str]]) -> str:
+    """One hash of every ``(document id, content hash)`` pair, in order."""
+    return hashlib.sha256("\n".join(f"{a} {b}" for a, b in catalog).encode()).hexdigest()

@@ -59,7 +59,7 @@ class LibrarySearch:
         self._catalog = catalog
         entries = catalog.entries()
         self._entries = {entry.id: entry for entry in entries}
-        self._order = tuple(entry.id for entry in entries)
+        self._position = {entry.id: number for number, entry in enumerate(entries)}
         self._texts: dict[str, str] = {}
         self._texts_lock = threading.Lock()
         self._unreadable: dict[str, None] = {}
@@ -92,7 +92,6 @@ class LibrarySearch:
                 wanted, self._catalog.text, progress=progress, cancelled=cancelled
             )
         self._unreadable.update(dict.fromkeys(done.unreadable))
-        self._indexed = self._index.documents()
 
     @property
     def unreadable(self) -> tuple[Entry, ...]:
@@ -154,8 +153,7 @@ class LibrarySearch:
 
         candidates = library_candidates(
             self._index,
-            self._indexed,
-            self._order,
+            self._position,
             query,
             normalize_query(query),
             limit,

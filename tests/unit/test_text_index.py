@@ -85,7 +85,7 @@ def index_agrees_with_catalog(home: Path) -> None:
     catalog = Catalog.open(home)
     LibrarySearch(catalog).close()
     index = TextIndex.open(home)
-    indexed = {doc_id: item.content_hash for doc_id, item in index.documents().items()}
+    indexed = index.hashes()
     index.close()
     assert indexed == {entry.id: entry.content_hash for entry in catalog.entries()}
 
@@ -233,7 +233,7 @@ def test_a_cancelled_build_keeps_what_it_did_and_a_cancelled_query_stops(
     with pytest.raises(SearchCancelled):
         LibrarySearch(workspace.catalog, cancelled=after_two_batches)
     index = TextIndex.open(workspace.catalog.home)
-    assert len(index.documents()) == 400  # two batches of 200, committed
+    assert len(index.hashes()) == 400  # two batches of 200, committed
     index.close()
     told: list[tuple[int, int]] = []
     search = LibrarySearch(
