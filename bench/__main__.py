@@ -82,7 +82,10 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
             *many_highlights_bench.measure(ws, runs.many_highlights, runs.imports),
         ],
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
-        "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
+        "scale": lambda ws: [
+            *scale_bench.adds(ws, max(1, runs.adds - 1)),
+            *scale_bench.library_search(ws, runs.adds),
+        ],
     }
 
 
