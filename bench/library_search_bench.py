@@ -58,7 +58,7 @@ _PARTS = (
     "listed = time.perf_counter()\n"
     "LibrarySearch(catalog).find(sys.argv[2], 20)\n"
     "ended = time.perf_counter()\n"
-    "print(opened - began, (ended - listed) - (listed - opened))\n"
+    "print(opened - began, max(0.0, (ended - listed) - (listed - opened)))\n"
 )
 """Times, in one process, reading the catalog (open and list) and the search's own part
 (bringing the index in step, asking it, reading and ranking the candidates): the search
