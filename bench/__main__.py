@@ -88,7 +88,10 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
             *many_highlights_bench.measure(ws, runs.many_highlights, runs.imports),
         ],
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
-        "scale": lambda ws: scale_bench.adds(ws, max(1, runs.adds - 1)),
+        "scale": lambda ws: [
+            *scale_bench.adds(ws, max(1, runs.adds - 1)),
+            *scale_bench.library_search(ws, runs.adds),
+        ],
         "growth": lambda ws: growth_bench.measure(
             ws, runs.adds, growth_bench.SIZES_QUICK if runs is QUICK else growth_bench.SIZES_FULL
         ),

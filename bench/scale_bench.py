@@ -85,3 +85,11 @@ def _peak_kib(workspace: Workspace, *args: str, home: Path) -> float:
     if done.returncode != 0:
         raise SetupError(f"newsreader {args[0]} failed: {done.stderr.strip()[-200:]}")
     return float(done.stdout.split()[-1])
+
+
+def library_search(workspace: Workspace, runs: int) -> list[Figure]:
+    """`newsreader search` over 1,000, 10,000 and 50,000 articles, beside `rg` (see
+    `bench.library_search_bench`)."""
+    from bench import library_search_bench
+
+    return library_search_bench.measure(workspace, runs)

@@ -129,10 +129,16 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"{PROG} search: --limit must be at least 1")
     doc_ids = [workspace.catalog.resolve(args.doc).id] if args.doc else None
-    search = workspace.text_search(doc_ids)
+    progress = ProgressLine("Building the search index")
+    try:
+        search = workspace.text_search(doc_ids, progress=progress.tell)
+    finally:
+        progress.done()
+    for warning in search.warnings:
+        warn(warning)
+    hits = search.find(args.query, args.limit)
     for entry in search.unreadable:
         warn(f"{entry.id} was not searched: its text cannot be read.")
-    hits = search.find(args.query, args.limit)
     if args.json:
         print_json(
             [

@@ -1,8 +1,13 @@
-"""Searching the text of many documents at once (`newsreader search`, the app's `f`)."""
+"""Searching the text of some documents at once (`newsreader search --doc`).
+
+`TextSearch` reads the texts it is given and searches them all; searching the whole
+library goes through its text index instead (`service.library_search.LibrarySearch`),
+which answers with the same `SearchHit`s.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from library.catalog import Catalog
@@ -11,6 +16,7 @@ from library.safe_files import StoreError
 from library.search import search_documents
 from library.search_index import Match
 from library.snippets import ContextLine, context_line
+from library.text_index import SearchCancelled
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,12 +52,28 @@ class TextSearch:
         self.unreadable: tuple[Entry, ...] = tuple(unreadable)
         """The documents left out because their text could not be read."""
 
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """Nothing to tell: no index is involved (see `LibrarySearch.warnings`)."""
+        return ()
+
     def find(
-        self, query: str, limit: int, *, per_document: int | None = None
+        self,
+        query: str,
+        limit: int,
+        *,
+        per_document: int | None = None,
+        cancelled: Callable[[], bool] | None = None,
     ) -> tuple[SearchHit, ...]:
         """The best `limit` matches of `query` (at most `per_document` of one document, if
         given): exact ones first, on whole words before inside words, then approximate by
-        score (see `search_documents`)."""
+        score (see `search_documents`).
+
+        Raises:
+            SearchCancelled: `cancelled` said so before the search began.
+        """
+        if cancelled is not None and cancelled():
+            raise SearchCancelled
         found = search_documents(self._texts.items(), query, limit, per_document=per_document)
         return tuple(SearchHit(doc_id, self._titles[doc_id], match) for doc_id, match in found)
 

@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from library.feed_store import FeedStore
     from library.fetch import Limits
     from service.feeds import RefreshProgress, RefreshReport, Subscription
+    from service.library_search import LibrarySearch
     from service.text_search import TextSearch
 
 
@@ -226,6 +227,7 @@ class Workspace:
                 continue
             if report.checked:
                 anchors.append((entry.id, report))
+        self._index_added(result)
         return AddOutcome(result, tuple(restored), tuple(anchors), tuple(problems))
 
     # -- feeds (the workflows are in `service.feeds`)
@@ -263,6 +265,13 @@ class Workspace:
         chosen = [self.feeds.resolve(wanted) for wanted in feed_ids] or list(self.feeds.feeds())
         unique = list({feed.id: feed for feed in chosen}.values())
         return refresh(self, unique, limits=limits, progress=progress)
+    def _index_added(self, result: AddResult) -> None:
+        """Keep the library's search index current (searches reconcile anyway)."""
+        changed = [entry.id for entry in (*result.added, *result.updated)]
+        if changed:
+            from service.library_search import index_documents
+
+            index_documents(self.catalog, changed)
 
     def remove(self, doc_id: str) -> Removal:
         """Remove a document; its highlights are kept aside and come back with it, as does
@@ -277,7 +286,14 @@ class Workspace:
         # held until the catalog has answered, so no save lands in between.
         with self.annotations.removing(doc_id) as kept:
             entry = self.catalog.remove(doc_id)
+        self._unindex(doc_id)
         return Removal(entry, len(kept))
+
+    def _unindex(self, doc_id: str) -> None:
+        """Drop a removed document from the search index (searches reconcile anyway)."""
+        from service.library_search import unindex_documents
+
+        unindex_documents(self.catalog.home, [doc_id])
 
     def refresh_anchors(self, doc_id: str) -> AnchorReport:
         """Re-find the highlights of `doc_id` made on an earlier version of its text.
@@ -317,15 +333,23 @@ class Workspace:
 
     # -- search and highlights
 
-    def text_search(self, doc_ids: Sequence[str] | None = None) -> TextSearch:
-        """A search over the text of `doc_ids` (default: every document)."""
-        from service.text_search import TextSearch  # the search code: only when searching
+    def text_search(
+        self,
+        doc_ids: Sequence[str] | None = None,
+        *,
+        progress: Callable[[int, int], None] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> TextSearch | LibrarySearch:
+        """A search over the text of `doc_ids`, or of every document through the library's
+        search index (brought in step first: `progress` and `cancelled` as for
+        `LibrarySearch`)."""
+        # The search code is imported only when searching.
+        from service.library_search import LibrarySearch
+        from service.text_search import TextSearch
 
         if doc_ids is None:
-            entries: Iterable[Entry] = self.catalog.entries()
-        else:
-            entries = [self.catalog.entry(doc_id) for doc_id in doc_ids]
-        return TextSearch(self.catalog, entries)
+            return LibrarySearch(self.catalog, progress=progress, cancelled=cancelled)
+        return TextSearch(self.catalog, [self.catalog.entry(doc_id) for doc_id in doc_ids])
 
     def highlight_quote(
         self,

@@ -5,9 +5,17 @@ The query field has the keys when the screen opens (every key types, `j` and `k`
 Results are gathered by document (the document with the best match first), each match is
 marked in its line of context, and the document opens with the search carried into the
 reader, so `n`/`N` go on from the match chosen.
+
+Each query runs in one exclusive worker that checks, between documents, whether a newer
+query has cancelled it, so typing fast never piles up searches. The first query brings
+the library's search index in step (see `service.library_search`), with its progress in
+the status line; what a cancelled build did is kept for the next query.
 """
 
 from __future__ import annotations
+
+import threading
+from collections.abc import Callable
 
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -17,13 +25,16 @@ from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
+from textual.worker import get_current_worker
 
 from library.sanitize import one_line
+from library.text_index import SearchCancelled
 from reader.labels import clip_cells
 from reader.messages import OpenDocument
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.keyed_list import KeyedList
+from service.library_search import LibrarySearch
 from service.text_search import SearchHit, TextSearch, by_document
 from service.workspace import Workspace
 
@@ -68,12 +79,22 @@ class LibrarySearchScreen(Screen[None]):
             self.query = query
             self.results = results
 
+    class Indexing(Message):
+        """The index is being brought in step (handler: `on_library_search_screen_indexing`)."""
+
+        def __init__(self, done: int, total: int) -> None:
+            super().__init__()
+            self.done = done
+            self.total = total
+
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
         self.workspace = workspace
         """The library searched."""
-        self._search_over: TextSearch | None = None
-        """Every document's text, read on the first query (in the worker)."""
+        self._search_over: TextSearch | LibrarySearch | None = None
+        """The search over every document, made on the first query (in the worker)."""
+        self._making = threading.Lock()
+        """Held while the search is made: one worker brings the index in step at a time."""
         self._query = ""
         self.results: tuple[SearchHit, ...] = ()
         """The matches listed, in the order shown (by document)."""
@@ -120,10 +141,38 @@ class LibrarySearchScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="library-search")
     def _search(self, query: str) -> None:
-        if self._search_over is None:
-            self._search_over = self.workspace.text_search()
-        found = self._search_over.find(query, RESULT_LIMIT, per_document=PER_DOCUMENT)
+        worker = get_current_worker()
+
+        def cancelled() -> bool:
+            return worker.is_cancelled
+
+        try:
+            search = self._searcher(cancelled)
+            found = search.find(query, RESULT_LIMIT, per_document=PER_DOCUMENT, cancelled=cancelled)
+        except SearchCancelled:
+            return  # a newer query's worker has taken over
         self.post_message(self.Found(query, found))
+
+    def _searcher(self, cancelled: Callable[[], bool]) -> TextSearch | LibrarySearch:
+        """The search over every document, made by the first worker that needs it."""
+        with self._making:
+            if self._search_over is None:
+                self._search_over = self.workspace.text_search(
+                    progress=self._tell_indexing, cancelled=cancelled
+                )
+            return self._search_over
+
+    def _tell_indexing(self, done: int, total: int) -> None:
+        self.post_message(self.Indexing(done, total))
+
+    def on_library_search_screen_indexing(self, event: LibrarySearchScreen.Indexing) -> None:
+        share = 100 * event.done // event.total if event.total else 100
+        status = f"Building the search index · {share} % (once; adds keep it current)"
+        self.query_one("#search-status", Static).update(Content(status))
+
+    def on_unmount(self) -> None:
+        if isinstance(self._search_over, LibrarySearch):
+            self._search_over.close()
 
     def on_library_search_screen_found(self, event: LibrarySearchScreen.Found) -> None:
         if event.query == self._query:
@@ -195,6 +244,8 @@ class LibrarySearchScreen(Screen[None]):
         unreadable = len(search.unreadable) if search is not None else 0
         if unreadable:
             status += f" ({unreadable} document(s) could not be read and were skipped)"
+        for warning in search.warnings if search is not None else ():
+            status += f" · {warning}"
         self.query_one("#search-status", Static).update(Content(status))
 
     @on(OptionList.OptionSelected, "#search-results")
