@@ -74,4 +74,8 @@ class NoteList(HighlightList, inherit_bindings=False):
 
     def _row(self, highlight: Highlight, width: int) -> list[list[Piece]]:
         title = clip_cells(one_line(self._titles.get(highlight.document_id, "")), width)
-        return [[(title, "note-list--title")], *_row(highlight, width)]
+        lines = _row(highlight, width)
+        if highlight.tags:  # spelled as they are typed in notes apps: #one #two
+            tags = clip_cells("#" + one_line(" #".join(highlight.tags)), width)
+            lines[-1] = [(tags, "highlight-list--tags")]
+        return [[(title, "note-list--title")], *lines]
