@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -152,6 +153,13 @@ class NotesMirror:
             self._report(f"The notes folder was not updated: {_said(err)}")
 
     # -- writing
+
+    @contextmanager
+    def holding(self) -> Iterator[None]:
+        """Hold the notes folder's lock for the block (an export into the folder), so
+        that no copy's mirror writes the same files meanwhile."""
+        with self._lock.held():
+            yield
 
     def update(self, doc_ids: Iterable[str], *, now: datetime | None = None) -> MirrorOutcome:
         """Bring the files of `doc_ids` up to date with their highlights, now."""

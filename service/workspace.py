@@ -410,10 +410,14 @@ class Workspace:
         from annotations.export import export_markdown
         from annotations.mirror_settings import export_folder, highlight_style
 
-        target = folder or export_folder(self.catalog) or self.catalog.exports_folder
+        notes_folder = export_folder(self.catalog)
+        target = folder or notes_folder or self.catalog.exports_folder
         ids = list(doc_ids) if doc_ids is not None else None
         style = highlight_style(self.catalog)
-        return export_markdown(self.catalog, self.annotations, ids, target, style=style)
+        if target != notes_folder:
+            return export_markdown(self.catalog, self.annotations, ids, target, style=style)
+        with self.mirror.holding():  # the mirror writes there too: one writer at a time
+            return export_markdown(self.catalog, self.annotations, ids, target, style=style)
 
     def export_markdown_file(self, doc_id: str, path: Path) -> FileChange:
         """Write one document's notes to the Markdown file `path`, keeping what the user

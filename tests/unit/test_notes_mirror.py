@@ -373,3 +373,15 @@ def test_umask_permissions_only_when_asked(tmp_path: Path) -> None:
     (tmp_path / "note.md").chmod(0o640)
     atomic_write_bytes(tmp_path / "note.md", b"y", shared=True)  # kept when replaced
     assert stat.S_IMODE((tmp_path / "note.md").stat().st_mode) == 0o640
+
+
+def test_export_writes_into_the_notes_folder_once_it_is_set(
+    doc_id: str, vault: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["highlight", doc_id, "--quote", "A gull argued"]) == 0
+    path = the_file(vault)
+    path.unlink()  # say, written before the folder was set
+    capsys.readouterr()
+    assert main(["export"]) == 0
+    assert capsys.readouterr().out == f"Exported the notes to {path}.\n"
+    assert len(block_ids(path)) == 1
