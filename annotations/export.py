@@ -7,7 +7,8 @@ live beside it, one job each:
 - `annotations.markdown_escape`: literal text (titles, quotes), YAML values, tags, ids;
 - `annotations.markdown_notes`: the user's Markdown (notes, the notes region) made safe;
 - `annotations.markdown_render`: one document's file, and the index;
-- `annotations.markdown_files`: file names, and writing over an earlier export.
+- `annotations.markdown_names`: file names, and finding a document's file by its id;
+- `annotations.markdown_files`: writing over an earlier export.
 
 Pure Python: nothing here imports Textual or Rich.
 """
@@ -21,15 +22,11 @@ from datetime import datetime
 from pathlib import Path
 
 from annotations.anchoring import reanchor
-from annotations.markdown_files import (
-    FileChange,
-    Renderer,
-    existing_names,
-    file_name_for,
-    write_generated,
-)
+from annotations.markdown_files import FileChange, Renderer, write_generated
+from annotations.markdown_names import NoteFiles
 from annotations.markdown_render import (
     ExportDocument,
+    QuoteStyle,
     render_index,
     render_markdown,
 )
@@ -97,6 +94,8 @@ def load_export_document(catalog: Catalog, doc_id: str) -> tuple[ExportDocument,
         content_hash=entry.content_hash,
         paragraphs=paragraph_spans(text),
         length=len(text),
+        author=entry.author,
+        url=entry.url,
     )
     return document, text
 
@@ -111,7 +110,12 @@ def current_highlights(
 
 
 def markdown_for_document(
-    catalog: Catalog, store: AnnotationStore, doc_id: str, *, now: datetime | None = None
+    catalog: Catalog,
+    store: AnnotationStore,
+    doc_id: str,
+    *,
+    now: datetime | None = None,
+    style: QuoteStyle = "quote",
 ) -> str:
     """Return the Markdown of one document's notes, for printing (``export ID`` to stdout).
 
@@ -122,7 +126,7 @@ def markdown_for_document(
     """
     document, text = load_export_document(catalog, doc_id)
     highlights = current_highlights(store, document, text)
-    return render_markdown(document, highlights, exported=timestamp(now))
+    return render_markdown(document, highlights, exported=timestamp(now), style=style)
 
 
 def export_markdown_file(
@@ -132,6 +136,7 @@ def export_markdown_file(
     path: Path,
     *,
     now: datetime | None = None,
+    style: QuoteStyle = "quote",
 ) -> FileChange:
     """Write one document's notes to the Markdown file `path` (``export ID -o FILE.md``),
     as into an export folder: what the user wrote between the notes markers is kept, and
@@ -143,7 +148,8 @@ def export_markdown_file(
     """
     document, text = load_export_document(catalog, doc_id)
     highlights = current_highlights(store, document, text)
-    return write_generated(path, document.id, _renderer(document, highlights), timestamp(now))
+    render = renderer(document, highlights, style)
+    return write_generated(path, document.id, render, timestamp(now))
 
 
 @dataclass(slots=True)
@@ -170,6 +176,7 @@ def export_markdown(
     folder: Path,
     *,
     now: datetime | None = None,
+    style: QuoteStyle = "quote",
 ) -> ExportResult:
     """Write one Markdown file per document into `folder`, and an index when several.
 
@@ -181,17 +188,19 @@ def export_markdown(
             has highlights.
         folder: Where the files go (created if needed), e.g. `catalog.exports_folder`.
         now: The export time (default: now).
+        style: How a highlight's words are written.
 
-    A document's file keeps its name across exports (found by the id at its end), and
-    the user's notes region; see `annotations.markdown_files` for backups. Documents
-    that cannot be read are skipped and reported.
+    A document's file is found again by the id in its front matter, wherever the user
+    moved it in the folder and whatever they renamed it (`annotations.markdown_names`),
+    and keeps the user's notes region; see `annotations.markdown_files` for backups.
+    Documents that cannot be read are skipped and reported.
 
     Raises:
         StoreError: A file cannot be written (the message names it).
     """
     folder = Path(folder)
     exported = timestamp(now)
-    names = existing_names(folder)
+    files = NoteFiles(folder, trust_scan=True)
     progress = _Progress([], [], [], [], [])
     for doc_id in _wanted(catalog, store, doc_ids):
         try:
@@ -200,17 +209,16 @@ def export_markdown(
         except (StoreError, ValueError) as err:
             progress.skipped.append((doc_id, str(err)))
             continue
-        path = folder / file_name_for(document.title, document.id, names)
-        progress.record(
-            path, write_generated(path, document.id, _renderer(document, highlights), exported)
-        )
+        path = files.place(document.id, document.title)
+        render = renderer(document, highlights, style)
+        progress.record(path, write_generated(path, document.id, render, exported))
         progress.files.append(path)
         progress.listed.append((document, path, len(highlights)))
     index: Path | None = None
     if len(progress.listed) > 1:
         index = folder / INDEX_NAME
         progress.record(
-            index, write_generated(index, None, _index_renderer(progress.listed), exported)
+            index, write_generated(index, None, _index_renderer(folder, progress.listed), exported)
         )
     if progress.written:
         with contextlib.suppress(OSError):  # the files themselves were fsynced
@@ -233,20 +241,24 @@ def _wanted(catalog: Catalog, store: AnnotationStore, doc_ids: Iterable[str] | N
     return [entry.id for entry in catalog.entries("title") if counts.get(entry.id)]
 
 
-def _renderer(document: ExportDocument, highlights: Sequence[Highlight]) -> Renderer:
+def renderer(
+    document: ExportDocument, highlights: Sequence[Highlight], style: QuoteStyle = "quote"
+) -> Renderer:
     """The document's Markdown as a function of the user's notes and the export time."""
 
     def render(notes: str, exported: str) -> str:
-        return render_markdown(document, highlights, exported=exported, user_notes=notes)
+        return render_markdown(
+            document, highlights, exported=exported, user_notes=notes, style=style
+        )
 
     return render
 
 
-def _index_renderer(listed: Sequence[tuple[ExportDocument, Path, int]]) -> Renderer:
+def _index_renderer(folder: Path, listed: Sequence[tuple[ExportDocument, Path, int]]) -> Renderer:
     """The index as a function of the user's notes and the export time."""
 
     def render(notes: str, exported: str) -> str:
-        return render_index(listed, exported=exported, user_notes=notes)
+        return render_index(folder, listed, exported=exported, user_notes=notes)
 
     return render
 

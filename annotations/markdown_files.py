@@ -1,7 +1,8 @@
-"""The files of a Markdown export: their names, and writing one over an earlier export.
+"""Writing a file of a Markdown export over an earlier one (and the names files had
+before: `safe_slug`; today's names and finding a file by its id are
+`annotations.markdown_names`).
 
-A document's file is named after its title and ends with its id, so it is found again
-even after the user renamed its first part. Exporting again into the same folder keeps
+Exporting again into the same folder keeps
 what the user wrote between the notes-region markers; if anything *outside* the region
 changed since (or the file is not one of ours), the old file is first copied to
 ``NAME.md.bak-<time>`` and the caller is told. A file whose content would not change
@@ -13,16 +14,15 @@ Pure Python: nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
 from annotations.markdown_notes import user_notes_of
-from annotations.markdown_render import fingerprint
+from annotations.markdown_render import fingerprint, machine_fields
 from library.safe_files import StoreError, atomic_write_bytes
 
 MAX_SLUG_BYTES = 80
@@ -37,15 +37,15 @@ _WINDOWS_RESERVED = frozenset(
     {"con", "prn", "aux", "nul"} | {f"com{n}" for n in range(10)} | {f"lpt{n}" for n in range(10)}
 )
 _HASH_LINE = re.compile(r'^generated_hash: "([0-9a-f]*)"\n', re.MULTILINE)
-_DOCUMENT_ID_LINE = re.compile(r'^document_id: "([^"\\\n]*)"$', re.MULTILINE)
-_EXPORTED_LINE = re.compile(r'^exported: "([^"\\\n]*)"$', re.MULTILINE)
+"""Where files written before the machine comment kept their hash."""
+_DOCUMENT_ID_LINE = re.compile(r'^(?:newsreader|document_id): "([^"\\\n]*)"$', re.MULTILINE)
 
 
 # --- names --------------------------------------------------------------------------------
 
 
 def safe_slug(title: str, doc_id: str) -> str:
-    """Return the file name stem for a document: ``<title words>-<document id>``.
+    """Return the file name stem exports gave a document before: ``<title words>-<id>``.
 
     The Markdown file is ``safe_slug(...) + ".md"``. Only letters, digits and ``-`` are
     kept (so no ``/``, ``\\``, ``..``, control characters or leading dot can appear),
@@ -73,24 +73,10 @@ def _cut_utf8(text: str, limit: int) -> str:
     return encoded[:limit].decode("utf-8", errors="ignore")
 
 
-def existing_names(folder: Path) -> tuple[str, ...]:
-    """The names of the files in `folder` (none when it cannot be listed), sorted."""
-    try:
-        return tuple(sorted(entry.name for entry in os.scandir(folder) if entry.is_file()))
-    except OSError:
-        return ()
-
-
-def file_name_for(title: str, doc_id: str, existing: Sequence[str]) -> str:
-    """The document's file name: its slug, or the name an earlier export gave it."""
-    name = safe_slug(title, doc_id) + ".md"
-    if name in existing:
-        return name
-    ending = f"-{_safe_id(doc_id)}.md"
-    for candidate in existing:
-        if candidate.endswith(ending) and not candidate.startswith("."):
-            return candidate
-    return name
+def is_old_name(name: str, doc_id: str) -> bool:
+    """Whether `name` is the kind of name exports gave the document's file before (the
+    title's slug, then its id): one no person chose, so it can be replaced."""
+    return name.endswith(f"-{_safe_id(doc_id)}.md") and not name.startswith(".")
 
 
 # --- writing over an earlier export -------------------------------------------------------
@@ -131,12 +117,12 @@ def write_generated(path: Path, doc_id: str | None, render: Renderer, exported: 
         ours = False  # not what we wrote: keep the bytes in a backup
     else:
         ours = _is_ours_unchanged(old_text, doc_id)
-    same_document = doc_id is None or _document_id_of(old_text) == doc_id
+    same_document = doc_id is None or document_id_of(old_text) == doc_id
     notes = (user_notes_of(old_text) if same_document else None) or ""
     backup: Path | None = None
     if ours:
-        previous = _EXPORTED_LINE.search(_front_matter(old_text))
-        if previous is not None and render(notes, previous.group(1)) == old_text:
+        previous = machine_fields(old_text).get("exported")
+        if previous is not None and render(notes, previous) == old_text:
             return FileChange(written=False, backup=None)
     else:
         backup = _unique_path(path.parent, f"{path.name}.bak-{time.strftime('%Y%m%d-%H%M%S')}")
@@ -162,25 +148,63 @@ def _front_matter(text: str) -> str:
     return text[: closing + 1] if closing >= 0 else ""
 
 
-def _document_id_of(text: str) -> str | None:
+def document_id_of(text: str) -> str | None:
+    """The id of the document a file was exported for (None: not an export of ours)."""
     found = _DOCUMENT_ID_LINE.search(_front_matter(text))
     return None if found is None else found.group(1)
 
 
+def _stored_hash(text: str) -> str | None:
+    """The generated hash a file records: in its machine comment, or (written before)
+    in its front matter."""
+    stored = machine_fields(text).get("generated_hash")
+    if stored is not None:
+        return stored
+    old = _HASH_LINE.search(_front_matter(text))
+    return None if old is None else old.group(1)
+
+
 def _is_ours_unchanged(text: str, doc_id: str | None) -> bool:
     """Whether `text` is a file we wrote (for `doc_id`), untouched outside its region."""
-    front = _front_matter(text)
-    stored = _HASH_LINE.search(front)
+    stored = _stored_hash(text)
     if stored is None:
         return False
-    if doc_id is not None and _document_id_of(text) != doc_id:
+    if doc_id is not None and document_id_of(text) != doc_id:
         return False
-    return stored.group(1) == fingerprint(text)
+    return stored == fingerprint(text)
+
+
+def remove_generated(path: Path, doc_id: str) -> bool:
+    """Delete a document's file if nothing in it is the user's: it is ours, untouched
+    outside its notes region, and that region is empty. Returns whether it was deleted.
+
+    Raises:
+        StoreError: The file cannot be read or deleted (the message names it).
+    """
+    old = _read_bytes(path)
+    if old is None:
+        return True
+    try:
+        text = old.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    if not _is_ours_unchanged(text, doc_id) or (user_notes_of(text) or "").strip():
+        return False
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+    except OSError as err:
+        raise StoreError(
+            f"The export file {path} cannot be deleted: {err.strerror or err}."
+        ) from err
+    return True
 
 
 def _write(path: Path, data: bytes) -> None:
     try:
-        atomic_write_bytes(path, data, sync_directory=False)
+        # An ordinary file of the user's notes: the umask's permissions, not a store's.
+        atomic_write_bytes(path, data, sync_directory=False, shared=True)
     except OSError as err:
         raise StoreError(
             f"The export file {path} cannot be written: {err.strerror or err}."

@@ -29,6 +29,7 @@ import time
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -89,12 +90,19 @@ def fsync_directory(directory: Path) -> None:
 
 
 def atomic_write_bytes(
-    path: Path, data: bytes, *, sync_directory: bool = True, durable: bool = True
+    path: Path,
+    data: bytes,
+    *,
+    sync_directory: bool = True,
+    durable: bool = True,
+    shared: bool = False,
 ) -> None:
     """Replace `path` with `data` so that a crash leaves either the old or the new file.
 
     The file keeps the permissions of the one it replaces; a new file is private to the
-    user (0600), as `tempfile.mkstemp` makes it.
+    user (0600), as `tempfile.mkstemp` makes it, unless `shared` asks for the permissions
+    any other program would give it (0666 less the umask): a store's files stay private,
+    while a note written for the user's own notes app is an ordinary file.
 
     Args:
         path: The file to write; its folder is created if missing.
@@ -104,6 +112,7 @@ def atomic_write_bytes(
         durable: Fsync the file before the rename. Pass False for a cache that is checked
             when read (a crash may leave it empty, never half of an old and a new one), or
             when writing many files that `sync_file` then makes durable, one after the other.
+        shared: Give a new file the umask's permissions instead of 0600.
 
     Raises:
         OSError: The file could not be written; its `filename` names `path` when the
@@ -115,9 +124,10 @@ def atomic_write_bytes(
     temporary = Path(temp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
-            with suppress(FileNotFoundError):
-                if hasattr(os, "fchmod"):
-                    os.fchmod(handle.fileno(), stat.S_IMODE(path.stat().st_mode))
+            if hasattr(os, "fchmod"):
+                mode = _mode_to_keep(path, shared)
+                if mode is not None:
+                    os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             if durable:
@@ -133,6 +143,37 @@ def atomic_write_bytes(
         raise
     if sync_directory:
         fsync_directory(directory)
+
+
+def _mode_to_keep(path: Path, shared: bool) -> int | None:
+    """The permissions the new file takes: those of the file it replaces, else (when
+    `shared`) 0666 less the umask; None to keep mkstemp's 0600."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        return 0o666 & ~current_umask() if shared else None
+
+
+@cache
+def current_umask() -> int:
+    """The process's umask (read once: setting it to read it is not safe while other
+    threads create files, so it is read from /proc where it can be)."""
+    found = _umask_from_proc()
+    if found is None:  # pragma: no cover - systems without /proc/self/status
+        found = os.umask(0o022)
+        os.umask(found)
+    return found
+
+
+def _umask_from_proc() -> int | None:
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii", errors="replace")
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("Umask:"):
+            return int(line.split()[1], 8)
+    return None
 
 
 def atomic_write_text(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.message import Message
 from textual.screen import Screen
 
 from library.safe_files import StoreError
@@ -68,12 +69,14 @@ class NewsreaderApp(App[None]):
         workspace: Workspace,
         *,
         open_id: str | None = None,
+        open_offset: int | None = None,
         after_first_frame: Callable[[], object] | None = None,
     ) -> None:
         super().__init__()
         self.workspace = workspace
         """The library this app shows."""
         self._open_id = open_id
+        self._open_offset = open_offset
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
         self.crash: tuple[Exception, Path | None] | None = None
@@ -101,7 +104,7 @@ class NewsreaderApp(App[None]):
     def get_default_screen(self) -> Screen[None]:
         if self._open_id is not None:
             try:
-                return self._reader_screen(self._open_id)
+                return self._reader_screen(self._open_id, self._open_offset)
             except StoreError as err:  # removed meanwhile, or its text file is gone
                 self._start_error = err
         from reader.screens.library import LibraryScreen
@@ -127,6 +130,69 @@ class NewsreaderApp(App[None]):
         if self._start_error is not None:
             report_not_saved(self, self._start_error)
         tell_store_warnings(self, self.workspace)
+        # The notes folder is written in a thread of its own, a moment after each change.
+        self.workspace.mirror.run_in_background(self._tell_from_notes_folder)
+
+    class NotesFolderSaid(Message):
+        """The notes folder's mirror has something to tell (handler:
+        `NewsreaderApp.on_newsreader_app_notes_folder_said`)."""
+
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+            """One sentence for the user."""
+
+    def _tell_from_notes_folder(self, text: str) -> None:
+        # Called from the mirror's thread: a message is the thread-safe way in.
+        self.post_message(self.NotesFolderSaid(text))
+
+    def on_newsreader_app_notes_folder_said(self, message: NotesFolderSaid) -> None:
+        self.notify(message.text, title="Notes folder", markup=False, timeout=10)
+
+    def action_set_notes_folder(self) -> None:
+        """Ask for the notes folder every highlight change is mirrored to."""
+        from annotations.mirror_settings import EXPORT_FOLDER, read_setting
+        from reader.screens.dialogs import AskTextScreen
+
+        current = read_setting(self.workspace.catalog, EXPORT_FOLDER) or ""
+        self.push_screen(
+            AskTextScreen(
+                "The notes folder (every highlight change is mirrored there as Markdown)",
+                current,
+                "enter save · empty: no notes folder · esc cancel",
+            ),
+            self._set_notes_folder,
+        )
+
+    def _set_notes_folder(self, typed: str | None) -> None:
+        from annotations.mirror_settings import (
+            EXPORT_FOLDER,
+            SettingProblem,
+            change_setting,
+            clear_setting,
+        )
+
+        if typed is None:
+            return
+        catalog = self.workspace.catalog
+        try:
+            if not typed.strip():
+                clear_setting(catalog, EXPORT_FOLDER)
+                self.notify("No notes folder: highlights are no longer mirrored.", markup=False)
+                return
+            folder = change_setting(catalog, EXPORT_FOLDER, typed)
+        except SettingProblem as err:
+            self.notify(str(err), severity="error", markup=False)
+            return
+        except StoreError as err:
+            report_not_saved(self, err)
+            return
+        self.notify(
+            f"Notes folder: {folder}. Every highlight change is mirrored there; "
+            "export (e) writes the notes you have now.",
+            markup=False,
+            timeout=8,
+        )
 
     def _remember_theme(self, theme: object) -> None:
         name = getattr(theme, "name", None)
@@ -266,8 +332,15 @@ def make_app(
     workspace: Workspace,
     *,
     open_id: str | None = None,
+    open_offset: int | None = None,
     after_first_frame: Callable[[], object] | None = None,
 ) -> NewsreaderApp:
-    """Build the app around `workspace`, optionally opening `open_id` at once;
-    `after_first_frame` is called once the first screen has been drawn."""
-    return NewsreaderApp(workspace, open_id=open_id, after_first_frame=after_first_frame)
+    """Build the app around `workspace`, optionally opening `open_id` at once (at
+    `open_offset`, else at its remembered place); `after_first_frame` is called once the
+    first screen has been drawn."""
+    return NewsreaderApp(
+        workspace,
+        open_id=open_id,
+        open_offset=open_offset,
+        after_first_frame=after_first_frame,
+    )

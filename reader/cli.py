@@ -43,6 +43,8 @@ COMMAND_NAMES = (
     "remove",
     "feed",
     "refresh",
+    "config",
+    "open",
 )
 """The commands, in the order `--help` lists them (each is run by `reader.cli_commands`)."""
 
@@ -65,6 +67,8 @@ commands:
   feed add URL | list [--json] | remove ID | import FILE.opml | export [-o FILE]
                                                follow feeds (a page naming one works too)
   refresh [FEED...] [--json] [--timeout S]     add the feeds' new entries, full articles
+  config [KEY [VALUE]] [--json]                the settings (export-folder, highlight-style)
+  open newsreader://open?doc=ID&highlight=HID  open the app on a note's passage
 
 ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
 A library folder that does not exist is created only by `add`, `feed add`, `feed import`
@@ -190,6 +194,9 @@ def _command_parsers() -> dict[str, _Parser]:
     from reader.cli_feeds import add_feed_parsers
 
     add_feed_parsers(command)
+    from reader.cli_config import add_config_parsers
+
+    add_config_parsers(command)
     return commands
 
 
@@ -207,7 +214,7 @@ def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
     return head, []
 
 
-def _open_workspace(library: str | None, *, create: bool) -> Workspace:
+def open_workspace(library: str | None, *, create: bool) -> Workspace:
     """Open the library `--library` (or the environment) names. A folder that does not
     exist is created when `create` is true, and the user is told; otherwise it is refused
     in one sentence, so that a mistyped path never becomes a new library."""
@@ -258,9 +265,13 @@ def run_app(library: str | None, target: str | None) -> int:
         )
     # A new library has no document to open by id: only a path (or nothing) makes one.
     opens_an_id = target is not None and not Path(target).expanduser().exists()
-    workspace = _open_workspace(library, create=not opens_an_id)
+    workspace = open_workspace(library, create=not opens_an_id)
     open_id = _document_to_open(workspace, target) if target is not None else None
+    return start_app(workspace, open_id)
 
+
+def start_app(workspace: Workspace, open_id: str | None, offset: int | None = None) -> int:
+    """Run the app on `workspace`, on the document `open_id` (at `offset`) if given."""
     # Starting Textual makes a few hundred thousand objects that live as long as the app,
     # and the collector would walk them all (a full collection: ~30 ms) just before the
     # first frame. So it waits until that frame is drawn, then leaves those objects out of
@@ -269,7 +280,12 @@ def run_app(library: str | None, target: str | None) -> int:
     try:
         from reader.app import make_app
 
-        app = make_app(workspace, open_id=open_id, after_first_frame=_collect_from_now_on)
+        app = make_app(
+            workspace,
+            open_id=open_id,
+            open_offset=offset,
+            after_first_frame=_collect_from_now_on,
+        )
         _exit_cleanly_on_signals(app)
         app.run()
     except Exception as err:  # noqa: BLE001 - outside Textual's own handling: logged too
@@ -279,6 +295,8 @@ def run_app(library: str | None, target: str | None) -> int:
         return 1
     finally:
         gc.enable()
+        for message in workspace.close_mirror():  # what the notes folder still had to do
+            warn(message)
     if app.crash is not None:
         _tell_crash(*app.crash)
     return app.return_code or 0
@@ -345,7 +363,7 @@ def _prepare_streams() -> None:
 
 
 CHANGING_COMMANDS = frozenset(
-    {"add", "highlight", "remove", "import-notes", "export", "feed", "refresh"}
+    {"add", "highlight", "remove", "import-notes", "export", "feed", "refresh", "config"}
 )
 """Commands that change the library or write files: when only their report cannot be
 written, what they did still stands, and the exit status says so."""
@@ -395,14 +413,24 @@ def _run(args_list: list[str]) -> int:
         sys.stdout.write(f"{PROG} {version('newsreader')}\n")
         return 0
     if not rest:
+        from annotations.links import is_passage_uri
+
+        if options.target is not None and is_passage_uri(options.target):
+            from reader.cli_config import run_open
+
+            return run_open(options.library, options.target)
         return run_app(options.library, options.target)
     if options.target is not None:
         raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
     name = rest[0]
     args = _command_parsers()[name].parse_args(rest[1:])
     library = args.library if args.library is not None else options.library
+    if name == "open":
+        from reader.cli_config import run_open
+
+        return run_open(library, args.uri)
     creates = name in CREATING_COMMANDS or (name == "feed" and args.action in CREATING_FEED_ACTIONS)
-    workspace = _open_workspace(library, create=creates)
+    workspace = open_workspace(library, create=creates)
     return _run_command(name, workspace, args)
 
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
+from reader.cli_config import cmd_config, cmd_open
 from reader.cli_feeds import cmd_feed, cmd_refresh
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
 from reader.cli_progress import ProgressLine
@@ -389,5 +390,7 @@ COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], int]] = {
     "remove": cmd_remove,
     "feed": cmd_feed,
     "refresh": cmd_refresh,
+    "config": cmd_config,
+    "open": cmd_open,
 }
 """Every command by its name on the command line."""

@@ -102,6 +102,11 @@ APP_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Notes: every highlight and note", "notes", "Browse and search your notes"),
     ("Search all documents", "search_library", "Fuzzy search every document's text"),
     ("Export all notes to Markdown", "export_all", "One file per document"),
+    (
+        "Set the notes folder…",
+        "set_notes_folder",
+        "Where every highlight change is mirrored as Markdown (an Obsidian vault)",
+    ),
     ("Help: show the keys", "help", "Every key of the current screen"),
     ("Quit newsreader", "quit", "Your place in each document is kept"),
 )

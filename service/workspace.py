@@ -26,6 +26,7 @@ from service.quotes import find_quote
 if TYPE_CHECKING:
     from annotations.export import ExportResult
     from annotations.markdown_files import FileChange
+    from annotations.mirror import NotesMirror
     from annotations.notes_import import ImportResult
     from library.add_batches import AddSource
     from library.feed_store import FeedStore
@@ -114,10 +115,14 @@ class Workspace:
         """Work on `catalog` and the annotation store of the same home (or `annotations`)."""
         self.catalog = catalog
         """The documents, their metadata, reading positions and settings."""
-        self.annotations = annotations if annotations is not None else AnnotationStore(catalog.home)
+        self.annotations = (
+            annotations if annotations is not None else self._watched_store(catalog.home)
+        )
         """The highlights and notes of every document."""
         self._told: set[str] = set()
         self._feeds: FeedStore | None = None
+        self._mirror: NotesMirror | None = None
+        self._mirror_said: list[str] = []
 
     @classmethod
     def open(cls, home: Path) -> Workspace:
@@ -134,7 +139,7 @@ class Workspace:
     def warnings(self) -> tuple[str, ...]:
         """One sentence per problem the stores met so far (a damaged file kept aside…)."""
         feeds = self._feeds.warnings if self._feeds is not None else ()
-        return (*self.catalog.warnings, *self.annotations.warnings, *feeds)
+        return (*self.catalog.warnings, *self.annotations.warnings, *feeds, *self._mirror_said)
 
     def unseen_warnings(self) -> tuple[str, ...]:
         """The warnings not returned by an earlier call: each is told once. The stores
@@ -424,25 +429,36 @@ class Workspace:
         self, doc_ids: Sequence[str] | None = None, folder: Path | None = None
     ) -> ExportResult:
         """Write the Markdown notes of `doc_ids` (default: every annotated document) into
-        `folder` (default: the library's export folder)."""
+        `folder` (default: the notes folder when one is set, else the library's export
+        folder)."""
         from annotations.export import export_markdown
+        from annotations.mirror_settings import export_folder, highlight_style
 
-        target = folder if folder is not None else self.catalog.exports_folder
+        notes_folder = export_folder(self.catalog)
+        target = folder or notes_folder or self.catalog.exports_folder
         ids = list(doc_ids) if doc_ids is not None else None
-        return export_markdown(self.catalog, self.annotations, ids, target)
+        style = highlight_style(self.catalog)
+        if target != notes_folder:
+            return export_markdown(self.catalog, self.annotations, ids, target, style=style)
+        with self.mirror.holding():  # the mirror writes there too: one writer at a time
+            return export_markdown(self.catalog, self.annotations, ids, target, style=style)
 
     def export_markdown_file(self, doc_id: str, path: Path) -> FileChange:
         """Write one document's notes to the Markdown file `path`, keeping what the user
         wrote in it as an export folder's files do (see `annotations.markdown_files`)."""
         from annotations.export import export_markdown_file
+        from annotations.mirror_settings import highlight_style
 
-        return export_markdown_file(self.catalog, self.annotations, doc_id, path)
+        style = highlight_style(self.catalog)
+        return export_markdown_file(self.catalog, self.annotations, doc_id, path, style=style)
 
     def markdown_of(self, doc_id: str) -> str:
         """One document's notes as the Markdown an export would write."""
         from annotations.export import markdown_for_document
+        from annotations.mirror_settings import highlight_style
 
-        return markdown_for_document(self.catalog, self.annotations, doc_id)
+        style = highlight_style(self.catalog)
+        return markdown_for_document(self.catalog, self.annotations, doc_id, style=style)
 
     def export_data(
         self, kind: Literal["json", "w3c"], doc_ids: Sequence[str] | None = None
@@ -479,6 +495,38 @@ class Workspace:
 
         with path.open(encoding="utf-8") as handle:
             return import_notes_from(self.catalog, self.annotations, handle)
+
+    # -- the notes folder (see `annotations.mirror`)
+
+    def _watched_store(self, home: Path) -> AnnotationStore:
+        """The store of `home`, telling the notes folder of every change to a highlight:
+        every workflow that changes one (here, in the app, in an import) writes through
+        it, so the notes folder follows them all."""
+        from annotations.mirror_store import WatchedAnnotationStore
+
+        return WatchedAnnotationStore(home, self._highlights_changed)
+
+    def _highlights_changed(self, doc_ids: tuple[str, ...]) -> None:
+        self.mirror.changed(doc_ids)
+
+    @property
+    def mirror(self) -> NotesMirror:
+        """The notes folder's mirror (doing nothing while no folder is set). What it has
+        to say joins `warnings`, unless the app has it told otherwise."""
+        if self._mirror is None:
+            from annotations.mirror import NotesMirror
+
+            self._mirror = NotesMirror(self.catalog, self.annotations, self._mirror_said.append)
+        return self._mirror
+
+    def close_mirror(self) -> tuple[str, ...]:
+        """Write what the notes folder still has pending, and stop its thread; returns
+        what the user should still be told."""
+        if self._mirror is None:
+            return ()
+        said: list[str] = []
+        self._mirror.close(said.append)
+        return tuple(said)
 
     # -- structure
 

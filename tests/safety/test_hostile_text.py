@@ -262,7 +262,16 @@ def test_markdown_export_is_literal_and_printable(
     quoted = _inline_text(tokens[quotes[0] + 2].children or [])
     assert quoted == f"{visible(highlight.quote)} ^nr-{highlight.id}"
     assert visible(NOTE) in markdown  # the note stays Markdown, made printable
-    for kind in ("link_open", "image", "html_inline", "html_block"):
+    # The only link is the export's own link back to the passage, and the only HTML its
+    # closing comment: nothing hostile became either.
+    links = [c for t in tokens for c in t.children or [] if c.type == "link_open"]
+    assert [str(c.attrs["href"]) for c in links] == [
+        f"newsreader://open?doc={highlight.document_id}&highlight={highlight.id}"
+    ]
+    html = [t for t in tokens if t.type == "html_block"]
+    assert len(html) == 1 and html[0].content.startswith("<!-- newsreader-export ")
+    assert tokens[-1] is html[0]
+    for kind in ("image", "html_inline"):
         assert not any(t.type == kind for t in tokens)
         assert not any(c.type == kind for t in tokens for c in t.children or [])
 

@@ -30,6 +30,7 @@ from annotations.export import (
 )
 from annotations.markdown_escape import tag_names
 from annotations.markdown_files import safe_slug
+from annotations.markdown_names import note_name
 from annotations.markdown_notes import BEGIN_NOTES, END_NOTES, note_markdown, user_notes_of
 from annotations.markdown_render import (
     NO_HIGHLIGHTS,
@@ -119,12 +120,25 @@ def inline_text(token: Token) -> str:
     return "".join(parts)
 
 
+MACHINE = re.compile(r"\n<!-- newsreader-export ([^\n]*) -->\n\Z")
+
+
 def split_front_matter(text: str) -> tuple[dict[str, Any], str]:
+    """The front matter, and the body without the machine comment that ends the file."""
     assert text.startswith("---\n")
     end = text.index("\n---\n", 3)
     front = yaml.safe_load(text[4 : end + 1])
     assert isinstance(front, dict)
-    return front, text[end + 5 :]
+    body = text[end + 5 :]
+    found = MACHINE.search(body)
+    return front, body[: found.start() + 1] if found else body
+
+
+def machine_of(text: str) -> dict[str, str]:
+    """The fields of the machine comment that ends an exported file."""
+    found = MACHINE.search(text)
+    assert found is not None, text[-200:]
+    return dict(word.split("=", 1) for word in found.group(1).split())
 
 
 def blocks_of(body: str) -> list[Block]:
@@ -247,14 +261,16 @@ def check_structure(
     """Assert the exported `text` has exactly the expected front matter and block tree."""
     front, body = split_front_matter(text)
     assert front["title"] == document.title
-    assert front["source"] == document.source
-    assert front["date"] == document.date
-    assert front["document_id"] == document.id
-    assert front["content_hash"] == document.content_hash
-    assert front["highlights"] == len(highlights)
-    assert front["tags"] == tag_names(t for h in sorted_hs(highlights) for t in h.tags)
-    assert isinstance(front["exported"], str)
-    assert re.fullmatch(r"[0-9a-f]{64}", front["generated_hash"])
+    assert front.get("source") == (document.source or None)
+    assert front.get("date") == (document.date or None)
+    assert front["newsreader"] == document.id
+    assert front.get("tags", []) == tag_names(t for h in sorted_hs(highlights) for t in h.tags)
+    # What only the export reads back stays out of the properties people see.
+    assert not {"content_hash", "exported", "generated_hash", "document_id"} & set(front)
+    machine = machine_of(text)
+    assert machine["content_hash"] == document.content_hash
+    assert machine["highlights"] == str(len(highlights))
+    assert re.fullmatch(r"[0-9a-f]{64}", machine["generated_hash"])
 
     blocks = blocks_of(body)
     assert blocks[0] == Block("h1", expected_heading(document.title))
@@ -636,7 +652,7 @@ def test_export_writes_one_file_per_document_and_an_index(
     for path, doc_id in zip(result.files, ids, strict=True):
         assert path.parent == folder
         front, _ = split_front_matter(path.read_text(encoding="utf-8"))
-        assert front["document_id"] == doc_id
+        assert front["newsreader"] == doc_id
         assert front["title"] == catalog.entry(doc_id).title
     index_front, index_body = split_front_matter((folder / INDEX_NAME).read_text())
     assert index_front["documents"] == 2
@@ -728,17 +744,19 @@ def test_edits_outside_the_region_are_backed_up_and_reported(
     assert export_markdown(catalog, store, [ids[0]], folder, now=LATER).backups == ()
 
 
-def test_a_foreign_file_with_our_name_is_backed_up(
+def test_a_file_of_the_users_with_the_name_is_left_alone(
     library: tuple[Catalog, AnnotationStore, list[str]], tmp_path: Path
 ) -> None:
     catalog, store, ids = library
     folder = tmp_path / "out"
     folder.mkdir()
-    name = safe_slug(catalog.entry(ids[0]).title, ids[0]) + ".md"
-    (folder / name).write_text("my unrelated file\n", encoding="utf-8")
+    name = note_name(catalog.entry(ids[0]).title)
+    (folder / name.upper()).write_text("my unrelated file\n", encoding="utf-8")
     result = export_markdown(catalog, store, [ids[0]], folder, now=NOW)
-    assert result.files == (folder / name,)
-    assert result.backups[0][1].read_text(encoding="utf-8") == "my unrelated file\n"
+    # A short suffix only on a clash (in any case: macOS and Windows fold it).
+    assert result.files == (folder / f"Harbour log ({ids[0][:6]}).md",)
+    assert (folder / name.upper()).read_text(encoding="utf-8") == "my unrelated file\n"
+    assert not result.backups
 
 
 def test_a_file_that_is_not_utf8_is_kept_byte_for_byte(
@@ -767,17 +785,33 @@ def test_export_document_of_a_library_document(
     assert blocks_of(split_front_matter(text)[1])[-1].text.startswith("paragraph 2, ")
 
 
-def test_renamed_title_updates_the_same_file(
+def test_a_renamed_and_moved_file_is_updated_where_it_is(
     library: tuple[Catalog, AnnotationStore, list[str]], tmp_path: Path
 ) -> None:
     catalog, store, ids = library
     folder = tmp_path / "out"
     first = export_markdown(catalog, store, [ids[0]], folder, now=NOW).files[0]
-    renamed = folder / ("old-name-" + first.name.rsplit("-", 1)[1])
+    assert first == folder / "Harbour log.md"
+    (folder / "reading").mkdir()
+    renamed = folder / "reading" / "My harbour notes.md"
     first.rename(renamed)
     again = export_markdown(catalog, store, [ids[0]], folder, now=NOW)
     assert again.files == (renamed,)
-    assert sorted(p.name for p in folder.iterdir()) == [renamed.name]
+    assert sorted(p.name for p in folder.rglob("*")) == ["My harbour notes.md", "reading"]
+
+
+def test_a_file_with_the_long_name_of_before_is_found_and_renamed_short(
+    library: tuple[Catalog, AnnotationStore, list[str]], tmp_path: Path
+) -> None:
+    catalog, store, ids = library
+    store.save(highlight_in(catalog, ids[0], "A gull argued with the wind."))
+    folder = tmp_path / "out"
+    path = export_markdown(catalog, store, [ids[0]], folder, now=NOW).files[0]
+    old = folder / (safe_slug(catalog.entry(ids[0]).title, ids[0]) + ".md")
+    path.rename(old)
+    result = export_markdown(catalog, store, [ids[0]], folder, now=LATER)
+    assert result.files == (folder / "Harbour log.md",) and not result.backups
+    assert [p.name for p in folder.iterdir()] == ["Harbour log.md"]
 
 
 def test_unknown_documents_are_skipped_with_a_reason(
@@ -797,7 +831,7 @@ def test_whole_library_export_takes_documents_with_highlights(
     store.save(highlight_in(catalog, ids[1], "cider was sharp"))
     result = export_markdown(catalog, store, None, tmp_path / "out", now=NOW)
     assert len(result.files) == 1
-    assert split_front_matter(result.files[0].read_text())[0]["document_id"] == ids[1]
+    assert split_front_matter(result.files[0].read_text())[0]["newsreader"] == ids[1]
 
 
 # --- file names ---------------------------------------------------------------------------
