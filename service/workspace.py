@@ -270,6 +270,7 @@ class Workspace:
         chosen = [self.feeds.resolve(wanted) for wanted in feed_ids] or list(self.feeds.feeds())
         unique = list({feed.id: feed for feed in chosen}.values())
         return refresh(self, unique, limits=limits, progress=progress)
+
     def _index_added(self, result: AddResult) -> None:
         """Keep the library's search index current (searches reconcile anyway)."""
         changed = [entry.id for entry in (*result.added, *result.updated)]
