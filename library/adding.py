@@ -23,6 +23,7 @@ from library.storage import Record
 
 if TYPE_CHECKING:
     from library.parse import Parsed
+    from library.structure import Structure
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".epub", ".html", ".htm", ".xhtml"})
 """File endings picked up inside folders; a file named explicitly is tried whatever its name."""
@@ -221,6 +222,8 @@ class AddPlan:
         self.by_hash = {e.content_hash: e.id for e in self.entries.values()}
         self.texts: dict[str, tuple[str, str]] = {}
         """Text files to write: id → (text, content hash)."""
+        self.structures: dict[str, Structure] = {}
+        """The structure of each text to write (empty for plain text): id → structure."""
         self.changed: dict[str, Entry] = {}
         """Entries to store: id → entry."""
         self.added: dict[str, Entry] = {}
@@ -291,6 +294,7 @@ class AddPlan:
         if entry.path is not None:
             self.by_path[entry.path] = entry.id
         self.texts[entry.id] = (parsed.text, entry.content_hash)
+        self.structures[entry.id] = parsed.structure
 
     def _unchanged(self, entry: Entry, parsed: Parsed) -> None:
         if entry.id not in self.added and entry.id not in self.updated:
@@ -298,6 +302,7 @@ class AddPlan:
         if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
             # Its text file was lost (deleted by hand, or a crash): this text restores it.
             self.texts[entry.id] = (parsed.text, entry.content_hash)
+            self.structures[entry.id] = parsed.structure
 
 
 def _metadata_differs(entry: Entry, parsed: Parsed) -> bool:

@@ -34,6 +34,8 @@ from library.safe_files import (
 from library.sanitize import short_title
 from library.spancache import load_spans
 from library.storage import Record
+from library.structure import NO_STRUCTURE
+from library.structure_files import keeps_structure, structure_path, write_structure
 
 if TYPE_CHECKING:
     from library.adding import AddPlan
@@ -97,8 +99,10 @@ class TextFolder:
                 target = self.text_path(doc_id)
                 written[doc_id] = content_hash
                 self.write_text(target, text, plan.entries[doc_id], durable=False)
-                # Split into sentences now, once, so that opening the document is instant.
+                # Split into sentences now, once, so that opening the document is instant;
+                # its structure too, so it never parses its source again.
                 load_spans(target.with_suffix(".spans"), text, content_hash)
+                self._keep_structure(target, content_hash, plan, doc_id)
                 if progress is not None:
                     progress(1)
             for doc_id in written:
@@ -119,7 +123,9 @@ class TextFolder:
 
         A changed document keeps its old text until the catalog names the new one: the
         new text waits beside it, and `finish_updates` swaps it in after the commit (then,
-        or at the next open should the process die).
+        or at the next open should the process die). Its new structure is written now:
+        it names the text it belongs to, so until the swap (or, should the commit fail,
+        ever) the old text finds it stale and makes its own again.
         """
         staged: dict[str, tuple[str, str]] = {}
         for doc_id, (text, content_hash) in late.items():
@@ -129,9 +135,20 @@ class TextFolder:
             else:
                 target = self.text_path(doc_id)
             self.write_text(target, text, final.entries[doc_id])
+            self._keep_structure(self.text_path(doc_id), content_hash, final, doc_id)
         if late:
             fsync_directory(self.folder)
         return staged
+
+    def _keep_structure(
+        self, text_path: Path, content_hash: str, plan: AddPlan, doc_id: str
+    ) -> None:
+        """Write the structure of a text about to be named (see `keeps_structure`); one
+        that cannot be written is made again when the document is opened."""
+        structure = plan.structures.get(doc_id, NO_STRUCTURE)
+        if keeps_structure(plan.entries[doc_id].path, structure):
+            with suppress(OSError):
+                write_structure(structure_path(text_path), content_hash, structure)
 
     def _make_durable(self, target: Path, entry: Entry) -> None:
         """Fsync a text written with ``durable=False``.

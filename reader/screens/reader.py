@@ -25,6 +25,7 @@ from library.document import NO_SPANS, Document
 from library.entries import FINISHED_PROGRESS, ReadingState
 from library.safe_files import StoreError
 from library.sanitize import visible
+from library.structure import Structure
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
@@ -77,8 +78,11 @@ class ReaderScreen(ReaderReview):
         super().__init__()
         self.workspace = workspace
         """The library the document is in."""
-        if not document.structure:
-            document = workspace.with_structure(document)
+        kept = document.structure or workspace.kept_structure(document)
+        # None: to be made again from its source, in a thread once the text is shown.
+        self._structure_to_make = kept is None
+        if kept:
+            document = replace(document, structure=kept)
         self.document = document
         """The document shown."""
         # A document with many highlights shows its text at once; they follow, read in a
@@ -118,6 +122,8 @@ class ReaderScreen(ReaderReview):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self._structure_to_make:
+            self.call_after_refresh(self._make_structure)
         if self._reading:  # once the first frame is drawn, and a moment more
             self.call_after_refresh(
                 self.set_timer, READ_DELAY, self._read_highlights, name="read highlights"
@@ -137,6 +143,32 @@ class ReaderScreen(ReaderReview):
         if not self._reading:
             self._annotations.reload()
             self._draw_highlights()
+
+    class StructureMade(Message):
+        """The structure made in a thread (handler: `on_reader_screen_structure_made`)."""
+
+        def __init__(self, structure: Structure) -> None:
+            super().__init__()
+            self.structure = structure
+
+    def _make_structure(self) -> None:
+        """Make the structure of a document added before structure was kept beside its
+        text, in a daemon thread (parsing a book takes seconds; a reader who quits
+        meanwhile must not wait): it is kept, so this happens once."""
+        Thread(target=self._make_structure_in_thread, name="make-structure", daemon=True).start()
+
+    def _make_structure_in_thread(self) -> None:
+        try:
+            structure = self.workspace.with_structure(self.document).structure
+        except (OSError, ValueError):  # the text stays plain, as it is without structure
+            return
+        if structure:
+            self.post_message(self.StructureMade(structure))
+
+    def on_reader_screen_structure_made(self, event: ReaderScreen.StructureMade) -> None:
+        self.document = replace(self.document, structure=event.structure)
+        self._contents = None  # its headings are the structure's now
+        self._view.show_structure(event.structure)
 
     def _tell_how_highlights_were_found(self) -> None:
         if self._anchor_report.checked:
