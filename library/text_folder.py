@@ -25,6 +25,7 @@ from library.document_files import (
 from library.entries import Entry, entry_from_record
 from library.safe_files import (
     StoreError,
+    atomic_write_bytes,
     atomic_write_text,
     fsync_directory,
     move_into_place,
@@ -103,6 +104,7 @@ class TextFolder:
                 # its structure too, so it never parses its source again.
                 load_spans(target.with_suffix(".spans"), text, content_hash)
                 self._keep_structure(target, content_hash, plan, doc_id)
+                self._keep_raw_page(target, plan, doc_id)
                 if progress is not None:
                     progress(1)
             for doc_id in written:
@@ -136,6 +138,7 @@ class TextFolder:
                 target = self.text_path(doc_id)
             self.write_text(target, text, final.entries[doc_id])
             self._keep_structure(self.text_path(doc_id), content_hash, final, doc_id)
+            self._keep_raw_page(self.text_path(doc_id), final, doc_id)
         if late:
             fsync_directory(self.folder)
         return staged
@@ -150,6 +153,23 @@ class TextFolder:
             with suppress(OSError):
                 write_structure(structure_path(text_path), content_hash, structure)
 
+    def _keep_raw_page(self, text_path: Path, plan: AddPlan, doc_id: str) -> None:
+        """Write the web page a text was extracted from beside it (``<id>.html``), so a
+        later extraction can be made from it.
+
+        Raises:
+            StoreError: It could not be written (the message names it): it cannot be
+                made again, so the add fails as for its text.
+        """
+        page = plan.raw_pages.get(doc_id)
+        if page is None:
+            return
+        target = text_path.with_suffix(".html")
+        try:
+            atomic_write_bytes(target, page, sync_directory=False)
+        except OSError as err:
+            raise _not_written(target, plan.entries[doc_id], err) from err
+
     def _make_durable(self, target: Path, entry: Entry) -> None:
         """Fsync a text written with ``durable=False``.
 
@@ -163,12 +183,12 @@ class TextFolder:
             raise _not_written(target, entry, err) from err
 
     def delete_text(self, doc_id: str) -> None:
-        """Delete a removed document's text, sentence spans and structure (gone already is
-        fine)."""
+        """Delete a removed document's text, sentence spans, structure and raw page (gone
+        already is fine)."""
         text = self.text_path(doc_id)
         text.unlink(missing_ok=True)
-        text.with_suffix(".spans").unlink(missing_ok=True)
-        text.with_suffix(".structure").unlink(missing_ok=True)
+        for kept in (".spans", ".structure", ".html"):
+            text.with_suffix(kept).unlink(missing_ok=True)
 
     def discard_unnamed(self, doc_ids: Iterable[str]) -> None:
         """Delete the texts of `doc_ids` that the catalog does not name, after an add
