@@ -38,7 +38,7 @@ if TYPE_CHECKING:
     from library.parse import Parsed
 
 MAGIC = b"NRSTRUCT"
-STRUCTURE_VERSION = 2
+STRUCTURE_VERSION = 3
 """Bump when a parser's spans change, so that files made before are made again."""
 
 STRUCTURED_SUFFIXES = frozenset({".md", ".markdown", ".html", ".htm", ".xhtml", ".epub"})
