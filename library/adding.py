@@ -23,6 +23,7 @@ from library.storage import Record
 
 if TYPE_CHECKING:
     from library.parse import Parsed
+    from library.structure import Structure
 
 TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".epub", ".html", ".htm", ".xhtml"})
 """File endings picked up inside folders; a file named explicitly is tried whatever its name."""
@@ -221,6 +222,10 @@ class AddPlan:
         self.by_hash = {e.content_hash: e.id for e in self.entries.values()}
         self.texts: dict[str, tuple[str, str]] = {}
         """Text files to write: id → (text, content hash)."""
+        self.structures: dict[str, Structure] = {}
+        """The structure of each text to write (empty for plain text): id → structure."""
+        self.raw_pages: dict[str, bytes] = {}
+        """The web page each text to write was extracted from, if any: id → page."""
         self.changed: dict[str, Entry] = {}
         """Entries to store: id → entry."""
         self.added: dict[str, Entry] = {}
@@ -290,14 +295,21 @@ class AddPlan:
         self.taken.add(entry.id)
         if entry.path is not None:
             self.by_path[entry.path] = entry.id
-        self.texts[entry.id] = (parsed.text, entry.content_hash)
+        self._keep_with_text(entry.id, parsed)
+
+    def _keep_with_text(self, doc_id: str, parsed: Parsed) -> None:
+        """Plan the writing of `parsed`'s text as `doc_id`'s, with what is kept beside it."""
+        self.texts[doc_id] = (parsed.text, self.entries[doc_id].content_hash)
+        self.structures[doc_id] = parsed.structure
+        if parsed.raw_page is not None:
+            self.raw_pages[doc_id] = parsed.raw_page
 
     def _unchanged(self, entry: Entry, parsed: Parsed) -> None:
         if entry.id not in self.added and entry.id not in self.updated:
             self.unchanged[entry.id] = entry
         if entry.id not in self.texts and not (self.documents_folder / f"{entry.id}.txt").exists():
             # Its text file was lost (deleted by hand, or a crash): this text restores it.
-            self.texts[entry.id] = (parsed.text, entry.content_hash)
+            self._keep_with_text(entry.id, parsed)
 
 
 def _metadata_differs(entry: Entry, parsed: Parsed) -> bool:

@@ -5,6 +5,8 @@ Books saved as plain text mark their structure with lines of their own — ``BOO
 ``EPILOGUE`` — and Markdown with ``#`` headings. Each such line is a paragraph of its own
 once a document is stored, so the contents are found by looking at short paragraphs only:
 a 3 MB book has some 12,000 paragraphs and a few hundred headings, found in milliseconds.
+A document with structure (Markdown, a web page, an EPUB) says where its headings are,
+and those are its contents.
 
 The rules are strict on purpose: a news paragraph that starts with "Part of the deal" or
 "Chapter and verse" is no heading. A chapter line needs a number after its word (digits,
@@ -18,7 +20,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from library.document import Spans
+from library.document import Document, Spans
+from library.structure import Structure
 
 _LONGEST_HEADING = 90
 """Longer paragraphs are never headings: a heading is a line, not a sentence of prose."""
@@ -69,6 +72,23 @@ def contents(text: str, paragraphs: Spans) -> tuple[Heading, ...]:
         paragraphs: Its paragraphs' spans (a heading is a paragraph of its own).
     """
     return tuple(_headings(text, paragraphs))
+
+
+def document_contents(document: Document) -> tuple[Heading, ...]:
+    """The headings of `document`: those its structure marks (Markdown's ``#``, a web
+    page's or an EPUB chapter's headings) when it has any, else its chapter lines."""
+    marked = structure_headings(document.text, document.structure)
+    return marked or contents(document.text, document.paragraphs)
+
+
+def structure_headings(text: str, structure: Structure) -> tuple[Heading, ...]:
+    """The headings `structure` marks in `text`, as shown (on one line), in order."""
+    found = []
+    for span in structure.headings():
+        title = " ".join(text[span.start : span.end].split())
+        if title:
+            found.append(Heading(span.start, title, max(1, span.level)))
+    return tuple(found)
 
 
 def _headings(text: str, paragraphs: Spans) -> Iterator[Heading]:

@@ -7,8 +7,9 @@ newsreader from changing the catalog. A process killed in between leaves texts t
 record names, and an atomic write cut short leaves its hidden temporary file. Opening the
 library removes such leftovers, but only when it is sure they are leftovers:
 
-- Only names newsreader makes are touched (`<id>.txt`, `<id>.spans`, and the hidden
-  temporaries of writing them), only regular files (never a link), only in this folder.
+- Only names newsreader makes are touched (`<id>.txt`, `<id>.spans`, `<id>.structure`,
+  `<id>.html`, and the hidden temporaries of writing them), only regular files (never a
+  link), only in this folder.
 - An add registers itself (`AddRegistry.running`) while it holds the catalog's lock and
   stays registered until its texts are all in place; so does a remove until its text is
   deleted. Leftovers are removed only under that lock, and only when no add is
@@ -33,11 +34,20 @@ from pathlib import Path
 
 from library.safe_files import StoreError, reason_of
 
-_MADE = re.compile(r"[0-9a-f]{12}\.(?:txt|spans)")
-"""A document's text or spans (ids are 12 hex digits, see `library.adding.ID_LENGTH`)."""
+_SUFFIXES = ("txt", "spans", "structure", "html")
+"""What newsreader keeps of a document: its text, its sentence spans, its structure, and
+the raw page it was extracted from (a web page's)."""
 
-_TEMPORARY = re.compile(r"\.[0-9a-f]{12}\.(?:txt|spans|[0-9a-f]{16}\.next)\.\w+\.tmp")
-"""The temporary file of an atomic write of a text, spans or staged text (`mkstemp`)."""
+_KEPT_WITH_TEXT = frozenset({"txt", "html"})
+"""Files that cannot be made again: kept, like texts, while something may name them."""
+
+_MADE = re.compile(r"[0-9a-f]{12}\.(?:txt|spans|structure|html)")
+"""A document's file (ids are 12 hex digits, see `library.adding.ID_LENGTH`)."""
+
+_TEMPORARY = re.compile(
+    r"\.[0-9a-f]{12}\.(?:txt|spans|structure|html|[0-9a-f]{16}\.next)\.\w+\.tmp"
+)
+"""The temporary file of an atomic write of a document's file or staged text (`mkstemp`)."""
 
 RUNNING_FOLDER = ".running"
 """The folder, in the library home, of the registrations of adds under way."""
@@ -51,10 +61,11 @@ class Leftovers:
     """Files of the documents folder that no catalog record names."""
 
     texts: tuple[Path, ...] = ()
-    """Document texts (``<id>.txt``) of ids the catalog does not hold."""
+    """Document texts (``<id>.txt``) and raw pages (``<id>.html``) of ids the catalog
+    does not hold."""
     derived: tuple[Path, ...] = ()
-    """Sentence spans of such ids, and temporaries of writes that never finished:
-    nothing that cannot be made again."""
+    """Sentence spans and structure of such ids, and temporaries of writes that never
+    finished: nothing that cannot be made again."""
     registrations: tuple[Path, ...] = ()
     """The files of adds registered as running, or that were when their process died
     (`AddRegistry.any_running` tells them apart)."""
@@ -86,7 +97,7 @@ def find_leftovers(
     registrations: list[Path] = []
     for name in folder_names(folder) if names is None else names:
         doc_id, _, suffix = name.partition(".")
-        if doc_id in record_ids and suffix in ("txt", "spans"):
+        if doc_id in record_ids and suffix in _SUFFIXES:
             continue  # nearly every name, so the quickest test comes first
         if _is_registration(name):
             registrations.append(folder / name)
@@ -94,7 +105,7 @@ def find_leftovers(
             path = folder / name
             with suppress(OSError):
                 if stat.S_ISREG(path.lstat().st_mode):  # never a link, never a folder
-                    (texts if suffix == "txt" else derived).append(path)
+                    (texts if suffix in _KEPT_WITH_TEXT else derived).append(path)
     return Leftovers(tuple(sorted(texts)), tuple(sorted(derived)), tuple(registrations))
 
 

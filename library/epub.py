@@ -20,12 +20,14 @@ import datetime
 import posixpath
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
 from library.parse import Parsed, readable_stem
+from library.structure import Kind, Structure, StructureSpan
 from library.textfile import MAX_BYTES, UnreadableFile
 
 EPUB_SUFFIX = ".epub"
@@ -84,11 +86,7 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
             package = _package_path(book, name)
             opf = _parse_xml(book.read(package), name)
             title, creator, date, publisher = _metadata(opf)
-            paragraphs = [
-                paragraph
-                for chapter in _chapters(book, opf, posixpath.dirname(package))
-                for paragraph in _chapter_paragraphs(chapter)
-            ]
+            paragraphs, spans = _book_paragraphs(book, opf, posixpath.dirname(package))
     except zipfile.BadZipFile as err:
         raise UnreadableFile(f"{name} is not an EPUB book (not a zip archive).") from err
     except (KeyError, RuntimeError, NotImplementedError) as err:
@@ -101,6 +99,7 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
     byline = f"By {creator}" if creator else None
     if byline is not None:
         paragraphs.insert(0, byline)  # shown under the title, as a book's title page has it
+        spans = [(k, a + 1, s, b + 1, e, level, v) for k, a, s, b, e, level, v in spans]
     return Parsed(
         title or readable_stem(path),
         publisher,
@@ -108,6 +107,34 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
         None,
         "\n\n".join(paragraphs),
         author=creator or None,
+        structure=_structure(paragraphs, spans),
+    )
+
+
+def _book_paragraphs(
+    book: zipfile.ZipFile, opf: ElementTree.Element, folder: str
+) -> tuple[list[str], list[_BookSpan]]:
+    """Every chapter's paragraphs in reading order, and their spans."""
+    paragraphs: list[str] = []
+    spans: list[_BookSpan] = []
+    for chapter in _chapters(book, opf, folder):
+        found, found_spans = _chapter_paragraphs(chapter)
+        base = len(paragraphs)
+        spans.extend((k, a + base, s, b + base, e, lv, v) for k, a, s, b, e, lv, v in found_spans)
+        paragraphs.extend(found)
+    return paragraphs, spans
+
+
+def _structure(paragraphs: list[str], spans: list[_BookSpan]) -> Structure:
+    """The spans placed in the text the paragraphs make, joined by blank lines."""
+    offsets = []
+    at = 0
+    for paragraph in paragraphs:
+        offsets.append(at)
+        at += len(paragraph) + 2
+    return Structure.of(
+        StructureSpan(kind, offsets[first] + start, offsets[last] + end, level, value)
+        for kind, first, start, last, end, level, value in spans
     )
 
 
@@ -196,21 +223,52 @@ def _chapters(book: zipfile.ZipFile, opf: ElementTree.Element, folder: str) -> I
             yield book.read(href).decode("utf-8", errors="replace")
 
 
-def _chapter_paragraphs(markup: str) -> list[str]:
+def _chapter_paragraphs(markup: str) -> tuple[list[str], list[_BookSpan]]:
+    """A chapter's paragraphs, and its spans (paragraph numbers counted from its first)."""
     blocks = _Blocks()
     blocks.feed(markup)
     blocks.close()
-    return blocks.paragraphs
+    return blocks.paragraphs, blocks.spans
+
+
+_BookSpan = tuple[Kind, int, int, int, int, int, str]
+"""``(kind, first paragraph, start in it, last paragraph, end in it, level, value)``."""
+
+_INLINE = {
+    "em": Kind.EMPHASIS,
+    "i": Kind.EMPHASIS,
+    "cite": Kind.EMPHASIS,
+    "strong": Kind.STRONG,
+    "b": Kind.STRONG,
+    "code": Kind.CODE,
+    "kbd": Kind.CODE,
+    "tt": Kind.CODE,
+    "a": Kind.LINK,
+}
+_HEADINGS = {f"h{level}": level for level in range(1, 7)}
+_TOKEN = re.compile(r"[^ \t\r\f\v\u00a0\n]+")
 
 
 class _Blocks(HTMLParser):
-    """Collects the text of a chapter as paragraphs, one per block element."""
+    """Collects the text of a chapter as paragraphs, one per block element, and the
+    structure over them: headings, quotes and list items over whole paragraphs,
+    emphasis, strong, code and web links inside them."""
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.paragraphs: list[str] = []
+        self.spans: list[_BookSpan] = []
         self._parts: list[str] = []
+        self._length = 0
         self._skipping = 0
+        self._inline: list[tuple[str, Kind, int, str]] = []
+        """Inline elements open: (tag, kind, start in the block's raw text, link target)."""
+        self._closed: list[tuple[Kind, int, int, str]] = []
+        """Inline spans of the block being read, in its raw text."""
+        self._containers: list[tuple[str, int, int, str]] = []
+        """Quotes and list items open: (tag, first paragraph, depth, marker)."""
+        self._numbers: list[int | None] = []
+        """For each list open, the number of its last item (None: bulleted)."""
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         tag = tag.lower()
@@ -218,33 +276,127 @@ class _Blocks(HTMLParser):
             self._skipping += 1
         elif tag in _BLOCKS:
             self._flush()
+            self._open_block(tag)
         elif tag == "br":
-            self._parts.append("\n")
+            self._add("\n")
+        elif tag in ("ol", "ul"):
+            self._flush()
+            self._numbers.append(0 if tag == "ol" else None)
+        elif tag in _INLINE:
+            target = dict(attrs).get("href") or "" if tag == "a" else ""
+            if tag != "a" or target.lower().startswith(("http://", "https://", "mailto:")):
+                self._inline.append((tag, _INLINE[tag], self._length, target.strip()))
 
     def handle_endtag(self, tag: str) -> None:
         tag = tag.lower()
         if tag in _SKIPPED:
             self._skipping = max(0, self._skipping - 1)
         elif tag in _BLOCKS:
+            level = _HEADINGS.get(tag)
+            first = len(self.paragraphs)
             self._flush()
+            if level is not None and len(self.paragraphs) > first:
+                end = len(self.paragraphs[-1])
+                self.spans.append((Kind.HEADING, first, 0, first, end, level, ""))
+            self._close_block(tag)
+        elif tag in ("ol", "ul"):
+            self._flush()
+            if self._numbers:
+                self._numbers.pop()
+        elif tag in _INLINE:
+            for index in range(len(self._inline) - 1, -1, -1):
+                opened, kind, start, target = self._inline[index]
+                if opened == tag:
+                    del self._inline[index]
+                    if self._length > start:
+                        self._closed.append((kind, start, self._length, target))
+                    break
+
+    def _open_block(self, tag: str) -> None:
+        if tag == "blockquote":
+            depth = 1 + sum(1 for opened in self._containers if opened[0] == "blockquote")
+            self._containers.append((tag, len(self.paragraphs), depth, ""))
+        elif tag == "li":
+            marker = "•"
+            if self._numbers and self._numbers[-1] is not None:
+                self._numbers[-1] = (self._numbers[-1] or 0) + 1
+                marker = f"{self._numbers[-1]}."
+            depth = max(1, len(self._numbers))
+            self._containers.append((tag, len(self.paragraphs), depth, marker))
+
+    def _close_block(self, tag: str) -> None:
+        if tag not in ("blockquote", "li"):
+            return
+        for index in range(len(self._containers) - 1, -1, -1):
+            opened, first, depth, marker = self._containers[index]
+            if opened == tag:
+                del self._containers[index:]
+                last = len(self.paragraphs) - 1
+                if last >= first:
+                    kind = Kind.QUOTE if tag == "blockquote" else Kind.LIST_ITEM
+                    end = len(self.paragraphs[last])
+                    self.spans.append((kind, first, 0, last, end, depth, marker))
+                return
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag.lower() == "br":
-            self._parts.append("\n")
+            self._add("\n")
         elif tag.lower() in _BLOCKS:
             self._flush()
 
     def handle_data(self, data: str) -> None:
         if not self._skipping:
-            self._parts.append(data.replace("\n", " "))
+            self._add(data.replace("\n", " "))
+
+    def _add(self, piece: str) -> None:
+        self._parts.append(piece)
+        self._length += len(piece)
 
     def close(self) -> None:
         super().close()
         self._flush()
 
     def _flush(self) -> None:
-        lines = (_SPACES.sub(" ", line).strip() for line in "".join(self._parts).split("\n"))
+        raw = "".join(self._parts)
+        lines = (_SPACES.sub(" ", line).strip() for line in raw.split("\n"))
         text = "\n".join(line for line in lines if line)
+        closed = self._closed + [(k, start, len(raw), v) for _, k, start, v in self._inline]
         if text:
             self.paragraphs.append(text)
+            if closed:
+                self._keep_inline(raw, text, closed)
         self._parts = []
+        self._length = 0
+        self._closed = []
+        self._inline = [(tag, kind, 0, target) for tag, kind, _, target in self._inline]
+
+    def _keep_inline(self, raw: str, text: str, closed: list[tuple[Kind, int, int, str]]) -> None:
+        """Keep the inline spans of the paragraph just flushed, mapped from its raw text
+        onto `text` (white space made one, lines trimmed) word by word."""
+        words = [(m.start(), m.end()) for m in _TOKEN.finditer(raw)]
+        starts: list[int] = []
+        pieces: list[str] = []
+        length = 0
+        for index, (start, end) in enumerate(words):
+            if index:
+                gap = "\n" if "\n" in raw[words[index - 1][1] : start] else " "
+                pieces.append(gap)
+                length += 1
+            starts.append(length)
+            pieces.append(raw[start:end])
+            length += end - start
+        if "".join(pieces) != text:
+            return  # white space this mapping does not know: the paragraph stays plain
+        paragraph = len(self.paragraphs) - 1
+        word_starts = [start for start, _ in words]
+        for kind, raw_start, raw_end, target in closed:
+            first = bisect_right(word_starts, raw_start) - 1
+            if first < 0 or words[first][1] <= raw_start:
+                first += 1  # starts in the space before a word: from that word
+            last = bisect_right(word_starts, raw_end - 1) - 1
+            if first > last or first >= len(words):
+                continue
+            start = starts[first] + max(0, raw_start - words[first][0])
+            end = starts[last] + min(raw_end, words[last][1]) - words[last][0]
+            if end > start:
+                self.spans.append((kind, paragraph, start, paragraph, end, 0, target))

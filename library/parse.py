@@ -49,6 +49,9 @@ class Parsed:
     """The feed it arrived through, if it came from one."""
     structure: Structure = field(default=NO_STRUCTURE, compare=False)
     """Typed spans over `text` (headings, emphasis, links…); none for plain text."""
+    raw_page: bytes | None = field(default=None, compare=False, repr=False)
+    """The web page the text was extracted from, kept beside it (``<id>.html``) so a
+    later extraction can be made again from it; None for anything else."""
     words: int = field(init=False, compare=False)
     """How many words `text` has, counted once here: an add needs the count more than
     once, and counting a 100 MB text takes a second."""

@@ -26,6 +26,7 @@ from library.document_files import (
 from library.entries import Entry, entry_from_record
 from library.safe_files import (
     StoreError,
+    atomic_write_bytes,
     atomic_write_text,
     fsync_directory,
     move_into_place,
@@ -35,6 +36,8 @@ from library.safe_files import (
 from library.sanitize import short_title
 from library.spancache import load_spans
 from library.storage import Record
+from library.structure import NO_STRUCTURE
+from library.structure_files import keeps_structure, structure_path, write_structure
 
 if TYPE_CHECKING:
     from library.adding import AddPlan
@@ -102,8 +105,11 @@ class TextFolder:
                 target = self.text_path(doc_id)
                 written[doc_id] = content_hash
                 self.write_text(target, text, plan.entries[doc_id], durable=False)
-                # Split into sentences now, once, so that opening the document is instant.
+                # Split into sentences now, once, so that opening the document is instant;
+                # its structure too, so it never parses its source again.
                 load_spans(target.with_suffix(".spans"), text, content_hash)
+                self._keep_structure(target, content_hash, plan, doc_id)
+                self._keep_raw_page(target, plan, doc_id)
                 if progress is not None:
                     progress(1)
             # Several at a time: each fsync waits on the disk without holding the GIL, and
@@ -130,7 +136,9 @@ class TextFolder:
 
         A changed document keeps its old text until the catalog names the new one: the
         new text waits beside it, and `finish_updates` swaps it in after the commit (then,
-        or at the next open should the process die).
+        or at the next open should the process die). Its new structure is written now:
+        it names the text it belongs to, so until the swap (or, should the commit fail,
+        ever) the old text finds it stale and makes its own again.
         """
         staged: dict[str, tuple[str, str]] = {}
         for doc_id, (text, content_hash) in late.items():
@@ -140,9 +148,38 @@ class TextFolder:
             else:
                 target = self.text_path(doc_id)
             self.write_text(target, text, final.entries[doc_id])
+            self._keep_structure(self.text_path(doc_id), content_hash, final, doc_id)
+            self._keep_raw_page(self.text_path(doc_id), final, doc_id)
         if late:
             fsync_directory(self.folder)
         return staged
+
+    def _keep_structure(
+        self, text_path: Path, content_hash: str, plan: AddPlan, doc_id: str
+    ) -> None:
+        """Write the structure of a text about to be named (see `keeps_structure`); one
+        that cannot be written is made again when the document is opened."""
+        structure = plan.structures.get(doc_id, NO_STRUCTURE)
+        if keeps_structure(plan.entries[doc_id].path, structure):
+            with suppress(OSError):
+                write_structure(structure_path(text_path), content_hash, structure)
+
+    def _keep_raw_page(self, text_path: Path, plan: AddPlan, doc_id: str) -> None:
+        """Write the web page a text was extracted from beside it (``<id>.html``), so a
+        later extraction can be made from it.
+
+        Raises:
+            StoreError: It could not be written (the message names it): it cannot be
+                made again, so the add fails as for its text.
+        """
+        page = plan.raw_pages.get(doc_id)
+        if page is None:
+            return
+        target = text_path.with_suffix(".html")
+        try:
+            atomic_write_bytes(target, page, sync_directory=False)
+        except OSError as err:
+            raise _not_written(target, plan.entries[doc_id], err) from err
 
     def _make_durable(self, target: Path, entry: Entry) -> None:
         """Fsync a text written with ``durable=False``.
@@ -157,12 +194,12 @@ class TextFolder:
             raise _not_written(target, entry, err) from err
 
     def delete_text(self, doc_id: str) -> None:
-        """Delete a removed document's text, sentence spans and structure (gone already is
-        fine)."""
+        """Delete a removed document's text, sentence spans, structure and raw page (gone
+        already is fine)."""
         text = self.text_path(doc_id)
         text.unlink(missing_ok=True)
-        text.with_suffix(".spans").unlink(missing_ok=True)
-        text.with_suffix(".structure").unlink(missing_ok=True)
+        for kept in (".spans", ".structure", ".html"):
+            text.with_suffix(kept).unlink(missing_ok=True)
 
     def discard_unnamed(self, doc_ids: Iterable[str]) -> None:
         """Delete the texts of `doc_ids` that the catalog does not name, after an add

@@ -20,6 +20,7 @@ import re
 from typing import Any
 
 from library.parse import Parsed
+from library.structure_page import page_text
 from library.textfile import UnreadableFile
 
 PAGE_SUFFIXES = frozenset({".html", ".htm", ".xhtml"})
@@ -38,34 +39,41 @@ def parse_page(page: bytes | str, *, url: str | None, name: str) -> Parsed:
 
     Args:
         page: The page as served or saved (bytes are decoded by their declared charset).
-        url: Where it came from, if fetched (resolves the canonical address).
+        url: Where it came from, if fetched (resolves the canonical address and links).
         name: How messages name the page.
 
     Raises:
         UnreadableFile: The page holds no article text (one sentence).
     """
-    found = _extract(page, url)
-    if found is None or not str(found.get("text") or "").strip():
+    found, body = _extract(page, url)
+    if found is None or body is None:
         raise UnreadableFile(f"{name} has no article text that newsreader could find.")
     title = _one_line(found.get("title"))
-    paragraphs = _paragraphs(str(found["text"]), title)
     author = _one_line(found.get("author"))
-    if author:
-        paragraphs.insert(0, f"By {author}")
-    if not paragraphs:
+    read = page_text(
+        body,
+        title=title,
+        byline=f"By {author}" if author else None,
+        dropped=lambda text: _PROMOTION.match(" ".join(text.split())) is not None,
+    )
+    if not read.text.strip() or (author and read.text == f"By {author}"):
         raise UnreadableFile(f"{name} has no article text that newsreader could find.")
+    raw = page.encode("utf-8") if isinstance(page, str) else page
     return Parsed(
-        title or paragraphs[0][:90],
+        title or read.text.split("\n", 1)[0][:90],
         _one_line(found.get("sitename")) or _one_line(found.get("hostname")) or None,
         _iso_date(found.get("date")),
         None,
-        "\n\n".join(paragraphs),
+        read.text,
         author=author or None,
         url=_web_address(found.get("url")) or url,
+        structure=read.structure,
+        raw_page=raw,
     )
 
 
-def _extract(page: bytes | str, url: str | None) -> dict[str, Any] | None:
+def _extract(page: bytes | str, url: str | None) -> tuple[dict[str, Any] | None, Any]:
+    """trafilatura's metadata of `page`, and the tree of its article (None if none)."""
     import trafilatura  # heavy: only when a page is read
 
     found = trafilatura.bare_extraction(
@@ -73,25 +81,15 @@ def _extract(page: bytes | str, url: str | None) -> dict[str, Any] | None:
         url=url,
         include_comments=False,
         include_tables=True,
+        include_formatting=True,
+        include_links=True,
         with_metadata=True,
     )
     if found is None:
-        return None
+        return None, None
+    body = getattr(found, "body", None)
     as_dict = found.as_dict() if hasattr(found, "as_dict") else found
-    return dict(as_dict) if isinstance(as_dict, dict) else None
-
-
-def _paragraphs(text: str, title: str) -> list[str]:
-    """One paragraph per block; the title's repeat and promotion lines left out."""
-    paragraphs: list[str] = []
-    for line in text.split("\n"):
-        paragraph = " ".join(line.split())
-        if not paragraph or _PROMOTION.match(paragraph):
-            continue
-        if not paragraphs and paragraph.casefold() == title.casefold():
-            continue  # the page's headline, shown as the title already
-        paragraphs.append(paragraph)
-    return paragraphs
+    return (dict(as_dict) if isinstance(as_dict, dict) else None), body
 
 
 def _web_address(value: object) -> str | None:

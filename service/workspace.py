@@ -31,6 +31,7 @@ if TYPE_CHECKING:
     from library.add_batches import AddSource
     from library.feed_store import FeedStore
     from library.fetch import Limits
+    from library.structure import Structure
     from service.feeds import RefreshProgress, RefreshReport, Subscription
     from service.library_search import LibrarySearch
     from service.text_search import TextSearch
@@ -546,3 +547,16 @@ class Workspace:
             len(document.text),
         )
         return replace(document, structure=structure) if structure else document
+
+    def kept_structure(self, document: Document) -> Structure | None:
+        """`document`'s structure when known without parsing (kept beside its text, or
+        none to make), or None when it must be made again by `with_structure`, which
+        may take seconds for a book: better done off the UI thread."""
+        from library.structure_files import kept_structure
+
+        return kept_structure(
+            self.catalog.text_path(document.id),
+            document.path,
+            document.content_hash,
+            len(document.text),
+        )

@@ -20,7 +20,6 @@ from textual.timer import Timer
 
 from annotations.document_annotations import DocumentAnnotations
 from annotations.model import Highlight
-from library.contents import Heading, contents, current_heading
 from library.document import NO_SPANS, Document
 from library.entries import FINISHED_PROGRESS, ReadingState
 from library.safe_files import StoreError
@@ -28,10 +27,9 @@ from library.sanitize import visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
 from reader.messages import ExportNotes, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.screens.contents import ContentsScreen
 from reader.screens.reader_keys import READER_BINDINGS
-from reader.screens.reader_review import ReaderReview
 from reader.screens.reader_search import MATCH_LIMIT
+from reader.screens.reader_structure import ReaderStructure
 from reader.states.review import Review
 from reader.states.selection import Selection
 from reader.states.words import whole_words
@@ -57,7 +55,7 @@ the GIL for milliseconds at a time, and started at once it would slow the first 
 way to the terminal (as the document view's whole layout would: `WHOLE_LAYOUT_DELAY`)."""
 
 
-class ReaderScreen(ReaderReview):
+class ReaderScreen(ReaderStructure):
     """Shows one document; remembers where the reader is; makes and edits highlights."""
 
     HELP_TITLE = "Reader keys"
@@ -77,8 +75,11 @@ class ReaderScreen(ReaderReview):
         super().__init__()
         self.workspace = workspace
         """The library the document is in."""
-        if not document.structure:
-            document = workspace.with_structure(document)
+        kept = document.structure or workspace.kept_structure(document)
+        # None: to be made again from its source, in a thread once the text is shown.
+        self._structure_to_make = kept is None
+        if kept:
+            document = replace(document, structure=kept)
         self.document = document
         """The document shown."""
         # A document with many highlights shows its text at once; they follow, read in a
@@ -104,8 +105,6 @@ class ReaderScreen(ReaderReview):
         self._chosen_highlight: str | None = None
         # Mounted when first wanted: the first frame is drawn sooner without it.
         self._panel: HighlightsPanel | None = None
-        self._contents: tuple[Heading, ...] | None = None
-        """The document's headings, found when `T` is first pressed."""
 
     @property
     def annotations(self) -> DocumentAnnotations:
@@ -118,6 +117,8 @@ class ReaderScreen(ReaderReview):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        if self._structure_to_make:
+            self.call_after_refresh(self._make_structure)
         if self._reading:  # once the first frame is drawn, and a moment more
             self.call_after_refresh(
                 self.set_timer, READ_DELAY, self._read_highlights, name="read highlights"
@@ -301,6 +302,8 @@ class ReaderScreen(ReaderReview):
             return self._selection is not None and isinstance(self.focused, DocumentView)
         if action == "select_other_end":  # listed in help, working while selecting
             return True if self._selection is not None else None
+        if action == "open_link":  # offered where there are links, when not selecting
+            return self._selection is None and self.has_links()
         if action == "confirm":
             return self._selection is not None or self._review is not None
         return True
@@ -551,21 +554,6 @@ class ReaderScreen(ReaderReview):
 
     def action_export(self) -> None:
         self.post_message(ExportNotes((self.document.id,)))
-
-    def action_contents(self) -> None:
-        if self._contents is None:
-            self._contents = contents(self.document.text, self.document.paragraphs)
-        if not self._contents:
-            self.notify("This document has no headings or chapter lines to list.", timeout=3)
-            return
-        here = current_heading(self._contents, self._view.cursor_offset)
-        screen = ContentsScreen(self.document.title, self._contents, here)
-        self.app.push_screen(screen, self._go_to_heading)
-
-    def _go_to_heading(self, offset: int | None) -> None:
-        if offset is not None:
-            self._view.move_to_offset(offset)  # a jump: `''` comes back
-        self._view.focus()
 
     # The highlights panel ----------------------------------------------------------------
 

@@ -50,6 +50,17 @@ READER_BINDINGS: list[BindingType] = [
         tooltip="Start a selection here; j/k extend it by sentence, ←/→ move its end by a "
         "word, o makes ←/→ move its start instead (as o in vim's visual mode)",
     ),
+    # `o` opens links when not selecting, in a document that has any; while selecting,
+    # the next binding of `o` has it (listed first, so the key bar shows this one).
+    Binding(
+        "o",
+        "open_link",
+        "Open link",
+        id="reader.open_link",
+        tooltip="Open the link in the sentence under the cursor in the web browser "
+        "($BROWSER if set); with several there or none, choose among the links in view. "
+        "Only web and mail addresses open without asking",
+    ),
     Binding(
         "o",
         "select_other_end",

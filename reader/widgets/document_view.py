@@ -30,6 +30,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from library.document import NO_SPANS, Document, Span
+from library.structure import Structure
 from reader.layout.cells import CharCells
 from reader.layout.frame import DocumentLayouts, Frame
 from reader.layout.jumps import JumpMemory
@@ -277,6 +278,14 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
                 are drawn.
         """
         self._marks.set(layer, marks)
+        self.refresh()
+
+    def show_structure(self, structure: Structure) -> None:
+        """Draw `structure` over the text from now on (one made in a thread after the
+        document was shown: it was added before its structure was kept beside it)."""
+        self._document = replace(self._document, structure=structure)
+        self._structure = StructureMarks.build(structure) if structure else NO_STRUCTURE_MARKS
+        self._lines.clear()
         self.refresh()
 
     def clear_marks(self, layer: MarkLayer | None = None) -> None:

@@ -3,12 +3,16 @@ found; prose that starts like one is not."""
 
 from __future__ import annotations
 
+from dataclasses import replace
+from pathlib import Path
+
 import pytest
 
 from library.contents import Heading, contents, current_heading, heading_of, heading_path
-from library.document import Spans
+from library.document import Document, Spans
 from library.parse import parse_text
 from library.segment import paragraph_spans
+from library.structure import NO_STRUCTURE
 
 BOOK = """A SMALL BOOK
 
@@ -109,3 +113,28 @@ def test_the_path_to_a_chapter_names_its_book() -> None:
     )
     assert [h.title for h in heading_path(headings, 4)] == ["BOOK TWO", "CHAPTER II"]
     assert [h.title for h in heading_path(headings, 2)] == ["BOOK TWO"]
+
+
+def test_a_structured_document_lists_its_marked_headings_not_its_chapter_lines(
+    tmp_path: Path,
+) -> None:
+    from library.contents import document_contents
+    from library.parse import load_file
+
+    source = tmp_path / "guide.md"
+    source.write_text(
+        "# Guide\n\nIntro.\n\n## Getting *started*\n\nCHAPTER 1\n\nText.\n\n### Deeper\n\nMore.",
+        encoding="utf-8",
+    )
+    parsed = load_file(source)
+    paragraphs = Spans.of(paragraph_spans(parsed.text))
+    document = Document(
+        "id", parsed.title, None, None, None, parsed.text, paragraphs, paragraphs, 9, 1,
+        None, "hash", "now", parsed.structure,
+    )  # fmt: skip
+    assert [(h.title, h.level) for h in document_contents(document)] == [
+        ("Getting started", 2),
+        ("Deeper", 3),
+    ]
+    plain = replace(document, structure=NO_STRUCTURE)
+    assert [h.title for h in document_contents(plain)] == ["CHAPTER 1"]

@@ -11,6 +11,7 @@ import pytest
 from library.catalog import Catalog
 from library.contents import contents
 from library.epub import read_epub
+from library.structure import Kind
 from library.textfile import UnreadableFile
 from tests.safety.support import run_cli
 
@@ -144,3 +145,48 @@ def test_the_command_line_adds_a_book_and_says_why_it_refuses_one(tmp_path: Path
     refused = run_cli("--library", str(library), "add", str(broken))
     assert refused.code == 1 and refused.err.count("\n") == 1
     assert "is not an EPUB book" in refused.err
+
+
+RICH_CHAPTER = """<?xml version="1.0" encoding="utf-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><body>
+<h2>Chapter   <em>One</em></h2>
+<p>The  keeper <em>climbed</em> the <strong>long
+stairs</strong>, read <a href="https://example.org/light">the log</a> and
+<a href="two.xhtml#n1">a note</a>.</p>
+<blockquote><p>Quoted words.</p><p>More of them.</p></blockquote>
+<ol><li>First step</li><li>Second <code>step</code></li></ol>
+</body></html>"""
+
+
+def test_a_book_s_chapters_bring_their_structure_and_keep_their_text(tmp_path: Path) -> None:
+    path = tmp_path / "rich.epub"
+    with zipfile.ZipFile(path, "w") as book:
+        book.writestr("mimetype", "application/epub+zip")
+        book.writestr("META-INF/container.xml", CONTAINER)
+        book.writestr("OEBPS/content.opf", OPF)
+        book.writestr("OEBPS/text/one.xhtml", RICH_CHAPTER)
+        book.writestr("OEBPS/text/two.xhtml", CHAPTER.format(heading="Two", first="Then"))
+    parsed = read_epub(path)
+    text = parsed.text
+    assert text.split("\n\n")[:7] == [
+        "By Ada Marsh",
+        "Chapter One",
+        "The keeper climbed the long stairs, read the log and a note.",
+        "Quoted words.",
+        "More of them.",
+        "First step",
+        "Second step",
+    ]
+    found = [(s.kind, text[s.start : s.end], s.level, s.value) for s in parsed.structure.spans]
+    assert (Kind.HEADING, "Chapter One", 2, "") in found
+    assert (Kind.EMPHASIS, "One", 0, "") in found
+    assert (Kind.EMPHASIS, "climbed", 0, "") in found
+    assert (Kind.STRONG, "long stairs", 0, "") in found
+    assert (Kind.LINK, "the log", 0, "https://example.org/light") in found
+    assert all(value != "two.xhtml#n1" for *_, value in found)  # within the book: no link
+    assert (Kind.QUOTE, "Quoted words.\n\nMore of them.", 1, "") in found
+    assert (Kind.LIST_ITEM, "First step", 1, "1.") in found
+    assert (Kind.LIST_ITEM, "Second step", 1, "2.") in found
+    assert (Kind.CODE, "step", 0, "") in found
+    assert (Kind.HEADING, "Two", 1, "") in found
+    assert (Kind.LIST_ITEM, "One item", 1, "•") in found

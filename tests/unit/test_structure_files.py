@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import shutil
 from pathlib import Path
 
@@ -14,11 +13,15 @@ from library import markdown_text
 from library.markdown_text import MarkdownText
 from library.structure import NO_STRUCTURE, Kind, Structure, StructureSpan
 from library.structure_files import (
+    MAGIC,
+    STRUCTURE_VERSION,
     load_structure,
     read_structure,
     structure_path,
     write_structure,
 )
+from library.structure_index import StructureIndex
+from reader.layout.structure_marks import StructureMarks
 from service.workspace import Workspace
 
 READ_MARKDOWN = markdown_text.read_markdown
@@ -43,25 +46,42 @@ def test_written_structure_reads_back_only_for_its_text(tmp_path: Path) -> None:
     assert read_structure(path, sha("Abc link"), 5) is None  # spans past the text's end
 
 
-HEAD = b'{"format": "newsreader-structure", "version": 1, "text": "%s", '
-
-
-@pytest.mark.parametrize(
-    "content",
-    [
+def _damaged(good: bytes) -> list[bytes]:
+    """Ways a structure file may be damaged: cut short, a kind unknown, a span reaching
+    past another's order, an older version, a section more."""
+    header = len(MAGIC) + 1 + 64
+    older = good[: len(MAGIC)] + bytes([STRUCTURE_VERSION - 1]) + good[len(MAGIC) + 1 :]
+    unknown_kind = bytearray(good)
+    unknown_kind[header + 9] = 99  # the first span's kind
+    return [
         b"",
-        b"not json",
-        b"[]",
-        HEAD + b'"spans": [[99, 0, 1, 0, ""]]}',
-        HEAD + b'"spans": [[1, 0, 1, 0]]}',
-        HEAD + b'"spans": [[1, "0", 1, 0, ""]]}',
-        HEAD.replace(b'"version": 1', b'"version": 0') + b'"spans": []}',
-    ],
-)
-def test_a_damaged_file_is_never_trusted(tmp_path: Path, content: bytes) -> None:
+        b"not a structure",
+        good[:header],
+        good[:-3],
+        bytes(unknown_kind),
+        older,
+        good + b"q" + (1).to_bytes(8, "little") + bytes(8),
+        good.replace(b"https://example.org/", b"\xff" * 20),
+    ]
+
+
+@pytest.mark.parametrize("case", range(8))
+def test_a_damaged_file_is_never_trusted(tmp_path: Path, case: int) -> None:
     path = tmp_path / "abc.structure"
-    path.write_bytes(content.replace(b"%s", sha("Abc link").encode()))
+    write_structure(path, sha("Abc link"), SPANS)
+    content = _damaged(path.read_bytes())[case]
+    path.write_bytes(content)
     assert read_structure(path, sha("Abc link"), 8) is None
+
+
+def test_a_kept_structure_brings_its_drawing_index(tmp_path: Path) -> None:
+    read = READ_MARKDOWN("# Title\n\n> a *quoted* [link](https://x.org)\n\n- one\n- two")
+    path = tmp_path / "abc.structure"
+    write_structure(path, sha(read.text), read.structure)
+    kept = read_structure(path, sha(read.text), len(read.text))
+    assert kept is not None and kept == read.structure
+    assert kept.index == StructureIndex.build(read.structure)
+    assert kept.links_in(0, len(read.text))[0].value == "https://x.org"
 
 
 def test_a_markdown_document_gets_its_structure_from_its_file_once(tmp_path: Path) -> None:
@@ -90,8 +110,8 @@ def test_a_source_that_changed_gives_no_structure_and_is_not_read_again(
     structure_path(text_path).unlink()
     source.write_text("Other *words* now.", encoding="utf-8")
     assert load_structure(text_path, str(source), sha(text), len(text)) == NO_STRUCTURE
-    record = json.loads(structure_path(text_path).read_text(encoding="utf-8"))
-    assert record["spans"] == []  # noted: no structure for this text
+    noted = read_structure(structure_path(text_path), sha(text), len(text))
+    assert noted is not None and not noted  # noted: no structure for this text
 
 
 def test_plain_text_has_no_structure_and_writes_no_file(tmp_path: Path) -> None:
@@ -167,3 +187,61 @@ def test_a_highlight_over_a_link_target_may_be_orphaned_but_is_kept(
     workspace.add([source])
     (kept,) = workspace.highlights(doc_id)
     assert kept.quote == quote
+
+
+# --- kept when added --------------------------------------------------------------------
+
+
+def _never_parsed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, reading Markdown or flattening a structure fails the test."""
+
+    def fail(*_args: object) -> None:
+        raise AssertionError("opening parsed the source or flattened its structure again")
+
+    monkeypatch.setattr(markdown_text, "read_markdown", fail)
+    monkeypatch.setattr(StructureIndex, "build", fail)
+
+
+def test_structure_is_kept_when_added_so_opening_never_parses_or_flattens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = Path(shutil.copy(FIXTURES / "every_element.md", tmp_path / "every.md"))
+    workspace = Workspace.open(tmp_path / "lib")
+    (doc_id,) = workspace.add([source]).touched
+    expected = READ_MARKDOWN(source.read_text(encoding="utf-8")).structure
+    assert structure_path(workspace.catalog.text_path(doc_id)).is_file()
+    source.unlink()  # whatever becomes of the file, the structure was kept
+    _never_parsed(monkeypatch)
+    document = workspace.with_structure(workspace.catalog.load(doc_id))
+    assert document.structure == expected
+    marks = StructureMarks.build(document.structure)
+    assert marks.sign_in(0, len(document.text)) is not None
+
+
+def test_a_changed_file_added_again_keeps_the_new_structure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    source = tmp_path / "n.md"
+    source.write_text("Some *words* here.", encoding="utf-8")
+    workspace = Workspace.open(tmp_path / "lib")
+    (doc_id,) = workspace.add([source]).touched
+    source.write_text("Now **strong** words and a [link](https://x.org).", encoding="utf-8")
+    assert [entry.id for entry in workspace.add([source]).result.updated] == [doc_id]
+    source.unlink()
+    _never_parsed(monkeypatch)
+    document = workspace.with_structure(workspace.catalog.load(doc_id))
+    assert [(s.kind, s.value) for s in document.structure.spans] == [
+        (Kind.STRONG, ""),
+        (Kind.LINK, "https://x.org"),
+    ]
+
+
+def test_a_plain_markdown_file_notes_it_has_no_structure_and_plain_text_writes_none(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "plain.md").write_text("Nothing marked up here.", encoding="utf-8")
+    (tmp_path / "plain.txt").write_text("Nothing marked up there.", encoding="utf-8")
+    workspace = Workspace.open(tmp_path / "lib")
+    markdown_id, text_id = workspace.add([tmp_path / "plain.md", tmp_path / "plain.txt"]).touched
+    assert structure_path(workspace.catalog.text_path(markdown_id)).is_file()
+    assert not structure_path(workspace.catalog.text_path(text_id)).exists()
