@@ -18,7 +18,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench.corpus import write_library
@@ -83,26 +83,36 @@ def _newest(home: Path) -> tuple[str, str, str]:
     return entry.id, entry.title, text.split(". ")[1][:40]
 
 
-def _commands(workspace: Workspace, home: Path, runs: int) -> dict[str, list[float]]:
-    doc_id, _, sentence = _newest(home)
-    base = [workspace.command, "--library", str(home)]
-    argvs: dict[str, Callable[[int], list[str]]] = {
-        "show": lambda _: [*base, "show", doc_id],
-        "notes": lambda _: [*base, "notes", doc_id, "--json"],
-        "list": lambda _: [*base, "list", "--json"],
-        "ls": lambda _: ["ls", "-l", str(home / "documents")],
-        "find": lambda _: ["find", str(home / "documents"), "-name", "*.txt"],
+def _commands(
+    workspace: Workspace, homes: dict[int, Path], runs: int
+) -> dict[int, dict[str, list[float]]]:
+    """Each command at each size, the sizes taking turns within each run: a slow spell of
+    the machine then falls on every size alike, not on whichever was measured last."""
+    plans: dict[int, tuple[dict[str, list[str]], list[str], str]] = {}
+    for count, home in homes.items():
+        doc_id, _, sentence = _newest(home)
+        base = [workspace.command, "--library", str(home)]
+        argvs = {
+            "show": [*base, "show", doc_id],
+            "notes": [*base, "notes", doc_id, "--json"],
+            "list": [*base, "list", "--json"],
+            "ls": ["ls", "-l", str(home / "documents")],
+            "find": ["find", str(home / "documents"), "-name", "*.txt"],
+        }
+        plans[count] = (argvs, [*base, "highlight", doc_id, "--nth", "1", "--quote"], sentence)
+    names = ("show", "notes", "list", "ls", "find", "highlight")
+    samples: dict[int, dict[str, list[float]]] = {
+        count: {name: [] for name in names} for count in homes
     }
-    samples: dict[str, list[float]] = {name: [] for name in [*argvs, "highlight"]}
     for run in range(runs):
-        for name, argv in argvs.items():
-            samples[name].append(_wall_ms(workspace, argv(run)))
-        words = sentence.split()
-        quote = " ".join(words[: max(1, len(words) - run % 3)])  # a new span each run
-        marking = [*base, "highlight", doc_id, "--quote", quote, "--nth", "1"]
-        began = time.perf_counter()
-        subprocess.run(marking, env=workspace.env, capture_output=True, check=False)
-        samples["highlight"].append((time.perf_counter() - began) * 1000)
+        for count, (argvs, marking, sentence) in plans.items():
+            for name, argv in argvs.items():
+                samples[count][name].append(_wall_ms(workspace, argv))
+            words = sentence.split()
+            quote = " ".join(words[: max(1, len(words) - run % 3)])  # a new span each run
+            began = time.perf_counter()
+            subprocess.run([*marking, quote], env=workspace.env, capture_output=True, check=False)
+            samples[count]["highlight"].append((time.perf_counter() - began) * 1000)
     return samples
 
 
@@ -139,18 +149,16 @@ def _screen_session(
 def measure(workspace: Workspace, runs: int, sizes: Sequence[int]) -> list[Figure]:
     """Every figure at every size (see the module docstring)."""
     figures: list[Figure] = []
-    by_size: dict[int, dict[str, list[float]]] = {}
-    for count in sizes:
-        home = library_of(workspace, count)
-        samples = _commands(workspace, home, runs)
+    homes = {count: library_of(workspace, count) for count in sizes}
+    by_size = _commands(workspace, homes, runs)
+    for count, home in homes.items():
+        samples = by_size[count]
         floor_ms: list[float] = []
         sessions = [
             _screen_session(workspace, home, _newest(home)[1], floor_ms) for _ in range(runs)
         ]
         for name in ("start", "filter", "back"):
             samples[name] = [session[name] for session in sessions]
-        samples["floor"] = floor_ms
-        by_size[count] = samples
         size = f"{count:,}"
         for name, label in (("ls", "`ls -l`"), ("find", "`find -name '*.txt'`")):
             figures.append(

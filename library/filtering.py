@@ -78,8 +78,10 @@ class FilterIndex:
     exactly `filter_ranked`'s.
     """
 
-    def __init__(self, fields: Sequence[str]) -> None:
-        self._folded = [fold(field) for field in fields]
+    def __init__(self, fields: Sequence[str], *, folded: Sequence[str] | None = None) -> None:
+        """Index `fields`; `folded`, when given, is each field already `fold`ed (a caller
+        that keeps folded fields between listings saves most of the work)."""
+        self._folded = list(folded) if folded is not None else [fold(field) for field in fields]
         self._fields_of_word: dict[str, list[int]] | None = None
         self._fields_of_prefix: dict[int, dict[str, list[int]]] = {}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from contextlib import suppress
 from pathlib import Path
@@ -160,6 +161,9 @@ class LibraryScreen(Screen[None]):
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
+        self._index_lock = threading.Lock()
+        self._folded_fields: dict[str, str] = {}
+        """Each title-and-source line folded for the filter, kept between listings."""
         self._total_hint: int | None = None
         self._listing_pending = False
         """Whether the rows shown are the kept head, the whole listing still to come."""
@@ -266,7 +270,9 @@ class LibraryScreen(Screen[None]):
         listing = self.workspace.listing(sort=sort)
         if get_current_worker().is_cancelled:
             return
-        self.app.call_from_thread(self._listed, sort, listing, keep, seen)
+        entries = tuple(listed.entry for listed in listing)
+        self._index_of(entries)  # made here, so that the first key typed finds it ready
+        self.app.call_from_thread(self._listed, sort, listing, keep, seen, entries)
         self._keep_head(sort, listing)
 
     def _listed(
@@ -275,9 +281,10 @@ class LibraryScreen(Screen[None]):
         listing: tuple[ListedDocument, ...],
         keep: str | None,
         seen: tuple[object, ...],
+        entries: tuple[Entry, ...],
     ) -> None:
         if sort == self._sort:  # else a listing in the new order is on its way
-            self._apply_listing(listing, keep, seen)
+            self._apply_listing(listing, keep, seen, entries=entries)
 
     def _apply_listing(
         self,
@@ -286,13 +293,16 @@ class LibraryScreen(Screen[None]):
         seen: tuple[object, ...],
         *,
         total: int | None = None,
+        entries: tuple[Entry, ...] | None = None,
     ) -> None:
-        """Show `listing`: the whole library, or (with the `total` it has) its kept head."""
+        """Show `listing`: the whole library, or (with the `total` it has) its kept head.
+        `entries`, when given, are the listing's entries already in a tuple (whose filter
+        index may be made already)."""
         self._seen = seen
         self._listing_pending = total is not None
         count = total if total is not None else len(listing)
         self._total_hint = count if count >= LARGE_LIBRARY else None
-        self._entries = tuple(listed.entry for listed in listing)
+        self._entries = entries if entries is not None else tuple(item.entry for item in listing)
         self._progress = {
             listed.entry.id: listed.progress for listed in listing if listed.progress is not None
         }
@@ -328,13 +338,26 @@ class LibraryScreen(Screen[None]):
     ) -> list[Entry]:
         """The entries that match `query`, best first (the index of their titles and
         sources is made once per listing, and kept while the user types)."""
-        from library.filtering import FilterIndex  # rapidfuzz: not needed to start
+        return [entries[i] for i in self._index_of(entries).ranked(query, stop)]
 
-        index = self._filter_index
-        if index is None or index[0] is not entries:
-            index = (entries, FilterIndex([f"{e.title} {e.source or ''}" for e in entries]))
-            self._filter_index = index
-        return [entries[i] for i in index[1].ranked(query, stop)]
+    def _index_of(self, entries: tuple[Entry, ...]) -> FilterIndex:
+        """The filter's index of `entries`, made once per listing (by one thread at a
+        time: keys typed while it is made wait for it rather than make it again), from
+        titles folded once per title."""
+        from library.filtering import FilterIndex, fold
+
+        with self._index_lock:
+            index = self._filter_index
+            if index is not None and index[0] is entries:
+                return index[1]
+            fields = [f"{e.title} {e.source or ''}" for e in entries]
+            known = self._folded_fields
+            folded = [known.get(field) or known.setdefault(field, fold(field)) for field in fields]
+            if len(known) > 2 * len(fields) + 1000:  # titles gone from the library
+                self._folded_fields = dict(zip(fields, folded, strict=True))
+            made = FilterIndex(fields, folded=folded)
+            self._filter_index = (entries, made)
+            return made
 
     @work(thread=True, exclusive=True, group="library-filter")
     def _filter_in_background(
