@@ -284,7 +284,7 @@ class NewsreaderApp(App[None]):
         self.notify("Exporting…", timeout=1)
         self._export_worker(doc_ids)
 
-    @work(thread=True, exclusive=True, exit_on_error=False, group="export")
+    @work(thread=True, exclusive=True, exit_on_error=False, group="export", description="export")
     def _export_worker(self, doc_ids: tuple[str, ...] | None) -> None:
         try:
             result = self.workspace.export_markdown(doc_ids)

@@ -263,7 +263,9 @@ class LibraryScreen(Screen[None]):
         with suppress(OSError):  # a cache: without it, the next start is slower, that is all
             save_head(self.workspace.catalog.home, sort, listing, len(listing))
 
-    @work(thread=True, exclusive=True, group="library-listing")
+    # Each worker is given a description: by default Textual makes one from the repr of
+    # its arguments, and the repr of 50,000 entries takes half a second.
+    @work(thread=True, exclusive=True, group="library-listing", description="listing")
     def _list_in_background(
         self, sort: SortKey, keep: str | None, seen: tuple[object, ...]
     ) -> None:
@@ -359,7 +361,7 @@ class LibraryScreen(Screen[None]):
             self._filter_index = (entries, made)
             return made
 
-    @work(thread=True, exclusive=True, group="library-filter")
+    @work(thread=True, exclusive=True, group="library-filter", description="filter")
     def _filter_in_background(
         self, entries: tuple[Entry, ...], query: str, keep: str | None
     ) -> None:
