@@ -30,6 +30,7 @@ from library.textfile import UnreadableFile
 if TYPE_CHECKING:
     from library.add_batches import ReadDocument
     from library.entries import Entry
+    from library.list_scope import Scope
     from service.workspace import Workspace
 
 FEED_WORKERS = 4
@@ -311,3 +312,34 @@ def _record(
             feed, etag=validators.etag, last_modified=validators.last_modified, now=utc_now()
         )
     return FeedOutcome(feed, added, skipped=tuple(gathered.skipped))
+
+
+# --- narrowing lists to a feed ----------------------------------------------------------------
+
+
+def feed_scope(feeds: FeedStore, entries: Iterable[Entry], wanted: str) -> Scope:
+    """The feed `wanted` names: a followed feed's id, id prefix or address, else the name
+    of a feed some document came through (a feed no longer followed too), case aside.
+
+    Raises:
+        UnknownFeed: Nothing is called so (one sentence).
+    """
+    from library.feed_store import UnknownFeed
+    from library.list_scope import Scope
+    from library.sanitize import one_line
+
+    name = " ".join(wanted.split())
+    followed = feeds.feeds()
+    named = [feed for feed in followed if feed.title.casefold() == name.casefold()]
+    if named:
+        return Scope("feed", named[0].title)
+    scope = Scope("feed", name)
+    if name and any(scope.holds(entry) for entry in entries):
+        return scope
+    try:
+        return Scope("feed", feeds.resolve(wanted).title)
+    except UnknownFeed:
+        pass
+    raise UnknownFeed(
+        f'No feed is called or has the id "{one_line(wanted)}"; `feed list` shows them.'
+    )

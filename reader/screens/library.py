@@ -25,6 +25,8 @@ from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, Workspace
 
 if TYPE_CHECKING:
+    from library.list_scope import Scope
+    from reader.screens.scope_picker import ScopePicked
     from service.feeds import RefreshProgress, RefreshReport
 
 _KEY_OF = {"/": "slash"}
@@ -138,6 +140,15 @@ class LibraryScreen(Screen[None]):
             tooltip="Fetch the feeds' new articles, in the background",
             priority=True,
         ),
+        Binding(
+            "v",
+            "pick_scope",
+            "Feed",
+            show=False,
+            id="library.scope",
+            tooltip="Show only one feed's or one source's documents (or all again)",
+            priority=True,
+        ),
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
     ]
 
@@ -154,6 +165,8 @@ class LibraryScreen(Screen[None]):
         self._seen: tuple[object, ...] = ()
         self._refreshing: str | None = None
         """The refresh's progress line while one runs (``3 of 12 feeds, 17 new``)."""
+        self._scope: Scope | None = None
+        """The feed or source the list is narrowed to (`v`); None for every document."""
         sort = workspace.catalog.setting("library_sort", "added")
         self._sort: SortKey = sort if sort in SORT_KEYS else "added"
 
@@ -215,13 +228,14 @@ class LibraryScreen(Screen[None]):
         documents = self.query_one("#documents", DocumentList)
         keep = keep or self._current_id()
         query = self.query_one("#filter", Input).value
+        pool = self._scoped_entries()
         if query:
             from library.filtering import filter_ranked  # rapidfuzz: not needed to start
 
-            fields = [f"{e.title} {e.source or ''}" for e in self._entries]
-            self._shown = [self._entries[i] for i in filter_ranked(query, fields)]
+            fields = [f"{e.title} {e.source or ''}" for e in pool]
+            self._shown = [pool[i] for i in filter_ranked(query, fields)]
         else:
-            self._shown = list(self._entries)
+            self._shown = list(pool)
         documents.set_entries(self._shown, self._progress, self._counts, keep=keep)
         self._update_title(query)
 
@@ -234,10 +248,13 @@ class LibraryScreen(Screen[None]):
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         if self._refreshing is not None:
             text += f" · refreshing: {self._refreshing}"
+        text += self._scope_title()
         self.query_one("#library-title", Static).update(Content(text))
         documents = self.query_one("#documents", DocumentList)
         if not self._entries:
             documents.placeholder = "The library is empty. Press a to add a file or folder."
+        elif self._scope is not None and not query:
+            documents.placeholder = self._scope_placeholder()
         else:
             documents.placeholder = "Nothing matches the filter. Press esc to clear it."
 
@@ -287,6 +304,9 @@ class LibraryScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if not field.value and not field.display and self._scope is not None:
+            self._show_scope(None)  # esc steps back out of a feed once the filter is gone
+            return
         if field.value:
             field.value = ""
         field.display = False
@@ -480,3 +500,54 @@ class LibraryScreen(Screen[None]):
         if self._shown:
             self.query_one("#documents", DocumentList).move_cursor(row)
         self.notify(f"Removed “{one_line(removal.entry.title)}”.", markup=False)
+
+    # -- one feed or source at a time (`v`) ---------------------------------------------------
+
+    @property
+    def scope(self) -> Scope | None:
+        """The feed or source the list shows alone, or None for every document."""
+        return self._scope
+
+    def _scoped_entries(self) -> tuple[Entry, ...]:
+        """The documents of the scope chosen with `v` (all when none is)."""
+        scope = self._scope
+        if scope is None:
+            return self._entries
+        return tuple(entry for entry in self._entries if scope.holds(entry))
+
+    def _scope_title(self) -> str:
+        """`` · feed: Harbour News`` for the title line ('' when every document is shown)."""
+        if self._scope is None:
+            return ""
+        shown = "" if self.query_one("#filter", Input).value else f" ({len(self._shown)})"
+        return f" · {one_line(self._scope.label())}{shown}"
+
+    def _scope_placeholder(self) -> str:
+        kind = self._scope.kind if self._scope is not None else "feed"
+        return f"No documents from this {kind} now. Press esc to show every document."
+
+    def action_pick_scope(self) -> None:
+        if self._typed_in_filter("v"):
+            return
+        from library.list_scope import scope_choices
+        from reader.screens.scope_picker import ScopePickerScreen
+
+        choices = scope_choices(self._entries, self._progress)
+        if not choices:
+            self.notify(
+                "No document names a feed or a source yet: every document is shown.",
+                timeout=3,
+            )
+            return
+        picker = ScopePickerScreen(choices, self._scope, len(self._entries))
+        self.app.push_screen(picker, self._scope_picked)
+
+    def _scope_picked(self, picked: ScopePicked | None) -> None:
+        if picked is not None:
+            self._show_scope(picked.scope)
+
+    def _show_scope(self, scope: Scope | None) -> None:
+        """Narrow the list to `scope` (None: every document), the cursor on the first row."""
+        self._scope = scope
+        self._refill()
+        self.query_one("#documents", DocumentList).move_cursor(0)
