@@ -137,13 +137,23 @@ class LibraryScreen(Screen[None]):
             id="library.toggle_read",
             tooltip="Mark the document read or unread (its place is kept)",
         ),
+        # One of the two `r` keys is active (`check_action`): shown in the key bar once the
+        # library follows a feed; before, it says how to follow one.
         Binding(
             "r",
             "refresh_feeds",
             "Refresh",
-            show=False,
             id="library.refresh",
             tooltip="Fetch the feeds' new articles, in the background",
+            priority=True,
+        ),
+        Binding(
+            "r",
+            "refresh_without_feeds",
+            "Refresh",
+            show=False,
+            id="library.refresh_none",
+            tooltip="Fetch the feeds' new articles (none is followed yet)",
             priority=True,
         ),
         Binding(
@@ -175,6 +185,9 @@ class LibraryScreen(Screen[None]):
         """Lists the documents again when due, while a refresh adds them."""
         self._listed_at = 0.0
         """When a refresh's additions were last listed (monotonic seconds)."""
+        self._has_feeds = False
+        """Whether the library follows a feed (read when shown, and now and then)."""
+        self._feeds_seen: object = None
         self._scope: Scope | None = None
         """The feed or source the list is narrowed to (`v`); None for every document."""
         sort = workspace.catalog.setting("library_sort", "added")
@@ -191,10 +204,12 @@ class LibraryScreen(Screen[None]):
         self.query_one("#documents", DocumentList).focus()
         # Another copy of newsreader (or `newsreader add`) may change the library meanwhile.
         self.set_interval(CHANGES_CHECK_SECONDS, self.check_for_changes)
+        self.set_interval(CHANGES_CHECK_SECONDS, self._check_feeds)
         # The list is filled by `on_screen_resume`, which also runs when the screen is
         # first shown (and not while a document opened from the command line covers it).
 
     def on_screen_resume(self) -> None:
+        self._check_feeds()
         self.reload(keep=self._keep_first)
         self._keep_first = None
 
@@ -407,6 +422,29 @@ class LibraryScreen(Screen[None]):
     def refreshing(self) -> str | None:
         """The progress line of the refresh under way, or None."""
         return self._refreshing
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "refresh_feeds":
+            return self._has_feeds
+        if action == "refresh_without_feeds":
+            return not self._has_feeds
+        return True
+
+    def _check_feeds(self) -> None:
+        """Note whether the library follows a feed, when its feeds file changed (`feed add`
+        in another process too): the key bar shows `r` only then."""
+        feeds = self.workspace.feeds
+        seen = feeds.change_key()
+        if seen == self._feeds_seen:
+            return
+        self._feeds_seen = seen
+        has_feeds = bool(feeds.feeds())
+        if has_feeds != self._has_feeds:
+            self._has_feeds = has_feeds
+            self.refresh_bindings()
+
+    def action_refresh_without_feeds(self) -> None:
+        self.action_refresh_feeds()  # says how to follow one (or types `r` in the filter)
 
     def action_refresh_feeds(self) -> None:
         if self._typed_in_filter("r"):
