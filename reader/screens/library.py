@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 
 from library.catalog import SORT_KEYS, SortKey
@@ -20,26 +17,17 @@ from library.safe_files import StoreError
 from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
+from reader.screens.library_feeds import LibraryFeeds
 from reader.widgets.document_list import DocumentList
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from service.workspace import AddOutcome, ListedDocument, Workspace
-
-if TYPE_CHECKING:
-    from textual.timer import Timer
-
-    from library.list_scope import Scope
-    from reader.screens.scope_picker import ScopePicked
-    from service.feeds import RefreshProgress, RefreshReport
 
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
-
-LIST_EVERY_SECONDS = 1.0
-"""How often, at most, a refresh's new documents are listed as they arrive."""
 
 SORT_LABELS: dict[SortKey, str] = {
     "added": "recently added",
@@ -49,19 +37,6 @@ SORT_LABELS: dict[SortKey, str] = {
     "length": "length",
     "progress": "progress",
 }
-
-
-def refresh_summary(report: RefreshReport) -> str:
-    """One or two plain sentences on what a refresh did, for the notice after `r`."""
-    count = len(report.feeds)
-    new = len(report.added)
-    text = f"Refreshed {count} feed{'' if count == 1 else 's'}: {new} new."
-    failed = report.failed
-    if failed:
-        first = failed[0]
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        text += f" {one_line(first.feed.title)}: {first.sentence()}{more}"
-    return " ".join((text, *report.problems))
 
 
 def add_summary(outcome: AddOutcome) -> str:
@@ -82,7 +57,7 @@ def add_summary(outcome: AddOutcome) -> str:
     return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(LibraryFeeds):
     """Lists the documents; `enter` opens one in the reader."""
 
     BINDINGS = [
@@ -170,26 +145,13 @@ class LibraryScreen(Screen[None]):
 
     def __init__(self, workspace: Workspace, current: str | None = None) -> None:
         """A library whose cursor starts on the document `current` (an id), if given."""
-        super().__init__()
-        self.workspace = workspace
-        """The library shown."""
+        super().__init__(workspace)
         self._entries: tuple[Entry, ...] = ()
         self._shown: list[Entry] = []
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
-        self._refreshing: str | None = None
-        """The refresh's progress line while one runs (``3 of 12 feeds, 17 new``)."""
-        self._list_timer: Timer | None = None
-        """Lists the documents again when due, while a refresh adds them."""
-        self._listed_at = 0.0
-        """When a refresh's additions were last listed (monotonic seconds)."""
-        self._has_feeds = False
-        """Whether the library follows a feed (read when shown, and now and then)."""
-        self._feeds_seen: object = None
-        self._scope: Scope | None = None
-        """The feed or source the list is narrowed to (`v`); None for every document."""
         sort = workspace.catalog.setting("library_sort", "added")
         self._sort: SortKey = sort if sort in SORT_KEYS else "added"
 
@@ -418,111 +380,6 @@ class LibraryScreen(Screen[None]):
             one_line(message), severity="warning" if failed else "information", markup=False
         )
 
-    @property
-    def refreshing(self) -> str | None:
-        """The progress line of the refresh under way, or None."""
-        return self._refreshing
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action == "refresh_feeds":
-            return self._has_feeds
-        if action == "refresh_without_feeds":
-            return not self._has_feeds
-        return True
-
-    def _check_feeds(self) -> None:
-        """Note whether the library follows a feed, when its feeds file changed (`feed add`
-        in another process too): the key bar shows `r` only then."""
-        feeds = self.workspace.feeds
-        seen = feeds.change_key()
-        if seen == self._feeds_seen:
-            return
-        self._feeds_seen = seen
-        has_feeds = bool(feeds.feeds())
-        if has_feeds != self._has_feeds:
-            self._has_feeds = has_feeds
-            self.refresh_bindings()
-
-    def action_refresh_without_feeds(self) -> None:
-        self.action_refresh_feeds()  # says how to follow one (or types `r` in the filter)
-
-    def action_refresh_feeds(self) -> None:
-        if self._typed_in_filter("r"):
-            return
-        if self._refreshing is not None:
-            self.notify("The feeds are being refreshed already.", timeout=2)
-            return
-        if not self.workspace.feeds.feeds():
-            self.notify(
-                "No feeds are followed yet: follow one with `newsreader feed add URL`.",
-                markup=False,
-            )
-            return
-        self._refreshing = "starting"
-        self._update_title(self.query_one("#filter", Input).value)
-        self._refresh_worker()
-
-    class RefreshProgressed(Message):
-        """A feed of the refresh was read (handler: `on_library_screen_refresh_progressed`)."""
-
-        def __init__(self, progress: RefreshProgress) -> None:
-            super().__init__()
-            self.progress = progress
-            """How far the refresh has got, and what the feed just read added."""
-
-    class Refreshed(Message):
-        """The refresh finished (handler: `on_library_screen_refreshed`)."""
-
-        def __init__(self, message: str, failed: bool) -> None:
-            super().__init__()
-            self.message = message
-            """What to tell the user."""
-            self.failed = failed
-            """Whether something could not be had."""
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
-    def _refresh_worker(self) -> None:
-        """Fetch in this thread; the screen hears of each feed through messages, so typing
-        and reading never wait for the network."""
-
-        from textual.worker import get_current_worker
-
-        from service.refresh_process import RefreshStopped, refresh_in_process
-
-        def tell(progress: RefreshProgress) -> None:
-            self.post_message(self.RefreshProgressed(progress))
-
-        worker = get_current_worker()
-        try:
-            # In a process of its own: parsing and extracting would hold up this one.
-            report = refresh_in_process(
-                self.workspace.catalog.home, progress=tell, stop=lambda: worker.is_cancelled
-            )
-        except StoreError as err:  # the feeds file or the catalog refused
-            self.post_message(self.Refreshed(str(err), failed=True))
-            return
-        except RefreshStopped:  # the app is quitting
-            return
-        self.post_message(self.Refreshed(refresh_summary(report), failed=bool(report.failed)))
-
-    def on_library_screen_refresh_progressed(self, event: LibraryScreen.RefreshProgressed) -> None:
-        self._refreshing = event.progress.line()
-        if event.progress.latest.added:
-            self._list_soon()  # the new rows, as they arrive
-        self._update_title(self.query_one("#filter", Input).value)
-
-    def on_library_screen_refreshed(self, event: LibraryScreen.Refreshed) -> None:
-        self._refreshing = None
-        if self._list_timer is not None:
-            self._list_timer.stop()
-            self._list_timer = None
-        self._list_in_background()
-        self.notify(
-            one_line(event.message),
-            severity="warning" if event.failed else "information",
-            markup=False,
-        )
-
     def action_toggle_read(self) -> None:
         doc_id = self._current_id()
         if doc_id is None:
@@ -571,93 +428,3 @@ class LibraryScreen(Screen[None]):
         if self._shown:
             self.query_one("#documents", DocumentList).move_cursor(row)
         self.notify(f"Removed “{one_line(removal.entry.title)}”.", markup=False)
-
-    # -- one feed or source at a time (`v`) ---------------------------------------------------
-
-    @property
-    def scope(self) -> Scope | None:
-        """The feed or source the list shows alone, or None for every document."""
-        return self._scope
-
-    def _scoped_entries(self) -> tuple[Entry, ...]:
-        """The documents of the scope chosen with `v` (all when none is)."""
-        scope = self._scope
-        if scope is None:
-            return self._entries
-        return tuple(entry for entry in self._entries if scope.holds(entry))
-
-    def _scope_title(self) -> str:
-        """`` · feed: Harbour News`` for the title line ('' when every document is shown)."""
-        if self._scope is None:
-            return ""
-        shown = "" if self.query_one("#filter", Input).value else f" ({len(self._shown)})"
-        return f" · {one_line(self._scope.label())}{shown}"
-
-    def _scope_placeholder(self) -> str:
-        kind = self._scope.kind if self._scope is not None else "feed"
-        return f"No documents from this {kind} now. Press esc to show every document."
-
-    def action_pick_scope(self) -> None:
-        if self._typed_in_filter("v"):
-            return
-        from library.list_scope import scope_choices
-        from reader.screens.scope_picker import ScopePickerScreen
-
-        choices = scope_choices(self._entries, self._progress)
-        if not choices:
-            self.notify(
-                "No document names a feed or a source yet: every document is shown.",
-                timeout=3,
-            )
-            return
-        picker = ScopePickerScreen(choices, self._scope, len(self._entries))
-        self.app.push_screen(picker, self._scope_picked)
-
-    def _scope_picked(self, picked: ScopePicked | None) -> None:
-        if picked is not None:
-            self._show_scope(picked.scope)
-
-    def _show_scope(self, scope: Scope | None) -> None:
-        """Narrow the list to `scope` (None: every document), the cursor on the first row."""
-        self._scope = scope
-        self._refill()
-        self.query_one("#documents", DocumentList).move_cursor(0)
-
-    # -- listing off the UI thread (while a refresh adds documents) ------------------------------
-
-    class Listed(Message):
-        """The documents were listed in a thread (handler: `on_library_screen_listed`)."""
-
-        def __init__(
-            self, read: tuple[tuple[object, ...], tuple[ListedDocument, ...]], sort: str
-        ) -> None:
-            super().__init__()
-            self.read = read
-            """The catalog's change key and the listing."""
-            self.sort = sort
-            """The sort it was listed in."""
-
-    def _list_soon(self) -> None:
-        """List the documents in a thread, at most once every `LIST_EVERY_SECONDS`: a
-        refresh adds feed after feed, and each listing reads the whole catalog."""
-        if self._list_timer is not None:
-            return
-        wait = max(0.0, self._listed_at + LIST_EVERY_SECONDS - time.monotonic())
-        self._list_timer = self.set_timer(wait, self._list_when_due)
-
-    def _list_when_due(self) -> None:
-        self._list_timer = None
-        self._listed_at = time.monotonic()
-        self._list_in_background()
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
-    def _list_in_background(self) -> None:
-        """List the documents in this thread: at 400 documents the listing takes ~10 ms,
-        at 50,000 more than a second, and the UI thread must not wait for it."""
-        self.post_message(self.Listed(self._read_listing(), self._sort))
-
-    def on_library_screen_listed(self, event: LibraryScreen.Listed) -> None:
-        if event.sort != self._sort:
-            self._list_in_background()  # sorted otherwise meanwhile
-            return
-        self._show_listing(event.read)
