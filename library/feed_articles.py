@@ -60,7 +60,7 @@ def read_summary(item: FeedItem, feed_title: str, why: str) -> ReadDocument:
     if item.summary:
         with contextlib.suppress(UnreadableFile):  # a summary with no text in it
             parsed = parse_page(_as_page(item.summary, item.title), url=None, name=name)
-    mark = f"{SUMMARY_MARK} ({why.rstrip('.')})."
+    mark = f"{SUMMARY_MARK}. {why.rstrip('.')}."
     body = (
         parsed.text if parsed is not None and parsed.text.strip() else "The feed gives no summary."
     )

@@ -82,12 +82,13 @@ class ScopePickerScreen(ModalScreen[ScopePicked | None]):
             for index, choice in enumerate(self._choices)
         )
         feeds = sum(choice.scope.kind == "feed" for choice in self._choices)
+        sources = len(self._choices) - feeds
         with Vertical(classes="dialog"):
             yield Static(
                 Content.assemble(
                     ("Show", "bold"),
                     f" · {feeds} feed{'' if feeds == 1 else 's'}, "
-                    f"{len(self._choices) - feeds} other sources",
+                    f"{sources} other source{'' if sources == 1 else 's'}",
                 ),
                 classes="dialog-title",
             )

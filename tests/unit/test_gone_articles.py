@@ -37,12 +37,12 @@ def test_a_gone_article_falls_back_to_its_summary(tmp_path: Path) -> None:
         assert "The server answered 500" in second.err
         rows = {r["title"]: r for r in json.loads(cli(library, "list", "--json").out)}
         wreck = cli(library, "show", rows["The wreck"]["id"]).out
-        assert wreck.startswith(f"{SUMMARY_MARK} (The server answered 404 (Not Found) for ")
+        assert wreck.startswith(f"{SUMMARY_MARK}. The server answered 404 (Not Found) for ")
         assert "Divers found the wreck of the Mary Ann off the point." in wreck
         assert rows["The wreck"]["feed"] == "Lost and Found"
         assert rows["The wreck"]["url"] == f"{address}/articles/wreck-nowhere"
         pier = cli(library, "show", rows["The old pier"]["id"]).out
-        assert pier.startswith(f"{SUMMARY_MARK} (The server answered 410 (Gone)")
+        assert pier.startswith(f"{SUMMARY_MARK}. The server answered 410 (Gone) for ")
         assert pier.endswith("The feed gives no summary.")
         third = cli(library, "refresh")
         assert third.out == "" and "The server answered 500" in third.err  # added once
