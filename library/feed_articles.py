@@ -10,6 +10,7 @@ no site of its own).
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import replace
 from html import escape
 from urllib.parse import urlsplit
@@ -18,6 +19,8 @@ from library.add_batches import ReadDocument
 from library.feeds import FeedItem
 from library.fetch import Limits, fetch_page
 from library.parse import Parsed
+from library.structure import NO_STRUCTURE
+from library.textfile import UnreadableFile
 from library.web_page import parse_page
 
 
@@ -40,6 +43,30 @@ def read_item(item: FeedItem, feed_title: str, limits: Limits | None = None) -> 
         parsed = parse_page(page.body, url=page.url, name=item.link)
         where = page.url
     return ReadDocument(where, _as_told_by_feed(parsed, item, feed_title, where), name)
+
+
+SUMMARY_MARK = "Summary from the feed: the article's page is gone"
+"""How the text of an entry added from its summary begins (its page answered 404 or 410
+refresh after refresh), so the reader knows it is not the whole article."""
+
+
+def read_summary(item: FeedItem, feed_title: str, why: str) -> ReadDocument:
+    """The document of an entry whose article is gone for good: its summary (or only its
+    title, when the feed gives none), marked as such, `why` saying what the server said.
+
+    """
+    name = item.link or item.title or feed_title
+    parsed = None
+    if item.summary:
+        with contextlib.suppress(UnreadableFile):  # a summary with no text in it
+            parsed = parse_page(_as_page(item.summary, item.title), url=None, name=name)
+    mark = f"{SUMMARY_MARK}. {why.rstrip('.')}."
+    body = (
+        parsed.text if parsed is not None and parsed.text.strip() else "The feed gives no summary."
+    )
+    base = parsed or Parsed(item.title or name, None, None, None, body)
+    marked = replace(base, text=f"{mark}\n\n{body}", structure=NO_STRUCTURE)
+    return ReadDocument(item.link, _as_told_by_feed(marked, item, feed_title, item.link), name)
 
 
 def _as_page(fragment: str, title: str) -> str:

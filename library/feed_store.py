@@ -10,7 +10,11 @@ holds two tables:
   (ETag, Last-Modified) that make the next refresh a conditional request.
 - ``seen``: a record per entry taken (added, or found in the library already), keyed by
   the sha256 of the entry's id, and of its link: an entry whose document was removed is
-  not added again by the next refresh.
+  not added again by the next refresh. Each record names its feed and when the entry was
+  last in it; a feed keeps at most `SEEN_PER_FEED` (those still in the feed always, then
+  the latest), and a feed removed takes its records along.
+- ``gone``: a record per article link that answered 404 or 410, keyed like ``seen``:
+  the second time, the entry is added with the feed's summary instead.
 """
 
 from __future__ import annotations
@@ -19,15 +23,19 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from library.safe_files import StoreError
 from library.sanitize import one_line
-from library.storage import Record, RecordFault, Store
+from library.storage import Record, RecordFault, Store, StoreTable
 
 FEEDS_FILE = "feeds.json"
 _FEEDS = "feeds"
 _SEEN = "seen"
+_GONE = "gone"
+SEEN_PER_FEED = 2000
+"""Entry ids and links remembered per feed: a feed lists tens of entries, rarely hundreds,
+so an entry that has left it this long ago will not be listed again."""
 FEED_ID_LENGTH = 8
 """Hex digits in a feed id: few enough to type, and enough for any reader's feeds."""
 
@@ -114,6 +122,10 @@ class FeedStore:
         """The file."""
         return self._store.path
 
+    def change_key(self) -> object:
+        """Something that changes whenever any process changes the file."""
+        return self._store.change_key()
+
     @property
     def warnings(self) -> tuple[str, ...]:
         """One sentence per problem met in the file (damaged and kept aside…)."""
@@ -198,6 +210,11 @@ class FeedStore:
             if feed is None:
                 raise UnknownFeed(f'No feed has the id "{one_line(feed_id)}".')
             db.table(_FEEDS).delete(feed_id)
+            for name in (_SEEN, _GONE):
+                table = db.table(name)
+                _delete_many(
+                    table, [k for k, r in table.records().items() if r.get("feed") == feed_id]
+                )
         return feed
 
     def record_refresh(
@@ -216,13 +233,49 @@ class FeedStore:
         """The keys (`seen_key`) of every entry id and link taken already."""
         return frozenset(self._store.read_table(_SEEN))
 
-    def mark_seen(self, feed: Feed, values: Iterable[str]) -> None:
-        """Remember entry ids and links as taken."""
+    def mark_seen(
+        self, feed: Feed, values: Iterable[str], *, present: Iterable[str] = (), now: str = ""
+    ) -> None:
+        """Remember entry ids and links as taken (`values`), and that those taken before
+        are still in the feed (`present`: every id and link it lists now); keep at most
+        `SEEN_PER_FEED` of the feed's, the ones still in it first, then the latest."""
         keys = {seen_key(value) for value in values}
+        listed = {seen_key(value) for value in present}
+        with self._store.transaction() as db:
+            table = db.table(_SEEN)
+            stored = table.records()
+            fresh = keys | (listed & stored.keys())
+            if not fresh:
+                return
+            table.put_many({key: {"feed": feed.id, "at": now} for key in fresh})
+            gone = db.table(_GONE)
+            _delete_many(gone, sorted(keys & gone.records().keys()))  # taken after all
+            older = sorted(
+                (str(record.get("at") or ""), key)
+                for key, record in stored.items()
+                if record.get("feed") == feed.id and key not in fresh
+            )
+            over = len(older) + len(fresh) - SEEN_PER_FEED
+            if over > 0:
+                _delete_many(table, [key for _, key in older[:over]])
+
+    def gone(self) -> frozenset[str]:
+        """The keys (`seen_key`) of the article links that answered 404 or 410 before."""
+        return frozenset(self._store.read_table(_GONE))
+
+    def mark_gone(self, feed: Feed, links: Iterable[str], now: str) -> None:
+        """Remember article links that answered 404 or 410."""
+        keys = {seen_key(link) for link in links}
         if not keys:
             return
         with self._store.transaction() as db:
-            db.table(_SEEN).put_many({key: {"feed": feed.id} for key in keys})
+            db.table(_GONE).put_many({key: {"feed": feed.id, "at": now} for key in keys})
+
+
+def _delete_many(table: StoreTable, keys: list[str]) -> None:
+    """Remove the records under `keys` in one pass over the table."""
+    if keys:
+        table.remove(doc_ids=cast(list[int], keys))  # TinyDB's annotations say ids are ints
 
 
 def _by_title(feed: Feed) -> tuple[str, str]:

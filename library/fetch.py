@@ -40,6 +40,16 @@ _CHUNK = 64 * 1024
 class FetchFailed(UnreadableFile):
     """A page that could not be fetched; `str(err)` is one sentence for the user."""
 
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        """The HTTP status the server answered with, when it answered with an error."""
+
+
+GONE_STATUSES = frozenset({404, 410})
+"""Statuses saying a page is not there (Not Found, Gone), as opposed to a server in
+trouble (5xx) or a refusal (403, 429), which may pass."""
+
 
 @dataclass(frozen=True, slots=True)
 class Limits:
@@ -228,7 +238,7 @@ def _http_failure(url: str, err: urllib.error.HTTPError) -> FetchFailed:
             "newsreader stops there."
         )
     reason = f" ({err.reason})" if err.reason else ""
-    return FetchFailed(f"The server answered {err.code}{reason} for {url}.")
+    return FetchFailed(f"The server answered {err.code}{reason} for {url}.", status=err.code)
 
 
 def _read_bounded(url: str, response: Any, began: float, limits: Limits) -> bytes:

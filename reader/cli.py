@@ -54,7 +54,7 @@ newsreader [--library DIR] [PATH|ID]          open the app (PATH is added first,
 
 commands:
   add PATH... [--refresh]                      import files, folders and web pages
-  list [--sort KEY] [--json]                   the documents
+  list [--sort KEY] [--unread] [--feed F] [--json]  the documents
   show ID [--json]                             one document's text, or its metadata and text
   search QUERY [--doc ID] [--limit N] [--json] fuzzy search across documents
   highlight ID --quote TEXT [--nth N] [--note TEXT] [--color C] [--tag T]...
@@ -129,6 +129,12 @@ def _command_parsers() -> dict[str, _Parser]:
     list_ = command("list", "List the documents in the library.")
     list_.add_argument("--sort", choices=SORT_KEYS, default="added")
     list_.add_argument("--json", action="store_true", help="print a JSON array")
+    list_.add_argument(
+        "--unread", action="store_true", help="only documents not read yet (new or begun)"
+    )
+    list_.add_argument(
+        "--feed", metavar="NAME|ID", help="only the documents of this feed (its name or id)"
+    )
 
     show = command("show", "Print a document's text exactly as stored.")
     show.add_argument("id", metavar="ID")

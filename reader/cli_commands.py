@@ -98,11 +98,16 @@ def _print_added(outcome: AddOutcome) -> None:
 
 def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
     listing = workspace.listing(sort=next(key for key in SORT_KEYS if key == args.sort))
+    whole = bool(listing)
+    listing, narrowed_to = _narrowed_listing(workspace, listing, args)
     if args.json:
         print_json([_listed_json(listed) for listed in listing])
         return 0
-    if not listing:
+    if not whole:
         sys.stdout.write("The library is empty. Add documents with: newsreader add PATH\n")
+        return 0
+    if not listing:
+        sys.stdout.write(f"No documents {narrowed_to}.\n")
         return 0
     width = terminal_width() if sys.stdout.isatty() else None
     for listed in listing:
@@ -110,6 +115,26 @@ def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
         row = ListRow(e.id, e.date, e.reading_minutes, listed.progress, e.title, e.source)
         out(sys.stdout, row.line(width) + "\n")
     return 0
+
+
+def _narrowed_listing(
+    workspace: Workspace, listing: tuple[ListedDocument, ...], args: argparse.Namespace
+) -> tuple[tuple[ListedDocument, ...], str]:
+    """The documents `list --unread` and `list --feed` keep, and what they were narrowed
+    to, for the sentence saying none are (``not read yet, from the feed "Gazette"``)."""
+    told: list[str] = []
+    if args.feed is not None:
+        from service.feeds import feed_scope
+
+        scope = feed_scope(workspace.feeds, (listed.entry for listed in listing), args.feed)
+        listing = tuple(listed for listed in listing if scope.holds(listed.entry))
+        told.append(f"from the feed {one_line(scope.name)!r}")
+    if args.unread:
+        from library.list_scope import is_unread
+
+        listing = tuple(listed for listed in listing if is_unread(listed.progress))
+        told.insert(0, "left to read")
+    return listing, ", ".join(told) or "here"
 
 
 def cmd_show(workspace: Workspace, args: argparse.Namespace) -> int:

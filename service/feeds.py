@@ -17,19 +17,20 @@ the next refresh reads the feed whole and tries it again.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor, as_completed
+from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from library.adding import utc_now
 from library.feed_store import Feed, FeedStore, seen_key
 from library.feeds import FEED_ACCEPT, FeedContent, FeedItem, NotAFeed, may_be_feed
-from library.fetch import FetchFailed, Limits, Validators, fetch
+from library.fetch import GONE_STATUSES, FetchFailed, Limits, Validators, fetch
 from library.textfile import UnreadableFile
 
 if TYPE_CHECKING:
     from library.add_batches import ReadDocument
     from library.entries import Entry
+    from library.list_scope import Scope
     from service.workspace import Workspace
 
 FEED_WORKERS = 4
@@ -185,14 +186,22 @@ class _Gathered:
     validators: Validators = field(default_factory=Validators)
     not_modified: bool = False
     failure: str | None = None
+    gone: list[str] = field(default_factory=list)
+    """Article links that answered 404 or 410 for the first time."""
+    present: list[str] = field(default_factory=list)
+    """Every entry id and link the feed lists now."""
 
 
 class _Known:
     """What the library has taken already: entry ids and links seen (as `seen_key`s), and
     the addresses of its documents."""
 
-    def __init__(self, seen: frozenset[str], entries: Iterable[Entry]) -> None:
+    def __init__(
+        self, seen: frozenset[str], entries: Iterable[Entry], gone: frozenset[str] = frozenset()
+    ) -> None:
         self.seen = set(seen)
+        self.gone = gone
+        """The `seen_key`s of article links that answered 404 or 410 at a refresh before."""
         self.addresses = {a for e in entries for a in (e.path, e.url) if a is not None}
 
     def has_item(self, item: FeedItem) -> bool:
@@ -217,7 +226,7 @@ def refresh(
 ) -> RefreshReport:
     """Read `feeds` and add their new entries (see the module docstring)."""
     store = workspace.feeds
-    known = _Known(store.seen(), workspace.catalog.entries())
+    known = _Known(store.seen(), workspace.catalog.entries(), store.gone())
     outcomes: list[FeedOutcome] = []
     problems: list[str] = []
     new = 0
@@ -266,19 +275,43 @@ def _gather(feed: Feed, known: _Known, articles: Executor, limits: Limits | None
     except Exception as err:  # noqa: BLE001 - one odd feed must not stop the others
         gathered.failure = f"{feed.url} could not be read ({type(err).__name__}: {err})."
         return gathered
+    gathered.present = [value for item in content.items for value in (item.key, item.link) if value]
     fresh = {item.key: item for item in content.items if not known.has_item(item)}
     reading = [
         (item, articles.submit(read_item, item, feed.title, limits)) for item in fresh.values()
     ]
     for item, future in reading:
-        try:
-            gathered.documents.append(future.result())
-            gathered.items.append(item)
-        except UnreadableFile as err:
-            gathered.skipped.append(str(err))
-        except Exception as err:  # noqa: BLE001 - one odd page must not stop the refresh
-            gathered.skipped.append(f"{item.link or item.title} could not be read ({err}).")
+        _take_article(gathered, item, future, known)
     return gathered
+
+
+def _take_article(
+    gathered: _Gathered, item: FeedItem, future: Future[ReadDocument], known: _Known
+) -> None:
+    """Keep the document of `item` read by `future`, or say why there is none. An article
+    whose page answered 404 or 410 at the refresh before too is gone for good: the entry's
+    summary stands in for it, marked, rather than the feed failing at every refresh."""
+    from library.feed_articles import read_summary
+
+    try:
+        document = future.result()
+    except FetchFailed as err:
+        if err.status not in GONE_STATUSES or item.link is None:
+            gathered.skipped.append(str(err))
+            return
+        if seen_key(item.link) not in known.gone:
+            gathered.gone.append(item.link)
+            gathered.skipped.append(str(err))
+            return
+        document = read_summary(item, gathered.feed.title, str(err))
+    except UnreadableFile as err:
+        gathered.skipped.append(str(err))
+        return
+    except Exception as err:  # noqa: BLE001 - one odd page must not stop the refresh
+        gathered.skipped.append(f"{item.link or item.title} could not be read ({err}).")
+        return
+    gathered.documents.append(document)
+    gathered.items.append(item)
 
 
 def _record(
@@ -291,6 +324,7 @@ def _record(
     """Add one feed's new documents, and remember its entries and validators (in the
     refreshing thread: adds happen one at a time)."""
     feed = gathered.feed
+    store.mark_gone(feed, gathered.gone, utc_now())
     if gathered.failure is not None or gathered.not_modified:
         return FeedOutcome(feed, not_modified=gathered.not_modified, failure=gathered.failure)
     documents = [d for d in gathered.documents if not known.has_document(d)]
@@ -303,7 +337,7 @@ def _record(
         known.take((*result.added, *result.updated, *result.unchanged))
         gathered.skipped.extend(message for _, message in result.failed)
     taken = [value for item in gathered.items for value in (item.key, item.link) if value]
-    store.mark_seen(feed, taken)
+    store.mark_seen(feed, taken, present=gathered.present, now=utc_now())
     known.seen.update(seen_key(value) for value in taken)
     if not gathered.skipped:
         validators = gathered.validators
@@ -311,3 +345,34 @@ def _record(
             feed, etag=validators.etag, last_modified=validators.last_modified, now=utc_now()
         )
     return FeedOutcome(feed, added, skipped=tuple(gathered.skipped))
+
+
+# --- narrowing lists to a feed ----------------------------------------------------------------
+
+
+def feed_scope(feeds: FeedStore, entries: Iterable[Entry], wanted: str) -> Scope:
+    """The feed `wanted` names: a followed feed's id, id prefix or address, else the name
+    of a feed some document came through (a feed no longer followed too), case aside.
+
+    Raises:
+        UnknownFeed: Nothing is called so (one sentence).
+    """
+    from library.feed_store import UnknownFeed
+    from library.list_scope import Scope
+    from library.sanitize import one_line
+
+    name = " ".join(wanted.split())
+    followed = feeds.feeds()
+    named = [feed for feed in followed if feed.title.casefold() == name.casefold()]
+    if named:
+        return Scope("feed", named[0].title)
+    scope = Scope("feed", name)
+    if name and any(scope.holds(entry) for entry in entries):
+        return scope
+    try:
+        return Scope("feed", feeds.resolve(wanted).title)
+    except UnknownFeed:
+        pass
+    raise UnknownFeed(
+        f'No feed is called or has the id "{one_line(wanted)}"; `feed list` shows them.'
+    )

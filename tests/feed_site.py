@@ -91,6 +91,16 @@ DUPLICATES = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Echo</t
 <guid>echo-2</guid><description>Teaser.</description></item>
 </channel></rss>"""
 
+LOST = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Lost and Found</title>
+<item><title>The wreck</title><link>/articles/wreck-nowhere</link><guid>lost-1</guid>
+<description>&lt;p&gt;Divers found the wreck of the Mary Ann off the point.&lt;/p&gt;</description>
+</item>
+<item><title>The old pier</title><link>/articles/pier-gone</link><guid>lost-2</guid></item>
+<item><title>The cellar</title><link>/articles/cellar-broken</link><guid>lost-3</guid>
+<description>The cellar flooded.</description></item>
+</channel></rss>"""
+"""Summary-only entries whose pages are not there: 404, 410 (and no summary), 500."""
+
 SITE_PAGE = b"""<!doctype html><html><head><title>The Coastal Gazette</title>
 <link rel="stylesheet" href="/style.css">
 <link rel="alternate" type="application/rss+xml" title="Harbour News" href="/rss2.xml">
@@ -142,6 +152,12 @@ class _Site(BaseHTTPRequestHandler):
             return
         if slug.endswith("-nowhere"):
             self._send(404, "text/html", b"<p>gone</p>")
+            return
+        if slug.endswith("-gone"):
+            self._send(410, "text/html", b"<p>gone for good</p>")
+            return
+        if slug.endswith("-broken"):
+            self._send(500, "text/html", b"<p>oops</p>")
             return
         # A tracking address whose page names the article's own address.
         tracked = slug == "storm-tracked"
@@ -208,6 +224,7 @@ _FIXED: dict[str, tuple[str, bytes]] = {
     "/rss1.xml": ("application/rdf+xml", RSS1),
     "/atom.xml": ("application/atom+xml", ATOM),
     "/dupes.xml": ("text/xml", DUPLICATES),
+    "/lost.xml": ("application/rss+xml", LOST),
     "/site.html": ("text/html; charset=utf-8", SITE_PAGE),
     "/huge.xml": ("application/rss+xml", b"<rss>" + b" " * 300_000),
     "/image.xml": ("image/png", b"\x89PNG\r\n\x1a\n"),

@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
-from textual.screen import Screen
 from textual.widgets import Input, Static
 from textual.worker import get_current_worker
 
@@ -23,6 +22,7 @@ from library.safe_files import StoreError
 from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
+from reader.screens.library_feeds import LibraryFeeds
 from reader.widgets.document_list import DocumentList
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
@@ -31,7 +31,6 @@ from service.workspace import AddOutcome, ListedDocument, Workspace
 
 if TYPE_CHECKING:
     from library.filtering import FilterIndex
-    from service.feeds import RefreshProgress, RefreshReport
 
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
@@ -53,19 +52,6 @@ SORT_LABELS: dict[SortKey, str] = {
 }
 
 
-def refresh_summary(report: RefreshReport) -> str:
-    """One or two plain sentences on what a refresh did, for the notice after `r`."""
-    count = len(report.feeds)
-    new = len(report.added)
-    text = f"Refreshed {count} feed{'' if count == 1 else 's'}: {new} new."
-    failed = report.failed
-    if failed:
-        first = failed[0]
-        more = f" (and {len(failed) - 1} more)" if len(failed) > 1 else ""
-        text += f" {one_line(first.feed.title)}: {first.sentence()}{more}"
-    return " ".join((text, *report.problems))
-
-
 def add_summary(outcome: AddOutcome) -> str:
     """One or two plain sentences on what an add did, for the notice after `a`."""
     result = outcome.result
@@ -84,7 +70,7 @@ def add_summary(outcome: AddOutcome) -> str:
     return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
-class LibraryScreen(Screen[None]):
+class LibraryScreen(LibraryFeeds):
     """Lists the documents; `enter` opens one in the reader."""
 
     BINDINGS = [
@@ -139,13 +125,32 @@ class LibraryScreen(Screen[None]):
             id="library.toggle_read",
             tooltip="Mark the document read or unread (its place is kept)",
         ),
+        # One of the two `r` keys is active (`check_action`): shown in the key bar once the
+        # library follows a feed; before, it says how to follow one.
         Binding(
             "r",
             "refresh_feeds",
             "Refresh",
-            show=False,
             id="library.refresh",
             tooltip="Fetch the feeds' new articles, in the background",
+            priority=True,
+        ),
+        Binding(
+            "r",
+            "refresh_without_feeds",
+            "Refresh",
+            show=False,
+            id="library.refresh_none",
+            tooltip="Fetch the feeds' new articles (none is followed yet)",
+            priority=True,
+        ),
+        Binding(
+            "v",
+            "pick_scope",
+            "Feed",
+            show=False,
+            id="library.scope",
+            tooltip="Show only one feed's or one source's documents (or all again)",
             priority=True,
         ),
         Binding("q", "app.quit", "Quit", id="library.quit", tooltip="Quit newsreader"),
@@ -153,26 +158,24 @@ class LibraryScreen(Screen[None]):
 
     def __init__(self, workspace: Workspace, current: str | None = None) -> None:
         """A library whose cursor starts on the document `current` (an id), if given."""
-        super().__init__()
-        self.workspace = workspace
-        """The library shown."""
+        super().__init__(workspace)
         self._entries: tuple[Entry, ...] = ()
         self._shown: list[Entry] = []
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
         self._index_lock = threading.Lock()
+        self._filter_turn = object()
+        """The newest filtering handed to a worker: only its result is shown."""
         self._folded_fields: dict[str, str] = {}
         """Each title-and-source line folded for the filter, kept between listings."""
         self._total_hint: int | None = None
-        self._listing_pending = False
-        """Whether the rows shown are the kept head, the whole listing still to come."""
         """How many documents a large library holds (from its kept head until it is
         listed): None until the library is known to be large."""
+        self._listing_pending = False
+        """Whether the rows shown are the kept head, the whole listing still to come."""
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
-        self._refreshing: str | None = None
-        """The refresh's progress line while one runs (``3 of 12 feeds, 17 new``)."""
         sort = workspace.catalog.setting("library_sort", "added")
         self._sort: SortKey = sort if sort in SORT_KEYS else "added"
 
@@ -187,10 +190,12 @@ class LibraryScreen(Screen[None]):
         self.query_one("#documents", DocumentList).focus()
         # Another copy of newsreader (or `newsreader add`) may change the library meanwhile.
         self.set_interval(CHANGES_CHECK_SECONDS, self.check_for_changes)
+        self.set_interval(CHANGES_CHECK_SECONDS, self._check_feeds)
         # The list is filled by `on_screen_resume`, which also runs when the screen is
         # first shown (and not while a document opened from the command line covers it).
 
     def on_screen_resume(self) -> None:
+        self._check_feeds()
         keep, self._keep_first = self._keep_first, None
         if keep is not None and self._only_read_since(keep):
             return
@@ -232,6 +237,8 @@ class LibraryScreen(Screen[None]):
 
     def check_for_changes(self) -> None:
         """List the documents again if another process changed them (a timer calls this)."""
+        if self._refreshing is not None:
+            return  # the refresh's own changes: listed in a thread as each feed is read
         if self.is_current and self.workspace.catalog.change_key() != self._seen:
             self.reload()
 
@@ -252,7 +259,7 @@ class LibraryScreen(Screen[None]):
             self._seen = seen
             self._listing_pending = True
             self._update_title(self.query_one("#filter", Input).value)
-            self._list_in_background(self._sort, keep, seen)
+            self._list_large_in_background(self._sort, keep, seen)
             return
         listing = self.workspace.listing(sort=self._sort)
         self._apply_listing(listing, keep, seen)
@@ -266,7 +273,7 @@ class LibraryScreen(Screen[None]):
     # Each worker is given a description: by default Textual makes one from the repr of
     # its arguments, and the repr of 50,000 entries takes half a second.
     @work(thread=True, exclusive=True, group="library-listing", description="listing")
-    def _list_in_background(
+    def _list_large_in_background(
         self, sort: SortKey, keep: str | None, seen: tuple[object, ...]
     ) -> None:
         listing = self.workspace.listing(sort=sort)
@@ -287,6 +294,18 @@ class LibraryScreen(Screen[None]):
     ) -> None:
         if sort == self._sort:  # else a listing in the new order is on its way
             self._apply_listing(listing, keep, seen, entries=entries)
+
+    def _read_listing(self) -> tuple[tuple[object, ...], tuple[ListedDocument, ...]]:
+        """The catalog's change key, then every document listed (the slow part)."""
+        # Noted before reading: a change made meanwhile is seen by the next check.
+        return self.workspace.catalog.change_key(), self.workspace.listing(sort=self._sort)
+
+    def _show_listing(
+        self, read: tuple[tuple[object, ...], tuple[ListedDocument, ...]], keep: str | None = None
+    ) -> None:
+        """Fill the table with a listing `_read_listing` made."""
+        seen, listing = read
+        self._apply_listing(listing, keep, seen)
 
     def _apply_listing(
         self,
@@ -319,12 +338,14 @@ class LibraryScreen(Screen[None]):
     def _refill(self, keep: str | None = None) -> None:
         keep = keep or self._current_id()
         query = self.query_one("#filter", Input).value
+        pool = self._scoped_entries()
         if not query:
-            self._show(list(self._entries), query, keep)
-        elif len(self._entries) <= FILTER_AT_ONCE:
-            self._show(self._filtered(self._entries, query), query, keep)
+            self._show(list(pool), query, keep)
+        elif len(pool) <= FILTER_AT_ONCE:
+            self._show(self._filtered(pool, query), query, keep)
         else:
-            self._filter_in_background(self._entries, query, keep)
+            self._filter_turn = object()
+            self._filter_in_background(pool, query, keep, self._filter_turn)
 
     def _show(self, shown: list[Entry], query: str, keep: str | None) -> None:
         self._shown = shown
@@ -363,21 +384,20 @@ class LibraryScreen(Screen[None]):
 
     @work(thread=True, exclusive=True, group="library-filter", description="filter")
     def _filter_in_background(
-        self, entries: tuple[Entry, ...], query: str, keep: str | None
+        self, entries: tuple[Entry, ...], query: str, keep: str | None, turn: object
     ) -> None:
         """Filter a large library off the UI thread: keys typed meanwhile are never kept
         waiting, and the newest query's result is the one shown."""
         worker = get_current_worker()
         shown = self._filtered(entries, query, lambda: worker.is_cancelled)
         if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_filtered, entries, query, shown, keep)
+            self.app.call_from_thread(self._show_filtered, turn, query, shown, keep)
 
     def _show_filtered(
-        self, entries: tuple[Entry, ...], query: str, shown: list[Entry], keep: str | None
+        self, turn: object, query: str, shown: list[Entry], keep: str | None
     ) -> None:
-        field = self.query_one("#filter", Input)
-        if entries is not self._entries or field.value != query:
-            return  # typed on, or listed again, since: a newer result is on its way
+        if turn is not self._filter_turn:
+            return  # typed on, listed again or narrowed since: a newer result is on its way
         self._show(shown, query, keep)
         if shown:
             self.query_one("#documents", DocumentList).move_cursor(0)
@@ -394,10 +414,13 @@ class LibraryScreen(Screen[None]):
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         if self._refreshing is not None:
             text += f" · refreshing: {self._refreshing}"
+        text += self._scope_title()
         self.query_one("#library-title", Static).update(Content(text))
         documents = self.query_one("#documents", DocumentList)
         if not self._entries:
             documents.placeholder = "The library is empty. Press a to add a file or folder."
+        elif self._scope is not None and not query:
+            documents.placeholder = self._scope_placeholder()
         else:
             documents.placeholder = "Nothing matches the filter. Press esc to clear it."
 
@@ -447,6 +470,9 @@ class LibraryScreen(Screen[None]):
 
     def action_clear_filter(self) -> None:
         field = self.query_one("#filter", Input)
+        if not field.value and not field.display and self._scope is not None:
+            self._show_scope(None)  # esc steps back out of a feed once the filter is gone
+            return
         if field.value:
             field.value = ""
         field.display = False
@@ -520,76 +546,6 @@ class LibraryScreen(Screen[None]):
         self.reload(keep=new[0].id if new else None)
         self.notify(
             one_line(message), severity="warning" if failed else "information", markup=False
-        )
-
-    @property
-    def refreshing(self) -> str | None:
-        """The progress line of the refresh under way, or None."""
-        return self._refreshing
-
-    def action_refresh_feeds(self) -> None:
-        if self._typed_in_filter("r"):
-            return
-        if self._refreshing is not None:
-            self.notify("The feeds are being refreshed already.", timeout=2)
-            return
-        if not self.workspace.feeds.feeds():
-            self.notify(
-                "No feeds are followed yet: follow one with `newsreader feed add URL`.",
-                markup=False,
-            )
-            return
-        self._refreshing = "starting"
-        self._update_title(self.query_one("#filter", Input).value)
-        self._refresh_worker()
-
-    class RefreshProgressed(Message):
-        """A feed of the refresh was read (handler: `on_library_screen_refresh_progressed`)."""
-
-        def __init__(self, progress: RefreshProgress) -> None:
-            super().__init__()
-            self.progress = progress
-            """How far the refresh has got, and what the feed just read added."""
-
-    class Refreshed(Message):
-        """The refresh finished (handler: `on_library_screen_refreshed`)."""
-
-        def __init__(self, message: str, failed: bool) -> None:
-            super().__init__()
-            self.message = message
-            """What to tell the user."""
-            self.failed = failed
-            """Whether something could not be had."""
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="refresh")
-    def _refresh_worker(self) -> None:
-        """Fetch in this thread; the screen hears of each feed through messages, so typing
-        and reading never wait for the network."""
-
-        def tell(progress: RefreshProgress) -> None:
-            self.post_message(self.RefreshProgressed(progress))
-
-        try:
-            report = self.workspace.refresh_feeds(progress=tell)
-        except StoreError as err:  # the feeds file or the catalog refused
-            self.post_message(self.Refreshed(str(err), failed=True))
-            return
-        self.post_message(self.Refreshed(refresh_summary(report), failed=bool(report.failed)))
-
-    def on_library_screen_refresh_progressed(self, event: LibraryScreen.RefreshProgressed) -> None:
-        self._refreshing = event.progress.line()
-        if event.progress.latest.added:
-            self.reload()  # the new rows, as they arrive
-        else:
-            self._update_title(self.query_one("#filter", Input).value)
-
-    def on_library_screen_refreshed(self, event: LibraryScreen.Refreshed) -> None:
-        self._refreshing = None
-        self.reload()
-        self.notify(
-            one_line(event.message),
-            severity="warning" if event.failed else "information",
-            markup=False,
         )
 
     def action_toggle_read(self) -> None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from textual.widgets import Static
 
 from library.catalog import Catalog
@@ -56,3 +57,31 @@ async def test_r_without_feeds_says_how_to_follow_one(tmp_path: Path) -> None:
         assert told == ["No feeds are followed yet: follow one with `newsreader feed add URL`."]
         await pilot.press("slash", "r")  # in the filter, r is a letter
         assert app.screen.query_one("#filter").value == "r"  # type: ignore[attr-defined]
+
+
+async def test_r_refreshes_in_a_process_of_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Parsing and extracting in the app's threads would hold up its UI thread."""
+    workspace = Workspace(Catalog.open(tmp_path / "lib"))
+    with serve_feeds() as (address, _):
+        workspace.follow_feed(f"{address}/atom.xml")
+
+        def not_here(*_args: object, **_kwargs: object) -> None:
+            raise AssertionError("the refresh ran in the app's process")
+
+        monkeypatch.setattr(Workspace, "refresh_feeds", not_here)
+        app = make_app(workspace)
+        told: list[str] = []
+        app.notify = lambda message, **_: told.append(message)  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LibraryScreen)
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await app.workers.wait_for_complete()  # the listing of the new rows
+            await pilot.pause()
+            assert told == ["Refreshed 1 feed: 1 new."]
+            assert "The lighthouse keeper" in {entry.title for entry in screen.shown}
