@@ -315,8 +315,14 @@ class AddPlan:
 def _metadata_differs(entry: Entry, parsed: Parsed) -> bool:
     """Whether `parsed` tells of `entry`'s text differently (title, source, date, caption,
     author, address, feed)."""
-    told = (parsed.title, parsed.source, parsed.date, parsed.caption, parsed.author, parsed.url)
-    known = (entry.title, entry.source, entry.date, entry.caption, entry.author, entry.url)
+    told = (
+        *(parsed.title, parsed.source, parsed.date, parsed.caption),
+        *(parsed.author, parsed.url, parsed.language),
+    )
+    known = (
+        *(entry.title, entry.source, entry.date, entry.caption),
+        *(entry.author, entry.url, entry.language),
+    )
     return told != known or (parsed.feed is not None and parsed.feed != entry.feed)
 
 
@@ -347,6 +353,7 @@ def entry_for(
         author=parsed.author,
         url=parsed.url,
         feed=parsed.feed or feed,
+        language=parsed.language,
     )
 
 

@@ -70,6 +70,8 @@ class Entry:
     """Its address on the web, if known (a fetched page's canonical address, front matter)."""
     feed: str | None = None
     """The feed it arrived through, if any."""
+    language: str | None = None
+    """The language it says it is in (a BCP 47 tag such as ``en``), if known."""
 
     def to_json(self) -> dict[str, Any]:
         """Return the entry as a plain, JSON-ready dict (for `--json` output)."""
@@ -218,13 +220,16 @@ _ENTRY_RULES: FieldRules = (
     ("author", _TEXT + _NULL, None),
     ("url", _TEXT + _NULL, None),
     ("feed", _TEXT + _NULL, None),
+    ("language", _TEXT + _NULL, None),
 )
 
 _ENTRY_KEYS: tuple[str, ...] = ENTRY_FIELD_NAMES[1:]
 """The keys of a record as newsreader writes it, in order."""
 
 _EARLIER_ENTRY_KEYS: tuple[str, ...] = _ENTRY_KEYS[: _ENTRY_KEYS.index("author")]
-"""The keys of a record as releases before author, url and feed wrote it, in order."""
+"""The keys of a record as releases before author, url, feed and language wrote it, in
+order: a record whose keys are those, or those and some of the later ones in order, is
+read the quick way, the fields it lacks taking their defaults."""
 
 _ENTRY_REQUIRED = ("title", "content_hash")
 """Fields without which a record is no document: nothing could be shown or opened."""
@@ -286,7 +291,11 @@ def _read_entry(doc_id: str, record: Record) -> tuple[Entry | None, RecordFault 
     """
     key: tuple[Any, ...] | None = None
     keys = tuple(record)
-    if keys in (_ENTRY_KEYS, _EARLIER_ENTRY_KEYS) and _counts_are_ints(record):
+    if (
+        len(keys) >= len(_EARLIER_ENTRY_KEYS)
+        and keys == _ENTRY_KEYS[: len(keys)]
+        and _counts_are_ints(record)
+    ):
         key = (doc_id, *record.values())
         try:
             remembered = _READ_ENTRIES.get(key)
@@ -343,6 +352,7 @@ def _read_faulty_entry(
         author=usable("author"),
         url=usable("url"),
         feed=usable("feed"),
+        language=usable("language"),
     )
     return entry, RecordFault(tuple(faults)) if faults else None
 

@@ -26,6 +26,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from xml.etree import ElementTree
 
+from library.page_language import language_tag
 from library.parse import Parsed, readable_stem
 from library.structure import Kind, Structure, StructureSpan
 from library.textfile import MAX_BYTES, UnreadableFile
@@ -85,7 +86,7 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
             _check_archive(book, name)
             package = _package_path(book, name)
             opf = _parse_xml(book.read(package), name)
-            title, creator, date, publisher = _metadata(opf)
+            title, creator, date, publisher, language = _metadata(opf)
             paragraphs, spans = _book_paragraphs(book, opf, posixpath.dirname(package))
     except zipfile.BadZipFile as err:
         raise UnreadableFile(f"{name} is not an EPUB book (not a zip archive).") from err
@@ -107,6 +108,7 @@ def read_epub(path: Path, *, shown_as: str | None = None) -> Parsed:
         None,
         "\n\n".join(paragraphs),
         author=creator or None,
+        language=language,
         structure=_structure(paragraphs, spans),
     )
 
@@ -179,12 +181,15 @@ def _package_path(book: zipfile.ZipFile, name: str) -> str:
     raise UnreadableFile(f"{name} is a damaged EPUB book: it names no package file.")
 
 
-def _metadata(opf: ElementTree.Element) -> tuple[str, str, str | None, str | None]:
-    """Title, creator, date (ISO, when valid) and publisher of the book."""
+def _metadata(
+    opf: ElementTree.Element,
+) -> tuple[str, str, str | None, str | None, str | None]:
+    """Title, creator, date (ISO, when valid), publisher and language (a BCP 47 tag, when
+    valid) of the book."""
     found: dict[str, str] = {}
     for element in opf.iter():
         key = _local(element.tag)
-        if key in ("title", "creator", "date", "publisher") and key not in found:
+        if key in ("title", "creator", "date", "publisher", "language") and key not in found:
             text = " ".join("".join(element.itertext()).split())
             if text:
                 found[key] = text
@@ -193,6 +198,7 @@ def _metadata(opf: ElementTree.Element) -> tuple[str, str, str | None, str | Non
         found.get("creator", ""),
         _iso_date(found.get("date", "")),
         found.get("publisher"),
+        language_tag(found.get("language")),
     )
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import chain
 from pathlib import Path
 
+from library.page_language import language_tag
 from library.segment import count_words, sentence_spans
 from library.structure import NO_STRUCTURE, Structure
 from library.textfile import UnreadableFile, read_file
@@ -47,6 +48,8 @@ class Parsed:
     """Where it is published on the web (a page's canonical address, front matter `url`)."""
     feed: str | None = None
     """The feed it arrived through, if it came from one."""
+    language: str | None = None
+    """The language it says it is in, as a BCP 47 tag (``en``, ``pt-BR``), if it says."""
     structure: Structure = field(default=NO_STRUCTURE, compare=False)
     """Typed spans over `text` (headings, emphasis, links…); none for plain text."""
     raw_page: bytes | None = field(default=None, compare=False, repr=False)
@@ -483,6 +486,7 @@ def _parse_markdown(raw: str, fallback_title: str) -> Parsed:
         read.text,
         author=_front_text(fields, "author"),
         url=url if url and url.lower().startswith(("http://", "https://")) else None,
+        language=language_tag(_front_text(fields, "lang", "language")),
         structure=read.structure,
     )
 

@@ -19,6 +19,7 @@ import datetime
 import re
 from typing import Any
 
+from library.page_language import page_language
 from library.parse import Parsed
 from library.structure_page import page_text
 from library.textfile import UnreadableFile
@@ -67,6 +68,7 @@ def parse_page(page: bytes | str, *, url: str | None, name: str) -> Parsed:
         read.text,
         author=author or None,
         url=_web_address(found.get("url")) or url,
+        language=page_language(page),
         structure=read.structure,
         raw_page=raw,
     )

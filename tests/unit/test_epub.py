@@ -28,6 +28,7 @@ OPF = """<?xml version="1.0" encoding="utf-8"?>
     <dc:creator>Ada Marsh</dc:creator>
     <dc:date>2019-04-02T00:00:00Z</dc:date>
     <dc:publisher>Harbour Press</dc:publisher>
+    <dc:language>en-gb</dc:language>
   </metadata>
   <manifest>
     <item id="two" href="text/two.xhtml" media-type="application/xhtml+xml"/>
@@ -74,7 +75,7 @@ def test_metadata_and_chapters_in_spine_order(tmp_path: Path) -> None:
     parsed = read_epub(write_book(tmp_path / "keeper.epub"))
     assert parsed.title == "The Lighthouse Keeper"
     assert parsed.source == "Harbour Press" and parsed.date == "2019-04-02"
-    assert parsed.author == "Ada Marsh"
+    assert parsed.author == "Ada Marsh" and parsed.language == "en-GB"
     paragraphs = parsed.text.split("\n\n")
     assert paragraphs[:6] == [
         "By Ada Marsh",

@@ -359,9 +359,10 @@ def test_markdown_front_matter_quoting_and_bad_date() -> None:
 def test_markdown_front_matter_author_site_and_address() -> None:
     raw = (
         "---\ntitle: Tides\nauthor: '  Ada   Marsh '\nsite: The Coastal Gazette\n"
-        "url: https://example.org/tides\n---\nText."
+        "url: https://example.org/tides\nlang: en_gb\n---\nText."
     )
     parsed = parse_text(raw, markdown=True)
+    assert parsed.language == "en-GB"
     assert (parsed.author, parsed.source, parsed.url) == (
         "Ada Marsh",
         "The Coastal Gazette",
@@ -371,6 +372,7 @@ def test_markdown_front_matter_author_site_and_address() -> None:
         "---\nurl: javascript:alert(1)\nsource: Own\nsite: Other\n---\nA.", markdown=True
     )
     assert local.url is None and local.source == "Own"  # only web addresses; source first
+    assert local.language is None
 
 
 def test_markdown_heading_inside_code_is_not_a_title() -> None:

@@ -127,6 +127,7 @@ def test_a_saved_page_is_its_article(tmp_path: Path) -> None:
     assert entry.title == "Storm hits the harbour"
     assert entry.source == "The Coastal Gazette" and entry.date == "2024-05-02"
     assert entry.author == "Ada Marsh" and entry.url is None  # saved: no address of its own
+    assert entry.language == "en"
     text = catalog.text(entry.id)
     assert text.startswith("By Ada Marsh\n\nThe storm reached Port Ellery")
     assert "What comes next" in text and '"We were lucky," said' in text
@@ -144,7 +145,7 @@ def test_a_page_added_by_its_address(site: str, tmp_path: Path) -> None:
     (row,) = [r for r in rows if r["title"] == "Storm hits the harbour"]
     assert row["path"] == f"{site}/article" and row["source"] == "The Coastal Gazette"
     assert row["author"] == "Ada Marsh" and row["url"] == f"{site}/article"
-    assert row["feed"] is None
+    assert row["feed"] is None and row["language"] == "en"
     again = run_cli("--library", library, "add", f"{site}/article")
     assert again.out.startswith("unchanged ")
 
