@@ -155,7 +155,8 @@ def measure(workspace: Workspace, runs: int, sizes: Sequence[int]) -> list[Figur
         samples = by_size[count]
         floor_ms: list[float] = []
         sessions = [
-            _screen_session(workspace, home, _newest(home)[1], floor_ms) for _ in range(runs)
+            _screen_session(workspace, home, workspace.first_title(home), floor_ms)
+            for _ in range(runs)
         ]
         for name in ("start", "filter", "back"):
             samples[name] = [session[name] for session in sessions]

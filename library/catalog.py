@@ -6,7 +6,7 @@ A library home folder looks like this (nothing is created before it is needed)::
                          (beside it: its sentence spans; see `library.document_files`)
     .running/            the registrations of adds and removes under way
     catalog/<xx>.json    the metadata of every document (title, source, date, ...), in
-                         shards by the first two characters of the id
+                         shards by the start of the id (`shard_of`)
                          (`library.catalog_shards`)
     reading.json         the reading position in each document
     settings.json        preferences such as the theme

@@ -130,8 +130,16 @@ class NewsreaderApp(App[None]):
         if self._start_error is not None:
             report_not_saved(self, self._start_error)
         tell_store_warnings(self, self.workspace)
-        # The notes folder is written in a thread of its own, a moment after each change.
-        self.workspace.mirror.run_in_background(self._tell_from_notes_folder)
+        # The notes folder is written in a thread of its own, a moment after each change;
+        # started after the first frame, and only with a folder set: the mirror's code
+        # (the Markdown export, markdown-it) takes a tenth of a second to import.
+        self.call_after_refresh(self._start_notes_folder)
+
+    def _start_notes_folder(self) -> None:
+        from annotations.mirror_settings import export_folder
+
+        if export_folder(self.workspace.catalog) is not None:
+            self.workspace.mirror.run_in_background(self._tell_from_notes_folder)
 
     class NotesFolderSaid(Message):
         """The notes folder's mirror has something to tell (handler:
@@ -187,6 +195,7 @@ class NewsreaderApp(App[None]):
         except StoreError as err:
             report_not_saved(self, err)
             return
+        self._start_notes_folder()
         self.notify(
             f"Notes folder: {folder}. Every highlight change is mirrored there; "
             "export (e) writes the notes you have now.",

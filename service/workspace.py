@@ -509,6 +509,11 @@ class Workspace:
         return WatchedAnnotationStore(home, self._highlights_changed)
 
     def _highlights_changed(self, doc_ids: tuple[str, ...]) -> None:
+        if self._mirror is None:
+            from annotations.mirror_settings import export_folder
+
+            if export_folder(self.catalog) is None:
+                return  # no notes folder: nothing to mirror, and no mirror to import
         self.mirror.changed(doc_ids)
 
     @property

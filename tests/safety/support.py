@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from library.catalog_shards import shard_of
 from reader.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,8 +50,8 @@ class CliResult:
 
 def catalog_shard(home: Path, doc_id: str) -> Path:
     """The catalog file that holds the record of `doc_id` (the catalog is kept in shards
-    by the first two characters of the id)."""
-    return home / "catalog" / f"{doc_id[:2].lower()}.json"
+    by the start of the id)."""
+    return home / "catalog" / f"{shard_of(doc_id)}.json"
 
 
 def run_cli(*argv: str) -> CliResult:

@@ -28,6 +28,7 @@ from textual.widgets import Input
 
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
+from library.catalog_shards import shard_of
 from library.entries import ReadingState
 from library.parse import parse_bytes
 from library.safe_files import StoreError
@@ -92,7 +93,7 @@ def _text_in_the_shard_of(doc_id: str) -> str:
     for number in range(100_000):
         text = f"A spare article about the lighthouse keeper, number {number}.\n"
         stored = parse_bytes(text.encode(), "spare.txt").text
-        if hashlib.sha256(stored.encode()).hexdigest()[:2] == doc_id[:2]:
+        if shard_of(hashlib.sha256(stored.encode()).hexdigest()) == shard_of(doc_id):
             return text
     raise AssertionError("no spare text found")
 

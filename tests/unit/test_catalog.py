@@ -23,6 +23,7 @@ from library.catalog import (
     SortKey,
     UnknownDocument,
 )
+from library.catalog_shards import shard_of
 from library.document_files import AddRegistry, find_leftovers
 from library.entries import FINISHED_PROGRESS, Entry, ReadingState, state_from_record
 from library.home import resolve_home
@@ -81,7 +82,7 @@ def catalog_bytes(catalog: Catalog) -> bytes:
 
 def shard_file(catalog: Catalog, doc_id: str) -> Path:
     """The catalog shard that holds `doc_id`'s record."""
-    return catalog.home / "catalog" / f"{doc_id[:2]}.json"
+    return catalog.home / "catalog" / f"{shard_of(doc_id)}.json"
 
 
 def left_behind(catalog: Catalog) -> Path:
@@ -823,3 +824,10 @@ def test_a_folder_is_added_in_batches_with_progress(
     assert stories() == 7
     assert len(result.added) == 7 and result.updated == ()
     assert result.unchanged == ()  # the copy of story 0 in the last batch: added already
+
+
+def test_a_record_is_kept_in_one_of_64_shards_by_the_start_of_its_id() -> None:
+    assert shard_of("3e1f00aa22bb") == shard_of("3C") == shard_of("3F9") == "33"
+    assert shard_of("30ab") == "30" and shard_of("a") == "a_" and shard_of("Zq-x") == "z_"
+    hex_digits = "0123456789abcdef"
+    assert len({shard_of(a + b + "0" * 10) for a in hex_digits for b in hex_digits}) == 64
