@@ -12,20 +12,20 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.contents import Heading, heading_path
 from library.sanitize import one_line
 from reader.labels import clip_cells
+from reader.screens.picker import PickerScreen
 
 _INDENT = "  "
 _FRAME = 10
 """Cells of the dialog's width that are not a heading's: border, padding, scroll bar."""
 
 
-class ContentsScreen(ModalScreen[int | None]):
+class ContentsScreen(PickerScreen[int]):
     """Lists the document's headings; answers the offset of the one chosen, or None."""
 
     DEFAULT_CSS = """
@@ -106,18 +106,6 @@ class ContentsScreen(ModalScreen[int | None]):
         options = self.query_one(OptionList)
         options.highlighted = self._current if self._current is not None else 0
         options.focus()
-
-    def action_move(self, how: str) -> None:
-        options = self.query_one(OptionList)
-        {
-            "cursor_down": options.action_cursor_down,
-            "cursor_up": options.action_cursor_up,
-            "first": options.action_first,
-            "last": options.action_last,
-        }[how]()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

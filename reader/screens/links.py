@@ -12,19 +12,19 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.links import Link
 from library.sanitize import one_line
 from reader.labels import clip_cells
+from reader.screens.picker import PickerScreen
 
 _FRAME = 8
 """Cells of the dialog's width that are not a link's: border, padding, scroll bar."""
 
 
-class LinksScreen(ModalScreen[Link | None]):
+class LinksScreen(PickerScreen[Link]):
     """Lists links; answers the one chosen, or None."""
 
     DEFAULT_CSS = """
@@ -44,8 +44,8 @@ class LinksScreen(ModalScreen[Link | None]):
 
     BINDINGS = [
         Binding("escape,q,o", "close", "Close", id="links.close"),
-        Binding("j", "move(1)", "Next link", show=False, id="links.down"),
-        Binding("k", "move(-1)", "Previous link", show=False, id="links.up"),
+        Binding("j", "move('cursor_down')", "Next link", show=False, id="links.down"),
+        Binding("k", "move('cursor_up')", "Previous link", show=False, id="links.up"),
     ]
 
     HELP_TITLE = "Links"
@@ -86,16 +86,6 @@ class LinksScreen(ModalScreen[Link | None]):
         options = self.query_one(OptionList)
         options.highlighted = min(self._first, len(self._links) - 1)
         options.focus()
-
-    def action_move(self, step: int) -> None:
-        options = self.query_one(OptionList)
-        if step > 0:
-            options.action_cursor_down()
-        else:
-            options.action_cursor_up()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:

@@ -15,13 +15,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.content import Content
-from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from library.list_scope import Scope, ScopeChoice
 from library.sanitize import one_line
 from reader.labels import clip_cells
+from reader.screens.picker import PickerScreen
 
 _FRAME = 10
 """Cells of the dialog's width that are not a line's: border, padding, scroll bar."""
@@ -36,7 +36,7 @@ class ScopePicked:
     """The feed or source chosen; None for every document."""
 
 
-class ScopePickerScreen(ModalScreen[ScopePicked | None]):
+class ScopePickerScreen(PickerScreen[ScopePicked]):
     """Lists "All documents", then every feed, then every source; answers the one chosen,
     or None when closed."""
 
@@ -112,18 +112,6 @@ class ScopePickerScreen(ModalScreen[ScopePicked | None]):
         start = scopes.index(self._current) + 1 if self._current in scopes else 0
         options.highlighted = start
         options.focus()
-
-    def action_move(self, how: str) -> None:
-        options = self.query_one(OptionList)
-        {
-            "cursor_down": options.action_cursor_down,
-            "cursor_up": options.action_cursor_up,
-            "first": options.action_first,
-            "last": options.action_last,
-        }[how]()
-
-    def action_close(self) -> None:
-        self.dismiss(None)
 
     @on(OptionList.OptionSelected)
     def _chosen(self, event: OptionList.OptionSelected) -> None:
