@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import contextlib
 import gzip
-import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from tests.local_server import LocalHandler, serving
 
 ARTICLE_WORDS = {
     "storm": "The storm reached Port Ellery on Thursday night and the harbour wall held",
@@ -125,7 +125,7 @@ class SiteLog:
     """Article pages by slug, served instead of `article_page` (a test changes a page)."""
 
 
-class _Site(BaseHTTPRequestHandler):
+class _Site(LocalHandler):
     """The site's pages and feeds (`log` is set per server)."""
 
     log: SiteLog
@@ -201,24 +201,6 @@ class _Site(BaseHTTPRequestHandler):
     def to_file(self) -> None:
         self._redirect("file:///etc/passwd")
 
-    def _send(self, status: int, kind: str, body: bytes, etag: str | None = None) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        if etag is not None:
-            self.send_header("ETag", etag)
-        self.end_headers()
-        self.wfile.write(body)
-
-    def _redirect(self, where: str) -> None:
-        self.send_response(301)
-        self.send_header("Location", where)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its name
-        pass  # quiet
-
 
 _FIXED: dict[str, tuple[str, bytes]] = {
     "/rss1.xml": ("application/rdf+xml", RSS1),
@@ -247,13 +229,5 @@ _ROUTES: dict[str, Callable[[_Site], None]] = {
 def serve_feeds() -> Iterator[tuple[str, SiteLog]]:
     """The address of a local server of the site, and its log; stopped at the end."""
     log = SiteLog()
-    handler = type("Site", (_Site,), {"log": log})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    server.daemon_threads = True
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", log
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(type("Site", (_Site,), {"log": log})) as address:
+        yield address, log

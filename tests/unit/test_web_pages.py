@@ -5,17 +5,16 @@ what surrounds it, metadata from the page, and one sentence for each way a fetch
 from __future__ import annotations
 
 import json
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from contextlib import AbstractContextManager
 from pathlib import Path
 
 import pytest
 
 import library.fetch as fetch
 from library.catalog import Catalog
+from tests.local_server import LocalHandler, serving
 from tests.safety.support import run_cli
 
 ARTICLE = """<!doctype html><html lang="en"><head><meta charset="utf-8">
@@ -51,7 +50,7 @@ cr\xe8me br\xfbl\xe9e on the menu and a queue along the harbour wall by nine o'c
 </article></body></html>"""
 
 
-class Site(BaseHTTPRequestHandler):
+class Site(LocalHandler):
     """The pages of the tests' own site."""
 
     def do_GET(self) -> None:  # noqa: N802 - the standard library's name
@@ -81,34 +80,10 @@ class Site(BaseHTTPRequestHandler):
         else:
             self._send(404, "text/html", b"<p>nothing here</p>")
 
-    def _send(self, status: int, kind: str, body: bytes) -> None:
-        self.send_response(status)
-        self.send_header("Content-Type", kind)
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
 
-    def _redirect(self, where: str) -> None:
-        self.send_response(301)
-        self.send_header("Location", where)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - its name
-        pass  # quiet
-
-
-@contextmanager
-def serve_site() -> Iterator[str]:
+def serve_site() -> AbstractContextManager[str]:
     """The address of a local server that serves `Site`, stopped at the end."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Site)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
+    return serving(Site)
 
 
 @pytest.fixture
