@@ -112,8 +112,9 @@ class FilterIndex:
         return [index for index, _ in sorted(ranks.items(), key=lambda item: (item[1], item[0]))]
 
     def _word_starts(self, needle: str) -> dict[int, int]:
-        """The first place `needle` starts a word in each field that has one (as
-        `_word_start` tells it)."""
+        """The first place `needle` starts a word in each field that has one: at the
+        field's start, after a character that is no letter or digit, or anywhere when
+        `needle` itself starts with such a character."""
         found: dict[int, int] = {}
         anywhere = not needle[0].isalnum()
         for index, position in self._inside(needle).items():
@@ -150,8 +151,10 @@ class FilterIndex:
         return worst or {}
 
     def _word_scores(self, word: str) -> dict[int, float]:
-        """Each field's `_word_score` for `word`, for the fields where it is at least
-        `WORD_THRESHOLD`."""
+        """How well `word` fits each field, for the fields where it fits at least
+        `WORD_THRESHOLD`: 100 when it starts a word there; else, for a word of
+        `MIN_FUZZY_WORD` letters or more, its best ratio to a word of the field or to the
+        start of a longer one."""
         scores = dict.fromkeys(self._word_starts(word), 100.0)
         if len(word) < MIN_FUZZY_WORD:
             return scores
@@ -186,61 +189,3 @@ class FilterIndex:
                     index.setdefault(word[:length], []).extend(numbers)
             self._fields_of_prefix[length] = index
         return index
-
-
-def filter_one_by_one(query: str, fields: Sequence[str]) -> list[int]:
-    """`filter_ranked` computed field by field: the plain statement of what it does, kept
-    to check the index against."""
-    needle = fold(query)
-    if not needle:
-        return list(range(len(fields)))
-    words = _WORD.findall(needle)
-    ranked: list[tuple[int, float, int]] = []
-    for index, field in enumerate(fields):
-        hay = fold(field)
-        rank = _rank(needle, words, hay)
-        if rank is not None:
-            ranked.append((*rank, index))
-    ranked.sort()
-    return [index for _, _, index in ranked]
-
-
-def _rank(needle: str, words: list[str], hay: str) -> tuple[int, float] | None:
-    """`(tier, order)` of a folded field for a folded query, smaller first; None when it
-    does not match. Tier 0: the query starts a word there (order: where); 1: every word
-    starts a word; 2: every word starts or looks like one (order: the worst score, less
-    is worse); 3: the query is inside a word."""
-    position = _word_start(needle, hay)
-    if position >= 0:
-        return 0, float(position)
-    if words:
-        field_words = _WORD.findall(hay)
-        scores = [_word_score(word, hay, field_words) for word in words]
-        if min(scores) >= 100.0:
-            return 1, 0.0
-        if min(scores) >= WORD_THRESHOLD:
-            return 2, -min(scores)
-    if needle in hay:
-        return 3, float(hay.find(needle))
-    return None
-
-
-def _word_start(needle: str, hay: str) -> int:
-    """Where `needle` first starts a word of `hay` (or starts with something other than a
-    letter or digit), else -1."""
-    position = hay.find(needle)
-    while position > 0 and hay[position - 1].isalnum() and needle[0].isalnum():
-        position = hay.find(needle, position + 1)
-    return position
-
-
-def _word_score(word: str, hay: str, field_words: list[str]) -> float:
-    """100 when `word` starts a word of the field; else, for a long enough word, how
-    much it looks like a field word or the start of one (0-100)."""
-    if _word_start(word, hay) >= 0:
-        return 100.0
-    if len(word) < MIN_FUZZY_WORD or not field_words:
-        return 0.0
-    candidates = [*field_words, *(w[: len(word)] for w in field_words if len(w) > len(word))]
-    best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=WORD_THRESHOLD)
-    return float(best[1]) if best is not None else 0.0

@@ -251,7 +251,7 @@ class LibraryScreen(LibraryFeeds):
         """
         # Noted before reading: a change made meanwhile is seen by the next check.
         seen = self.workspace.catalog.change_key()
-        if self._total_hint is None:
+        if not self._seen:  # never listed yet: the kept head, if there is one
             head = load_head(self.workspace.catalog.home, self._sort)
             if head is not None and head.total >= LARGE_LIBRARY:
                 self._apply_listing(head.rows, keep, self._seen, total=head.total)

@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from pathlib import Path
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from rapidfuzz import fuzz, process
 
-from library.filtering import FilterIndex, filter_one_by_one, filter_ranked, fold
+from library.filtering import (
+    MIN_FUZZY_WORD,
+    WORD_THRESHOLD,
+    FilterIndex,
+    filter_ranked,
+    fold,
+)
 
 FIELDS = [
     "Joe Biden and Xi Jinping concluded a call Financial Times",
@@ -138,3 +147,66 @@ def test_look_alikes_are_ranked_by_their_worst_word_as_field_by_field() -> None:
         ranked = FilterIndex(fields).ranked(query)
         assert ranked == filter_one_by_one(query, fields), query
     assert FilterIndex(fields).ranked("finacial harbr")[:1] == [4]
+
+
+# --- the plain definition, field by field ----------------------------------------------
+
+_WORD_RUN = re.compile(r"\w+")
+
+
+def filter_one_by_one(query: str, fields: Sequence[str]) -> list[int]:
+    """`filter_ranked` computed field by field: the plain statement of what the library's
+    filter does, which its index must give exactly."""
+    needle = fold(query)
+    if not needle:
+        return list(range(len(fields)))
+    words = _WORD_RUN.findall(needle)
+    ranked: list[tuple[int, float, int]] = []
+    for index, field in enumerate(fields):
+        hay = fold(field)
+        rank = _rank(needle, words, hay)
+        if rank is not None:
+            ranked.append((*rank, index))
+    ranked.sort()
+    return [index for _, _, index in ranked]
+
+
+def _rank(needle: str, words: list[str], hay: str) -> tuple[int, float] | None:
+    """`(tier, order)` of a folded field for a folded query, smaller first; None when it
+    does not match. Tier 0: the query starts a word there (order: where); 1: every word
+    starts a word; 2: every word starts or looks like one (order: the worst score, less
+    is worse); 3: the query is inside a word."""
+    position = _word_start(needle, hay)
+    if position >= 0:
+        return 0, float(position)
+    if words:
+        field_words = _WORD_RUN.findall(hay)
+        scores = [_word_score(word, hay, field_words) for word in words]
+        if min(scores) >= 100.0:
+            return 1, 0.0
+        if min(scores) >= WORD_THRESHOLD:
+            return 2, -min(scores)
+    if needle in hay:
+        return 3, float(hay.find(needle))
+    return None
+
+
+def _word_start(needle: str, hay: str) -> int:
+    """Where `needle` first starts a word of `hay` (or starts with something other than a
+    letter or digit), else -1."""
+    position = hay.find(needle)
+    while position > 0 and hay[position - 1].isalnum() and needle[0].isalnum():
+        position = hay.find(needle, position + 1)
+    return position
+
+
+def _word_score(word: str, hay: str, field_words: list[str]) -> float:
+    """100 when `word` starts a word of the field; else, for a long enough word, how
+    much it looks like a field word or the start of one (0-100)."""
+    if _word_start(word, hay) >= 0:
+        return 100.0
+    if len(word) < MIN_FUZZY_WORD or not field_words:
+        return 0.0
+    candidates = [*field_words, *(w[: len(word)] for w in field_words if len(w) > len(word))]
+    best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=WORD_THRESHOLD)
+    return float(best[1]) if best is not None else 0.0
