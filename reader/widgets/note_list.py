@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 
 from annotations.model import Highlight
 from library.sanitize import one_line
 from reader.labels import clip_cells
 from reader.widgets.highlight_list import HighlightList, Piece, _row
+from reader.widgets.keyed_list import list_bindings
 
 
 class NoteList(HighlightList, inherit_bindings=False):
@@ -32,32 +33,9 @@ class NoteList(HighlightList, inherit_bindings=False):
     NoteList > .note-list--title { text-style: bold; }
     """
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding(
-            "j,down", "move(1)", "Down", key_display="j", show=False, id="list.down",
-            tooltip="The next one",
-        ),
-        Binding(
-            "k,up", "move(-1)", "Up", key_display="k", show=False, id="list.up",
-            tooltip="The previous one",
-        ),
-        Binding(
-            "pagedown", "page(1)", "Page down", show=False, id="list.page_down",
-            tooltip="A page further down",
-        ),
-        Binding(
-            "pageup", "page(-1)", "Page up", show=False, id="list.page_up", tooltip="A page up",
-        ),
-        Binding(
-            "g,home", "first", "First", key_display="g", show=False, id="list.first",
-            tooltip="The first one",
-        ),
-        Binding(
-            "G,end", "last", "Last", key_display="G", show=False, id="list.last",
-            tooltip="The last one",
-        ),
-        Binding("enter", "choose", "Open", id="list.open", tooltip="Open the document there"),
-    ]  # fmt: skip
+    BINDINGS: ClassVar[list[BindingType]] = list_bindings(
+        "move(1)", "move(-1)", "page(1)", "page(-1)", "first", "last", "choose"
+    )
 
     def __init__(self, *, id: str | None = None) -> None:  # noqa: A002 - Textual's name
         super().__init__(id=id)
