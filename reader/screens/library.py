@@ -415,7 +415,9 @@ class LibraryScreen(LibraryFeeds):
         if self._refreshing is not None:
             text += f" · refreshing: {self._refreshing}"
         text += self._scope_title()
-        self.query_one("#library-title", Static).update(Content(text))
+        # One line tall whatever it says: no layout of the screen for a new title (a
+        # refresh retitles after every feed, and a layout costs the UI thread milliseconds).
+        self.query_one("#library-title", Static).update(Content(text), layout=False)
         documents = self.query_one("#documents", DocumentList)
         if not self._entries:
             documents.placeholder = "The library is empty. Press a to add a file or folder."

@@ -272,8 +272,12 @@ class LibraryFeeds(Screen[None]):
         refresh adds feed after feed, and each listing reads the whole catalog."""
         if self._list_timer is not None:
             return
-        wait = max(0.0, self._listed_at + LIST_EVERY_SECONDS - time.monotonic())
-        self._list_timer = self.set_timer(wait, self._list_when_due)
+        wait = self._listed_at + LIST_EVERY_SECONDS - time.monotonic()
+        if wait <= 0:
+            # Due now. (A Textual timer of no delay never fires: it divides by its delay.)
+            self._list_when_due()
+        else:
+            self._list_timer = self.set_timer(wait, self._list_when_due)
 
     def _list_when_due(self) -> None:
         self._list_timer = None

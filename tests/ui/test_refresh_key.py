@@ -85,3 +85,28 @@ async def test_r_refreshes_in_a_process_of_its_own(
             await pilot.pause()
             assert told == ["Refreshed 1 feed: 1 new."]
             assert "The lighthouse keeper" in {entry.title for entry in screen.shown}
+
+
+async def test_new_rows_are_listed_while_the_refresh_goes_on(tmp_path: Path) -> None:
+    """The feeds read first are listed before the slowest one answers (rows arrive as
+    their feeds do, not all at the end)."""
+    workspace = Workspace(Catalog.open(tmp_path / "lib"))
+    with serve_feeds() as (address, log):
+        log.slow_seconds = 0
+        for feed in ("rss2.xml", "slow.xml"):
+            workspace.follow_feed(f"{address}/{feed}")
+        log.slow_seconds = 8.0  # far longer than the other feed and a listing take
+        app = make_app(workspace)
+        app.notify = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LibraryScreen)
+            await pilot.press("r")
+            for _ in range(120):  # up to ~6 s, while the slow feed keeps the refresh going
+                if "Storm today" in {entry.title for entry in screen.shown}:
+                    break
+                await pilot.pause(0.05)
+            assert screen.refreshing is not None, "the refresh ended before the row showed"
+            assert "Storm today" in {entry.title for entry in screen.shown}
+            app.workers.cancel_all()  # stop waiting for the slow feed
