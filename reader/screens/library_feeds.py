@@ -112,6 +112,8 @@ class LibraryFeeds(Screen[None]):
     def _check_feeds(self) -> None:
         """Note whether the library follows a feed, when its feeds file changed (`feed add`
         in another process too): the key bar shows `r` only then."""
+        if self._refreshing is not None:
+            return  # feeds there are; the refresh rewrites their file after every feed
         feeds = self.workspace.feeds
         seen = feeds.change_key()
         if seen == self._feeds_seen:

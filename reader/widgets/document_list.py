@@ -317,7 +317,6 @@ class DocumentList(ScrollView, can_focus=True):
         self._source_width = max(
             (cell_len(one_line(e.source)) for e in self._entries if e.source), default=0
         )
-        self._strips.clear()
         row = self._cursor
         if keep is not None:
             row = next((i for i, e in enumerate(self._entries) if e.id == keep), row)
@@ -329,7 +328,6 @@ class DocumentList(ScrollView, can_focus=True):
     def redraw(self) -> None:
         """Draw the rows again, after the progress or highlight counts given to
         `set_entries` changed in place (only the rows in view are drawn)."""
-        self._strips.clear()
         self.refresh()
 
     def move_cursor_to(self, doc_id: str) -> None:
@@ -446,13 +444,15 @@ class DocumentList(ScrollView, can_focus=True):
         kind = (
             ("focused-cursor" if self.has_focus else "cursor") if row == self._cursor else row % 2
         )
-        key = (row, width, kind)  # the cache is emptied whenever the rows change
+        entry = self._entries[row]
+        progress = self._progress.get(entry.id)
+        highlights = self._highlights.get(entry.id, 0)
+        # Keyed by what the row shows, not where: rows that only moved (new documents
+        # listed above them) are not drawn again.
+        key = (entry, progress, highlights, width, self._source_width, kind)
         strip = self._strips.get(key)
         if strip is None:
-            entry = self._entries[row]
-            values = row_values(
-                entry, self._progress.get(entry.id), self._highlights.get(entry.id, 0)
-            )
+            values = row_values(entry, progress, highlights)
             style, dim = self._row_styles(row == self._cursor, row % 2 == 1)
             strip = self._row_strip(columns, values, style, dim, width)
             self._strips.set(key, strip)
