@@ -23,7 +23,7 @@ from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.library_feeds import LibraryFeeds
-from reader.widgets.document_list import DocumentList
+from reader.widgets.document_list import DocumentList, widest_source
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from service.listing_head import LARGE_LIBRARY, load_head, save_head
@@ -164,6 +164,7 @@ class LibraryScreen(LibraryFeeds):
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
         self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
+        self._pool_source_width: tuple[tuple[Entry, ...], int] | None = None
         self._index_lock = threading.Lock()
         self._filter_turn = object()
         """The newest filtering handed to a worker: only its result is shown."""
@@ -350,8 +351,22 @@ class LibraryScreen(LibraryFeeds):
     def _show(self, shown: list[Entry], query: str, keep: str | None) -> None:
         self._shown = shown
         documents = self.query_one("#documents", DocumentList)
-        documents.set_entries(self._shown, self._progress, self._counts, keep=keep)
+        documents.set_entries(
+            self._shown,
+            self._progress,
+            self._counts,
+            keep=keep,
+            source_width=self._source_width_of(self._scoped_entries()),
+        )
         self._update_title(query)
+
+    def _source_width_of(self, pool: tuple[Entry, ...]) -> int:
+        """The width of the source column for the documents `pool` (those listed, or a
+        feed's), measured once per pool, not at each filter key."""
+        known = self._pool_source_width
+        if known is None or known[0] is not pool:
+            known = self._pool_source_width = (pool, widest_source(pool))
+        return known[1]
 
     def _filtered(
         self,
@@ -398,7 +413,8 @@ class LibraryScreen(LibraryFeeds):
     ) -> None:
         if turn is not self._filter_turn:
             return  # typed on, listed again or narrowed since: a newer result is on its way
-        self._show(shown, query, keep)
+        # The best match takes the cursor: no need to look for the row that had it.
+        self._show(shown, query, None if shown else keep)
         if shown:
             self.query_one("#documents", DocumentList).move_cursor(0)
 
@@ -459,6 +475,15 @@ class LibraryScreen(LibraryFeeds):
         field.display = True
         # Focus at once (not on the next tick), so keys typed right after `/` land in the field.
         self.set_focus(field)
+        pool = self._scoped_entries()
+        if len(pool) > FILTER_AT_ONCE:
+            self._warm_filter(pool)
+
+    @work(thread=True, exclusive=True, group="library-filter-warm", description="filter index")
+    def _warm_filter(self, entries: tuple[Entry, ...]) -> None:
+        """Index a large library's titles while the user types the first letters, not at
+        the key that first needs the distinct words (the fifth letter: look-alikes)."""
+        self._index_of(entries).warm()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

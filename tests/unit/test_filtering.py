@@ -114,6 +114,9 @@ _WORDS = [
     "a-b",
     "1998",
     "don’t",
+    "port-harbour",
+    "xxi_harbour",
+    "theharbour",
 ]
 
 
@@ -132,6 +135,9 @@ def test_the_index_ranks_exactly_as_field_by_field(fields: list[str], query: str
     assert index.ranked(query) == filter_one_by_one(query, fields)
     for longer in (query + "a", query[:-1]):  # typed on, and taken back, on the same index
         assert index.ranked(longer) == filter_one_by_one(longer, fields)
+    typed = FilterIndex(fields)  # typed a key at a time: each key narrows from the last
+    for end in range(1, len(query) + 1):
+        assert typed.ranked(query[:end]) == filter_one_by_one(query[:end], fields), query[:end]
 
 
 def test_look_alikes_are_ranked_by_their_worst_word_as_field_by_field() -> None:
