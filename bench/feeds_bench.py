@@ -8,6 +8,7 @@ work and the loopback's, not a network's: they say what a refresh costs beyond w
 
 from __future__ import annotations
 
+import os
 import tempfile
 import time
 from collections.abc import Iterator
@@ -79,7 +80,10 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 def _serve(ports: Connection) -> None:
-    """Serve the feeds and pages until killed (in a process of its own)."""
+    """Serve the feeds and pages until killed (in a process of its own, at the lowest
+    priority: it stands for the web's servers, whose work is not done on the reader's
+    machine; at an equal priority it took the app's turns on a small machine)."""
+    os.nice(19)
     server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
     server.daemon_threads = True
     ports.send(server.server_address[1])
