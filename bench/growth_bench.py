@@ -34,6 +34,7 @@ ONE_DOCUMENT_RATIO = 1.2
 LIBRARY_START_RATIO = 1.25
 FILTER_KEY_TARGET_MS = 50.0
 BACK_TARGET_MS = 50.0
+SEARCH_MEMORY_MB = 200.0
 CACHE = Path(tempfile.gettempdir()) / "newsreader-bench-growth"
 
 _STORAGE_CODE = ("library/catalog_shards.py", "library/entries.py", "library/storage.py")
@@ -146,6 +147,38 @@ def _screen_session(
     return figures
 
 
+def _search_all(workspace: Workspace, home: Path, count: int, runs: int) -> list[Figure]:
+    """Search across the library typed at five keys a second (`bench.search_all_stall`)."""
+    from bench.search_all_stall import BUSY_TARGET_MS, KEY_SECONDS, QUERY, typed_search
+
+    workspace.newsreader("search", "harbour", home=home)  # the index in step first
+    typed = [typed_search(home) for _ in range(runs)]
+    size = f"{count:,}"
+    note = (
+        f"{QUERY!r} typed a key every {KEY_SECONDS:g} s, each prefix searched and the older "
+        f"cancelled; {typed[0].matches} matches"
+    )
+    return [
+        at_most(
+            f"growth.search_all_busy_{count}",
+            f"search across the library typed at 5 keys/s, longest UI-thread wait, {size} "
+            "documents",
+            "ms", [t.busy_ms for t in typed], BUSY_TARGET_MS, note=note,
+        ),
+        information(
+            f"growth.search_all_results_{count}",
+            f"search across the library, last key to its results on screen, {size} documents",
+            "ms", [t.results_ms for t in typed], "",
+        ),
+        at_most(
+            f"growth.search_all_memory_{count}",
+            f"search across the library typed at 5 keys/s, peak resident memory, {size} "
+            "documents",
+            "MB", [t.peak_mb for t in typed], SEARCH_MEMORY_MB, note="the app's process",
+        ),
+    ]  # fmt: skip
+
+
 def measure(workspace: Workspace, runs: int, sizes: Sequence[int]) -> list[Figure]:
     """Every figure at every size (see the module docstring)."""
     figures: list[Figure] = []
@@ -161,6 +194,7 @@ def measure(workspace: Workspace, runs: int, sizes: Sequence[int]) -> list[Figur
         for name in ("start", "filter", "back"):
             samples[name] = [session[name] for session in sessions]
         size = f"{count:,}"
+        figures += _search_all(workspace, home, count, runs)
         for name, label in (("ls", "`ls -l`"), ("find", "`find -name '*.txt'`")):
             figures.append(
                 information(

@@ -23,8 +23,7 @@ from textual.binding import Binding
 from textual.content import Content
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.widgets import Static
 from textual.worker import get_current_worker
 
 from library.sanitize import one_line
@@ -33,7 +32,7 @@ from reader.labels import clip_cells
 from reader.messages import OpenDocument
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
-from reader.widgets.keyed_list import KeyedList
+from reader.widgets.result_list import Piece, ResultList
 from service.library_search import LibrarySearch
 from service.text_search import SearchHit, TextSearch, by_document
 from service.workspace import Workspace
@@ -47,9 +46,6 @@ so one long book cannot push every other document off the list."""
 
 CONTEXT_INDENT = "  "
 """Each match's line of context stands under its document's title, indented."""
-
-MATCH_STYLE = "bold reverse"
-"""How the match stands out in its line of context."""
 
 
 class LibrarySearchScreen(Screen[None]):
@@ -99,13 +95,12 @@ class LibrarySearchScreen(Screen[None]):
         self.results: tuple[SearchHit, ...] = ()
         """The matches listed, in the order shown (by document)."""
         self._shown_query = ""
-        self._found: tuple[SearchHit, ...] = ()
-        """The answer shown, best first (as the search gave it)."""
+        """The query whose matches are listed (the one typed may be newer)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
         yield FilterField(placeholder="Words to find (typos are forgiven)", id="search-query")
-        yield KeyedList(id="search-results")
+        yield ResultList(id="search-results")
         yield Static(id="search-status")
         yield KeyBar()
 
@@ -119,6 +114,11 @@ class LibrarySearchScreen(Screen[None]):
         if event.is_printable and self.focused is self._field:
             event.stop()
             self.app.post_message(events.Key(event.key, event.character))
+
+    @property
+    def shown_query(self) -> str:
+        """The query whose results are listed (the one typed may be newer)."""
+        return self._shown_query
 
     @property
     def _field(self) -> FilterField:
@@ -178,58 +178,53 @@ class LibrarySearchScreen(Screen[None]):
         if event.query == self._query:
             self._show(event.query, event.results)
 
-    def on_resize(self) -> None:
-        """Fit the lines to the new width, keeping the match chosen."""
-        listed = self.query_one("#search-results", KeyedList)
-        chosen = listed.highlighted
-        self._show(self._shown_query, self._found)
-        if chosen is not None and chosen < listed.option_count:
-            listed.highlighted = chosen
-
     def _show(self, query: str, results: tuple[SearchHit, ...]) -> None:
-        self._shown_query, self._found = query, results
-        listed = self.query_one("#search-results", KeyedList)
-        # One line each: the list's width, less room for its scroll bar.
-        width = max(24, listed.content_region.width - 2)
+        """List `results` under their documents' titles, the cursor on the best match.
+        Only the lines in view are ever worked out (see `ResultList`)."""
+        self._shown_query = query
         groups = by_document(results)
-        self.results = tuple(hit for group in groups for hit in group)
-        options: list[Option] = []
-        listed_hits = 0
+        hits = self.results = tuple(hit for group in groups for hit in group)
+        matches: list[int | None] = []
+        titles: dict[int, tuple[SearchHit, ...]] = {}
         for group in groups:
-            options.append(Option(self._heading(group, width), disabled=True))
-            for hit in group:
-                options.append(Option(self._hit_line(hit, width), id=str(listed_hits)))
-                listed_hits += 1
-        listed.clear_options()
-        listed.add_options(options)
-        if results:
-            listed.highlighted = 1  # the best match: the first under the first heading
+            titles[len(matches)] = group
+            matches.append(None)
+            listed = len(matches) - len(titles)  # the matches above this title
+            matches.extend(range(listed, listed + len(group)))
+
+        def draw(line: int, width: int) -> list[Piece]:
+            match = matches[line]
+            if match is None:
+                return self._heading(titles[line], width)
+            return self._hit_line(hits[match], width)
+
+        self.query_one("#search-results", ResultList).set_lines(matches, draw)
         self._update_status(query, len(results), len(groups))
 
     @staticmethod
-    def _heading(group: tuple[SearchHit, ...], width: int) -> Content:
+    def _heading(group: tuple[SearchHit, ...], width: int) -> list[Piece]:
         """A document's line above its matches: its title and how many matched."""
         count = len(group)
         more = "+" if count >= PER_DOCUMENT else ""
         found = f"  {count}{more} match" + ("" if count == 1 else "es")
         title = clip_cells(one_line(group[0].title), max(8, width - len(found)))
-        return Content.assemble((title, "bold"), (found, "dim"))
+        return [(title, "result-list--title"), (found, "result-list--count")]
 
-    def _hit_line(self, hit: SearchHit, width: int) -> Content:
+    def _hit_line(self, hit: SearchHit, width: int) -> list[Piece]:
         """A match in its line of context, the match marked (plain text, never markup)."""
         search = self._search_over
         if search is None:
-            return Content("")
+            return []
         line = search.context_line(hit, width=width - len(CONTEXT_INDENT))
         text = one_line(line.text)
         if len(text) != len(line.text):  # `one_line` changed the line: no marking then
-            return Content.assemble(CONTEXT_INDENT, (text, "dim"))
-        return Content.assemble(
-            CONTEXT_INDENT,
-            (text[: line.match_start], "dim"),
-            (text[line.match_start : line.match_end], MATCH_STYLE),
-            (text[line.match_end :], "dim"),
-        )
+            return [(CONTEXT_INDENT, ""), (text, "result-list--context")]
+        return [
+            (CONTEXT_INDENT, ""),
+            (text[: line.match_start], "result-list--context"),
+            (text[line.match_start : line.match_end], "result-list--match"),
+            (text[line.match_end :], "result-list--context"),
+        ]
 
     def _update_status(self, query: str, count: int, documents: int) -> None:
         if not query.strip():
@@ -248,11 +243,9 @@ class LibrarySearchScreen(Screen[None]):
             status += f" · {warning}"
         self.query_one("#search-status", Static).update(Content(status))
 
-    @on(OptionList.OptionSelected, "#search-results")
-    def _selected(self, event: OptionList.OptionSelected) -> None:
-        if event.option.id is None:
-            return
-        hit = self.results[int(event.option.id)]
+    @on(ResultList.Chosen, "#search-results")
+    def _selected(self, event: ResultList.Chosen) -> None:
+        hit = self.results[event.match]
         self.dismiss(None)
         self.app.post_message(OpenDocument(hit.document_id, hit.match.start, self._query))
 

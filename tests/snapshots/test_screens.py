@@ -77,3 +77,16 @@ def test_reader_with_lit_matches_and_highlights(snap_compare: Any, catalog: Cata
 
     app = make_app(Workspace(catalog), open_id=doc_id)
     assert snap_compare(app, terminal_size=SIZE, run_before=search_and_highlight)
+
+
+def test_search_across_the_library(snap_compare: Any, catalog: Catalog) -> None:
+    """Titles above their matches, each match marked in its line of context, the cursor
+    on the best one (only the lines in view are drawn)."""
+
+    async def search(pilot: Any) -> None:
+        await pilot.pause()  # the library listed: `f` is its key, not a filter letter
+        await pilot.press("f", *"harbour")
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+    assert snap_compare(make_app(Workspace(catalog)), terminal_size=SIZE, run_before=search)

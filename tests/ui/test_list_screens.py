@@ -11,8 +11,7 @@ import pytest
 from textual import events
 from textual.app import App
 from textual.containers import VerticalScroll
-from textual.content import Content
-from textual.widgets import Input, OptionList, Static
+from textual.widgets import Input, Static
 
 from library.catalog import Catalog
 from reader.app import make_app
@@ -22,6 +21,7 @@ from reader.screens.notes import NotesScreen
 from reader.screens.reader import ReaderScreen
 from reader.screens.search import LibrarySearchScreen
 from reader.widgets.note_list import NoteList
+from reader.widgets.result_list import ResultList
 from service.workspace import Workspace
 from tests.ui.conftest import SIZE
 
@@ -272,15 +272,15 @@ async def test_j_and_k_move_in_the_search_results(ferry: tuple[Catalog, str]) ->
         await pilot.press(*"ferry")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        results = search.query_one("#search-results", OptionList)
+        results = search.query_one("#search-results", ResultList)
         await pilot.press("down")
         assert results.has_focus
-        first = results.highlighted
+        first = results.cursor
         await pilot.press("j")
-        assert results.highlighted is not None and first is not None
-        assert results.highlighted > first
+        assert results.cursor is not None and first is not None
+        assert results.cursor > first
         await pilot.press("k")
-        assert results.highlighted == first
+        assert results.cursor == first
         await pilot.press("slash")
         assert search.query_one("#search-query", Input).has_focus
 
@@ -341,26 +341,20 @@ async def test_search_results_are_grouped_by_document_and_mark_the_match(
     app = make_app(Workspace(two_stories))
     async with app.run_test(size=SIZE) as pilot:
         search = await search_for(app, pilot, "xi")
-        results = search.query_one("#search-results", OptionList)
-        prompts = [results.get_option_at_index(i) for i in range(results.option_count)]
-        headings = [str(option.prompt) for option in prompts if option.disabled]
+        results = search.query_one("#search-results", ResultList)
+        lines = range(results.line_count)
+        headings = [results.line_text(i) for i in lines if results.match_of(i) is None]
         assert len(headings) == 2
         assert headings[0].startswith("Xi called at noon") and "3 matches" in headings[0]
         assert headings[1].startswith("Anxiety grew") and "2 matches" in headings[1]
-        assert [option.disabled for option in prompts] == [True, False, False, False] + [
-            True,
-            False,
-            False,
-        ]
-        first = prompts[1].prompt
-        assert isinstance(first, Content)
-        marked = [
-            first.plain[span.start : span.end] for span in first.spans if "reverse" in str(span)
-        ]
+        assert [results.match_of(i) for i in lines] == [None, 0, 1, 2, None, 3, 4]
+        await pilot.pause()
+        drawn = results.render_line(1)  # the best match's line, as drawn
+        marked = [segment.text for segment in drawn if segment.style and segment.style.reverse]
         assert marked == ["Xi"]
-        assert results.highlighted == 1  # on the best match, under its document's title
+        assert results.cursor == 1  # on the best match, under its document's title
         await pilot.press("down", "j", "j", "j")
-        assert results.highlighted == 5  # past the second title, to its first match
+        assert results.cursor == 5  # past the second title, to its first match
 
 
 async def test_a_search_result_opens_with_the_search_carried_into_the_reader(

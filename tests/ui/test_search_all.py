@@ -9,12 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from textual.widgets import OptionList, Static
+from textual.widgets import Static
 
 from library.catalog import Catalog
 from library.text_index import INDEX_FILE, SearchCancelled
 from reader.app import make_app
 from reader.screens.search import LibrarySearchScreen
+from reader.widgets.result_list import ResultList
 from service.library_search import LibrarySearch
 from service.text_search import SearchHit
 from service.workspace import Workspace
@@ -75,6 +76,6 @@ async def test_the_first_query_builds_the_index_and_finds(
         assert isinstance(screen, LibrarySearchScreen)
         assert (catalog.home / INDEX_FILE).is_file()
         assert [hit.document_id for hit in screen.results][:1] == [doc_id]
-        assert screen.query_one("#search-results", OptionList).option_count >= 2
+        assert screen.query_one("#search-results", ResultList).line_count >= 2
         status = str(screen.query_one("#search-status", Static).render())
         assert "match" in status
