@@ -1,13 +1,10 @@
-"""The lists of the notes and search screens: an `OptionList` with the keys of a reader of
-`less` and vim (`j`/`k`, `g`/`G`), each binding with an id and a tooltip, so that the help
-screen and the key bar list them."""
+"""The keys of the lists of the notes and search screens, those of a reader of `less` and
+vim (`j`/`k`, `g`/`G`), each binding with an id and a tooltip, so that the help screen and
+the key bar list them."""
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 from textual.binding import Binding, BindingType
-from textual.widgets import OptionList
 
 
 def list_bindings(
@@ -31,10 +28,3 @@ def list_bindings(
         Binding("enter", choose, "Open", id="list.open", tooltip="Open the document there"),
     ]  # fmt: skip
 
-
-class KeyedList(OptionList):
-    """An `OptionList` moved with `j`/`k` as well as the arrows; `enter` opens the option."""
-
-    BINDINGS: ClassVar[list[BindingType]] = list_bindings(
-        "cursor_down", "cursor_up", "page_down", "page_up", "first", "last", "select"
-    )
