@@ -331,9 +331,26 @@ class DocumentList(ScrollView, can_focus=True):
         if keep is not None:
             row = next((i for i, e in enumerate(self._entries) if e.id == keep), row)
         self._cursor = max(0, min(row, len(self._entries) - 1))
-        self.virtual_size = Size(self.size.width, len(self._entries) + 1)
+        self._set_height(len(self._entries) + 1)
         self._scroll_cursor_into_view()
         self.refresh()
+
+    def _set_height(self, lines: int) -> None:
+        """Make the list `lines` tall. A change of height lays out the whole screen (the
+        scroll bar may come or go), some milliseconds at every key typed in the filter;
+        when the scroll bar stays as it is, only its thumb is told."""
+        size = Size(self.size.width, lines)
+        if size == self.virtual_size:
+            return
+        if not self.is_mounted or self.show_vertical_scrollbar != (
+            lines > self.container_size.height
+        ):
+            self.virtual_size = size
+            return
+        self.set_reactive(DocumentList.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = lines
+            self.vertical_scrollbar.refresh()
 
     def redraw(self) -> None:
         """Draw the rows again, after the progress or highlight counts given to

@@ -16,8 +16,11 @@ them to the widget that has the focus now. A burst then acts exactly as slow typ
 
 from __future__ import annotations
 
+from typing import Self
+
 from textual import events
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.widgets import Input
 
 
@@ -43,6 +46,31 @@ class FilterField(Input):
             tooltip="Show every key of this screen",
         ),
     ]
+
+    _typing = False
+    """Set while a new value is taken in (see `refresh`)."""
+
+    def validate_value(self, value: str) -> str:
+        self._typing = True  # until `watch_value`: the value's own updates follow
+        return value
+
+    def watch_value(self, value: str) -> None:
+        self._typing = False
+
+    def refresh(
+        self,
+        *regions: Region,
+        repaint: bool = True,
+        layout: bool = False,
+        recompose: bool = False,
+    ) -> Self:
+        """As `Input.refresh`, but a key typed does not lay out the screen: the field is
+        as tall and as wide as its place whatever it holds, yet `Input` asks for a layout
+        whenever the width of its text changes (its virtual size) — a layout and a repaint
+        of the whole screen at every key, tens of milliseconds over a large list."""
+        if self._typing and not self.styles.auto_dimensions:
+            layout = False
+        return super().refresh(*regions, repaint=repaint, layout=layout, recompose=recompose)
 
     def action_to_list(self) -> None:
         """Give the keys to the list below, at once (the keys typed next go there), and
