@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 import library.add_batches as add_batches
-import library.text_folder as text_folder
 from library.catalog import Catalog
 from library.safe_files import StoreError
 
@@ -75,7 +74,7 @@ def test_a_text_that_cannot_be_written_adds_nothing_and_leaves_no_text(
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
         return real_write(fd, data)
 
-    monkeypatch.setattr(text_folder.os, "write", full_disk)
+    monkeypatch.setattr(os, "write", full_disk)
     with pytest.raises(StoreError, match="(?i)Nothing was added.*no space left on device"):
         catalog.add([folder])
     monkeypatch.undo()
