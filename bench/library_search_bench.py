@@ -77,6 +77,9 @@ def library(workspace: Workspace, size: int) -> Path:
         write_library(texts, size)
     print(f"bench: adding {size:,} articles (kept for later runs)…", file=sys.stderr, flush=True)
     workspace.newsreader("add", str(texts / "articles"), home=home)
+    from bench.scale_bench import wait_for_index_upkeep
+
+    wait_for_index_upkeep(home)  # the index an add of this size builds in the background
     ready.touch()
     return home
 

@@ -100,7 +100,8 @@ def read_batches(
 
     A file that cannot be read goes to `failed` as (path as given, one sentence), as do
     the paths `collect_files` could not take. The next batch is read only once the caller
-    asks for it, so a caller that records each batch before asking holds one at a time.
+    asks for it, and a batch is emptied then, so a caller that records each batch before
+    asking holds one at a time (it must not keep the list).
     """
     from library.textfile import UnreadableFile
 
@@ -126,7 +127,10 @@ def read_batches(
         size += len(parsed.text)
         if size >= BATCH_TEXT or len(batch) >= BATCH_FILES:
             yield batch
-            batch, size = [], 0
+            # Recorded by now: emptied, so that its texts are let go of before the next
+            # batch is read, even while the caller's loop still names this list.
+            batch.clear()
+            size = 0
     if batch:
         yield batch
 

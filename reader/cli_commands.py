@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from library.add_batches import STEPS_PER_FILE
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
 from reader.cli_config import cmd_config, cmd_open
@@ -43,7 +44,7 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     # A web address stays a string: a Path would fold its `//`.
     paths = [p if is_web_address(p) else Path(p) for p in args.paths if p != "-"]
     if paths:
-        progress = ProgressLine("Adding files")
+        progress = ProgressLine("Adding files", unit="files", steps_per_item=STEPS_PER_FILE)
         try:
             outcomes.append(workspace.add(paths, progress=progress.tell, refresh=args.refresh))
         finally:

@@ -7,12 +7,14 @@ is made, then each query reads only the documents the index names
 `warnings`; an index that cannot be used at all (a read-only library folder, a lock held
 for too long) leaves the search to read every text, as it did before there was an index.
 
-`index_documents` and `unindex_documents` keep an existing index current as documents are
-added and removed; nothing depends on them, since every search reconciles first.
+`index_documents` and `unindex_documents` keep the index current as documents are added
+and removed (a large add in the background, `service.index_upkeep`); nothing depends on
+them, since every search reconciles first.
 """
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -25,6 +27,7 @@ from library.safe_files import StoreError
 from library.search import search_documents
 from library.snippets import ContextLine, context_line
 from library.text_index import (
+    BATCH,
     INDEX_FILE,
     IndexDamaged,
     IndexUnavailable,
@@ -38,6 +41,14 @@ KEPT_TEXT_CHARACTERS = 4_000_000
 
 HOOK_TIMEOUT = 2.0
 """Seconds an add or remove waits for the index: past that, the next search catches up."""
+
+INLINE_DOCUMENTS = 200
+"""An add that changes at most this many documents indexes them itself (some 0.15 s):
+the feed refreshes and single files that grow a large library."""
+
+INDEX_FROM = 1_000
+"""A library this large gets its index after an add even before its first search
+(building it at that search would take about 0.7 s a thousand documents)."""
 
 
 class LibrarySearch:
@@ -210,11 +221,29 @@ class LibrarySearch:
 
 
 def index_documents(catalog: Catalog, doc_ids: Iterable[str]) -> None:
-    """Index these documents' texts now, if the library has an index (see the module
-    docstring: a failure here is caught up with by the next search)."""
-    index = _existing_index(catalog.home)
-    if index is None:
+    """Keep the library's index current after an add changed these documents.
+
+    A few (at most `INLINE_DOCUMENTS`) are indexed here and now, when the library has an
+    index. More than that, or a library of `INDEX_FROM` documents or more that has none
+    yet, are left to an upkeep in the background (`service.index_upkeep`), so the add
+    does not wait for them and the first search after it does not either. A small
+    library without an index gets one at its first search, in well under a second. A
+    failure here is caught up with by the next search, which reconciles first.
+    """
+    changed = list(doc_ids)
+    if not changed:
         return
+    indexed = (catalog.home / INDEX_FILE).is_file()
+    if indexed and len(changed) <= INLINE_DOCUMENTS:
+        _index_now(catalog, changed)
+    elif indexed or len(changed) >= INDEX_FROM or _holds_at_least(catalog, INDEX_FROM):
+        from service.index_upkeep import start_upkeep
+
+        start_upkeep(catalog.home)
+
+
+def _index_now(catalog: Catalog, doc_ids: list[str]) -> None:
+    index = TextIndex(catalog.home / INDEX_FILE, timeout=HOOK_TIMEOUT)
     try:
         texts: list[tuple[str, str]] = []
         for doc_id in doc_ids:
@@ -222,12 +251,27 @@ def index_documents(catalog: Catalog, doc_ids: Iterable[str]) -> None:
                 texts.append((doc_id, catalog.text(doc_id)))
             except StoreError:
                 continue
-        for start in range(0, len(texts), 200):
-            index.put(texts[start : start + 200])
+        for start in range(0, len(texts), BATCH):
+            index.put(texts[start : start + BATCH])
     except (IndexDamaged, IndexUnavailable):
         pass  # the next search reconciles
     finally:
         index.close()
+
+
+def _holds_at_least(catalog: Catalog, count: int) -> bool:
+    """Whether the library holds `count` documents or more: its text files are counted,
+    stopping at `count` (listing the catalog of a large library would cost more)."""
+    found = 0
+    try:
+        with os.scandir(catalog.documents_folder) as names:
+            for name in names:
+                found += name.name.endswith(".txt")
+                if found >= count:
+                    return True
+    except OSError:
+        return False
+    return False
 
 
 def unindex_documents(home: Path, doc_ids: Iterable[str]) -> None:

@@ -20,6 +20,7 @@ from library.catalog import SORT_KEYS, SortKey
 from library.entries import Entry
 from library.safe_files import StoreError
 from library.sanitize import one_line
+from reader.cli_progress import add_meter
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.library_feeds import LibraryFeeds
@@ -430,6 +431,8 @@ class LibraryScreen(LibraryFeeds):
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         if self._refreshing is not None:
             text += f" · refreshing: {self._refreshing}"
+        if self._adding is not None:
+            text += f" · {self._adding}"
         text += self._scope_title()
         # One line tall whatever it says: no layout of the screen for a new title (a
         # refresh retitles after every feed, and a layout costs the UI thread milliseconds).
@@ -554,19 +557,45 @@ class LibraryScreen(LibraryFeeds):
             self.message = message
             """What to tell the user."""
 
+    class AddProgressed(Message):
+        """An add went further (handler: `on_library_screen_add_progressed`)."""
+
+        def __init__(self, line: str) -> None:
+            super().__init__()
+            self.line = line
+            """How far it is: ``adding files · 4,500 of 10,000 · 850 files/s · …``."""
+
+    ADD_PROGRESS_FROM = 0.5
+    """Seconds an add runs before the title line tells how far it is."""
+
+    _adding: str | None = None
+    """The add's progress line while one runs."""
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def _add_worker(self, path: Path | str) -> None:
         if isinstance(path, Path) and not path.exists():
             self.post_message(self.Added(None, f"There is no file or folder at {path}."))
             return
+        meter = add_meter("adding files", shown_from=self.ADD_PROGRESS_FROM)
+
+        def tell(done: int, total: int) -> None:
+            line = meter.line(done, total)
+            if line is not None:
+                self.post_message(self.AddProgressed(line))
+
         try:
-            outcome = self.workspace.add([path])
+            outcome = self.workspace.add([path], progress=tell)
         except StoreError as err:
             self.post_message(self.Added(None, str(err)))
             return
         self.post_message(self.Added(outcome, add_summary(outcome)))
 
+    def on_library_screen_add_progressed(self, event: LibraryScreen.AddProgressed) -> None:
+        self._adding = event.line
+        self._update_title(self.query_one("#filter", Input).value)
+
     def on_library_screen_added(self, event: LibraryScreen.Added) -> None:
+        self._adding = None
         outcome, message = event.outcome, event.message
         failed = outcome is None or bool(outcome.result.failed)
         new = (*outcome.result.added, *outcome.result.updated) if outcome else ()

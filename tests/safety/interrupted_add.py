@@ -4,8 +4,9 @@ Usage (NEWSREADER_HOME names the library)::
 
     interrupted_add.py die-writing-text FOLDER N
         Add FOLDER, and kill this very process with SIGKILL while it writes the Nth
-        document text: the text is complete in its hidden temporary file, not yet renamed.
-        Texts written before it stay behind with their spans, and no record names them.
+        document text: half of it is in its file (a new text is written straight under
+        its name, since no record names it yet). Texts written before it stay behind,
+        and no record names them.
 
     interrupted_add.py pause-before-commit FOLDER GO_FILE
         Add FOLDER, but once every text is written and before the catalog records them,
@@ -37,19 +38,20 @@ def say(line: str) -> None:
 
 
 def die_writing_text(folder: Path, fatal: int) -> None:
-    real_replace = os.replace
+    real_write = text_folder_module.TextFolder._write_new_text
     texts = 0
 
-    def dying_replace(source: Any, target: Any, **options: Any) -> None:
+    def dying_write(self: Any, target: Path, text: str, entry: Any) -> None:
         nonlocal texts
-        if str(target).endswith(".txt"):
-            texts += 1
-            if texts == fatal:
-                os.kill(os.getpid(), signal.SIGKILL)
-        real_replace(source, target, **options)
+        texts += 1
+        if texts == fatal:
+            # Half of it is in its file, under its final name, when the process dies.
+            target.write_text(text[: len(text) // 2], encoding="utf-8")
+            os.kill(os.getpid(), signal.SIGKILL)
+        real_write(self, target, text, entry)
 
     catalog = Catalog.open(resolve_home(None))
-    os.replace = dying_replace  # type: ignore[assignment]  # what Path.replace calls
+    text_folder_module.TextFolder._write_new_text = dying_write  # type: ignore[method-assign]
     catalog.add([folder])
     say("survived")  # never printed: the process dies before
 

@@ -145,3 +145,31 @@ async def test_a_web_address_in_the_dialog_adds_the_page(tmp_path: Path) -> None
             await pilot.pause()
             assert isinstance(app.screen, LibraryScreen)
     assert any(e.path == f"{site}/article" for e in catalog.entries())
+
+
+async def test_the_title_line_tells_how_far_an_add_is_until_it_is_done(
+    tmp_path: Path, home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(LibraryScreen, "ADD_PROGRESS_FROM", 0.0)  # a quick add shows it too
+    shown: list[str] = []
+    real_handler = LibraryScreen.on_library_screen_add_progressed
+
+    def showing(screen: LibraryScreen, event: LibraryScreen.AddProgressed) -> None:
+        real_handler(screen, event)
+        shown.append(str(screen.query_one("#library-title", Static).render()))
+
+    monkeypatch.setattr(LibraryScreen, "on_library_screen_add_progressed", showing)
+    app = make_app(Workspace(Catalog.open(tmp_path / "lib")))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("a")
+        await pilot.pause()
+        field_of(app).value = str(home / "articles")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert shown, "no progress was shown"
+        assert "adding files · 0 of 2" in shown[0]
+        title = str(app.screen.query_one("#library-title", Static).render())
+        assert "adding files" not in title
+        assert "3 documents" in title

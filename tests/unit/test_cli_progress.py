@@ -75,3 +75,27 @@ def test_the_rate_is_said_once_files_have_gone_through_for_a_second() -> None:
         "Adding files · 5 %",
         "Adding files · 10 % · about 9 s left",
     ]
+
+
+def test_with_a_unit_the_line_counts_and_says_the_rate() -> None:
+    assert progress_text("Adding files", 3, 10_000, unit="files") == ("Adding files · 3 of 10,000")
+    assert progress_text("Adding files", 4_500, 10_000, 850.0, unit="files") == (
+        "Adding files · 4,500 of 10,000 · 850 files/s · about 6 s left"
+    )
+    assert progress_text("Adding pages", 2, 9, 0.64, unit="pages") == (
+        "Adding pages · 2 of 9 · 0.6 pages/s · about 11 s left"
+    )
+
+
+def test_an_add_tells_steps_and_the_line_counts_files() -> None:
+    terminal, clock = Terminal(), Clock()
+    line = ProgressLine("Adding files", terminal, clock, unit="files", steps_per_item=3)
+    clock.now = 1.0
+    line.tell(3, 3_000)  # one file of a thousand through
+    clock.now = 2.0
+    line.tell(603, 3_000)  # two hundred files a second
+    drawn = [part.rstrip() for part in terminal.getvalue().split("\r") if part.strip()]
+    assert drawn == [
+        "Adding files · 1 of 1,000",
+        "Adding files · 201 of 1,000 · 200 files/s · about 4 s left",
+    ]

@@ -7,6 +7,7 @@ from pathlib import Path
 from library.catalog import Catalog
 from library.document import Spans
 from library.spancache import compute_spans, load_spans, read_spans, write_spans
+from library.text_folder import SPANS_AT_ADD_FROM
 
 TEXT = "One. Two three.\n\nFour five? Six!\n\nSeven."
 HASH = "a" * 64
@@ -30,10 +31,11 @@ def test_stale_or_damaged_cache_is_remade(tmp_path: Path) -> None:
     assert load_spans(path, TEXT, "b" * 64) == compute_spans(TEXT)
 
 
-def test_catalog_writes_spans_at_add_and_uses_them(tmp_path: Path) -> None:
+def test_catalog_writes_spans_of_a_long_text_at_add_and_uses_them(tmp_path: Path) -> None:
     catalog = Catalog.open(tmp_path / "lib")
     source = tmp_path / "doc.txt"
-    source.write_text(TEXT, encoding="utf-8")
+    long_text = "\n\n".join(f"{TEXT} Part {n}." for n in range(SPANS_AT_ADD_FROM // len(TEXT)))
+    source.write_text(long_text, encoding="utf-8")
     entry = catalog.add([source]).added[0]
     cache = catalog.text_path(entry.id).with_suffix(".spans")
     assert cache.exists()
@@ -41,6 +43,18 @@ def test_catalog_writes_spans_at_add_and_uses_them(tmp_path: Path) -> None:
     assert (document.paragraphs, document.sentences) == compute_spans(document.text)
     catalog.remove(entry.id)
     assert not cache.exists()
+
+
+def test_a_short_text_is_split_when_first_opened_not_at_add(tmp_path: Path) -> None:
+    catalog = Catalog.open(tmp_path / "lib")
+    source = tmp_path / "doc.txt"
+    source.write_text(TEXT, encoding="utf-8")
+    entry = catalog.add([source]).added[0]
+    cache = catalog.text_path(entry.id).with_suffix(".spans")
+    assert not cache.exists()  # splitting ten thousand articles made a third of an add
+    document = catalog.load(entry.id)
+    assert (document.paragraphs, document.sentences) == compute_spans(document.text)
+    assert cache.exists()
 
 
 def test_cache_reaching_past_the_text_is_remade(tmp_path: Path) -> None:
