@@ -171,7 +171,10 @@ def markdown(
         "title of the list is visible. Documents: `newsreader --library DIR ID`; until the "
         "reader's byline (*N min read*) and the first line of the text are visible, from "
         "the top (the saved position is reset before each run); the status line under the "
-        "text, drawn a frame or two later, is not waited for.",
+        "text, drawn a frame or two later, is not waited for. A start-up figure's note "
+        "gives its CPU time (all its threads, as the kernel's scheduler counted them when "
+        "that output arrived) over the floor's, median of the rounds: on a busy machine "
+        "most of the wall time is the wait for a core, the CPU time much less so.",
         "- **Keys** (3 MB book, 36 lines of text in view): after the screen has been quiet "
         "for 0.25 s, the key is written and the time taken until the text area changes "
         "(characters or colours: `j` moves the cursor's background only; the status line "
@@ -212,7 +215,10 @@ def markdown(
         "articles (kept between runs in the temporary folder): `show`, `notes ID`, `highlight` "
         "at each size and the ratio of the largest to the smallest, `list --json` beside "
         "`ls -l` and `find`, and in a pseudo-terminal the first title against the floor, one "
-        "more filter key (the `r` of `harbour`), and `q` from a document back to the library.",
+        "more filter key (the `r` of `harbour`), and `q` from a document back to the library. "
+        "Each library is started once, untimed, before the timed starts: a large library "
+        "starts on the rows kept from its last listing, which one just made by `add` does "
+        "not have yet.",
         "",
         KEEP_MARKER,
         kept.strip("\n"),

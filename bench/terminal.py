@@ -8,11 +8,15 @@ pyte), with three differences that matter for figures of tens of milliseconds:
 - each chunk carries the time it arrived, and a wait reports the arrival of the chunk that
   made the screen right, not the moment the emulator finished parsing it;
 - a wait may test colours as well as text (the reading cursor moves by background only),
-  and the program's process id is at hand (for its resident memory).
+  and the program's process id is at hand (for its resident memory);
+- each chunk also carries the CPU time the program had used when it arrived (all its
+  threads, from the scheduler's own count), so a start-up can be told in CPU time too:
+  on a busy machine the wall time mostly measures the wait for a core.
 """
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import os
 import pty
@@ -49,8 +53,11 @@ class Terminal:
     ) -> None:
         self.screen = pyte.Screen(columns, lines)
         self._stream = pyte.ByteStream(self.screen)
-        self._pending: list[tuple[float, bytes]] = []
+        self._pending: list[tuple[float, float | None, bytes]] = []
         self.exit_status: int | None = None
+        self.cpu_ms_when_done: float | None = None
+        """The program's CPU time (ms, all threads) when the output that made the last
+        `wait_until` hold arrived; None where the system does not tell it."""
         self.started = time.perf_counter()
         pid, fd = pty.fork()
         if pid == 0:  # the child becomes the program
@@ -77,7 +84,7 @@ class Terminal:
                 return False
             if not data:
                 return False
-            self._pending.append((arrived, data))
+            self._pending.append((arrived, self.cpu_ms(), data))
             if CURSOR_POSITION_QUERY in data:
                 os.write(self.fd, b"\x1b[1;1R")
             ready, _, _ = select.select([self.fd], [], [], 0)
@@ -86,11 +93,12 @@ class Terminal:
     def _feed(self, done: Callable[[Terminal], bool] | None) -> float | None:
         """Parse the drained chunks; the arrival time of the first after which `done` holds."""
         pending, self._pending = self._pending, []
-        for index, (arrived, data) in enumerate(pending):
+        for index, (arrived, cpu_ms, data) in enumerate(pending):
             self._stream.feed(data)
             if done is not None and done(self):
-                for _, rest in pending[index + 1 :]:
+                for _, _, rest in pending[index + 1 :]:
                     self._stream.feed(rest)
+                self.cpu_ms_when_done = cpu_ms
                 return arrived
         return None
 
@@ -166,6 +174,18 @@ class Terminal:
         written = time.perf_counter()
         os.write(self.fd, data)
         return written
+
+    def cpu_ms(self) -> float | None:
+        """The CPU time the program has used so far, all threads (ms), from Linux's
+        per-thread scheduler statistics (nanoseconds); None where there are none."""
+        total = 0
+        try:
+            for task in Path(f"/proc/{self.pid}/task").iterdir():
+                with contextlib.suppress(OSError, ValueError, IndexError):  # a thread that ended
+                    total += int((task / "schedstat").read_text().split()[0])
+        except OSError:
+            return None
+        return total / 1e6
 
     def memory_kb(self) -> dict[str, int]:
         """VmRSS (resident now) and VmHWM (peak resident) of the program, in kB."""

@@ -18,10 +18,11 @@ from textual.screen import Screen
 from library.safe_files import StoreError
 from reader.messages import ExportNotes, OpenDocument, ShowLibrary
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.palette import NewsreaderCommands
 from service.workspace import Workspace
 
 if TYPE_CHECKING:
+    from textual.command import Provider
+
     from reader.screens.reader import ReaderScreen
 
 # Screens are imported when first shown: start-up pays only for the first one.
@@ -43,6 +44,14 @@ LIBRARY_MODE = "library"
 """The library's mode when the app started on a document."""
 
 
+def newsreader_commands() -> type[Provider]:
+    """The palette's provider, imported when the palette is first opened (Textual takes a
+    function returning the class): its code is not wanted before the first frame."""
+    from reader.palette import NewsreaderCommands
+
+    return NewsreaderCommands
+
+
 class NewsreaderApp(App[None]):
     """Reads the documents of a `Workspace`.
 
@@ -52,7 +61,7 @@ class NewsreaderApp(App[None]):
 
     CSS_PATH = "newsreader.tcss"
     TITLE = "newsreader"
-    COMMANDS = App.COMMANDS | {NewsreaderCommands}
+    COMMANDS = App.COMMANDS | {newsreader_commands}
     DEFAULT_MODE: ClassVar[str] = START_MODE
     BINDINGS = [
         Binding(
@@ -113,8 +122,16 @@ class NewsreaderApp(App[None]):
 
     def on_ready(self) -> None:
         # `Ready` follows the first layout; the first frame with text is drawn right after.
+        self.call_after_refresh(self._first_frame_drawn)
+
+    def _first_frame_drawn(self) -> None:
         if self._after_first_frame is not None:
-            self.call_after_refresh(self._after_first_frame)
+            self._after_first_frame()
+        # The notes folder is written in a thread of its own, a moment after each change;
+        # started only with a folder set: the mirror's code (the Markdown export,
+        # markdown-it) takes a tenth of a second to import, and even finding out whether
+        # a folder is set (a module, a settings read) is left until the screen is drawn.
+        self._start_notes_folder()
 
     def on_mount(self) -> None:
         # A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the app the normal way:
@@ -130,10 +147,6 @@ class NewsreaderApp(App[None]):
         if self._start_error is not None:
             report_not_saved(self, self._start_error)
         tell_store_warnings(self, self.workspace)
-        # The notes folder is written in a thread of its own, a moment after each change;
-        # started after the first frame, and only with a folder set: the mirror's code
-        # (the Markdown export, markdown-it) takes a tenth of a second to import.
-        self.call_after_refresh(self._start_notes_folder)
 
     def _start_notes_folder(self) -> None:
         from annotations.mirror_settings import export_folder

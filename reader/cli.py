@@ -271,8 +271,17 @@ def run_app(library: str | None, target: str | None) -> int:
         )
     # A new library has no document to open by id: only a path (or nothing) makes one.
     opens_an_id = target is not None and not Path(target).expanduser().exists()
-    workspace = open_workspace(library, create=not opens_an_id)
-    open_id = _document_to_open(workspace, target) if target is not None else None
+    # No collection while the library is opened either (see `start_app`): its modules
+    # and records are start-up's too, frozen with the rest after the first frame.
+    gc.disable()
+    try:
+        workspace = open_workspace(library, create=not opens_an_id)
+        if target is not None and not opens_an_id:
+            gc.enable()  # a folder added first makes garbage of its own
+        open_id = _document_to_open(workspace, target) if target is not None else None
+    except BaseException:
+        gc.enable()
+        raise
     return start_app(workspace, open_id)
 
 
@@ -419,9 +428,7 @@ def _run(args_list: list[str]) -> int:
         sys.stdout.write(f"{PROG} {version('newsreader')}\n")
         return 0
     if not rest:
-        from annotations.links import is_passage_uri
-
-        if options.target is not None and is_passage_uri(options.target):
+        if _names_a_passage(options.target):
             from reader.cli_config import run_open
 
             return run_open(options.library, options.target)
@@ -438,6 +445,17 @@ def _run(args_list: list[str]) -> int:
     creates = name in CREATING_COMMANDS or (name == "feed" and args.action in CREATING_FEED_ACTIONS)
     workspace = open_workspace(library, create=creates)
     return _run_command(name, workspace, args)
+
+
+def _names_a_passage(target: str | None) -> bool:
+    """Whether `target` is a link to a passage (``newsreader://open?…``). A link has a
+    colon and a document id never has one, so the module that reads links is imported
+    only for a target that might be one: starting the app waits for nothing else."""
+    if target is None or ":" not in target:
+        return False
+    from annotations.links import is_passage_uri
+
+    return is_passage_uri(target)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -74,6 +74,12 @@ def add_summary(outcome: AddOutcome) -> str:
 class LibraryScreen(LibraryFeeds):
     """Lists the documents; `enter` opens one in the reader."""
 
+    AUTO_FOCUS = "#documents"
+    """The list has the keys from the moment the screen is composed: by default Textual
+    would focus the filter field (the first that can take it) until `on_mount`'s focus
+    lands a moment later, and a key typed meanwhile (the second `q` of `q` `q` from a
+    document) would be typed into the hidden field."""
+
     BINDINGS = [
         # Not a priority key: a priority binding runs as soon as the app reads the key, so
         # `j` `enter` typed in one burst would open the row before `j` had moved to the next.

@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from threading import Thread
+from typing import TYPE_CHECKING, cast
 
 from textual.app import ComposeResult
 from textual.message import Message
@@ -25,7 +26,7 @@ from library.entries import FINISHED_PROGRESS, ReadingState
 from library.safe_files import StoreError
 from library.sanitize import visible
 from reader.layout.marks import MarginSign, MarkKind, MarkLayer
-from reader.messages import ExportNotes, ShowLibrary
+from reader.messages import ExportNotes
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.reader_keys import READER_BINDINGS
 from reader.screens.reader_search import MATCH_LIMIT
@@ -34,11 +35,14 @@ from reader.states.review import Review
 from reader.states.selection import Selection
 from reader.states.words import whole_words
 from reader.widgets.document_view import DocumentView
-from reader.widgets.highlights_panel import HighlightsPanel
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.reader_status import ReaderStatus
 from service.anchors import NOTHING_TO_REFIND
 from service.workspace import OpenedAnnotations, Workspace
+
+if TYPE_CHECKING:
+    from reader.app import NewsreaderApp
+    from reader.widgets.highlights_panel import HighlightsPanel
 
 __all__ = ["MATCH_LIMIT", "SAVE_DELAY", "ReaderScreen"]
 
@@ -285,7 +289,9 @@ class ReaderScreen(ReaderStructure):
 
     def action_back(self) -> None:
         self.save_position()
-        self.post_message(ShowLibrary())
+        # At once, not by a message: a key typed right behind `q` (`q` `q` to quit) is
+        # handled after this one, and must find the library, not this reader again.
+        cast("NewsreaderApp", self.app).show_library()
 
     def action_escape(self) -> None:
         if self._review is not None:
@@ -561,6 +567,9 @@ class ReaderScreen(ReaderStructure):
         if self._still_reading():
             return
         if self._panel is None:
+            # Imported here: its list's code is not wanted before the first frame.
+            from reader.widgets.highlights_panel import HighlightsPanel
+
             self._panel = HighlightsPanel()
             await self.mount(self._panel, before=self._status)
         self._panel.show(self._annotations.highlights, self._highlight_here())

@@ -7,19 +7,23 @@ from __future__ import annotations
 
 from dataclasses import replace
 from threading import Thread
+from typing import TYPE_CHECKING
 
 from textual.message import Message
 
-from library.contents import Heading, current_heading, document_contents
-from library.links import Link, choose_links, open_in_browser, opens_without_asking
 from library.sanitize import one_line
 from library.structure import Kind, Structure
 from reader.labels import clip
-from reader.screens.contents import ContentsScreen
-from reader.screens.dialogs import ConfirmScreen
-from reader.screens.links import LinksScreen
 from reader.screens.reader_review import ReaderReview
 from service.workspace import Workspace
+
+if TYPE_CHECKING:
+    from library.contents import Heading
+    from library.links import Link
+
+# What `o` and `T` show (the links and contents pickers, the dialog asking before a link
+# opens, and their libraries: the dialogs bring Textual's TextArea) is imported when first
+# used: the reader's first frame waits for none of it.
 
 
 class ReaderStructure(ReaderReview):
@@ -81,6 +85,9 @@ class ReaderStructure(ReaderReview):
         return self._has_links
 
     def action_open_link(self) -> None:
+        from library.links import choose_links
+        from reader.screens.links import LinksScreen
+
         choice = choose_links(
             self.document.text,
             self.document.structure,
@@ -102,6 +109,9 @@ class ReaderStructure(ReaderReview):
 
     def _follow(self, link: Link) -> None:
         """Open `link`: at once if it is a web or mail address, else once confirmed."""
+        from library.links import opens_without_asking
+        from reader.screens.dialogs import ConfirmScreen
+
         if opens_without_asking(link.target):
             self._open(link.target)
             return
@@ -121,6 +131,8 @@ class ReaderStructure(ReaderReview):
         Thread(target=self._open_in_thread, args=(target,), name="open-link", daemon=True).start()
 
     def _open_in_thread(self, target: str) -> None:
+        from library.links import open_in_browser
+
         if not open_in_browser(target):
             self.post_message(self.LinkNotOpened(target))
 
@@ -135,6 +147,9 @@ class ReaderStructure(ReaderReview):
     # -- contents ----------------------------------------------------------------------------
 
     def action_contents(self) -> None:
+        from library.contents import current_heading, document_contents
+        from reader.screens.contents import ContentsScreen
+
         if self._contents is None:
             self._contents = document_contents(self.document)
         if not self._contents:
