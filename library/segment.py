@@ -125,7 +125,17 @@ def sentence_bounds(text: str, paragraphs: Iterable[Span]) -> tuple[array[int], 
     starts: array[int] = array("q")
     ends: array[int] = array("q")
     add_start, add_end = starts.append, ends.append
-    trimmed = [span for span in (_trim(text, s, e) for s, e in paragraphs) if span[0] < span[1]]
+    trimmed = [
+        span
+        for span in (
+            # (`paragraph_spans` gives them trimmed: most need only this look)
+            (s, e)
+            if s < e and not text[s].isspace() and not text[e - 1].isspace()
+            else _trim(text, s, e)
+            for s, e in paragraphs
+        )
+        if span[0] < span[1]
+    ]
     if not trimmed:
         return starts, ends
     index = 0
