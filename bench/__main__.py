@@ -90,6 +90,7 @@ def _measurers(runs: Runs) -> dict[str, Callable[[Workspace], list[Figure]]]:
         "anchoring": lambda ws: anchoring_bench.measure(max(1, runs.annotations // 4)),
         "scale": lambda ws: [
             *scale_bench.adds(ws, max(1, runs.adds - 1)),
+            *scale_bench.big_documents(ws, runs.adds),
             *scale_bench.library_search(ws, runs.adds),
         ],
         "growth": lambda ws: growth_bench.measure(

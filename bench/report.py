@@ -211,6 +211,12 @@ def markdown(
         "(about 95 MB) into a new library, wall time and the peak resident memory of the "
         "process (`ru_maxrss`, read by a wrapper that runs only it); and of 10,000 "
         "generated articles (as the library above) into a new library.",
+        "- **Large documents** (`bench/big_documents_bench.py`, in the scale group): the "
+        "book's start (0.3 MB), the book, and the book 10 and 31 times over (kept between "
+        "runs in the temporary folder): `newsreader add` into a new library (wall, peak "
+        "resident memory), the reader opened on it to its first screen, and `G` and the "
+        "first `/` query typed the moment that screen is out, to the end of the text and "
+        "to a match count on screen.",
         "- **Growth** (`bench/growth_bench.py`): libraries of 1,000, 10,000 and 50,000 generated "
         "articles (kept between runs in the temporary folder): `show`, `notes ID`, `highlight` "
         "at each size and the ratio of the largest to the smallest, `list --json` beside "

@@ -122,6 +122,14 @@ def _peak_kib(workspace: Workspace, *args: str, home: Path) -> float:
     return float(done.stdout.split()[-1])
 
 
+def big_documents(workspace: Workspace, runs: int) -> list[Figure]:
+    """The table of documents of 0.3, 3, 30 and 100 MB: add, open, `G` and the first `/`
+    query right after the first screen (see `bench.big_documents_bench`)."""
+    from bench import big_documents_bench
+
+    return big_documents_bench.measure(workspace, runs)
+
+
 def library_search(workspace: Workspace, runs: int) -> list[Figure]:
     """`newsreader search` over 1,000, 10,000 and 50,000 articles, beside `rg` (see
     `bench.library_search_bench`)."""

@@ -13,10 +13,10 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
-from itertools import chain
 from pathlib import Path
 
 from library.page_language import language_tag
+from library.plain_paragraphs import TITLE_LINE_MAX, plain_paragraphs
 from library.segment import count_words, sentence_spans
 from library.structure import NO_STRUCTURE, Structure
 from library.textfile import UnreadableFile, read_file
@@ -120,8 +120,7 @@ def readable_stem(path: Path) -> str:
 
 _DATE_MARKER = re.compile(r"\A\s*date[ \t]+([0-9]{4})-([0-9]{2})-([0-9]{2})(?=\s|\Z)[ \t]*")
 _SOURCE_LINE = re.compile(r"[ \t]*Source:[ \t]*(\S.{0,199}?)\s*")
-_SENTENCE_ENDING = ".!?:;\"'”’»)…"
-_TITLE_LINE_MAX = 100
+_TITLE_LINE_MAX = TITLE_LINE_MAX
 _HAS_WORD = re.compile(r"\w")
 
 # A photo caption glued to its credit: "...on Nov. 15, 2021.Susan Walsh/The Associated
@@ -171,8 +170,8 @@ def _parse(
 
     Handed over in a list, a text read from a file has no other reference once taken
     out (an argument would be held by the caller until the call returns), so that the
-    whole text is let go of once it is split into lines: a 100 MB file is never held as
-    text, lines, paragraphs and the result at once.
+    whole text is let go of once its paragraphs are made: a 100 MB file is never held as
+    text, paragraphs and the result at once.
     """
     raw = handed_over.pop()
     if raw.startswith("\ufeff"):
@@ -182,30 +181,22 @@ def _parse(
     if markdown:
         parsed = _parse_markdown(raw, fallback_title)
     else:
-        date, lines = _plain_lines(raw)
-        del raw  # a long text is held as its lines from here on, not twice
-        parsed = _parse_plain(date, lines, fallback_title)
+        date, end = _take_date(raw)
+        body = [raw[end:] if end else raw]
+        del raw  # a long text is held once from here on, not twice
+        parsed = _parse_plain(date, body, fallback_title)
     if not parsed.text:
         raise UnreadableFile(f"{name or 'The document'} has no text to read.")
     return parsed
 
 
-def _plain_lines(raw: str) -> tuple[str | None, list[str]]:
-    """The date of a leading ` date YYYY-MM-DD ` marker, and the lines after it."""
-    date, end = _take_date(raw)
-    lines = raw.split("\n")
-    if end:
-        marker = raw[:end]
-        del lines[: marker.count("\n")]
-        lines[0] = lines[0][end - (marker.rfind("\n") + 1) :]
-    return date, lines
-
-
-def _parse_plain(date: str | None, lines: list[str], fallback_title: str) -> Parsed:
-    source = _take_source(lines)
-    blocks = _blocks(lines)
-    del lines  # the blocks hold the lines now; `_paragraphs` lets go of each in turn
-    paragraphs, lone = _paragraphs(blocks)
+def _parse_plain(date: str | None, handed_over: list[str], fallback_title: str) -> Parsed:
+    """The plain text in `handed_over` (taken out of the list: see `_parse`) parsed."""
+    source, body = _take_source(handed_over.pop())
+    handed_over.append(body)
+    del body
+    found = plain_paragraphs(handed_over)
+    paragraphs, lone = found.pieces, found.lone
     title: str | None = None
     caption: str | None = None
     for _ in range(2):  # a title line and a caption, in either order
@@ -246,174 +237,32 @@ def _valid_date(year: int, month: int, day: int) -> str | None:
         return None
 
 
-def _take_source(lines: list[str]) -> str | None:
-    """Remove a last non-empty line `Source: NAME` from `lines` and return NAME."""
-    for index in range(len(lines) - 1, -1, -1):
-        if lines[index].strip():
-            match = _SOURCE_LINE.fullmatch(lines[index])
-            if match is None:
-                return None
-            del lines[index]
-            return match.group(1)
-    return None
+def _take_source(body: str) -> tuple[str | None, str]:
+    """NAME of a last non-blank line `Source: NAME`, and `body` without that line."""
+    filled_end = _filled_end(body)
+    if not filled_end:
+        return None, body
+    line_start = body.rfind("\n", 0, filled_end) + 1
+    line_end = body.find("\n", filled_end)
+    if line_end == -1:
+        line_end = len(body)
+    match = _SOURCE_LINE.fullmatch(body, line_start, line_end)
+    if match is None:
+        return None, body
+    return match.group(1), body[:line_start] + body[line_end + 1 :]
 
 
-def _blocks(lines: list[str]) -> list[list[str]]:
-    """Group `lines` into runs of non-blank lines (blank-line separated blocks)."""
-    blocks: list[list[str]] = []
-    current: list[str] = []
-    for line in lines:
-        if line and not line.isspace():
-            current.append(line)
-        elif current:
-            blocks.append(current)
-            current = []
-    if current:
-        blocks.append(current)
-    return blocks
-
-
-def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
-    """Turn blocks into paragraphs: reflowed when hard-wrapped, else one per line.
-
-    Each block is emptied once its paragraphs are made, so that a long text's lines are
-    not all held beside all its paragraphs.
-
-    Also returns, for each paragraph, whether it was a block of one line with more text
-    after it: the only kind of paragraph that can be a title line.
-    """
-    paragraphs: list[str] = []
-    lone: list[bool] = []
-    last = len(blocks) - 1
-    if _is_hard_wrapped(blocks):
-        lines = list(chain.from_iterable(blocks))
-        indent = _least_indent(lines)
-        margin = max(map(len, map(str.rstrip, lines)))
-        single_block = len(blocks) == 1
-        del lines
-        for number, block in enumerate(blocks):
-            reflowed = _reflow(block, indent, margin, split_at_short_lines=single_block)
-            for paragraph in reflowed:
-                paragraphs.append(paragraph)
-                lone.append(len(block) == 1 and number < last)
-            block.clear()  # a book's lines are let go of as its paragraphs are made
-        return paragraphs, lone
-    for number, block in enumerate(blocks):
-        alone = len(block) == 1 and number < last
-        for line in block:
-            paragraph = line.strip()
-            if paragraph:
-                paragraphs.append(paragraph)
-                lone.append(alone)
-        block.clear()
-    return paragraphs, lone
-
-
-def _indent(line: str) -> int:
-    return len(line) - len(line.lstrip())
-
-
-def _least_indent(lines: list[str]) -> int:
-    """The smallest indentation of `lines`: 0 as soon as one line starts at the margin,
-    as nearly every text has in its first lines (a book has millions of lines)."""
-    if any(not line[:1].isspace() for line in lines):
-        return 0
-    return min(map(_indent, lines))
-
-
-def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
-    """Tell whether the lines of `blocks` were wrapped at a fixed width.
-
-    Looks at every line that is not the last of its block: in wrapped text those are
-    nearly all short and most of them stop in the middle of a sentence; in text with one
-    paragraph per line they are long, or they end sentences.
-    """
-    inner = [line.rstrip() for block in blocks if len(block) > 1 for line in block[:-1]]
-    if len(inner) < (3 if len(blocks) == 1 else 2):
-        return False
-    short = sum(1 for line in inner if len(line) <= _TITLE_LINE_MAX)
-    unfinished = sum(1 for line in inner if line[-1] not in _SENTENCE_ENDING)
-    return short * 10 >= len(inner) * 8 and unfinished * 2 >= len(inner)
-
-
-# A rule (`---`, `***`, `* * *`, `___`, `===`) and a `key: value` line (a name of one to
-# three words, a colon, maybe a value; not `https://`) are lines of their own, not prose.
-_RULE_LINE = re.compile(r"[ \t]*([-*_=~—])(?:[ \t]*\1){2,}[ \t]*")
-_RULE_MARKS = frozenset("-*_=~—")
-_FIELD_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:(?!//)(?:[ \t].*)?")
-
-
-def _reflow(block: list[str], indent: int, margin: int, *, split_at_short_lines: bool) -> list[str]:
-    """Join the wrapped lines of `block` into paragraphs.
-
-    A block whose every line is indented beyond the text around it (verse, code, a
-    table) keeps its lines, unless they read as wrapped prose: lines that go on in
-    lowercase. When the whole document is one block, a short line that ends a sentence
-    ends a paragraph. A line break next to a rule or a `key: value` line is kept (see
-    `_keeps_break`); `margin` is the length of the document's longest line.
-    """
-    if (
-        len(block) > 1
-        and all(_indent(line) > indent for line in block)
-        and sum(1 for line in block[1:] if line.lstrip()[0].islower()) * 2 < len(block) - 1
-    ):
-        common = min(_indent(line) for line in block)
-        return ["\n".join(line[common:].rstrip() for line in block).strip()]
-    width = max(map(len, block))
-    paragraphs: list[str] = []
-    parts: list[str] = []
-    previous = ""
-    previous_special = False
-    for line in block:
-        text = line.strip()
-        # Only a line with a colon or starting with a rule's mark can keep its break: the
-        # cheap test spares a million calls in a long book.
-        special = ":" in text or text[0] in _RULE_MARKS
-        if parts and (special or previous_special) and _keeps_break(previous, line, margin):
-            parts[-1] += "\n" + text
-        elif parts and parts[-1][-1] == "-" and _joins_after_dash(parts[-1][-2:-1]):
-            parts[-1] += text  # a word or dash broken across lines: "well-\nknown", "--"
-        else:
-            parts.append(text)
-        previous = line
-        previous_special = special
-        if (
-            split_at_short_lines
-            and text[-1] in _SENTENCE_ENDING
-            and len(line.rstrip()) * 4 < width * 3
-        ):
-            paragraphs.append(" ".join(parts))
-            parts = []
-    if parts:
-        paragraphs.append(" ".join(parts))
-    return paragraphs
-
-
-def _joins_after_dash(before_dash: str) -> bool:
-    """Whether a line ending in a dash after `before_dash` (a character, or nothing) goes
-    on in the next line without a space: a word broken at its hyphen, or a ``--`` dash."""
-    return before_dash == "-" or before_dash.isalnum()
-
-
-def _keeps_break(before: str, after: str, margin: int) -> bool:
-    """Whether the line break between `before` and `after` is a real one, not a soft wrap.
-
-    A rule is never joined to its neighbours; two `key: value` lines in a row are a list
-    of fields; and a `key: value` line next to a line that stops well short of the
-    margin was broken on purpose (prose wrapped at the margin reaches it).
-    """
-    # Most lines are neither: a rule starts with one of its marks and a field holds a
-    # colon, and these two tests are a tenth of the time of the patterns.
-    if (before.lstrip()[:1] in _RULE_MARKS and _RULE_LINE.fullmatch(before)) or (
-        after.lstrip()[:1] in _RULE_MARKS and _RULE_LINE.fullmatch(after)
-    ):
-        return True
-    field_before = ":" in before and _FIELD_LINE.fullmatch(before) is not None
-    field_after = ":" in after and _FIELD_LINE.fullmatch(after) is not None
-    if not (field_before or field_after):
-        return False
-    short_before = len(before.rstrip()) * 4 < margin * 3
-    return (field_before and field_after) or short_before
+def _filled_end(text: str) -> int:
+    """Where `text` ends once trailing whitespace is taken off (`len(text.rstrip())`,
+    without a copy of the whole text)."""
+    end = len(text)
+    while end > 0:
+        start = max(0, end - 4096)
+        filled = len(text[start:end].rstrip())
+        if filled:
+            return start + filled
+        end = start
+    return 0
 
 
 def _is_title_line(paragraph: str) -> bool:

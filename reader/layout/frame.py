@@ -9,6 +9,7 @@ text is in view) without any widget, so they are tested as plain functions.
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,7 +17,7 @@ from library.document import Document, Span, Spans
 from library.sanitize import one_line
 from reader.labels import length_label
 from reader.layout.cells import CharCells
-from reader.layout.lines import LineLayout, wrap_range, wrap_text
+from reader.layout.lines import LineLayout, wrap_range, wrap_text, wrap_text_in_pieces
 
 LAZY_LAYOUT_CHARS = 200_000
 """Texts longer than this are first shown from a window of paragraphs, wrapped whole later
@@ -149,6 +150,13 @@ class DocumentLayouts:
         """The whole text wrapped to `column` now (not kept: see `remember`)."""
         return wrap_text(self._document.text, self._paragraphs, column, cells=self._cells)
 
+    def wrap_paced(self, column: int, pause: Callable[[], None]) -> LineLayout:
+        """`wrap`, a piece at a time, calling `pause` between pieces (for a thread: see
+        `wrap_text_in_pieces`)."""
+        return wrap_text_in_pieces(
+            self._document.text, self._paragraphs, column, cells=self._cells, pause=pause
+        )
+
     def remember(self, layout: LineLayout) -> None:
         """Keep a whole layout, forgetting the oldest width beyond `KEPT`."""
         if layout.width not in self._whole and len(self._whole) >= self.KEPT:
@@ -170,6 +178,22 @@ class DocumentLayouts:
     def frame(self, width: int, column: int, left: int) -> Frame:
         """The frame of the whole text, for a widget `width` cells wide."""
         return Frame(width, column, left, self.front(column), self.whole(column))
+
+    def window_holds(self, frame: Frame, offset: int, margin: int) -> bool:
+        """Whether `frame` (a window, or the whole) lays out `offset` with at least `margin`
+        lines around it, or up to the text's edge on that side: a view can then show it
+        and scroll a little either way without another layout."""
+        body = frame.body
+        if frame.complete:
+            return True
+        if not body.line_count:
+            return False
+        if not body.starts[0] <= offset <= body.ends[-1]:
+            return False
+        line = body.line_of(offset)
+        at_start = body.starts[0] <= self._paragraphs.starts[0]
+        at_end = body.ends[-1] >= self._paragraphs.ends[-1]
+        return (at_start or line >= margin) and (at_end or body.line_count - line > margin)
 
     def window_frame(self, width: int, column: int, left: int, focus: int) -> Frame:
         """A frame of the paragraphs within `LAYOUT_WINDOW_CHARS` of offset `focus` only

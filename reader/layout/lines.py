@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -220,6 +220,49 @@ def wrap_text(text: str, paragraphs: Sequence[Span], width: int, *, cells: CharC
     if len(starts) and starts[-1] == ends[-1]:
         starts.pop()
         ends.pop()
+    return LineLayout(width, starts, ends)
+
+
+PIECE_CHARS = 1 << 20
+"""Characters of text `wrap_text_in_pieces` wraps at a time: a few milliseconds of work,
+and a few thousand lines' offsets held as Python objects before they go into arrays."""
+
+
+def wrap_text_in_pieces(
+    text: str,
+    paragraphs: Sequence[Span],
+    width: int,
+    *,
+    cells: CharCells,
+    pause: Callable[[], None],
+    piece_chars: int = PIECE_CHARS,
+) -> LineLayout:
+    """`wrap_text`, a piece of about `piece_chars` characters of paragraphs at a time,
+    calling `pause` between pieces; the layout is the same line for line.
+
+    Made for a thread wrapping a long text while the UI thread draws: in one go, the
+    offsets of a 100 MB text's millions of lines are millions of Python objects at once,
+    whose building and collecting would keep the GIL for whole seconds; in pieces, each
+    piece's objects are few and freed at once, and `pause` lets the UI thread in.
+    """
+    width = max(1, width)
+    spans = [(s, e) for s, e in paragraphs if e > s]
+    starts: array[int] = array("q")
+    ends: array[int] = array("q")
+    first = 0
+    while first < len(spans):
+        limit = spans[first][0] + piece_chars
+        after = max(first + 1, bisect_left(spans, (limit, limit), first))
+        piece = wrap_text(text, spans[first:after], width, cells=cells)
+        if piece.line_count:
+            if len(starts) and starts[-1] != ends[-1]:
+                blank = spans[first - 1][1]  # the gap after the last piece's last paragraph
+                starts.append(blank)
+                ends.append(blank)
+            starts.extend(piece.starts)
+            ends.extend(piece.ends)
+        first = after
+        pause()
     return LineLayout(width, starts, ends)
 
 

@@ -1,8 +1,9 @@
 """The reader's moves through a `DocumentView`: by sentence, paragraph and page, to either
 end, to an offset, and back where a jump left (`''`).
 
-Each move puts the cursor on a sentence, scrolls so the view follows it (the whole layout
-first, when a long text is still being wrapped) and tells the view the reader moved. They
+Each move puts the cursor on a sentence, scrolls so the view follows it (laying out the
+lines around where it goes first, when a long text is still being wrapped) and tells the
+view the reader moved. They
 are written against `MovingView`, the few parts of the view they use, so the widget
 module keeps the drawing, the layout and the scrolling.
 """
@@ -36,7 +37,9 @@ class MovingView(Protocol):
     @property
     def max_scroll_y(self) -> int: ...
 
-    def _complete_layout(self) -> None: ...
+    def _lay_out_around(self, offset: int, pages: int = 2) -> None: ...
+
+    def offset_of_line(self, line: int) -> int | None: ...
 
     def _set_cursor(self, index: int) -> bool: ...
 
@@ -54,7 +57,8 @@ class DocumentMoves:
 
     def move_sentence(self: MovingView, delta: int) -> None:
         """Move the cursor `delta` sentences (negative: back) and follow it."""
-        self._complete_layout()
+        navigator = self._navigator
+        self._lay_out_around(navigator.start(navigator.clamp(self._cursor + delta)))
         self._set_cursor(self._cursor + delta)
         self._follow_cursor()
         self._reader_moved()
@@ -68,7 +72,7 @@ class DocumentMoves:
         target = self._navigator.paragraph_step(self._cursor, delta)
         if target is None:
             return
-        self._complete_layout()
+        self._lay_out_around(self._navigator.start(target))
         self._set_cursor(target)
         self._follow_cursor()
         self._reader_moved()
@@ -82,7 +86,9 @@ class DocumentMoves:
         frame = self._frame
         if frame is None or not self._navigator.count or delta == 0:
             return
-        self._complete_layout()
+        top_offset = self.offset_of_line(self.scroll_offset.y)
+        here = self._navigator.start(self._cursor) if top_offset is None else top_offset
+        self._lay_out_around(here, pages=abs(delta) + 1)
         frame = self._frame or frame
         top = self.scroll_offset.y
         paging = self._navigator.page(frame, top, self.view_height, self.max_scroll_y, delta)
@@ -93,7 +99,7 @@ class DocumentMoves:
 
     def go_start(self: MovingView) -> None:
         """Cursor on the first sentence, view at the top (the title shows): a jump."""
-        self._complete_layout()
+        self._lay_out_around(0)
         self._leave_for(0)
         self._set_cursor(0)
         self._scroll_to_line(0)
@@ -101,7 +107,7 @@ class DocumentMoves:
 
     def go_end(self: MovingView) -> None:
         """Cursor on the last sentence, view at the bottom: a jump."""
-        self._complete_layout()
+        self._lay_out_around(self._navigator.start(self._navigator.last))
         self._leave_for(self._navigator.last)
         self._set_cursor(self._navigator.last)
         self._scroll_to_line(self.max_scroll_y)
@@ -110,7 +116,7 @@ class DocumentMoves:
     def move_to_offset(self: MovingView, offset: int) -> None:
         """Cursor on the sentence containing `offset`, scrolled into view: a jump, so `''`
         comes back (when it leaves the cursor's sentence)."""
-        self._complete_layout()
+        self._lay_out_around(offset)
         target = self._navigator.sentence_at(offset)
         self._leave_for(target)
         self._set_cursor(target)
@@ -123,7 +129,7 @@ class DocumentMoves:
         target = self._jumps.back(self._place)
         if target is None:
             return False
-        self._complete_layout()
+        self._lay_out_around(target)
         self._set_cursor(self._navigator.sentence_at(target))
         self._follow_cursor(jump=True, offset=target)
         self._reader_moved()

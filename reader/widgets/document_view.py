@@ -30,6 +30,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from library.document import NO_SPANS, Document, Span
+from library.pacing import Pacer
 from library.structure import Structure
 from reader.layout.cells import CharCells
 from reader.layout.frame import DocumentLayouts, Frame
@@ -61,8 +62,12 @@ _LAYOUT_GROUP = "document-view-layout"
 WHOLE_LAYOUT_DELAY = 0.15
 """Seconds between the first window and starting the thread that wraps the whole text. The
 thread holds the GIL for milliseconds at a time, and started at once it slowed the first
-frame's way to the terminal (the 3 MB book: ~30 ms later on screen). Keys that need the
-whole layout before then have it made on the spot."""
+frame's way to the terminal (the 3 MB book: ~30 ms later on screen). A key that goes
+beyond the window shown before then lays out a window around where it goes."""
+
+
+class _LayoutCancelled(Exception):
+    """The thread wrapping the whole text was cancelled: it stops between two pieces."""
 
 
 class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=False):
@@ -341,9 +346,21 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
 
     @work(thread=True, exclusive=True, exit_on_error=False, group=_LAYOUT_GROUP)
     def _wrap_whole(self, column: int) -> None:
-        """Wrap the whole text for `column` in a thread; only computes, then posts it."""
-        layout = self._layouts.wrap(column)
-        if not get_current_worker().is_cancelled:
+        """Wrap the whole text for `column` in a thread, a piece at a time, letting the UI
+        thread in between pieces; only computes, then posts it."""
+        worker = get_current_worker()
+        pacer = Pacer()
+
+        def pause() -> None:
+            if worker.is_cancelled:
+                raise _LayoutCancelled
+            pacer()
+
+        try:
+            layout = self._layouts.wrap_paced(column, pause)
+        except _LayoutCancelled:
+            return
+        if not worker.is_cancelled:
             self.post_message(self.LayoutReady(layout))
 
     @on(LayoutReady)
@@ -356,14 +373,26 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
         if frame is not None and not frame.complete and frame.column == layout.width:
             self._install_whole(layout)
 
-    def _complete_layout(self) -> None:
-        """Make sure the whole text is laid out, wrapping it now if the thread is not done:
-        keys that move through the text need every line."""
+    def _lay_out_around(self, offset: int, pages: int = 2) -> None:
+        """Make sure the lines around `offset` are laid out, before a move goes there.
+
+        With the whole layout at hand there is nothing to do. While a long text is still
+        being wrapped in the thread, the window of paragraphs shown stays if it holds
+        `offset` with `pages` screens of lines around it (or up to the text's edge), else
+        a window around `offset` replaces it (about a millisecond): `G` right after opening
+        a 100 MB text shows its end at once, where wrapping all of it first took seconds.
+        The whole layout comes in when the thread is done, without moving the text.
+        """
         frame = self._frame
         if frame is None or frame.complete:
             return
-        self.workers.cancel_group(self, _LAYOUT_GROUP)
-        self._install_whole(self._layouts.whole(frame.column))
+        if self._layouts.has_whole(frame.column):
+            self._install_whole(self._layouts.whole(frame.column))
+            return
+        if self._layouts.window_holds(frame, offset, pages * max(1, self.view_height)):
+            return
+        window = self._layouts.window_frame(frame.widget_width, frame.column, frame.left, offset)
+        self._install_frame(window)
 
     def _install_whole(self, layout: LineLayout) -> None:
         """Replace a window layout with the whole one; the text line at the top of the view
@@ -371,14 +400,24 @@ class DocumentView(DocumentMoves, ScrollView, can_focus=True, inherit_bindings=F
         frame = self._frame
         if frame is None:
             return
+        front = self._layouts.front(frame.column)
+        self._install_frame(Frame(frame.widget_width, frame.column, frame.left, front, layout))
+
+    def _install_frame(self, new_frame: Frame) -> None:
+        """Show `new_frame` instead of the frame shown (same width): the text line at the
+        top of the view stays at the top when the new frame lays it out."""
+        frame = self._frame
+        if frame is None:
+            return
         top = self.scroll_offset.y
         anchor = self.offset_of_line(top)
-        front = self._layouts.front(frame.column)
-        self._frame = Frame(frame.widget_width, frame.column, frame.left, front, layout)
+        self._frame = new_frame
         self._lines.clear()
-        self.virtual_size = Size(frame.widget_width, self._frame.line_count)
-        if anchor is not None:
-            top = len(front) + layout.line_of(anchor)
+        self.virtual_size = Size(new_frame.widget_width, new_frame.line_count)
+        body = new_frame.body
+        if anchor is not None and body.line_count:
+            inside = body.starts[0] <= anchor <= body.ends[-1]
+            top = new_frame.line_of(anchor) if inside else 0
         self._scroll_to_line(top)
         self.refresh()
 

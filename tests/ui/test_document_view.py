@@ -518,15 +518,78 @@ async def test_long_document_keys_before_the_layout_completes_are_exact(
         await pilot.pause()
         assert not view.layout_complete
         assert "Entry 900:" in "".join(screen_text(view))
-        # a key needing every line gets the whole layout first
+        # a jump far away lays out a window around where it goes, not the whole text
         view.go_end()
-        assert view.layout_complete
+        assert not view.layout_complete
         assert view.cursor_offset == document.sentences[-1][0]
         assert view.scroll_offset.y == view.max_scroll_y
         view.move_to_offset(offset)
+        assert not view.layout_complete
         assert view.cursor_offset == offset and cursor_visible(view)
         await pilot.pause()
         assert "Entry 900:" in "".join(screen_text(view))
+
+
+async def test_G_right_after_opening_a_long_document_shows_its_end_as_the_whole_layout_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = make_document(harbour_log(1500))
+    whole_app = ViewApp(document)
+    async with whole_app.run_test(size=SIZE) as pilot:
+        view = whole_app.query_one(DocumentView)
+        await pilot.pause()
+        await wait_for_whole_layout(whole_app, pilot, view)
+        await pilot.press("G")
+        await pilot.pause()
+        end_whole = screen_text(view)
+        await pilot.press("k", "k", "b")
+        await pilot.pause()
+        back_whole = (screen_text(view), view.cursor_offset)
+    hold_the_whole_layout(monkeypatch)
+    app = ViewApp(document)
+    async with app.run_test(size=SIZE) as pilot:
+        view = app.query_one(DocumentView)
+        await pilot.pause()
+        await pilot.press("G")
+        await pilot.pause()
+        assert not view.layout_complete
+        assert view.cursor_offset == document.sentences[-1][0]
+        assert view.progress == 1.0
+        assert screen_text(view) == end_whole
+        await pilot.press("k", "k", "b")
+        await pilot.pause()
+        assert (screen_text(view), view.cursor_offset) == back_whole
+        # the whole layout, when it comes, moves nothing on screen
+        shown = screen_text(view)
+        view.post_message(DocumentView.LayoutReady(whole_layout(document, 80)))
+        await pilot.pause()
+        assert view.layout_complete
+        assert screen_text(view) == shown
+        await pilot.press("g")
+        assert view.cursor_offset == 0 and view.scroll_offset.y == 0
+
+
+async def test_paging_past_the_window_shows_what_the_whole_layout_shows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    document = make_document(harbour_log(1500))
+    presses = ["space"] * 60 + ["j"] * 5 + ["}"] * 40 + ["b"] * 3
+
+    async def read_through(app: ViewApp, *, whole: bool) -> tuple[list[str], int]:
+        async with app.run_test(size=SIZE) as pilot:
+            view = app.query_one(DocumentView)
+            await pilot.pause()
+            if whole:
+                await wait_for_whole_layout(app, pilot, view)
+            await pilot.press(*presses)
+            await pilot.pause()
+            assert view.layout_complete == whole
+            assert cursor_visible(view)
+            return screen_text(view), view.cursor_offset
+
+    expected = await read_through(ViewApp(document), whole=True)
+    hold_the_whole_layout(monkeypatch)
+    assert await read_through(ViewApp(document), whole=False) == expected
 
 
 async def test_long_document_resized_while_the_layout_is_made_keeps_the_new_width() -> None:

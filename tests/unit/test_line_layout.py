@@ -11,7 +11,14 @@ from rich.cells import cell_len, get_character_cell_size
 from library.document import Span
 from library.sanitize import visible
 from reader.layout.cells import SINGLE_CELL_RANGES, cell_widths
-from reader.layout.lines import LineLayout, column_geometry, wrap_by_cells, wrap_range, wrap_text
+from reader.layout.lines import (
+    LineLayout,
+    column_geometry,
+    wrap_by_cells,
+    wrap_range,
+    wrap_text,
+    wrap_text_in_pieces,
+)
 from tests.unit.view_samples import article, spans_of
 
 CELLS = get_character_cell_size
@@ -134,6 +141,44 @@ def test_wrap_text_property(pieces: list[str], width: int) -> None:
             starts.append(-1)
         starts.extend(wrap_range(text, p_start, p_end, width, cells=CELLS)[0])
     assert [s if not layout.is_blank(i) else -1 for i, s in enumerate(layout.starts)] == starts
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(st.text(ALPHABET, min_size=1, max_size=120), min_size=1, max_size=8),
+    st.integers(1, 30),
+    st.integers(1, 400),
+)
+def test_wrapping_in_pieces_gives_the_layout_of_wrapping_at_once(
+    pieces: list[str], width: int, piece_chars: int
+) -> None:
+    text = "\n\n".join(piece.strip("\n") or "x" for piece in pieces)
+    paragraphs, _ = spans_of(text)
+    pauses: list[None] = []
+    at_once = wrap_text(text, paragraphs, width, cells=CELLS)
+    in_pieces = wrap_text_in_pieces(
+        text,
+        paragraphs,
+        width,
+        cells=CELLS,
+        pause=lambda: pauses.append(None),
+        piece_chars=piece_chars,
+    )
+    assert in_pieces == at_once
+    assert pauses  # it paused at least once per piece
+
+
+def test_wrapping_in_pieces_pauses_between_pieces_of_a_long_text() -> None:
+    text = "\n\n".join(
+        f"Paragraph {n} of a long text, wrapped a piece at a time." for n in range(500)
+    )
+    paragraphs, _ = spans_of(text)
+    pauses: list[None] = []
+    layout = wrap_text_in_pieces(
+        text, paragraphs, 20, cells=CELLS, pause=lambda: pauses.append(None), piece_chars=1000
+    )
+    assert layout == wrap_text(text, paragraphs, 20, cells=CELLS)
+    assert len(pauses) >= len(text) // 1000
 
 
 @settings(max_examples=200, deadline=None)

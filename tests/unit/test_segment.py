@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from library import segment
 from library.segment import count_words, paragraph_spans, reading_minutes, sentence_spans
 
 
@@ -198,3 +201,83 @@ def test_paragraphs_are_ordered_and_trimmed(text: str) -> None:
         assert previous_end <= start < end
         assert text[start:end] == text[start:end].strip()
         previous_end = end
+
+
+# --- The one-pass scan gives the sentences of the rule as first written ---------------------
+
+_REFERENCE_CANDIDATE = re.compile(
+    rf"(?=[.!?…{segment._CJK_STOPS}])"
+    rf"(?P<end>(?:[.!?…]++[{segment._CLOSERS}]*+(?=\s)"
+    rf"|[{segment._CJK_STOPS}]++[{segment._CLOSERS}]*+))"
+    rf"\s*+(?=[{segment._OPENERS}]*+(?P<next>[^\sa-z]))",
+)
+
+
+def _reference_continues(text: str, match: re.Match[str]) -> bool:
+    """The rule for a candidate ending, word for word as it was before the fast paths."""
+    following = match.group("next")
+    if following.islower():
+        return True
+    punctuation = match.group("end").rstrip(segment._CLOSERS)
+    if punctuation == "．":
+        return following.isdigit()
+    if punctuation != ".":
+        return False
+    period = match.start("end")
+    before = text[max(0, period - 40) : period].rsplit(None, 1)
+    if period == 0 or not before or text[period - 1].isspace():
+        return False
+    word = before[-1].lstrip(segment._OPENERS)
+    key = word.lower()
+    if key in segment._NEVER_FINAL:
+        return True
+    if key in segment._FINAL_BEFORE_CAPITAL:
+        return following.isdigit() or not following.isalpha()
+    if segment._INITIALISM.fullmatch(word) is None:
+        return False
+    if len(word) == 1:
+        return word.isupper()
+    next_word = text[match.end() : match.end() + 24].split(None, 1)
+    closing = segment._OPENERS + segment._CLOSERS + ",;:"
+    opener = next_word[0].strip(closing).lower() if next_word else ""
+    return opener not in segment._SENTENCE_OPENERS
+
+
+def _reference_sentences(text: str) -> list[tuple[int, int]]:
+    """Each paragraph scanned on its own, as the segmenter first did."""
+    found: list[tuple[int, int]] = []
+    for par_start, par_end in paragraph_spans(text):
+        start, end = segment._trim(text, par_start, par_end)
+        for match in _REFERENCE_CANDIDATE.finditer(text, start, end):
+            if not _reference_continues(text, match):
+                found.append((start, match.end("end")))
+                start = match.end()
+        found.append((start, end))
+    return found
+
+
+_ABBREVIATED = st.sampled_from(
+    sorted(segment._NEVER_FINAL | segment._FINAL_BEFORE_CAPITAL)
+    + ["said", "Moscow", "kept", "art", "heart", "St", "İst", "x-etc", "(Mr", "A.B", "U.S"]
+)
+_WORDS = st.lists(
+    _ABBREVIATED.map(lambda word: word + ".")
+    | _ABBREVIATED.map(str.capitalize)
+    | _ALPHABET
+    | st.sampled_from([" ", " ", "\n\n", "3", "The", "the", "“", "”", ". ", "? "]),
+    max_size=60,
+).map(" ".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_WORDS | _TEXT)
+def test_sentences_are_those_of_each_paragraph_scanned_on_its_own(text: str) -> None:
+    assert list(sentence_spans(text, paragraph_spans(text))) == _reference_sentences(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_TEXT, st.integers(1, 9))
+def test_words_counted_a_piece_at_a_time_are_those_split_finds(text: str, piece: int) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment, "_COUNTED_AT_ONCE", piece)
+        assert count_words(text) == len(text.split())

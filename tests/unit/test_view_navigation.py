@@ -90,6 +90,25 @@ def test_a_window_frame_shows_the_same_lines_as_the_whole_one_around_its_place()
     assert first.front == layouts.front(80)  # the window reaches the first paragraph
 
 
+def test_a_window_holds_an_offset_with_lines_around_it_or_up_to_the_texts_edge() -> None:
+    text = harbour_log(1500)
+    _, layouts = layouts_of(text)
+    middle = layouts.window_frame(84, 80, 2, text.index("Entry 900: "))
+    inside = text.index("Entry 900: ")
+    assert layouts.window_holds(middle, inside, 40)
+    # near the window's edges, unless the edge is the text's
+    assert not layouts.window_holds(middle, middle.body.starts[5], 40)
+    assert not layouts.window_holds(middle, middle.body.starts[-5], 40)
+    assert not layouts.window_holds(middle, len(text), 40)
+    assert not layouts.window_holds(middle, 0, 40)
+    start = layouts.window_frame(84, 80, 2, 0)
+    assert layouts.window_holds(start, 0, 40)
+    end = layouts.window_frame(84, 80, 2, len(text) - 1)
+    assert layouts.window_holds(end, len(text), 40)
+    assert layouts.window_holds(end, end.body.starts[-1], 40)
+    assert layouts.window_holds(layouts.frame(84, 80, 2), 0, 10**6)  # the whole holds all
+
+
 def test_whole_layouts_are_kept_for_a_few_widths() -> None:
     _, layouts = layouts_of(article())
     assert not layouts.is_long

@@ -1,0 +1,434 @@
+"""Plain text's paragraphs: blocks of lines, and hard-wrapped lines joined again.
+
+The rules are written line by line (`paragraphs_by_lines`): which lines form a block,
+whether the text was wrapped at a fixed width, which line breaks are real (a rule, a list
+of `key: value` fields, a word broken at its hyphen, indented verse). A long book goes
+through them in seconds, though: a 100 MB text has two million lines, and each line's
+tests in Python cost a microsecond or more, and its lines as strings take twice the
+text's memory.
+
+`plain_paragraphs` gives the same paragraphs for any text, far faster: it gathers what
+the rules need of the whole text in passes of C code over pieces of it, and hands to the
+rules, line by line, only the blocks one of them may apply to (a colon, a rule's mark at
+a line's start, a dash at its end, indented lines); every other block's lines are joined
+by regex and string passes over long stretches of the text. Texts whose lines end in
+unusual whitespace (a no-break space, a form feed) go through the rules line by line.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from heapq import merge
+from itertools import chain, repeat
+from operator import and_
+
+_SENTENCE_ENDING = ".!?:;\"'”’»)…"
+TITLE_LINE_MAX = 100
+"""A line longer than this is never a title line, nor a line wrapped at a fixed width."""
+_TITLE_LINE_MAX = TITLE_LINE_MAX
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraphs:
+    """A plain text's paragraphs: the first few one by one, the rest in long runs."""
+
+    pieces: list[str]
+    """Paragraphs, or runs of paragraphs joined by a blank line: joined by a blank line
+    they make the text. The first `len(lone)` pieces are one paragraph each."""
+    lone: list[bool]
+    """For each of the first pieces, whether it was a line alone in its block with more
+    text after it: the only kind of paragraph that can be a title line."""
+
+
+def paragraphs_by_lines(lines: list[str]) -> Paragraphs:
+    """The paragraphs of a text given as its lines, by the rules line by line (`lines`
+    is emptied as they are made)."""
+    blocks = _blocks(lines)
+    lines.clear()
+    paragraphs, lone = _paragraphs(blocks)
+    return Paragraphs(paragraphs, lone)
+
+
+def _blocks(lines: list[str]) -> list[list[str]]:
+    """Group `lines` into runs of non-blank lines (blank-line separated blocks)."""
+    blocks: list[list[str]] = []
+    current: list[str] = []
+    for line in lines:
+        if line and not line.isspace():
+            current.append(line)
+        elif current:
+            blocks.append(current)
+            current = []
+    if current:
+        blocks.append(current)
+    return blocks
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    """What the line-by-line rules need to know of the whole text."""
+
+    hard_wrapped: bool
+    """Whether its lines were wrapped at a fixed width (see `_is_hard_wrapped`)."""
+    indent: int
+    """The least indentation of its non-blank lines."""
+    margin: int
+    """The length of its longest line (trailing whitespace aside); 0 unless wrapped."""
+    single_block: bool
+    """Whether it is one block (no blank line anywhere)."""
+
+
+def _shape_of_blocks(blocks: list[list[str]]) -> _Shape:
+    if not _is_hard_wrapped(blocks):
+        return _Shape(False, 0, 0, len(blocks) == 1)
+    lines = list(chain.from_iterable(blocks))
+    return _Shape(
+        True, _least_indent(lines), max(map(len, map(str.rstrip, lines))), len(blocks) == 1
+    )
+
+
+def _paragraphs(blocks: list[list[str]]) -> tuple[list[str], list[bool]]:
+    """Turn blocks into paragraphs: reflowed when hard-wrapped, else one per line.
+
+    Each block is emptied once its paragraphs are made, so that a long text's lines are
+    not all held beside all its paragraphs.
+
+    Also returns, for each paragraph, whether it was a block of one line with more text
+    after it: the only kind of paragraph that can be a title line.
+    """
+    return _paragraphs_shaped(blocks, _shape_of_blocks(blocks), more_after=False)
+
+
+def _paragraphs_shaped(
+    blocks: list[list[str]], shape: _Shape, *, more_after: bool
+) -> tuple[list[str], list[bool]]:
+    """`_paragraphs` of `blocks`, the whole text or its first blocks (`more_after`: more
+    blocks follow them), for a text of `shape`."""
+    paragraphs: list[str] = []
+    lone: list[bool] = []
+    last = len(blocks) if more_after else len(blocks) - 1
+    for number, block in enumerate(blocks):
+        alone = len(block) == 1 and number < last
+        if shape.hard_wrapped:
+            reflowed = _reflow(
+                block, shape.indent, shape.margin, split_at_short_lines=shape.single_block
+            )
+        else:
+            reflowed = [paragraph for paragraph in map(str.strip, block) if paragraph]
+        paragraphs.extend(reflowed)
+        lone.extend([alone] * len(reflowed))
+        block.clear()  # a book's lines are let go of as its paragraphs are made
+    return paragraphs, lone
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip())
+
+
+def _least_indent(lines: list[str]) -> int:
+    """The smallest indentation of `lines`: 0 as soon as one line starts at the margin,
+    as nearly every text has in its first lines (a book has millions of lines)."""
+    if any(not line[:1].isspace() for line in lines):
+        return 0
+    return min(map(_indent, lines))
+
+
+def _is_hard_wrapped(blocks: list[list[str]]) -> bool:
+    """Tell whether the lines of `blocks` were wrapped at a fixed width.
+
+    Looks at every line that is not the last of its block: in wrapped text those are
+    nearly all short and most of them stop in the middle of a sentence; in text with one
+    paragraph per line they are long, or they end sentences.
+    """
+    inner = [line.rstrip() for block in blocks if len(block) > 1 for line in block[:-1]]
+    if len(inner) < (3 if len(blocks) == 1 else 2):
+        return False
+    short = sum(1 for line in inner if len(line) <= _TITLE_LINE_MAX)
+    unfinished = sum(1 for line in inner if line[-1] not in _SENTENCE_ENDING)
+    return short * 10 >= len(inner) * 8 and unfinished * 2 >= len(inner)
+
+
+# A rule (`---`, `***`, `* * *`, `___`, `===`) and a `key: value` line (a name of one to
+# three words, a colon, maybe a value; not `https://`) are lines of their own, not prose.
+_RULE_LINE = re.compile(r"[ \t]*([-*_=~—])(?:[ \t]*\1){2,}[ \t]*")
+_RULE_MARKS = frozenset("-*_=~—")
+_FIELD_LINE = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:(?!//)(?:[ \t].*)?")
+
+
+def _reflow(block: list[str], indent: int, margin: int, *, split_at_short_lines: bool) -> list[str]:
+    """Join the wrapped lines of `block` into paragraphs.
+
+    A block whose every line is indented beyond the text around it (verse, code, a
+    table) keeps its lines, unless they read as wrapped prose: lines that go on in
+    lowercase. When the whole document is one block, a short line that ends a sentence
+    ends a paragraph. A line break next to a rule or a `key: value` line is kept (see
+    `_keeps_break`); `margin` is the length of the document's longest line.
+    """
+    if (
+        len(block) > 1
+        and all(_indent(line) > indent for line in block)
+        and sum(1 for line in block[1:] if line.lstrip()[0].islower()) * 2 < len(block) - 1
+    ):
+        common = min(_indent(line) for line in block)
+        return ["\n".join(line[common:].rstrip() for line in block).strip()]
+    width = max(map(len, block))
+    paragraphs: list[str] = []
+    parts: list[str] = []
+    previous = ""
+    previous_special = False
+    for line in block:
+        text = line.strip()
+        # Only a line with a colon or starting with a rule's mark can keep its break: the
+        # cheap test spares a million calls in a long book.
+        special = ":" in text or text[0] in _RULE_MARKS
+        if parts and (special or previous_special) and _keeps_break(previous, line, margin):
+            parts[-1] += "\n" + text
+        elif parts and parts[-1][-1] == "-" and _joins_after_dash(parts[-1][-2:-1]):
+            parts[-1] += text  # a word or dash broken across lines: "well-\nknown", "--"
+        else:
+            parts.append(text)
+        previous = line
+        previous_special = special
+        if (
+            split_at_short_lines
+            and text[-1] in _SENTENCE_ENDING
+            and len(line.rstrip()) * 4 < width * 3
+        ):
+            paragraphs.append(" ".join(parts))
+            parts = []
+    if parts:
+        paragraphs.append(" ".join(parts))
+    return paragraphs
+
+
+def _joins_after_dash(before_dash: str) -> bool:
+    """Whether a line ending in a dash after `before_dash` (a character, or nothing) goes
+    on in the next line without a space: a word broken at its hyphen, or a ``--`` dash."""
+    return before_dash == "-" or before_dash.isalnum()
+
+
+def _keeps_break(before: str, after: str, margin: int) -> bool:
+    """Whether the line break between `before` and `after` is a real one, not a soft wrap.
+
+    A rule is never joined to its neighbours; two `key: value` lines in a row are a list
+    of fields; and a `key: value` line next to a line that stops well short of the
+    margin was broken on purpose (prose wrapped at the margin reaches it).
+    """
+    # Most lines are neither: a rule starts with one of its marks and a field holds a
+    # colon, and these two tests are a tenth of the time of the patterns.
+    if (before.lstrip()[:1] in _RULE_MARKS and _RULE_LINE.fullmatch(before)) or (
+        after.lstrip()[:1] in _RULE_MARKS and _RULE_LINE.fullmatch(after)
+    ):
+        return True
+    field_before = ":" in before and _FIELD_LINE.fullmatch(before) is not None
+    field_after = ":" in after and _FIELD_LINE.fullmatch(after) is not None
+    if not (field_before or field_after):
+        return False
+    short_before = len(before.rstrip()) * 4 < margin * 3
+    return (field_before and field_after) or short_before
+
+
+# --- the same rules over long stretches of text ---------------------------------------------
+
+HEAD_BLOCKS = 3
+"""Blocks at the start always read line by line, so that the first paragraphs (a title
+line, a caption) come one by one, with whether each was a line alone."""
+STRETCH_CHARS = 1 << 23
+"""Characters of plain blocks joined at a time: each pass over a stretch makes a copy of
+it, and a whole 100 MB text copied thrice more would be most of an add's memory."""
+_PIECE_CHARS = 1 << 20
+"""Characters of lines measured at a time (see `_shape_of_text`)."""
+
+_TRAILING_SPACE = re.compile(r"[ \t]+\n")
+_LINE_STARTING_AT_MARGIN = re.compile(r"\n\S")
+_LEADING_SPACE = re.compile(r"\n[^\S\n]+")
+_BLANK_RUN = re.compile(r"\n\n+")
+_LINE_BREAKS = re.compile(r"\n+")
+_FINISHED_LINE = re.compile(f"[{re.escape(_SENTENCE_ENDING)}]\n(?=[^\n])")
+_OTHER_SPACES = tuple(
+    char for char in map(chr, range(0x3001)) if char.isspace() and char not in " \t\n"
+)
+"""Whitespace a line may end in besides spaces and tabs (a no-break space, a form feed)."""
+_ODD_ASCII_SPACES = tuple(bytes([ord(char)]) for char in _OTHER_SPACES if char.isascii())
+_ENDINGS = tuple(_SENTENCE_ENDING)
+_ASCII_ENDINGS = "".join(char for char in _SENTENCE_ENDING if char.isascii()).encode("ascii")
+_ENDING_TO_STOP = bytes.maketrans(_ASCII_ENDINGS, b"." * len(_ASCII_ENDINGS))
+"""Makes every sentence-ending byte a full stop, so one count finds lines ending in any."""
+# Where a line-by-line rule may apply: a line starting `key:`, a dash ending a
+# line (a word broken at its hyphen), a rule's mark starting a line, a block whose first
+# two lines are indented (verse, code, a table). Each pattern starts with a character
+# the engine skips to, and the last character of each match lies in the block concerned.
+_COLON = re.compile(":")
+_FIELD_KEY = re.compile(r"[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}")
+"""What comes before the colon of a `key: value` line (see `_FIELD_LINE`)."""
+_FIELD_KEY_MAX = 200
+"""Longer than this, the start of a line is not looked at: the rules read its block line
+by line (a key so long is unlikely, and a look so long slow)."""
+_RULE_SITES = (
+    re.compile("-\n"),
+    re.compile(r"\n[^\S\n]*[-*_=~—]"),
+    re.compile(r"\n\n[^\S\n]+\S[^\n]*\n[^\S\n]"),
+)
+_RULE_AT_START = re.compile(
+    r"[^\S\n]*[-*_=~—]|[^\S\n]+\S[^\n]*\n[^\S\n]"
+    r"|[ \t]*[^\W\d_][\w'’.-]*(?:[ \t]+[\w'’.-]+){0,2}:"
+)
+_SENTINELS = "\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17"
+
+
+def plain_paragraphs(handed_over: list[str]) -> Paragraphs:
+    """The paragraphs of the plain text in `handed_over` (taken out of the list, so that
+    no other reference keeps it once it is no longer needed), as `paragraphs_by_lines`
+    gives them."""
+    text = handed_over.pop().strip("\n")  # blank lines at either end: no rule sees them
+    body = None  # the text as given, while the rules line by line may still need it
+    if " \n" in text or "\t\n" in text or text.endswith((" ", "\t")):
+        body = text
+        text = _TRAILING_SPACE.sub("\n", text).rstrip(" \t\n").lstrip("\n")
+    if not text:
+        return Paragraphs([], [])
+    shape = None if text[-1].isspace() else _shape_of_text(text)
+    if shape is None:
+        lines = (text if body is None else body).split("\n")
+        del text, body
+        return paragraphs_by_lines(lines)
+    del body
+    head = _BLANK_RUN.search(text)
+    for _ in range(HEAD_BLOCKS - 1):
+        if head is None:
+            break
+        head = _BLANK_RUN.search(text, head.end())
+    head_end, rest = (len(text), len(text)) if head is None else head.span()
+    paragraphs, lone = _paragraphs_shaped(
+        _blocks(text[:head_end].split("\n")), shape, more_after=rest < len(text)
+    )
+    if rest < len(text):
+        paragraphs.extend(_stretches(text, rest, shape))
+    return Paragraphs(paragraphs, lone)
+
+
+def _shape_of_text(text: str) -> _Shape | None:
+    """`_shape_of_blocks` of a text with no space or tab at its lines' ends, found with
+    passes of C code over it and its lines (a piece at a time); None when the rules must
+    read it line by line: a line ends in other whitespace (then a blank line may not be
+    empty), every line is indented, or it is one wrapped block."""
+    if text[0].isspace() and _LINE_STARTING_AT_MARGIN.search(text) is None:
+        return None
+    blocks = len(_BLANK_RUN.findall(text)) + 1
+    filled = finished = long_inner = margin = 0
+    start = 0
+    while start < len(text):
+        cut = text.find("\n", start + _PIECE_CHARS)
+        end = len(text) if cut == -1 else cut
+        piece = text[start:end]
+        lines = piece.split("\n")
+        filled += len(lines) - lines.count("")
+        followed = text[end + 1 : end + 2] not in ("", "\n")  # the piece's last line
+        counted = _finished_lines(piece, lines, followed)
+        if counted is None:
+            return None
+        finished += counted
+        lengths = list(map(len, lines))
+        longest = max(lengths)
+        margin = max(margin, longest)
+        if longest > _TITLE_LINE_MAX:
+            after = list(map(bool, lines[1:]))
+            after.append(followed)
+            inside = map(and_, map(bool, lines), after)
+            long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, lengths)))
+        start = end + 1
+    inner = filled - blocks  # every line of a block but its last
+    single_block = blocks == 1
+    wrapped = (
+        inner >= (3 if single_block else 2)
+        and (inner - long_inner) * 10 >= inner * 8
+        and (inner - finished) * 2 >= inner
+    )
+    if wrapped and single_block:
+        return None
+    return _Shape(wrapped, 0, margin if wrapped else 0, single_block)
+
+
+def _finished_lines(piece: str, lines: list[str], followed: bool) -> int | None:
+    """How many lines of `piece` that are not last in their block end a sentence
+    (`followed`: a line follows the piece's last one in its block); None when a line
+    ends in whitespace other than a space or a tab."""
+    last = lines[-1].endswith(_ENDINGS) and followed
+    if piece.isascii():
+        data = piece.encode("ascii")
+        if any(space in data for space in _ODD_ASCII_SPACES) and _ends_in_odd_space(lines):
+            return None
+        marked = data.translate(_ENDING_TO_STOP)
+        return marked.count(b".\n") - marked.count(b".\n\n") + last
+    if _ends_in_odd_space(lines):
+        return None
+    return len(_FINISHED_LINE.findall(piece)) + last
+
+
+def _ends_in_odd_space(lines: list[str]) -> bool:
+    return any(map(str.endswith, lines, repeat(_OTHER_SPACES)))
+
+
+def _stretches(text: str, start: int, shape: _Shape) -> list[str]:
+    """The paragraphs of the blocks from `start` on, in pieces: each block a rule may
+    apply to read line by line, the stretches between joined by passes over them."""
+    sentinel = next(char for char in _SENTINELS if char not in text)
+    if not shape.hard_wrapped:
+        return list(_joined(text, start, len(text), shape, sentinel))
+    found: list[str] = []
+    done = start
+    read = start  # sites before this are in a block read already
+    for site in _rule_sites(text, start):
+        if site < read:
+            continue
+        block_start = text.rfind("\n\n", start, site)
+        block_start = start if block_start == -1 else block_start + 2
+        block_end = text.find("\n\n", site)
+        block_end = len(text) if block_end == -1 else block_end
+        found.extend(_joined(text, done, block_start, shape, sentinel))
+        lines = text[block_start:block_end].split("\n")
+        found.extend(_reflow(lines, shape.indent, shape.margin, split_at_short_lines=False))
+        # (a dash ending the block's last line names the first newline after it)
+        done, read = block_end, block_end + 1
+    found.extend(_joined(text, done, len(text), shape, sentinel))
+    return found
+
+
+def _rule_sites(text: str, start: int) -> Iterator[int]:
+    """Offsets inside the blocks from `start` on that a line-by-line rule may apply to,
+    in order; a block may be named more than once."""
+    if _RULE_AT_START.match(text, start) is not None:
+        yield start
+    found = [(site.end() - 1 for site in rule.finditer(text, start)) for rule in _RULE_SITES]
+    yield from merge(_field_sites(text, start), *found)
+
+
+def _field_sites(text: str, start: int) -> Iterator[int]:
+    """The colons after `start` that end the first one to three words of their line, as
+    in `key: value` (see `_FIELD_LINE`); other colons are prose to the rules."""
+    for colon in _COLON.finditer(text, start):
+        at = colon.start()
+        line_start = max(start, text.rfind("\n", start, at) + 1)
+        if at - line_start > _FIELD_KEY_MAX or _FIELD_KEY.fullmatch(text, line_start, at):
+            yield at
+
+
+def _joined(text: str, start: int, end: int, shape: _Shape, sentinel: str) -> Iterator[str]:
+    """The paragraphs of the blocks between `start` and `end` (block boundaries) that no
+    line-by-line rule applies to, as runs of paragraphs `STRETCH_CHARS` or so long: each
+    line stripped, and a block's lines joined by a space (one paragraph per line, when the
+    text is not wrapped)."""
+    while start < end:
+        cut = text.find("\n\n", start + STRETCH_CHARS, end)
+        stop = end if cut == -1 else cut
+        stretch = _LEADING_SPACE.sub("\n", text[start:stop]).strip()
+        if shape.hard_wrapped:
+            stretch = _BLANK_RUN.sub(sentinel, stretch).replace("\n", " ")
+            stretch = stretch.replace(sentinel, "\n\n")
+        else:
+            stretch = _LINE_BREAKS.sub("\n\n", stretch)
+        if stretch:
+            yield stretch
+        start = stop

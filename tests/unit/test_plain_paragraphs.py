@@ -1,0 +1,105 @@
+"""Plain text's paragraphs (`library.plain_paragraphs`): the fast passes over long
+stretches give exactly what the rules read line by line give."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from library import plain_paragraphs as module
+from library.plain_paragraphs import Paragraphs, paragraphs_by_lines, plain_paragraphs
+
+_WORDS = ("the", "harbour", "keeper", "wrote", "of", "wind", "and", "tide", "well-", "known")
+_LINE = st.one_of(
+    st.lists(st.sampled_from(_WORDS), min_size=1, max_size=12).map(" ".join),
+    st.sampled_from(
+        [
+            "It ended.",
+            "Name: Ada Reyes",
+            "Note: see https://example.com",
+            "---",
+            "* * *",
+            "- a dash first",
+            "— a dialogue line",
+            "broken at its hyph-",
+            "x" * 120,
+            "He said: yes",
+            "\u00a0",
+            "\x0c",
+            "«Quoted»",
+            "\t",
+        ]
+    ),
+)
+_INDENT = st.sampled_from(["", "", "", "  ", "\t", " \u00a0"])
+_TRAILING = st.sampled_from(["", "", "", " ", "\t ", "\u00a0"])
+_INDENTED_LINE = st.tuples(_INDENT, _LINE, _TRAILING).map("".join)
+_BLOCK = st.lists(_INDENTED_LINE, min_size=1, max_size=6).map("\n".join)
+_GAP = st.sampled_from(["\n\n", "\n\n", "\n\n\n", "\n  \n", "\n\t\n\n"])
+_NOISY_TEXT = st.tuples(
+    st.sampled_from(["", "\n", "  \n"]),
+    st.lists(st.tuples(_BLOCK, _GAP), min_size=1, max_size=14),
+    st.sampled_from(["", "\n", " \n\n"]),
+).map(lambda parts: parts[0] + "".join(block + gap for block, gap in parts[1]) + parts[2])
+
+
+# Texts most of whose lines are wrapped prose, so that the fast passes run, with now and
+# then what the rules line by line must read: a field, a rule, a broken word, verse.
+_PROSE = st.lists(st.sampled_from(_WORDS), min_size=2, max_size=9).map(" ".join)
+_RARE_LINE = st.sampled_from(
+    ["Name: Ada", "---", "* * *", "well-", "It ended.", "x" * 120, "  indented", "\tverse"]
+)
+_CLEAN_LINE = st.tuples(
+    st.sampled_from(["", "", "", "", "", " ", "  "]),
+    st.one_of(_PROSE, _PROSE, _PROSE, _PROSE, _PROSE, _PROSE, _RARE_LINE),
+    st.sampled_from(["", "", "", "", " ", "\t"]),
+).map("".join)
+_CLEAN_TEXT = st.tuples(
+    st.sampled_from(["", "\n", "  \n"]),
+    st.lists(
+        st.tuples(
+            st.lists(_CLEAN_LINE, min_size=1, max_size=5).map("\n".join),
+            st.sampled_from(["\n\n", "\n\n", "\n\n\n", "\n  \n"]),
+        ),
+        min_size=1,
+        max_size=14,
+    ),
+    st.sampled_from(["", "\n", " \n\n"]),
+).map(lambda parts: parts[0] + "".join(block + gap for block, gap in parts[1]) + parts[2])
+_TEXT = st.one_of(_CLEAN_TEXT, _CLEAN_TEXT, _CLEAN_TEXT, _NOISY_TEXT)
+
+
+def _same(fast: Paragraphs, by_lines: Paragraphs) -> None:
+    assert "\n\n".join(fast.pieces) == "\n\n".join(by_lines.pieces)
+    first = len(fast.lone)
+    assert first >= min(module.HEAD_BLOCKS, len(by_lines.pieces))
+    assert fast.pieces[:first] == by_lines.pieces[:first]
+    assert fast.lone == by_lines.lone[:first]
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXT, st.integers(1, 60), st.integers(1, 40))
+def test_the_fast_paragraphs_are_those_of_the_rules_line_by_line(
+    text: str, stretch: int, piece: int
+) -> None:
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "STRETCH_CHARS", stretch)
+        patch.setattr(module, "_PIECE_CHARS", piece)
+        _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
+
+
+def test_a_long_wrapped_text_is_joined_by_the_fast_passes() -> None:
+    block = "\n".join(["the keeper wrote of wind and tide"] * 4)
+    special = "Name: Ada Reyes\nwrote of the wind"
+    text = "Title\n\n" + "\n\n".join([block] * 50 + [special] + [block] * 50)
+    found = plain_paragraphs([text])
+    _same(found, paragraphs_by_lines(text.split("\n")))
+    assert len(found.pieces) < 20  # long runs of paragraphs, not one piece each
+    assert found.lone[0] and found.pieces[0] == "Title"
+
+
+def test_text_given_is_let_go_of() -> None:
+    handed_over = ["one\n\ntwo"]
+    plain_paragraphs(handed_over)
+    assert handed_over == []
