@@ -27,4 +27,3 @@ def list_bindings(
                 tooltip="The last one"),
         Binding("enter", choose, "Open", id="list.open", tooltip="Open the document there"),
     ]  # fmt: skip
-
