@@ -13,12 +13,11 @@ import hashlib
 import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.entries import Entry, entry_from_record
-from library.segment import reading_minutes
+from library.reading_time import reading_minutes
 from library.storage import Record
 
 if TYPE_CHECKING:
@@ -30,11 +29,6 @@ TEXT_SUFFIXES = frozenset({".txt", ".text", ".md", ".markdown", ".epub", ".html"
 
 ID_LENGTH = 12
 """Hex digits in a document id: the start of the sha256 of its text when first added."""
-
-
-def utc_now() -> str:
-    """The time now, ISO 8601 UTC to the millisecond (``2024-05-01T12:00:00.000Z``)."""
-    return datetime.now(UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
 
 
 # --- which files -------------------------------------------------------------------------

@@ -24,7 +24,6 @@ the upkeep of the texts in `library.text_folder`.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
@@ -33,16 +32,8 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, get_args
 
-from library.add_batches import (
-    STEPS_PER_FILE,
-    AddSource,
-    AddSteps,
-    combined,
-    find_sources,
-    read_batches,
-)
-from library.adding import AddPlan, utc_now
 from library.catalog_shards import DOCUMENTS_TABLE, LEGACY_FILE, SHARD_FOLDER, CatalogShards
+from library.clock import utc_now
 from library.document import Document
 from library.document_files import RUNNING_FOLDER, AddRegistry
 from library.entries import (
@@ -62,8 +53,10 @@ from library.storage import Record, Store
 from library.text_folder import TextFolder
 
 if TYPE_CHECKING:
-    # Parsing (and charset detection) is imported only when adding files: listing and
-    # reading never need it, and `newsreader list` must start fast.
+    # Parsing (and charset detection), and the add path itself, are imported only when
+    # adding: listing and reading never need them, and every start and command does.
+    from library.add_batches import AddSource
+    from library.adding import AddPlan
     from library.parse import Parsed
 
 
@@ -344,6 +337,8 @@ class Catalog:
                 file, writing its text and its spans, and waiting for the disk are a step
                 each (each takes about a third of an add's time).
         """
+        from library.add_batches import AddSteps, combined, find_sources, read_batches
+
         found_files = find_sources(paths, self.home)
         steps = AddSteps(len(found_files), progress)
         failed: list[tuple[str, str]] = []
@@ -391,6 +386,11 @@ class Catalog:
         """
         if not items:
             return AddResult()
+        import hashlib
+
+        from library.add_batches import STEPS_PER_FILE
+        from library.adding import AddPlan
+
         hashes = [hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() for _, parsed in items]
         now = self._clock()
         with ExitStack() as registration:
@@ -445,6 +445,8 @@ class Catalog:
             The final plan, and the changed documents whose new text waits beside the old
             one: id → (text, content hash).
         """
+        from library.adding import AddPlan
+
         try:
             with self._catalog.transaction() as db:
                 table = db.table(_DOCUMENTS)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from library.segment import reading_minutes
+from library.reading_time import reading_minutes
 from library.storage import Record, RecordFault
 
 MAX_COUNT = 2**53 - 1
@@ -184,7 +184,7 @@ def _is_date(text: str) -> bool:
 
 
 def _is_timestamp(text: str) -> bool:
-    """An ISO 8601 time, as `library.adding.utc_now` writes them."""
+    """An ISO 8601 time, as `library.clock.utc_now` writes them."""
     try:
         datetime.fromisoformat(text)
     except ValueError:

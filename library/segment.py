@@ -12,9 +12,9 @@ from array import array
 from collections.abc import Iterable
 
 from library.document import Span
+from library.reading_time import reading_minutes
 
-WORDS_PER_MINUTE = 230
-"""An adult's typical silent reading speed, used for reading-time estimates."""
+__all__ = ["reading_minutes"]  # still offered here, where the words are counted
 
 # One or more blank lines (lines holding nothing but spaces or tabs) end a paragraph.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
@@ -238,8 +238,3 @@ def count_words(text: str) -> int:
         count += words
         in_word = not piece[-1].isspace()
     return count
-
-
-def reading_minutes(words: int) -> int:
-    """Return the estimated minutes needed to read `words` words, at least 1."""
-    return max(1, (words + WORDS_PER_MINUTE // 2) // WORDS_PER_MINUTE)

@@ -105,7 +105,7 @@ def _feed_remove(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def _feed_import(workspace: Workspace, args: argparse.Namespace) -> int:
-    from library.adding import utc_now
+    from library.clock import utc_now
     from library.opml import read_opml
 
     path = Path(args.file).expanduser()

@@ -21,7 +21,7 @@ from concurrent.futures import Executor, Future, ThreadPoolExecutor, as_complete
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from library.adding import utc_now
+from library.clock import utc_now
 from library.feed_store import Feed, FeedStore, seen_key
 from library.feeds import FEED_ACCEPT, FeedContent, FeedItem, NotAFeed, may_be_feed
 from library.fetch import GONE_STATUSES, FetchFailed, Limits, Validators, fetch

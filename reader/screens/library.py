@@ -264,10 +264,14 @@ class LibraryScreen(LibraryFeeds):
             if head is not None and head.total >= LARGE_LIBRARY:
                 self._apply_listing(head.rows, keep, self._seen, total=head.total)
         if self._total_hint is not None and self._total_hint >= LARGE_LIBRARY:
+            first = not self._seen
             self._seen = seen
             self._listing_pending = True
             self._update_title(self.query_one("#filter", Input).value)
-            self._list_large_in_background(self._sort, keep, seen)
+            if first:  # on the kept head: list once it is on screen, not while it is drawn
+                self.call_after_refresh(self._list_large_in_background, self._sort, keep, seen)
+            else:
+                self._list_large_in_background(self._sort, keep, seen)
             return
         listing = self.workspace.listing(sort=self._sort)
         self._apply_listing(listing, keep, seen)

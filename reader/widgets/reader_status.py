@@ -17,13 +17,11 @@ from textual.widget import Widget
 
 from annotations.model import Highlight
 from library.entries import FINISHED_PROGRESS
+from library.reading_time import WORDS_PER_MINUTE
 from library.sanitize import one_line
 from reader.labels import clip, length_label
 from reader.layout.marks import MarginSign
 from reader.states.review import Review
-
-WORDS_PER_MINUTE = 230
-"""Reading speed used for the time left."""
 
 TITLE_SHOWN = 60
 """Characters of the title the line shows."""
