@@ -16,7 +16,7 @@ from textual.message import Message
 from textual.screen import Screen
 
 from library.safe_files import StoreError
-from reader.messages import ExportNotes, OpenDocument, ShowLibrary
+from reader.messages import ExportNotes, OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from service.workspace import Workspace
 
@@ -229,9 +229,6 @@ class NewsreaderApp(App[None]):
 
     def on_open_document(self, message: OpenDocument) -> None:
         self.open_document(message.doc_id, message.offset, message.query)
-
-    def on_show_library(self, _message: ShowLibrary) -> None:
-        self.show_library()
 
     def show_library(self) -> None:
         """Show the library: make it if needed, and leave whatever covers it. The readers

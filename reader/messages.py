@@ -23,10 +23,6 @@ class OpenDocument(Message):
         and `N` go on from there; empty for none."""
 
 
-class ShowLibrary(Message):
-    """Go back to the library (handler: `NewsreaderApp.on_show_library`)."""
-
-
 class ExportNotes(Message):
     """Export notes to Markdown in the background (handler: `NewsreaderApp.on_export_notes`)."""
 
