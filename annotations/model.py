@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -320,34 +320,42 @@ def _plainly_valid(highlight: Highlight) -> bool:
     writes it): True only when the full checks would pass and change nothing but the
     kind of the color, status and tags (a string and a list become enum members and a
     tuple). False means "check each field", not "invalid"."""
-    texts = (
-        highlight.id,
-        highlight.document_id,
-        highlight.quote,
-        highlight.prefix,
-        highlight.suffix,
-        highlight.note,
-        highlight.created,
-        highlight.updated,
-        highlight.content_hash,
-    )
+    # Written out, not looped: this runs once per stored highlight at every read.
     start, end, score = highlight.start, highlight.end, highlight.score
     color, status, tags = highlight.color, highlight.status, highlight.tags
     return (
-        all(type(text) is str for text in texts)
+        type(highlight.id) is str
+        and type(highlight.document_id) is str
+        and type(highlight.quote) is str
+        and type(highlight.prefix) is str
+        and type(highlight.suffix) is str
+        and type(highlight.note) is str
+        and type(highlight.created) is str
+        and type(highlight.updated) is str
+        and type(highlight.content_hash) is str
         and bool(highlight.id and highlight.document_id and highlight.quote)
         and type(start) is int
         and type(end) is int
         and 0 <= start < end <= MAX_OFFSET
-        and isinstance(color, str)
+        and type(color) in _PLAIN_KINDS
         and color in _COLOR_OF
-        and isinstance(status, str)
+        and type(status) in _PLAIN_KINDS
         and status in _STATUS_OF
         and (score is None or (type(score) is float and 0.0 <= score <= 1.0))
         and type(tags) in (tuple, list)
-        and all(type(tag) is str and tag and " ".join(tag.split()) == tag for tag in tags)
-        and len(set(tags)) == len(tags)
+        and (not tags or _plain_tags(tags))
     )
+
+
+_PLAIN_KINDS = (str, Color, AnchorStatus)
+"""What a color or status may be for `_plainly_valid`: a string, or already a member."""
+
+
+def _plain_tags(tags: Sequence[object]) -> bool:
+    """Whether `tags` are already normalised: text, trimmed, one line, none twice."""
+    return all(type(tag) is str and tag and " ".join(tag.split()) == tag for tag in tags) and len(
+        set(tags)
+    ) == len(tags)
 
 
 def share_repeated(record: dict[str, Any], shared: dict[str, str]) -> None:

@@ -57,7 +57,7 @@ from annotations.counts_cache import (
     read_counts_cache,
     write_counts_cache,
 )
-from annotations.journal import by_position, whole_journal
+from annotations.journal import append_lines, by_position, change_line, placed_spans, whole_journal
 from annotations.journal_files import (
     ANNOTATIONS_FOLDER,
     COMPACT_SLACK,
@@ -114,6 +114,11 @@ class AnnotationStore(JournalFiles):
             return self.journal_path(document_id).stat().st_size
         except OSError:
             return 0
+
+    def all_journal_bytes(self) -> int:
+        """The size of every journal together: what `all` will cost to read, known from
+        one `stat` per document with highlights."""
+        return sum(size for _, (_, size, _) in self._journal_files())
 
     def document_ids(self) -> tuple[str, ...]:
         """Return the ids of the documents that have a journal, sorted."""
@@ -285,6 +290,8 @@ class AnnotationStore(JournalFiles):
         document_id = highlight.document_id
         span = (highlight.start, highlight.end)
         with self._lock(document_id).held():
+            if self._append_if_free(highlight):
+                return None
             journal = self._writable(document_id)
             covering = [
                 existing
@@ -297,6 +304,37 @@ class AnnotationStore(JournalFiles):
                 return min(covering, key=by_position)
             self._write(document_id, journal, {highlight.id: highlight}, ())
         return None
+
+    def _append_if_free(self, highlight: Highlight) -> bool:
+        """Save `highlight` (under its journal's lock) if the journal, read for its spans
+        only, shows that no placed highlight has its span: True once saved.
+
+        For the command line, which has no journal in memory: building every highlight
+        of a big document (most of the cost of reading it) only to look at their offsets
+        would make one `highlight` cost as much as listing them all. False (nothing
+        written) when the journal is already in memory, when the span may be taken, and
+        for a journal that is missing, torn, damaged or not ours: the whole read decides.
+
+        A journal appended to this way is not compacted: only new highlights go in, which
+        leave nothing to compact; the next save that reads it whole compacts if needed.
+        """
+        document_id = highlight.document_id
+        path = self.journal_path(document_id)
+        with self._mutex:
+            if document_id in self._journals:
+                return False
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return False
+        spans = placed_spans(raw, document_id)
+        if spans is None or (highlight.start, highlight.end) in spans:
+            return False
+        try:
+            append_lines(path, change_line((highlight,)))
+        except OSError as err:
+            raise StoreError(f"The {LABEL} {path} cannot be written: {reason_of(err)}.") from err
+        return True
 
     def remove_document(self, document_id: str) -> tuple[Highlight, ...]:
         """Move a document's journal to ``annotations/removed/``, for when it leaves the

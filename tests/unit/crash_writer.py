@@ -9,6 +9,7 @@ returned (the change must be on disk)::
 
     s <highlight id> <version>    S <highlight id> <version>    saving
     d <highlight id>              D <highlight id>              deleting
+                                  C <highlight id>              not saved: its span was taken
 
 Run: ``python crash_writer.py HOME --seed N [--count N] [--documents a,b]
 [--start-file PATH] [--compact-slack N]``. Without ``--count`` it runs until killed.
@@ -75,7 +76,14 @@ def main() -> None:
         if args.only_saves or roll < 0.55 or not live:
             highlight = make(rng, rng.choice(documents), 1)
             say(f"s {highlight.id} 1")
-            store.save(highlight)
+            if not args.only_saves and rng.random() < 0.3:
+                # As the command line saves one: a fresh store, the span checked first.
+                fresh = AnnotationStore(args.home, compact_slack=args.compact_slack)
+                if fresh.save_unless_covered(highlight) is not None:
+                    say(f"C {highlight.id}")  # the span was taken: nothing saved
+                    continue
+            else:
+                store.save(highlight)
             say(f"S {highlight.id} 1")
             live[highlight.id] = highlight
             saves += 1

@@ -1,0 +1,104 @@
+"""A new highlight from the command line: the "is this passage highlighted already?" check
+reads the journal's spans only, and stays right beside other copies, deletes, orphans, torn
+and damaged journals (see `AnnotationStore.save_unless_covered`)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import annotations.journal as journal_module
+from annotations.journal import change_line, header_line, placed_spans, whole_journal
+from annotations.model import AnchorStatus, Highlight, new_highlight
+from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
+
+TEXT = "The ferry left at dawn. Gulls followed it out past the harbour wall. " * 40
+
+
+def make(start: int, end: int, document_id: str = "doc1") -> Highlight:
+    return new_highlight(document_id, TEXT, start, end)
+
+
+def journal(home: Path, document_id: str = "doc1") -> Path:
+    return home / ANNOTATIONS_FOLDER / f"{document_id}.jsonl"
+
+
+@pytest.fixture
+def home(tmp_path: Path) -> Path:
+    return tmp_path / "lib"
+
+
+def test_a_fresh_store_checks_the_span_without_building_every_highlight(
+    home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What the command line does: a new store, one highlight. Reading each stored
+    highlight whole is what made `highlight` cost as much as listing them all."""
+    AnnotationStore(home).save_many([make(i, i + 5) for i in range(300)])
+
+    def refuse(record: Any) -> Highlight:
+        raise AssertionError("a stored highlight was built")
+
+    monkeypatch.setattr(journal_module, "from_record", refuse)
+    new = make(400, 420)
+    assert AnnotationStore(home).save_unless_covered(new) is None
+    monkeypatch.undo()
+    stored = AnnotationStore(home).for_document("doc1")
+    assert len(stored) == 301 and new in stored
+
+
+def test_the_check_sees_what_other_copies_saved_deleted_and_lost(home: Path) -> None:
+    app = AnnotationStore(home)  # a copy that keeps the journal in memory
+    first = make(4, 14)
+    app.save(first)
+    assert AnnotationStore(home).save_unless_covered(make(4, 14)) == first  # taken
+    app.delete("doc1", first.id)
+    again = make(4, 14)
+    assert AnnotationStore(home).save_unless_covered(again) is None  # free once deleted
+    assert again in app.for_document("doc1")  # the app's copy sees the command line's
+    assert app.save_unless_covered(make(4, 14)) == again
+    app.save(replace(again, status=AnchorStatus.ORPHANED))
+    placed = make(4, 14)
+    assert AnnotationStore(home).save_unless_covered(placed) is None  # a lost one has no place
+    assert {h.id for h in AnnotationStore(home).for_document("doc1")} == {again.id, placed.id}
+
+
+def test_a_torn_journal_is_repaired_by_the_whole_read(home: Path) -> None:
+    kept = make(0, 9)
+    AnnotationStore(home).save(kept)
+    path = journal(home)
+    path.write_bytes(path.read_bytes() + b'{"put":[{"id":"cut sho')
+    new = make(30, 40)
+    assert AnnotationStore(home).save_unless_covered(new) is None
+    assert path.read_bytes().endswith(b"\n")
+    assert set(AnnotationStore(home).for_document("doc1")) == {kept, new}
+
+
+def test_a_damaged_journal_is_set_aside_by_the_whole_read(home: Path) -> None:
+    kept = make(0, 9)
+    AnnotationStore(home).save(kept)
+    path = journal(home)
+    path.write_bytes(path.read_bytes() + b"{not json\n")
+    store = AnnotationStore(home)
+    new = make(30, 40)
+    assert store.save_unless_covered(new) is None
+    assert any("could not be read" in warning for warning in store.warnings)
+    assert list(path.parent.glob("doc1.jsonl.damaged-*"))
+    assert set(AnnotationStore(home).for_document("doc1")) == {kept, new}
+
+
+def test_placed_spans_answers_only_for_a_journal_as_the_store_writes_it() -> None:
+    one, two, lost = make(0, 9), make(10, 20), make(30, 40)
+    lost = replace(lost, status=AnchorStatus.ORPHANED)
+    written = whole_journal([one, two, lost]) + change_line((), (two.id,))
+    assert placed_spans(written, "doc1") == {(0, 9)}
+    assert placed_spans(header_line(), "doc1") == set()
+    assert placed_spans(b"", "doc1") is None  # no header: the whole read decides
+    assert placed_spans(written[:-1], "doc1") is None  # torn
+    assert placed_spans(written + b"\n", "doc1") is None  # a blank line
+    assert placed_spans(written + b"[1]\n", "doc1") is None  # not a change
+    assert placed_spans(whole_journal([make(0, 9, "doc2")]), "doc1") is None  # not its own
+    newer = written.replace(b'"schema":1', b'"schema":2', 1)
+    assert newer != written and placed_spans(newer, "doc1") is None
