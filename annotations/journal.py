@@ -50,7 +50,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotations.model import AnchorStatus, Highlight, from_record, share_repeated, to_record
+from annotations.model import Highlight, from_record, share_repeated, to_record
 from library.safe_files import DamagedFile, SchemaHeader, StatKey, StoreError, reason_of, stat_key
 
 KIND = "annotations"
@@ -68,9 +68,6 @@ PARSE_BATCH = 256 * 1024
 REORDER_LIMIT = 64
 """The most highlights a change may put for `Journal.ordered` to be kept up to date
 rather than sorted again when next asked for."""
-
-ORPHANED = AnchorStatus.ORPHANED.value
-"""The status of a highlight that has no place in the text (it covers nothing)."""
 
 LINE_RECORDS = 1000
 """The most highlights a big batch (an import) puts in one line: a line is parsed in one
@@ -387,60 +384,3 @@ def append_lines(path: Path, lines: bytes) -> os.stat_result:
         handle.flush()
         os.fsync(handle.fileno())
         return os.fstat(handle.fileno())
-
-
-# --- the spans only ------------------------------------------------------------------------
-
-
-def placed_spans(raw: bytes, document_id: str) -> set[tuple[int, int]] | None:
-    """The spans of the live placed highlights a journal holds, read without building
-    them: what "is this passage highlighted already?" needs before a save.
-
-    Building each highlight (checking every field) is most of the cost of reading a
-    journal; here each record only gives its id, offsets and status. The answer can only
-    be trusted for a journal as this store writes it, so None ("read it whole") is
-    returned for anything else: no header or another schema, a torn or blank line, a
-    line or record that is not what `_replay` expects. Records a whole read would refuse
-    for other fields are counted here: a span found here may be a refused record's, so a
-    caller reads the journal whole before saying a span is taken, never after saying it
-    is free.
-    """
-    if not raw.endswith(b"\n"):
-        return None
-    lines = raw.split(b"\n")[:-1]
-    try:
-        if HEADER.version_of(_json_object(lines[0])) != SCHEMA:
-            return None
-        changes = json.loads(b"[" + b",".join(lines[1:]) + b"]")
-    except (DamagedFile, ValueError, RecursionError):
-        return None
-    live: dict[str, tuple[int, int] | None] = {}
-    for change in changes:
-        if not _replay_spans(change, live, document_id):
-            return None
-    return {span for span in live.values() if span is not None}
-
-
-def _replay_spans(
-    change: object, live: dict[str, tuple[int, int] | None], document_id: str
-) -> bool:
-    """Apply one change to `live` (id → span, None when orphaned); False when the change
-    is not one `_replay` would take whole."""
-    if not isinstance(change, dict) or not change or not change.keys() <= {"put", "delete"}:
-        return False
-    puts = change.get("put", [])
-    ids = change.get("delete", [])
-    if not isinstance(puts, list) or not isinstance(ids, list):
-        return False
-    for highlight_id in ids:
-        if type(highlight_id) is not str:
-            return False
-        live.pop(highlight_id, None)
-    for record in puts:
-        if type(record) is not dict or record.get("document_id") != document_id:
-            return False
-        highlight_id, start, end = record.get("id"), record.get("start"), record.get("end")
-        if type(highlight_id) is not str or type(start) is not int or type(end) is not int:
-            return False
-        live[highlight_id] = None if record.get("status") == ORPHANED else (start, end)
-    return True

@@ -57,7 +57,7 @@ from annotations.counts_cache import (
     read_counts_cache,
     write_counts_cache,
 )
-from annotations.journal import append_lines, by_position, change_line, placed_spans, whole_journal
+from annotations.journal import append_lines, by_position, change_line, whole_journal
 from annotations.journal_files import (
     ANNOTATIONS_FOLDER,
     COMPACT_SLACK,
@@ -65,6 +65,7 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
+from annotations.journal_spans import ever_written, is_current, placed_spans
 from annotations.kept_journals import (
     REMOVED_FOLDER,
     discard_kept,
@@ -311,12 +312,16 @@ class AnnotationStore(JournalFiles):
 
         For the command line, which has no journal in memory: building every highlight
         of a big document (most of the cost of reading it) only to look at their offsets
-        would make one `highlight` cost as much as listing them all. False (nothing
-        written) when the journal is already in memory, when the span may be taken, and
-        for a journal that is missing, torn, damaged or not ours: the whole read decides.
+        would make one `highlight` cost as much as listing them all (see
+        `annotations.journal_spans`). False (nothing written) when the journal is already
+        in memory, when the span may be taken, and for a journal that is missing, torn or
+        not as this store writes it: the whole read decides.
 
-        A journal appended to this way is not compacted: only new highlights go in, which
-        leave nothing to compact; the next save that reads it whole compacts if needed.
+        A line damaged inside a journal is not looked for here: the append lands after it
+        as after any line, and the next whole read sets the journal aside with one
+        sentence, keeping every highlight it can read, this one too. A journal appended
+        to this way is not compacted either: a new highlight leaves nothing to compact,
+        and the next save that reads it whole compacts when needed.
         """
         document_id = highlight.document_id
         path = self.journal_path(document_id)
@@ -327,9 +332,13 @@ class AnnotationStore(JournalFiles):
             raw = path.read_bytes()
         except OSError:
             return False
-        spans = placed_spans(raw, document_id)
-        if spans is None or (highlight.start, highlight.end) in spans:
+        span = (highlight.start, highlight.end)
+        if not is_current(raw):
             return False
+        if ever_written(raw, span) is not False:
+            placed = placed_spans(raw, document_id)
+            if placed is None or span in placed:
+                return False
         try:
             append_lines(path, change_line((highlight,)))
         except OSError as err:

@@ -4,6 +4,7 @@ and damaged journals (see `AnnotationStore.save_unless_covered`)."""
 
 from __future__ import annotations
 
+import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -11,7 +12,8 @@ from typing import Any
 import pytest
 
 import annotations.journal as journal_module
-from annotations.journal import change_line, header_line, placed_spans, whole_journal
+from annotations.journal import change_line, header_line, whole_journal
+from annotations.journal_spans import ever_written, placed_spans
 from annotations.model import AnchorStatus, Highlight, new_highlight
 from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
 
@@ -76,17 +78,45 @@ def test_a_torn_journal_is_repaired_by_the_whole_read(home: Path) -> None:
     assert set(AnnotationStore(home).for_document("doc1")) == {kept, new}
 
 
-def test_a_damaged_journal_is_set_aside_by_the_whole_read(home: Path) -> None:
+def test_a_damaged_journal_is_set_aside_by_the_next_whole_read_keeping_the_new_one(
+    home: Path,
+) -> None:
     kept = make(0, 9)
     AnnotationStore(home).save(kept)
     path = journal(home)
     path.write_bytes(path.read_bytes() + b"{not json\n")
-    store = AnnotationStore(home)
     new = make(30, 40)
-    assert store.save_unless_covered(new) is None
-    assert any("could not be read" in warning for warning in store.warnings)
+    assert AnnotationStore(home).save_unless_covered(new) is None
+    reader = AnnotationStore(home)
+    assert set(reader.for_document("doc1")) == {kept, new}
+    assert any("could not be read" in warning for warning in reader.warnings)
     assert list(path.parent.glob("doc1.jsonl.damaged-*"))
-    assert set(AnnotationStore(home).for_document("doc1")) == {kept, new}
+
+
+def test_a_hand_written_record_sends_the_check_to_the_whole_read(home: Path) -> None:
+    """A record whose offsets are not written as the store writes them (by hand, with
+    spaces) is never missed: its span is taken."""
+    AnnotationStore(home).save(make(0, 9))
+    path = journal(home)
+    hand = json.dumps(
+        {"id": "hand", "document_id": "doc1", "quote": TEXT[4:14], "start": 4, "end": 14}
+    )
+    path.write_bytes(path.read_bytes() + b'{"put": [' + hand.encode() + b"]}\n")
+    taken = AnnotationStore(home).save_unless_covered(make(4, 14))
+    assert taken is not None and taken.id == "hand"
+
+
+def test_ever_written_finds_every_span_ever_written_or_says_it_cannot() -> None:
+    one, two = make(0, 9), make(10, 20)
+    written = whole_journal([one, two]) + change_line((), (two.id,))
+    assert ever_written(written, (0, 9)) is True
+    assert ever_written(written, (10, 20)) is True  # deleted: step 2 decides
+    assert ever_written(written, (0, 1)) is False
+    assert ever_written(written, (1, 9)) is False
+    noted = whole_journal([new_highlight("doc1", TEXT, 0, 9, note="start")])
+    assert ever_written(noted, (30, 40)) is None  # a note that reads "start"
+    spaced = written.replace(b'"start":0,', b'"start": 0,')
+    assert ever_written(spaced, (30, 40)) is None
 
 
 def test_placed_spans_answers_only_for_a_journal_as_the_store_writes_it() -> None:
