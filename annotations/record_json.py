@@ -9,7 +9,9 @@ highlights at once, go through one `json.dumps` call with a newline between item
 escapes every newline inside a string (``\\n``), so splitting that text at its newlines
 gives back each value encoded exactly as `json.dumps` encodes it inside the array; the
 values are then set into the indented layout, which for these flat records is fixed.
-Tests compare the two on hostile text.
+What must not reach a terminal raw is escaped as `printable_json` escapes it, a column at a
+time, and only in a column that holds more than plain ASCII (DEL included): ids, times and
+hashes never need it. Tests compare the two on hostile text.
 
 Pure Python: nothing here imports Textual or Rich.
 """
@@ -19,6 +21,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import fields
+from operator import attrgetter
 
 from annotations.model import AnchorStatus, Color, Highlight, to_record
 from library.sanitize import printable_json, printable_json_text
@@ -67,7 +70,7 @@ def records_json(highlights: Sequence[Highlight]) -> str:
         return printable_json([to_record(h) for h in highlights])
     if not highlights:
         return printable_json([])
-    columns = {name: _encoded([getattr(h, name) for h in highlights]) for name in _TEXT_FIELDS}
+    columns = {name: _encoded(list(map(attrgetter(name), highlights))) for name in _TEXT_FIELDS}
     columns["start"] = [repr(h.start) for h in highlights]
     columns["end"] = [repr(h.end) for h in highlights]
     columns["color"] = [_ENUM_JSON[h.color] for h in highlights]
@@ -83,7 +86,7 @@ def records_json(highlights: Sequence[Highlight]) -> str:
         + "}"
     )
     records = [template % row for row in zip(*(columns[name] for name in _LAYOUT), strict=True)]
-    return printable_json_text("[" + _RECORD_INDENT + ("," + _RECORD_INDENT).join(records) + "\n]")
+    return "[" + _RECORD_INDENT + ("," + _RECORD_INDENT).join(records) + "\n]\n"
 
 
 _ENUM_JSON: dict[object, str] = {
@@ -105,6 +108,8 @@ def _encoded(values: list[object]) -> list[str]:
     if not values:
         return []
     text = json.dumps(values, ensure_ascii=False, separators=("\n", ":"))
+    if not text.isascii() or "\x7f" in text:  # what may need escaping to be printed
+        text = printable_json_text(text)
     return text[1:-1].split("\n")
 
 

@@ -80,10 +80,11 @@ def printable_json(data: object) -> str:
     """`data` as indented JSON that is safe to print: readable text, but no raw control or
     bidirectional characters and no lone surrogates (each written as a ``\\u`` escape,
     which every JSON reader reads back as the same character)."""
-    return printable_json_text(json.dumps(data, ensure_ascii=False, indent=2))
+    return printable_json_text(json.dumps(data, ensure_ascii=False, indent=2)) + "\n"
 
 
 def printable_json_text(text: str) -> str:
-    """JSON text (as `json.dumps` writes it with ``ensure_ascii=False``) made safe to print
-    as `printable_json` makes it: for callers that encode in their own, faster, way."""
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    """JSON text (as `json.dumps` writes it with ``ensure_ascii=False``), or a part of it,
+    made safe to print as `printable_json` makes it: for callers that encode in their own,
+    faster, way."""
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

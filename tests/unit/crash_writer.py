@@ -76,7 +76,7 @@ def main() -> None:
         if args.only_saves or roll < 0.55 or not live:
             highlight = make(rng, rng.choice(documents), 1)
             say(f"s {highlight.id} 1")
-            if not args.only_saves and rng.random() < 0.3:
+            if not args.only_saves and rng.random() < 0.1:
                 # As the command line saves one: a fresh store, the span checked first.
                 fresh = AnnotationStore(args.home, compact_slack=args.compact_slack)
                 if fresh.save_unless_covered(highlight) is not None:
