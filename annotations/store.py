@@ -51,13 +51,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from annotations.counts_cache import (
     CountedJournal,
     read_counts_cache,
     write_counts_cache,
 )
-from annotations.journal import append_lines, by_position, change_line, whole_journal
+from annotations.journal import (
+    append_lines,
+    by_position,
+    change_line,
+    newest_first,
+    whole_journal,
+)
 from annotations.journal_files import (
     ANNOTATIONS_FOLDER,
     COMPACT_SLACK,
@@ -75,7 +82,7 @@ from annotations.kept_journals import (
     move_back,
     read_kept,
 )
-from annotations.model import Highlight
+from annotations.model import Highlight, timestamp
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
@@ -107,6 +114,33 @@ class AnnotationStore(JournalFiles):
         for document_id in self.document_ids():
             found.extend(self.for_document(document_id))
         return tuple(found)
+
+    def recent(self, at_least: int) -> tuple[Highlight, ...]:
+        """The highlights changed last in the library, newest first (`newest_first`): at
+        least `at_least` of them when it has that many, read from the journals written
+        last only. For a long list's first screen, shown while `all` is read.
+
+        A highlight's change time is never later than its journal's modification time
+        (it is written there when it changes). So once the journals read, newest first,
+        hold `at_least` highlights changed after the next journal was last written, no
+        journal left unread holds a newer one: those highlights are returned, every one
+        changed since then, in order. A clock set back, or highlights imported with change
+        times still to come, can break that rule: the whole list read afterwards is
+        always right.
+        """
+        files = sorted(self._journal_files(), key=lambda item: item[1][2], reverse=True)
+        found: list[Highlight] = []
+        for at, (document_id, _) in enumerate(files):
+            found.extend(self.for_document(document_id))
+            if at + 1 == len(files):
+                break
+            # Milliseconds, cut as `updated` is: a highlight of the next journal may show
+            # this very time, so only a later one is sure to be of a journal already read.
+            since = timestamp(datetime.fromtimestamp(files[at + 1][1][2] / 1e9, UTC))
+            changed_since = [h for h in found if h.updated > since]
+            if len(changed_since) >= at_least:
+                return newest_first(changed_since)
+        return newest_first(found)
 
     def journal_bytes(self, document_id: str) -> int:
         """The size of a document's journal file (0 when it has none): what reading its

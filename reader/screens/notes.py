@@ -5,10 +5,11 @@ the caret in the filter, where every key types (`j` and `k` too) until `enter`, 
 `tab` goes back to the list, keeping the filter; `esc` clears the filter, then leaves.
 
 A library's highlights can number tens of thousands: past `READ_AT_ONCE` bytes of
-annotations files they are read in a worker thread (the screen says so meanwhile), and the
-filter's index is made there too, before the first key; past `FILTER_AT_ONCE` highlights
-each key filters in a worker, the newest query cancelling the older one's work, so typing
-never waits.
+annotations files they are read in a worker thread (the screen says so meanwhile), the
+`FIRST_ROWS` changed last first, from the journals written last (`AnnotationStore.recent`),
+then all of them; the filter's index is made there too, before the first key. Past
+`FILTER_AT_ONCE` highlights each key filters in a worker, the newest query cancelling the
+older one's work, so typing never waits.
 """
 
 from __future__ import annotations
@@ -24,8 +25,10 @@ from textual.screen import Screen
 from textual.widgets import Static
 from textual.worker import get_current_worker
 
+from annotations.journal import newest_first
 from annotations.model import Highlight
 from library.filtering import FilterIndex
+from library.safe_files import StoreError
 from library.sanitize import one_line
 from reader.messages import OpenDocument
 from reader.notices import tell_store_warnings
@@ -37,6 +40,9 @@ from service.workspace import Workspace
 READ_AT_ONCE = 256 * 1024
 """Bytes of annotations files up to which the notes are read as the screen opens (a few
 hundred highlights); beyond, in a worker thread, the screen showing at once."""
+
+FIRST_ROWS = 100
+"""Highlights read first, and shown while the rest are read (more than a screen holds)."""
 
 FILTER_AT_ONCE = 2_000
 """Up to this many highlights the filter runs as each key is typed (some 10 ms); beyond,
@@ -105,25 +111,56 @@ class NotesScreen(Screen[None]):
         newest change first."""
         titles = self.workspace.titles()
         shown = self.workspace.as_read(self.workspace.highlights())
-        highlights = [h for h in shown if h.document_id in titles]
-        return titles, tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
+        return titles, newest_first(h for h in shown if h.document_id in titles)
+
+    def _read_first(self) -> tuple[Mapping[str, str], tuple[Highlight, ...]]:
+        """The highlights changed last (`FIRST_ROWS` at least) and their documents' titles,
+        without reading the whole catalog."""
+        recent = self.workspace.annotations.recent(FIRST_ROWS)
+        titles: dict[str, str] = {}
+        for document_id in {h.document_id for h in recent}:
+            try:
+                titles[document_id] = self.workspace.catalog.entry(document_id).title
+            except StoreError:  # removed from the library (or unreadable): not listed
+                continue
+        shown = self.workspace.as_read([h for h in recent if h.document_id in titles])
+        return titles, tuple(shown)
 
     @work(thread=True, exclusive=True, group="notes-reading", description="reading notes")
     def _read_in_background(self) -> None:
-        """Read the notes off the UI thread, then make the filter's index (before the
-        first key needs it)."""
+        """Read the notes off the UI thread: the first screen's, then all of them; then
+        make the filter's index (before the first key needs it)."""
+        worker = get_current_worker()
+        titles, first = self._read_first()
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._first_read, titles, first)
         titles, highlights = self._read()
-        if get_current_worker().is_cancelled:
+        if worker.is_cancelled:
             return
         self.app.call_from_thread(self._listed, titles, highlights)
         if len(highlights) > FILTER_AT_ONCE:
             self._index_of(highlights, titles)
 
+    def _first_read(self, titles: Mapping[str, str], highlights: tuple[Highlight, ...]) -> None:
+        """Show the notes changed last while the rest are read (unless a filter is typed:
+        its matches come with the whole list)."""
+        if self.reading and not self._field.value.strip():
+            self._titles = titles
+            self.shown = highlights
+            self.query_one("#notes-list", NoteList).set_notes(highlights, titles)
+
     def _listed(self, titles: Mapping[str, str], highlights: tuple[Highlight, ...]) -> None:
+        notes = self.query_one("#notes-list", NoteList)
+        moved_to = self.shown[notes.cursor].id if self.shown and notes.cursor else None
         self.reading = False
         self._titles = titles
         self._all = highlights
         self._fill(self._field.value)
+        if moved_to is not None and self.shown is highlights:
+            # The cursor was moved in the first rows: it stays on that highlight.
+            at = next((i for i, h in enumerate(highlights) if h.id == moved_to), 0)
+            notes.cursor = at
         tell_store_warnings(self, self.workspace)
 
     @property

@@ -16,6 +16,7 @@ from library.catalog import Catalog
 from library.filtering import FilterIndex
 from reader.app import make_app
 from reader.screens.notes import NotesScreen
+from reader.widgets.note_list import NoteList
 from service.workspace import Workspace
 from tests.ui.conftest import SIZE
 
@@ -122,3 +123,40 @@ async def test_the_newest_query_is_the_one_shown(
         await pilot.pause()
         assert [h.note for h in notes.shown] == ["islands at last"]
         assert "for 'harbour'" in title(notes)
+
+
+async def test_the_notes_changed_last_are_shown_while_the_rest_are_read(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(notes_module, "READ_AT_ONCE", 0)
+    release = threading.Event()
+    original = Workspace.highlights
+
+    def slow(self: Workspace, doc_id: str | None = None) -> Any:
+        release.wait(10)
+        return original(self, doc_id)
+
+    monkeypatch.setattr(Workspace, "highlights", slow)
+    app = make_app(workspace)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        notes = app.screen
+        assert isinstance(notes, NotesScreen)
+        for _ in range(100):  # the first rows come from the worker, the rest held back
+            if notes.shown:
+                break
+            await pilot.pause()
+        assert notes.reading and title(notes) == " Notes · reading…"
+        first = [h.quote for h in notes.shown]
+        assert first == [h.quote for h in workspace.annotations.recent(1)][: len(first)]
+        assert "the harbour master waited" in first
+        await pilot.press("j")
+        on = notes.shown[1].id
+        release.set()
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert not notes.reading and len(notes.shown) == 3
+        assert title(notes).startswith(" Notes · 3 highlights")
+        cursor = notes.query_one("#notes-list", NoteList).cursor
+        assert cursor is not None and notes.shown[cursor].id == on  # the cursor stayed
