@@ -5,6 +5,11 @@ and damaged journals (see `AnnotationStore.save_unless_covered`)."""
 from __future__ import annotations
 
 import json
+import random
+import signal
+import subprocess
+import sys
+import time
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +21,9 @@ from annotations.journal import change_line, header_line, whole_journal
 from annotations.journal_spans import ever_written, placed_spans
 from annotations.model import AnchorStatus, Highlight, new_highlight
 from annotations.store import ANNOTATIONS_FOLDER, AnnotationStore
+
+REPO = Path(__file__).resolve().parents[2]
+WRITER = Path(__file__).with_name("crash_writer.py")
 
 TEXT = "The ferry left at dawn. Gulls followed it out past the harbour wall. " * 40
 
@@ -132,3 +140,39 @@ def test_placed_spans_answers_only_for_a_journal_as_the_store_writes_it() -> Non
     assert placed_spans(whole_journal([make(0, 9, "doc2")]), "doc1") is None  # not its own
     newer = written.replace(b'"schema":1', b'"schema":2', 1)
     assert newer != written and placed_spans(newer, "doc1") is None
+
+
+@pytest.mark.slow
+def test_kill_9_never_loses_a_highlight_the_command_line_acknowledged(home: Path) -> None:
+    """Writers saving as the command line does (a fresh store each time, the span looked
+    for in the journal's bytes, then one appended line) are killed at random moments."""
+    rng = random.Random(20261207)
+    saved: set[str] = set()
+    started: set[str] = set()
+    trials = 0
+    budget = time.monotonic() + 15.0
+    while trials < 20 and time.monotonic() < budget:
+        trials += 1
+        writer = subprocess.Popen(
+            [sys.executable, str(WRITER), str(home), "--seed", str(trials), "--command-line"],
+            cwd=REPO,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert writer.stdout is not None and writer.stderr is not None
+        assert writer.stdout.readline().strip() == "ready"
+        time.sleep(rng.uniform(0.0, 0.08))
+        writer.send_signal(signal.SIGKILL)
+        out = writer.stdout.read()
+        writer.stderr.read()
+        writer.wait(timeout=60)
+        for line in out.split("\n")[:-1]:  # the last piece may be cut off by the kill
+            kind, highlight_id, *_ = line.split()
+            (saved if kind == "S" else started if kind == "s" else set()).add(highlight_id)
+        store = AnnotationStore(home)
+        found = {h.id for h in store.all()}
+        assert store.warnings == ()
+        assert saved <= found, "an acknowledged highlight was lost"
+        assert found <= started
+    assert trials >= 5 and saved
