@@ -166,6 +166,13 @@ def by_position(highlight: Highlight) -> tuple[int, int, str, str]:
     return (highlight.start, highlight.end, highlight.created, highlight.id)
 
 
+def newest_first(highlights: Iterable[Highlight]) -> tuple[Highlight, ...]:
+    """`highlights` by change time, newest first; those changed at the same time by
+    document id, then by position (one order, however they were gathered)."""
+    in_place = sorted(highlights, key=lambda h: (h.document_id, *by_position(h)))
+    return tuple(sorted(in_place, key=lambda h: h.updated, reverse=True))
+
+
 # --- writing -------------------------------------------------------------------------------
 
 

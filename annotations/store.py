@@ -51,13 +51,20 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from datetime import UTC, datetime
 
 from annotations.counts_cache import (
     CountedJournal,
     read_counts_cache,
     write_counts_cache,
 )
-from annotations.journal import by_position, whole_journal
+from annotations.journal import (
+    append_lines,
+    by_position,
+    change_line,
+    newest_first,
+    whole_journal,
+)
 from annotations.journal_files import (
     ANNOTATIONS_FOLDER,
     COMPACT_SLACK,
@@ -65,6 +72,7 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
+from annotations.journal_spans import ever_written, is_current, placed_spans
 from annotations.kept_journals import (
     REMOVED_FOLDER,
     discard_kept,
@@ -74,7 +82,7 @@ from annotations.kept_journals import (
     move_back,
     read_kept,
 )
-from annotations.model import Highlight
+from annotations.model import Highlight, timestamp
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
@@ -107,6 +115,33 @@ class AnnotationStore(JournalFiles):
             found.extend(self.for_document(document_id))
         return tuple(found)
 
+    def recent(self, at_least: int) -> tuple[Highlight, ...]:
+        """The highlights changed last in the library, newest first (`newest_first`): at
+        least `at_least` of them when it has that many, read from the journals written
+        last only. For a long list's first screen, shown while `all` is read.
+
+        A highlight's change time is never later than its journal's modification time
+        (it is written there when it changes). So once the journals read, newest first,
+        hold `at_least` highlights changed after the next journal was last written, no
+        journal left unread holds a newer one: those highlights are returned, every one
+        changed since then, in order. A clock set back, or highlights imported with change
+        times still to come, can break that rule: the whole list read afterwards is
+        always right.
+        """
+        files = sorted(self._journal_files(), key=lambda item: item[1][2], reverse=True)
+        found: list[Highlight] = []
+        for at, (document_id, _) in enumerate(files):
+            found.extend(self.for_document(document_id))
+            if at + 1 == len(files):
+                break
+            # Milliseconds, cut as `updated` is: a highlight of the next journal may show
+            # this very time, so only a later one is sure to be of a journal already read.
+            since = timestamp(datetime.fromtimestamp(files[at + 1][1][2] / 1e9, UTC))
+            changed_since = [h for h in found if h.updated > since]
+            if len(changed_since) >= at_least:
+                return newest_first(changed_since)
+        return newest_first(found)
+
     def journal_bytes(self, document_id: str) -> int:
         """The size of a document's journal file (0 when it has none): what reading its
         highlights will cost, known from one `stat`."""
@@ -114,6 +149,11 @@ class AnnotationStore(JournalFiles):
             return self.journal_path(document_id).stat().st_size
         except OSError:
             return 0
+
+    def all_journal_bytes(self) -> int:
+        """The size of every journal together: what `all` will cost to read, known from
+        one `stat` per document with highlights."""
+        return sum(size for _, (_, size, _) in self._journal_files())
 
     def document_ids(self) -> tuple[str, ...]:
         """Return the ids of the documents that have a journal, sorted."""
@@ -285,6 +325,8 @@ class AnnotationStore(JournalFiles):
         document_id = highlight.document_id
         span = (highlight.start, highlight.end)
         with self._lock(document_id).held():
+            if self._append_if_free(highlight):
+                return None
             journal = self._writable(document_id)
             covering = [
                 existing
@@ -297,6 +339,45 @@ class AnnotationStore(JournalFiles):
                 return min(covering, key=by_position)
             self._write(document_id, journal, {highlight.id: highlight}, ())
         return None
+
+    def _append_if_free(self, highlight: Highlight) -> bool:
+        """Save `highlight` (under its journal's lock) if the journal, read for its spans
+        only, shows that no placed highlight has its span: True once saved.
+
+        For the command line, which has no journal in memory: building every highlight
+        of a big document (most of the cost of reading it) only to look at their offsets
+        would make one `highlight` cost as much as listing them all (see
+        `annotations.journal_spans`). False (nothing written) when the journal is already
+        in memory, when the span may be taken, and for a journal that is missing, torn or
+        not as this store writes it: the whole read decides.
+
+        A line damaged inside a journal is not looked for here: the append lands after it
+        as after any line, and the next whole read sets the journal aside with one
+        sentence, keeping every highlight it can read, this one too. A journal appended
+        to this way is not compacted either: a new highlight leaves nothing to compact,
+        and the next save that reads it whole compacts when needed.
+        """
+        document_id = highlight.document_id
+        path = self.journal_path(document_id)
+        with self._mutex:
+            if document_id in self._journals:
+                return False
+        try:
+            raw = path.read_bytes()
+        except OSError:
+            return False
+        span = (highlight.start, highlight.end)
+        if not is_current(raw):
+            return False
+        if ever_written(raw, span) is not False:
+            placed = placed_spans(raw, document_id)
+            if placed is None or span in placed:
+                return False
+        try:
+            append_lines(path, change_line((highlight,)))
+        except OSError as err:
+            raise StoreError(f"The {LABEL} {path} cannot be written: {reason_of(err)}.") from err
+        return True
 
     def remove_document(self, document_id: str) -> tuple[Highlight, ...]:
         """Move a document's journal to ``annotations/removed/``, for when it leaves the

@@ -159,7 +159,8 @@ def _import_run(workspace: Workspace, notes: Path) -> tuple[float, float]:
 
 
 def measure(workspace: Workspace, runs: int, import_runs: int) -> list[Figure]:
-    """Open with 10,000 and 100,000 highlights, the panel, and import-notes of 100,000."""
+    """Open with 10,000 and 100,000 highlights, the panel, and import-notes of 100,000;
+    then `notes_bench`'s figures (the commands, and the notes screen)."""
     text_start = _first_line(BOOK.read_text(encoding="utf-8"))
     libraries = [marked_library(workspace, count) for count in (10_000, 100_000)]
     floor: list[float] = []
@@ -176,7 +177,11 @@ def measure(workspace: Workspace, runs: int, import_runs: int) -> list[Figure]:
     notes = _notes_file(workspace.folder / "notes-100000.json", doc_id, book_text, IMPORT_RECORDS)
     imports = [_import_run(workspace, notes) for _ in range(import_runs)]
     size_mb = notes.stat().st_size / 2**20
+    from bench import notes_bench  # it builds on this module's libraries
+
+    commands_and_notes = notes_bench.measure(workspace, libraries[0], runs)
     return [
+        *commands_and_notes,
         against_floor(
             "annotations.open_10000",
             "3 MB book with 10,000 highlights opened directly to screen (its text)",

@@ -89,6 +89,13 @@ def printable_json(data: object) -> str:
         text = "[\n" + ",\n".join([encode(item) for item in data]) + "\n]" if data else "[]"
     else:
         text = json.dumps(data, ensure_ascii=False, indent=2)
+    return printable_json_text(text) + "\n"
+
+
+def printable_json_text(text: str) -> str:
+    """JSON text (as `json.dumps` writes it with ``ensure_ascii=False``), or a part of it,
+    made safe to print as `printable_json` makes it: for callers that encode in their own,
+    faster, way."""
     if text.isascii() and "\x7f" not in text:
-        return text + "\n"  # nothing to escape, known without a pass of the pattern
-    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+        return text  # nothing to escape, known without a pass of the pattern
+    return _UNSAFE_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)

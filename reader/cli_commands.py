@@ -244,9 +244,9 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
         fields = [h.search_text for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
     if args.json:
-        from annotations.model import to_record
+        from annotations.record_json import records_json
 
-        print_json([to_record(h) for h in highlights])
+        sys.stdout.write(records_json(highlights))
         return 0
     if not highlights and args.search and any_highlight:
         sys.stderr.write(f"{PROG}: no highlight matches {one_line(args.search)!r}\n")

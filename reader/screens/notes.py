@@ -3,25 +3,50 @@
 It works as the library does: the list has the keys (`j`/`k`, `g`/`G`, `enter`), `/` puts
 the caret in the filter, where every key types (`j` and `k` too) until `enter`, `↓` or
 `tab` goes back to the list, keeping the filter; `esc` clears the filter, then leaves.
+
+A library's highlights can number tens of thousands: past `READ_AT_ONCE` bytes of
+annotations files they are read in a worker thread (the screen says so meanwhile), the
+`FIRST_ROWS` changed last first, from the journals written last (`AnnotationStore.recent`),
+then all of them; the filter's index is made there too, before the first key. Past
+`FILTER_AT_ONCE` highlights each key filters in a worker, the newest query cancelling the
+older one's work, so typing never waits.
 """
 
 from __future__ import annotations
 
-from textual import on
+import threading
+from collections.abc import Callable, Mapping
+
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import get_current_worker
 
+from annotations.journal import newest_first
 from annotations.model import Highlight
 from library.filtering import FilterIndex
+from library.safe_files import StoreError
 from library.sanitize import one_line
 from reader.messages import OpenDocument
+from reader.notices import tell_store_warnings
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.note_list import NoteList
 from service.workspace import Workspace
+
+READ_AT_ONCE = 256 * 1024
+"""Bytes of annotations files up to which the notes are read as the screen opens (a few
+hundred highlights); beyond, in a worker thread, the screen showing at once."""
+
+FIRST_ROWS = 100
+"""Highlights read first, and shown while the rest are read (more than a screen holds)."""
+
+FILTER_AT_ONCE = 2_000
+"""Up to this many highlights the filter runs as each key is typed (some 10 ms); beyond,
+in a worker thread, so typing never waits for it."""
 
 
 class NotesScreen(Screen[None]):
@@ -57,9 +82,14 @@ class NotesScreen(Screen[None]):
         self.workspace = workspace
         """The library whose notes are listed."""
         self._all: tuple[Highlight, ...] = ()
-        self._titles: dict[str, str] = {}
+        self._titles: Mapping[str, str] = {}
         self.shown: tuple[Highlight, ...] = ()
+        self.reading = False
+        """Whether the notes are still being read (in a worker)."""
         self._index: tuple[tuple[Highlight, ...], FilterIndex] | None = None
+        self._index_lock = threading.Lock()
+        self._filter_turn = object()
+        """The newest filtering handed to a worker: only its result is shown."""
 
     def compose(self) -> ComposeResult:
         yield Static(id="notes-title")
@@ -68,12 +98,70 @@ class NotesScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self._titles = self.workspace.titles()
-        shown = self.workspace.as_read(self.workspace.highlights())
-        highlights = [h for h in shown if h.document_id in self._titles]
-        self._all = tuple(sorted(highlights, key=lambda h: h.updated, reverse=True))
-        self._fill("")
         self.set_focus(self.query_one("#notes-list", NoteList))
+        if self.workspace.annotations.all_journal_bytes() <= READ_AT_ONCE:
+            self._listed(*self._read())
+            return
+        self.reading = True
+        self._update_title("")
+        self._read_in_background()
+
+    def _read(self) -> tuple[Mapping[str, str], tuple[Highlight, ...]]:
+        """Every document's title, and the highlights of the documents in the library,
+        newest change first."""
+        titles = self.workspace.titles()
+        shown = self.workspace.as_read(self.workspace.highlights())
+        return titles, newest_first(h for h in shown if h.document_id in titles)
+
+    def _read_first(self) -> tuple[Mapping[str, str], tuple[Highlight, ...]]:
+        """The highlights changed last (`FIRST_ROWS` at least) and their documents' titles,
+        without reading the whole catalog."""
+        recent = self.workspace.annotations.recent(FIRST_ROWS)
+        titles: dict[str, str] = {}
+        for document_id in {h.document_id for h in recent}:
+            try:
+                titles[document_id] = self.workspace.catalog.entry(document_id).title
+            except StoreError:  # removed from the library (or unreadable): not listed
+                continue
+        shown = self.workspace.as_read([h for h in recent if h.document_id in titles])
+        return titles, tuple(shown)
+
+    @work(thread=True, exclusive=True, group="notes-reading", description="reading notes")
+    def _read_in_background(self) -> None:
+        """Read the notes off the UI thread: the first screen's, then all of them; then
+        make the filter's index (before the first key needs it)."""
+        worker = get_current_worker()
+        titles, first = self._read_first()
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._first_read, titles, first)
+        titles, highlights = self._read()
+        if worker.is_cancelled:
+            return
+        self.app.call_from_thread(self._listed, titles, highlights)
+        if len(highlights) > FILTER_AT_ONCE:
+            self._index_of(highlights, titles)
+
+    def _first_read(self, titles: Mapping[str, str], highlights: tuple[Highlight, ...]) -> None:
+        """Show the notes changed last while the rest are read (unless a filter is typed:
+        its matches come with the whole list)."""
+        if self.reading and not self._field.value.strip():
+            self._titles = titles
+            self.shown = highlights
+            self.query_one("#notes-list", NoteList).set_notes(highlights, titles)
+
+    def _listed(self, titles: Mapping[str, str], highlights: tuple[Highlight, ...]) -> None:
+        notes = self.query_one("#notes-list", NoteList)
+        moved_to = self.shown[notes.cursor].id if self.shown and notes.cursor else None
+        self.reading = False
+        self._titles = titles
+        self._all = highlights
+        self._fill(self._field.value)
+        if moved_to is not None and self.shown is highlights:
+            # The cursor was moved in the first rows: it stays on that highlight.
+            at = next((i for i, h in enumerate(highlights) if h.id == moved_to), 0)
+            notes.cursor = at
+        tell_store_warnings(self, self.workspace)
 
     @property
     def _field(self) -> FilterField:
@@ -101,22 +189,71 @@ class NotesScreen(Screen[None]):
             self.action_close()
 
     def _fill(self, query: str) -> None:
-        if not query.strip():
-            self.shown = self._all
+        self._filter_turn = object()  # a filtering still under way is not shown now
+        if self.reading:
+            self._update_title(query)  # the notes, once read, are filtered by what is typed
+        elif not query.strip():
+            self._show(self._all, query)
+        elif len(self._all) <= FILTER_AT_ONCE:
+            self._show(self._filtered(self._all, self._titles, query), query)
         else:
-            if self._index is None or self._index[0] is not self._all:
-                fields = [
-                    f"{h.search_text} {self._titles.get(h.document_id, '')}" for h in self._all
-                ]
-                self._index = (self._all, FilterIndex(fields))  # once, not at every key
-            self.shown = tuple(self._all[i] for i in self._index[1].ranked(query))
+            self._filter_in_background(self._all, self._titles, query, self._filter_turn)
+
+    def _filtered(
+        self,
+        highlights: tuple[Highlight, ...],
+        titles: Mapping[str, str],
+        query: str,
+        stop: Callable[[], bool] | None = None,
+    ) -> tuple[Highlight, ...]:
+        """The highlights that match `query`, best first."""
+        ranked = self._index_of(highlights, titles).ranked(query, stop)
+        return tuple(highlights[i] for i in ranked)
+
+    def _index_of(
+        self, highlights: tuple[Highlight, ...], titles: Mapping[str, str]
+    ) -> FilterIndex:
+        """The filter's index of `highlights`, made once (by one thread at a time: a key
+        typed while the reading worker makes it waits for it rather than make it again)."""
+        with self._index_lock:
+            if self._index is None or self._index[0] is not highlights:
+                fields = [f"{h.search_text} {titles.get(h.document_id, '')}" for h in highlights]
+                self._index = (highlights, FilterIndex(fields))
+            return self._index[1]
+
+    @work(thread=True, exclusive=True, group="notes-filter", description="filtering notes")
+    def _filter_in_background(
+        self,
+        highlights: tuple[Highlight, ...],
+        titles: Mapping[str, str],
+        query: str,
+        turn: object,
+    ) -> None:
+        """Filter many notes off the UI thread: the newest query's result is shown, and
+        an older one's work stops as soon as a newer one starts (`exclusive`)."""
+        worker = get_current_worker()
+        shown = self._filtered(highlights, titles, query, lambda: worker.is_cancelled)
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._show_filtered, turn, query, shown)
+
+    def _show_filtered(self, turn: object, query: str, shown: tuple[Highlight, ...]) -> None:
+        if turn is self._filter_turn:  # else a newer result is on its way
+            self._show(shown, query)
+
+    def _show(self, shown: tuple[Highlight, ...], query: str) -> None:
+        self.shown = shown
         self.query_one("#notes-list", NoteList).set_notes(self.shown, self._titles)
+        self._update_title(query)
+
+    def _update_title(self, query: str) -> None:
         total = len(self._all)
         text = f" Notes · {total} highlight{'s' if total != 1 else ''}"
-        if query.strip():
+        if self.reading:
+            text = " Notes · reading…"
+        elif query.strip():
             shown = len(self.shown)
             text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
-        if not total:
+        if not total and not self.reading:
             text += " · open a document and press h to highlight"
         self.query_one("#notes-title", Static).update(Content(text))
 

@@ -9,9 +9,11 @@ returned (the change must be on disk)::
 
     s <highlight id> <version>    S <highlight id> <version>    saving
     d <highlight id>              D <highlight id>              deleting
+                                  C <highlight id>              not saved (span taken)
 
 Run: ``python crash_writer.py HOME --seed N [--count N] [--documents a,b]
-[--start-file PATH] [--compact-slack N]``. Without ``--count`` it runs until killed.
+[--start-file PATH] [--compact-slack N] [--command-line]``. Without ``--count`` it runs
+until killed.
 """
 
 from __future__ import annotations
@@ -59,7 +61,16 @@ def main() -> None:
     parser.add_argument("--start-file", type=Path, default=None)
     parser.add_argument("--compact-slack", type=int, default=4)
     parser.add_argument("--only-saves", action="store_true")
+    parser.add_argument(
+        "--command-line",
+        action="store_true",
+        help="only new highlights, each saved as `newsreader highlight` saves one: a fresh "
+        "store, the span checked first (C <id>: not saved, the span was taken)",
+    )
     args = parser.parse_args()
+    if args.command_line:
+        command_line_saves(args)
+        return
 
     rng = random.Random(args.seed)
     documents = args.documents.split(",")
@@ -100,6 +111,24 @@ def main() -> None:
             say(f"d {old.id}")
             store.delete(old.document_id, old.id)
             say(f"D {old.id}")
+    say("done")
+
+
+def command_line_saves(args: argparse.Namespace) -> None:
+    """New highlights, each through a store of its own, as separate commands make them."""
+    rng = random.Random(args.seed)
+    documents = args.documents.split(",")
+    say("ready")
+    saves = 0
+    while not args.count or saves < args.count:
+        highlight = make(rng, rng.choice(documents), 1)
+        say(f"s {highlight.id} 1")
+        fresh = AnnotationStore(args.home, compact_slack=args.compact_slack)
+        if fresh.save_unless_covered(highlight) is None:
+            say(f"S {highlight.id} 1")
+            saves += 1
+        else:
+            say(f"C {highlight.id}")
     say("done")
 
 

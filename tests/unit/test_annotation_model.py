@@ -286,3 +286,28 @@ def highlights(draw: st.DrawFn) -> Highlight:
 def test_records_round_trip_through_json(highlight: Highlight) -> None:
     encoded = json.dumps(to_record(highlight), ensure_ascii=True)
     assert from_record(json.loads(encoded)) == highlight
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    highlights(),
+    st.lists(st.sampled_from([" a", "a ", "a\nb", "a", "a", ""]), max_size=3),
+    st.sampled_from([None, 0, 1, 0.5]),
+)
+def test_a_record_read_the_quick_way_is_the_highlight_its_fields_make(
+    highlight: Highlight, odd_tags: list[str], score: float | None
+) -> None:
+    """Records as newsreader writes them skip `__init__` (`_trusted`); the highlight must
+    be the one `Highlight(**record)` makes, field for field and kind for kind, and a
+    record that is not quite so (tags to tidy, an int score) must go the long way."""
+    for record in (
+        to_record(highlight),
+        {**to_record(highlight), "tags": odd_tags or list(highlight.tags)},
+        {**to_record(highlight), "score": score},
+    ):
+        quick = from_record(record)
+        made = Highlight(**{**record, "tags": tuple(record["tags"])})
+        assert quick == made
+        for name in record:
+            assert type(getattr(quick, name)) is type(getattr(made, name)), name
+        assert hash(quick) == hash(made)
