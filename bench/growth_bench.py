@@ -50,6 +50,8 @@ def _stamp() -> str:
 
 def library_of(workspace: Workspace, count: int) -> Path:
     """A library of `count` generated articles (and the welcome guide), kept between runs."""
+    from bench.scale_bench import wait_for_index_upkeep
+
     articles = CACHE / f"articles-{count}"
     if not (articles / "done").exists():
         shutil.rmtree(articles, ignore_errors=True)
@@ -60,6 +62,7 @@ def library_of(workspace: Workspace, count: int) -> Path:
         for stale in CACHE.glob(f"library-{count}-*"):
             shutil.rmtree(stale, ignore_errors=True)
         workspace.newsreader("add", str(articles / "articles"), home=home)
+        wait_for_index_upkeep(home)  # the add left its search index to a background process
         (home / "done").write_text("")
     return home
 

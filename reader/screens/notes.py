@@ -140,7 +140,7 @@ class NotesScreen(Screen[None]):
             return
         self.app.call_from_thread(self._listed, titles, highlights)
         if len(highlights) > FILTER_AT_ONCE:
-            self._index_of(highlights, titles)
+            self._index_of(highlights, titles).warm()  # the words, before the first key
 
     def _first_read(self, titles: Mapping[str, str], highlights: tuple[Highlight, ...]) -> None:
         """Show the notes changed last while the rest are read (unless a filter is typed:
