@@ -831,3 +831,29 @@ def test_a_record_is_kept_in_one_of_64_shards_by_the_start_of_its_id() -> None:
     assert shard_of("30ab") == "30" and shard_of("a") == "a_" and shard_of("Zq-x") == "z_"
     hex_digits = "0123456789abcdef"
     assert len({shard_of(a + b + "0" * 10) for a in hex_digits for b in hex_digits}) == 64
+
+
+def test_a_document_found_by_its_id_reads_its_shard_once(
+    catalog: Catalog, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`show`, `highlight` and opening a document find the id, then its record: in a large
+    library that is some 800 records of one shard read and checked, once, not twice; a
+    change by another copy is still seen."""
+    from library.storage import Record, Store
+
+    added = catalog.add([article(sources, "a.txt", "Harbour news")]).added[0]
+    fresh = Catalog.open(catalog.home)
+    reads: list[Path] = []
+    read_table = Store.read_table
+
+    def counted(store: Store, name: str) -> dict[str, Record]:
+        reads.append(store.path)
+        return read_table(store, name)
+
+    monkeypatch.setattr(Store, "read_table", counted)
+    assert fresh.entry(fresh.resolve(added.id[:6]).id).title == "Harbour news"
+    assert reads == [shard_file(catalog, added.id)]
+    Catalog.open(catalog.home).add([article(sources, "a.txt", "Harbour news", "Changed.")])
+    reads.clear()
+    assert fresh.entry(added.id).words == 1  # the shard changed: read again
+    assert reads == [shard_file(catalog, added.id)]
