@@ -26,6 +26,8 @@ MIN_FUZZY_WORD = 5
 _WORD = re.compile(r"\w+")
 
 _SEPARATORS = re.compile(r"[\W_]")
+_ASCII_SEPARATORS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalnum()})
+"""`_SEPARATORS` for text that is all ASCII, as a table for `str.translate` (in C)."""
 """A character that is no letter or digit (``[^\\W_]`` is exactly what `str.isalnum`
 accepts): a word starts after one."""
 
@@ -38,6 +40,8 @@ def fold(text: str) -> str:
     if text.isascii():  # most titles and notes: nothing to decompose, nothing to map
         return text.casefold().strip()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
+    if decomposed.isascii():  # a title with "…" or "ﬁ": no marks to drop, no quotes to map
+        return decomposed.strip()
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return plain.translate(_PUNCTUATION).strip()
 
@@ -108,6 +112,9 @@ class FilterIndex:
         query of one word asks for it twice: whole, and as its only word)."""
         self._lock = threading.Lock()
         """Filters run in worker threads; an older one may still finish as a newer starts."""
+        self._making = threading.RLock()
+        """Held while the words and spaced fields are made: a key typed while `warm` makes
+        them waits for them rather than make them a second time alongside."""
 
     def __len__(self) -> int:
         return len(self._folded)
@@ -226,10 +233,18 @@ class FilterIndex:
         same length, so places agree), found in one `find`, where looking at each place
         the word occurs inside other words would cost a step in Python per place."""
         spaced = self._spaced
-        if spaced is None:
-            spaced = [" " + _SEPARATORS.sub(" ", hay) for hay in self._folded]
+        if spaced is not None:
+            return spaced
+        with self._making:
+            if self._spaced is not None:
+                return self._spaced
+            spaced = [
+                " "
+                + (hay.translate(_ASCII_SEPARATORS) if hay.isascii() else _SEPARATORS.sub(" ", hay))
+                for hay in self._folded
+            ]
             self._spaced = spaced
-        return spaced
+            return spaced
 
     # -- each typed word
 
@@ -280,13 +295,21 @@ class FilterIndex:
 
     def _word_index(self) -> dict[str, list[int]]:
         """Each distinct word of the fields → the fields that have it."""
-        if self._fields_of_word is None:
+        if self._fields_of_word is not None:
+            return self._fields_of_word
+        with self._making:
+            if self._fields_of_word is not None:
+                return self._fields_of_word
             index: dict[str, list[int]] = {}
+            spaced = self._spaced_fields()
             for number, hay in enumerate(self._folded):
-                for word in dict.fromkeys(_WORD.findall(hay)):
+                # A field of ASCII without "_" has the words of its spaced form (one split
+                # in C); "_" is a word character, and other scripts have their own.
+                plain = hay.isascii() and "_" not in hay
+                for word in dict.fromkeys(spaced[number].split() if plain else _WORD.findall(hay)):
                     index.setdefault(word, []).append(number)
             self._fields_of_word = index
-        return self._fields_of_word
+            return index
 
     def _candidates(self, length: int) -> list[str]:
         """The distinct words, and starts of longer words, that a typed word of `length`

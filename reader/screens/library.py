@@ -295,6 +295,8 @@ class LibraryScreen(LibraryFeeds):
         self._index_of(entries)  # made here, so that the first key typed finds it ready
         self.app.call_from_thread(self._listed, sort, listing, keep, seen, entries)
         self._keep_head(sort, listing)
+        if len(entries) > FILTER_AT_ONCE:
+            self._index_of(entries).warm()  # long before the filter's first keys
 
     def _listed(
         self,
