@@ -56,15 +56,17 @@ async def _typed(home: Path) -> Typed:
         assert isinstance(screen, LibrarySearchScreen)
         watch = _Watch()
         watch.start()
+        last = time.perf_counter()
         for key in QUERY:
+            last = time.perf_counter()
             await pilot.press("space" if key == " " else key)
             await asyncio.sleep(KEY_SECONDS)
-        last = time.perf_counter()
+        # The results may have come while the last key's pause ran: when they were shown.
         while not (screen.results and screen.shown_query == QUERY):
             await asyncio.sleep(0.005)
             if time.perf_counter() - last > 120:
                 raise TimeoutError("The search across the library showed nothing in 2 minutes.")
-        results_ms = (time.perf_counter() - last) * 1000
+        results_ms = (screen.shown_at - last) * 1000
         busy_ms = await watch.stop()
         matches = len(screen.results)
     return Typed(busy_ms, results_ms, matches, _peak_mb())

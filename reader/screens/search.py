@@ -15,6 +15,7 @@ the status line; what a cancelled build did is kept for the next query.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 
 from textual import events, on, work
@@ -96,6 +97,8 @@ class LibrarySearchScreen(Screen[None]):
         """The matches listed, in the order shown (by document)."""
         self._shown_query = ""
         """The query whose matches are listed (the one typed may be newer)."""
+        self.shown_at = 0.0
+        """When they were listed (`time.perf_counter`), for the benchmarks."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
@@ -182,6 +185,7 @@ class LibrarySearchScreen(Screen[None]):
         """List `results` under their documents' titles, the cursor on the best match.
         Only the lines in view are ever worked out (see `ResultList`)."""
         self._shown_query = query
+        self.shown_at = time.perf_counter()
         groups = by_document(results)
         hits = self.results = tuple(hit for group in groups for hit in group)
         matches: list[int | None] = []
