@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -23,7 +22,7 @@ from library.sanitize import one_line
 from reader.cli_progress import add_meter
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
-from reader.screens.library_feeds import LibraryFeeds
+from reader.screens.library_filter import FILTER_AT_ONCE, LibraryFilter
 from reader.widgets.document_list import DocumentList, widest_source
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
@@ -31,14 +30,10 @@ from service.listing_head import LARGE_LIBRARY, load_head, save_head
 from service.workspace import AddOutcome, ListedDocument, Workspace
 
 if TYPE_CHECKING:
-    from library.filtering import FilterIndex
+    pass
 
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
-
-FILTER_AT_ONCE = 5_000
-"""Up to this many documents the filter runs as each key is typed (some 20 ms); beyond,
-in a worker thread, so typing never waits for it."""
 
 CHANGES_CHECK_SECONDS = 2.0
 """How often the library looks whether another process changed it."""
@@ -71,7 +66,7 @@ def add_summary(outcome: AddOutcome) -> str:
     return " ".join((text or "Nothing to add there.", *outcome.problems))
 
 
-class LibraryScreen(LibraryFeeds):
+class LibraryScreen(LibraryFilter):
     """Lists the documents; `enter` opens one in the reader."""
 
     AUTO_FOCUS = "#documents"
@@ -170,13 +165,7 @@ class LibraryScreen(LibraryFeeds):
         self._shown: list[Entry] = []
         self._progress: dict[str, float] = {}
         self._counts: dict[str, int] = {}
-        self._filter_index: tuple[tuple[Entry, ...], FilterIndex] | None = None
         self._pool_source_width: tuple[tuple[Entry, ...], int] | None = None
-        self._index_lock = threading.Lock()
-        self._filter_turn = object()
-        """The newest filtering handed to a worker: only its result is shown."""
-        self._folded_fields: dict[str, str] = {}
-        """Each title-and-source line folded for the filter, kept between listings."""
         self._total_hint: int | None = None
         """How many documents a large library holds (from its kept head until it is
         listed): None until the library is known to be large."""
@@ -345,22 +334,6 @@ class LibraryScreen(LibraryFeeds):
         tell_store_warnings(self, self.workspace)
         self._refill(keep)
 
-    def _current_id(self) -> str | None:
-        current = self.query_one("#documents", DocumentList).current
-        return current.id if current is not None else None
-
-    def _refill(self, keep: str | None = None) -> None:
-        keep = keep or self._current_id()
-        query = self.query_one("#filter", Input).value
-        pool = self._scoped_entries()
-        if not query:
-            self._show(list(pool), query, keep)
-        elif len(pool) <= FILTER_AT_ONCE:
-            self._show(self._filtered(pool, query), query, keep)
-        else:
-            self._filter_turn = object()
-            self._filter_in_background(pool, query, keep, self._filter_turn)
-
     def _show(self, shown: list[Entry], query: str, keep: str | None) -> None:
         self._shown = shown
         documents = self.query_one("#documents", DocumentList)
@@ -380,56 +353,6 @@ class LibraryScreen(LibraryFeeds):
         if known is None or known[0] is not pool:
             known = self._pool_source_width = (pool, widest_source(pool))
         return known[1]
-
-    def _filtered(
-        self,
-        entries: tuple[Entry, ...],
-        query: str,
-        stop: Callable[[], bool] | None = None,
-    ) -> list[Entry]:
-        """The entries that match `query`, best first (the index of their titles and
-        sources is made once per listing, and kept while the user types)."""
-        return [entries[i] for i in self._index_of(entries).ranked(query, stop)]
-
-    def _index_of(self, entries: tuple[Entry, ...]) -> FilterIndex:
-        """The filter's index of `entries`, made once per listing (by one thread at a
-        time: keys typed while it is made wait for it rather than make it again), from
-        titles folded once per title."""
-        from library.filtering import FilterIndex, fold
-
-        with self._index_lock:
-            index = self._filter_index
-            if index is not None and index[0] is entries:
-                return index[1]
-            fields = [f"{e.title} {e.source or ''}" for e in entries]
-            known = self._folded_fields
-            folded = [known.get(field) or known.setdefault(field, fold(field)) for field in fields]
-            if len(known) > 2 * len(fields) + 1000:  # titles gone from the library
-                self._folded_fields = dict(zip(fields, folded, strict=True))
-            made = FilterIndex(fields, folded=folded)
-            self._filter_index = (entries, made)
-            return made
-
-    @work(thread=True, exclusive=True, group="library-filter", description="filter")
-    def _filter_in_background(
-        self, entries: tuple[Entry, ...], query: str, keep: str | None, turn: object
-    ) -> None:
-        """Filter a large library off the UI thread: keys typed meanwhile are never kept
-        waiting, and the newest query's result is the one shown."""
-        worker = get_current_worker()
-        shown = self._filtered(entries, query, lambda: worker.is_cancelled)
-        if not worker.is_cancelled:
-            self.app.call_from_thread(self._show_filtered, turn, query, shown, keep)
-
-    def _show_filtered(
-        self, turn: object, query: str, shown: list[Entry], keep: str | None
-    ) -> None:
-        if turn is not self._filter_turn:
-            return  # typed on, listed again or narrowed since: a newer result is on its way
-        # The best match takes the cursor: no need to look for the row that had it.
-        self._show(shown, query, None if shown else keep)
-        if shown:
-            self.query_one("#documents", DocumentList).move_cursor(0)
 
     def _update_title(self, query: str) -> None:
         pending = self._listing_pending and self._total_hint is not None
@@ -493,12 +416,6 @@ class LibraryScreen(LibraryFeeds):
         pool = self._scoped_entries()
         if len(pool) > FILTER_AT_ONCE:
             self._warm_filter(pool)
-
-    @work(thread=True, exclusive=True, group="library-filter-warm", description="filter index")
-    def _warm_filter(self, entries: tuple[Entry, ...]) -> None:
-        """Index a large library's titles while the user types the first letters, not at
-        the key that first needs the distinct words (the fifth letter: look-alikes)."""
-        self._index_of(entries).warm()
 
     @on(Input.Changed, "#filter")
     def _filter_changed(self, event: Input.Changed) -> None:

@@ -145,9 +145,9 @@ async def test_filter_is_fuzzy_and_esc_clears(catalog: Catalog) -> None:
 async def test_a_large_library_filters_in_the_background_and_shows_the_newest_query(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import reader.screens.library as library_screen
+    import reader.screens.library_filter as library_filter
 
-    monkeypatch.setattr(library_screen, "FILTER_AT_ONCE", 0)  # every library counts as large
+    monkeypatch.setattr(library_filter, "FILTER_AT_ONCE", 0)  # every library counts as large
     app = make_app(Workspace(catalog))
     async with app.run_test(size=SIZE) as pilot:
         await pilot.pause()
