@@ -358,12 +358,12 @@ class LibraryScreen(LibraryFilter):
         pending = self._listing_pending and self._total_hint is not None
         count = self._total_hint if pending and self._total_hint else len(self._entries)
         noun = "document" if count == 1 else "documents"
-        text = f" Library · {count} {noun} · sorted by {SORT_LABELS[self._sort]}"
+        text = f" Library · {count:,} {noun} · sorted by {SORT_LABELS[self._sort]}"
         if pending:
             text += " · listing…"
         if query:
             shown = len(self._shown)
-            text += f" · {shown} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
+            text += f" · {shown:,} match{'' if shown == 1 else 'es'} for {one_line(query)!r}"
         if self._refreshing is not None:
             text += f" · refreshing: {self._refreshing}"
         if self._adding is not None:

@@ -83,3 +83,23 @@ async def test_the_scroll_bar_follows_the_rows_the_filter_leaves(tmp_path: Path)
         await pilot.pause()
         assert len(documents.entries) < 10
         assert not documents.show_vertical_scrollbar  # gone: that one was laid out
+
+
+async def test_the_title_line_counts_with_thousands_separated(
+    ferry: tuple[Catalog, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`50,001 documents`, not `50001`: a large library's count is read at a glance."""
+    from reader.screens.library import LibraryScreen
+
+    catalog, _ = ferry
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibraryScreen)
+        many = screen.shown[0]
+        monkeypatch.setattr(screen, "_entries", (many,) * 50_001)
+        screen._update_title("")
+        await pilot.pause()
+        title = str(screen.query_one("#library-title").render())
+        assert "50,001 documents" in title
