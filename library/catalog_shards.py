@@ -200,11 +200,11 @@ class CatalogShards:
         once, not twice. The last `_SHARDS_REMEMBERED` shards read are kept."""
         store = self.store(name)
         key = store.change_key()
+        if key is None:  # no such shard yet
+            return store.read_table(DOCUMENTS_TABLE)
         known = self._records_memo.pop(name, None)
-        if known is None or key is None or known[0] != key:
-            known = (key, store.read_table(DOCUMENTS_TABLE)) if key is not None else None
-            if known is None:
-                return store.read_table(DOCUMENTS_TABLE)
+        if known is None or known[0] != key:
+            known = (key, store.read_table(DOCUMENTS_TABLE))
         self._records_memo[name] = known  # the newest last
         while len(self._records_memo) > _SHARDS_REMEMBERED:
             del self._records_memo[next(iter(self._records_memo))]

@@ -12,9 +12,6 @@ from array import array
 from collections.abc import Iterable
 
 from library.document import Span
-from library.reading_time import reading_minutes
-
-__all__ = ["reading_minutes"]  # still offered here, where the words are counted
 
 # One or more blank lines (lines holding nothing but spaces or tabs) end a paragraph.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")

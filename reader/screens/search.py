@@ -32,8 +32,9 @@ from library.text_index import SearchCancelled
 from reader.labels import clip_cells
 from reader.messages import OpenDocument
 from reader.widgets.filter_field import FilterField, type_in_turn
+from reader.widgets.highlight_list import Piece
 from reader.widgets.key_bar import KeyBar
-from reader.widgets.result_list import Piece, ResultList
+from reader.widgets.result_list import ResultList
 from service.library_search import LibrarySearch
 from service.text_search import SearchHit, TextSearch, by_document
 from service.workspace import Workspace

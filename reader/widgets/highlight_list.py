@@ -14,7 +14,7 @@ nothing is parsed as markup.
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from itertools import accumulate
 from typing import ClassVar
 
@@ -235,20 +235,26 @@ class HighlightList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         index = bisect_right(self._tops, line) - 1
         pieces = self._row_lines(index)[line - self._tops[index]]
-        on_cursor = index == self.cursor
-        row_style = base + self.get_component_rich_style("highlight-list--cursor", partial=True)
-        style = row_style if on_cursor else base
-        segments = [Segment(" " * PADDING, style)]
-        used = PADDING
-        for text, component in pieces:
-            piece_style = style + self._component(component) if component else style
-            segments.append(Segment(text, piece_style))
-            used += cell_len(text)
-        segments.append(Segment(" " * max(0, width - used), style))
-        return Strip(segments, width).crop(0, width)
+        if index == self.cursor:
+            base += self.get_component_rich_style("highlight-list--cursor", partial=True)
+        return line_strip(pieces, base, self._component, width)
 
     def _component(self, component: str) -> Style:
         return self.get_component_rich_style(component, partial=True)
+
+
+def line_strip(
+    pieces: Sequence[Piece], style: Style, component: Callable[[str], Style], width: int
+) -> Strip:
+    """One line of a list drawn from plain `pieces`, padded to `width` cells: each piece
+    in `style`, with its component's style (`component`) over it when it names one."""
+    segments = [Segment(" " * PADDING, style)]
+    used = PADDING
+    for text, name in pieces:
+        segments.append(Segment(text, style + component(name) if name else style))
+        used += cell_len(text)
+    segments.append(Segment(" " * max(0, width - used), style))
+    return Strip(segments, width).crop(0, width)
 
 
 def _row(highlight: Highlight, width: int) -> list[list[Piece]]:

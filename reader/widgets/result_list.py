@@ -15,8 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import ClassVar
 
-from rich.cells import cell_len
-from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import BindingType
 from textual.cache import LRUCache
@@ -26,17 +25,11 @@ from textual.reactive import var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from reader.widgets.highlight_list import PADDING, Piece, line_strip
 from reader.widgets.keyed_list import list_bindings
-
-Piece = tuple[str, str]
-"""``(text, component)``: a run of a line and the component class it is drawn in ('' for
-the line's own style)."""
 
 LineDrawer = Callable[[int, int], Sequence[Piece]]
 """What line ``n`` says, at most ``width`` cells: ``drawer(n, width)``."""
-
-PADDING = 1
-"""Cells left blank either side of a line."""
 
 
 class ResultList(ScrollView, can_focus=True):
@@ -210,13 +203,7 @@ class ResultList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         if line == self.cursor:
             base += self.get_component_rich_style("result-list--cursor", partial=True)
-        segments = [Segment(" " * PADDING, base)]
-        used = PADDING
-        for text, component in self._pieces(line):
-            style = (
-                base + self.get_component_rich_style(component, partial=True) if component else base
-            )
-            segments.append(Segment(text, style))
-            used += cell_len(text)
-        segments.append(Segment(" " * max(0, width - used), base))
-        return Strip(segments, width).crop(0, width)
+        return line_strip(self._pieces(line), base, self._component, width)
+
+    def _component(self, component: str) -> Style:
+        return self.get_component_rich_style(component, partial=True)

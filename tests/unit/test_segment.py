@@ -9,7 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library import segment
-from library.segment import count_words, paragraph_spans, reading_minutes, sentence_spans
+from library.reading_time import reading_minutes
+from library.segment import count_words, paragraph_spans, sentence_spans
 
 
 def sentences_of(text: str) -> list[str]:
