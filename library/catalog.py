@@ -30,7 +30,7 @@ from collections.abc import Callable, Iterable
 from contextlib import ExitStack
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal, get_args
+from typing import TYPE_CHECKING, Any
 
 from library.catalog_shards import DOCUMENTS_TABLE, LEGACY_FILE, SHARD_FOLDER, CatalogShards
 from library.clock import utc_now
@@ -46,6 +46,9 @@ from library.entries import (
     entry_from_record,
     state_from_record,
 )
+from library.entry_order import SORT_KEYS as SORT_KEYS
+from library.entry_order import SortKey as SortKey
+from library.entry_order import sort_entries
 from library.safe_files import StatKey, StoreError, reason_of
 from library.sanitize import one_line, short_title
 from library.spancache import load_spans
@@ -59,15 +62,6 @@ if TYPE_CHECKING:
     from library.adding import AddPlan
     from library.parse import Parsed
 
-
-SortKey = Literal["added", "title", "date", "source", "length", "progress"]
-"""An order the library can be listed in."""
-
-SORT_KEYS: tuple[SortKey, ...] = get_args(SortKey)
-"""The orders `Catalog.entries` knows, in the order the library's `s` key cycles them:
-``added`` newest first, ``title`` A to Z, ``date`` newest first (undated last),
-``source`` A to Z (unknown last), ``length`` shortest first, ``progress`` most read first.
-Ties keep the ``added`` order."""
 
 CATALOG_FILE = LEGACY_FILE
 """The one catalog file of libraries written before shards (moved into shards on open)."""
@@ -183,27 +177,15 @@ class Catalog:
 
         Reads only the catalog (and the reading positions for ``progress``), never text.
         """
-        if sort not in SORT_KEYS:
-            raise ValueError(f"Unknown sort order {sort!r}; use one of {', '.join(SORT_KEYS)}.")
-        # Newest first; the documents of one add (which share its time) in the order
-        # their files were taken, which is their paths' order.
-        entries = sorted(self._entries(), key=_path_key)
-        entries.sort(key=_added_key, reverse=True)
-        if sort == "title":
-            entries.sort(key=lambda e: e.title.casefold())
-        elif sort == "date":
-            entries.sort(key=lambda e: e.date or "", reverse=True)  # "" sorts undated last
-        elif sort == "source":
-            entries.sort(key=lambda e: (e.source is None, (e.source or "").casefold()))
-        elif sort == "length":
-            entries.sort(key=lambda e: e.words)
-        elif sort == "progress":
-            states = self.all_reading_states()
-            entries.sort(
-                key=lambda e: states[e.id].listed_progress if e.id in states else 0.0,
-                reverse=True,
-            )
-        return tuple(entries)
+        if sort != "progress":
+            return sort_entries(self._entries(), sort)
+        states = self.all_reading_states()
+
+        def progress_of(entry: Entry) -> float:
+            state = states.get(entry.id)
+            return state.listed_progress if state is not None else 0.0
+
+        return sort_entries(self._entries(), sort, progress_of)
 
     def _entries(self) -> list[Entry]:
         return self._catalog.entries()
@@ -559,11 +541,3 @@ class Catalog:
 
 
 # --- helpers ---------------------------------------------------------------------------
-
-
-def _added_key(entry: Entry) -> str:
-    return entry.added
-
-
-def _path_key(entry: Entry) -> tuple[bool, str]:
-    return (entry.path is None, entry.path or "")
