@@ -304,11 +304,50 @@ class LibraryScreen(LibraryFilter):
         return self.workspace.catalog.change_key(), self.workspace.listing(sort=self._sort)
 
     def _show_listing(
-        self, read: tuple[tuple[object, ...], tuple[ListedDocument, ...]], keep: str | None = None
+        self,
+        read: tuple[tuple[object, ...], tuple[ListedDocument, ...]],
+        shown: tuple[Entry, ...] | None = None,
     ) -> None:
-        """Fill the table with a listing `_read_listing` made."""
+        """Fill the table with a listing `_read_listing` made (see `LibraryFeeds`)."""
         seen, listing = read
-        self._apply_listing(listing, keep, seen)
+        if shown is not None and shown is self._entries and not self._listing_pending:
+            self._seen = seen  # nothing to draw again
+            return
+        self._apply_listing(listing, None, seen)
+
+    def _shown_as(self, listing: tuple[ListedDocument, ...]) -> tuple[Entry, ...] | None:
+        """The entries listed, if they show `listing` already (see `LibraryFeeds`)."""
+        entries, progress, counts = self._entries, self._progress, self._counts
+        if len(entries) != len(listing):
+            return None
+        for entry, listed in zip(entries, listing, strict=True):
+            if (
+                entry != listed.entry
+                or progress.get(entry.id) != listed.progress
+                or counts.get(entry.id, 0) != listed.highlights
+            ):
+                return None
+        return entries
+
+    def _show_arrived(self, new: tuple[Entry, ...]) -> None:
+        """Put documents a refresh added into the list shown, each in its place (see
+        `LibraryFeeds`); the new ones were never opened and have no highlights."""
+        if self._listing_pending:  # the head of a large library: the whole listing is due
+            self._list_in_background()
+            return
+        from library.entry_order import with_new
+
+        progress = self._progress
+        before = self._entries
+        self._entries = with_new(before, new, self._sort, lambda e: progress.get(e.id, 0.0))
+        for entry in new:
+            self._counts.setdefault(entry.id, 0)
+        if self._total_hint is not None:
+            self._total_hint = len(self._entries)
+        known = self._pool_source_width
+        if known is not None and known[0] is before:  # measured once per listing, not again
+            self._pool_source_width = (self._entries, max(known[1], widest_source(new)))
+        self._refill()
 
     def _apply_listing(
         self,

@@ -1,6 +1,6 @@
-"""The feeds' side of the library screen: `r` refreshing them in the background, `v`
-showing one feed's or one source's documents, and listing the documents in a thread while
-a refresh adds them.
+"""The feeds' side of the library screen: `r` refreshing them in the background, with the
+documents each feed adds put into the list as they arrive, and `v` showing one feed's or
+one source's documents.
 
 `LibraryScreen` is built on this class; what it needs of the screen (the entries listed,
 the filter, the title line) is declared here and made there.
@@ -31,7 +31,8 @@ if TYPE_CHECKING:
     from service.feeds import RefreshProgress, RefreshReport
 
 LIST_EVERY_SECONDS = 1.0
-"""How often, at most, a refresh's new documents are listed as they arrive."""
+"""How often, at most, a refresh's new documents are put into the list as they arrive
+(each time, the rows in view are drawn again)."""
 
 
 def refresh_summary(report: RefreshReport) -> str:
@@ -65,6 +66,8 @@ class LibraryFeeds(Screen[None]):
         """Lists the documents again when due, while a refresh adds them."""
         self._listed_at = 0.0
         """When a refresh's additions were last listed (monotonic seconds)."""
+        self._arrived: list[Entry] = []
+        """Documents the refresh added that are not in the list yet."""
         self._has_feeds = False
         """Whether the library follows a feed (read when shown, and now and then)."""
         self._feeds_seen: object = None
@@ -90,9 +93,21 @@ class LibraryFeeds(Screen[None]):
         raise NotImplementedError
 
     def _show_listing(
-        self, read: tuple[tuple[object, ...], tuple[ListedDocument, ...]], keep: str | None = None
+        self,
+        read: tuple[tuple[object, ...], tuple[ListedDocument, ...]],
+        shown: tuple[Entry, ...] | None = None,
     ) -> None:
-        """Fill the table with a listing `_read_listing` made."""
+        """Fill the table with a listing `_read_listing` made; when `shown` (what
+        `_shown_as` said) is still the entries listed, only note the listing as seen."""
+        raise NotImplementedError
+
+    def _shown_as(self, listing: tuple[ListedDocument, ...]) -> tuple[Entry, ...] | None:
+        """The entries listed, if they show `listing` already (asked in a thread); else
+        None."""
+        raise NotImplementedError
+
+    def _show_arrived(self, new: tuple[Entry, ...]) -> None:
+        """Put the documents `new` into the table, each in its place."""
         raise NotImplementedError
 
     # -- refreshing (`r`) -----------------------------------------------------------------------
@@ -189,6 +204,7 @@ class LibraryFeeds(Screen[None]):
     def on_library_feeds_refresh_progressed(self, event: LibraryFeeds.RefreshProgressed) -> None:
         self._refreshing = event.progress.line()
         if event.progress.latest.added:
+            self._arrived.extend(event.progress.latest.added)
             self._list_soon()  # the new rows, as they arrive
         self._update_title(self.query_one("#filter", Input).value)
 
@@ -197,7 +213,8 @@ class LibraryFeeds(Screen[None]):
         if self._list_timer is not None:
             self._list_timer.stop()
             self._list_timer = None
-        self._list_in_background()
+        self._take_arrived()
+        self._list_in_background()  # what else changed meanwhile (drawn only if anything did)
         self.notify(
             one_line(event.message),
             severity="warning" if event.failed else "information",
@@ -255,23 +272,30 @@ class LibraryFeeds(Screen[None]):
         self._refill()
         self.query_one("#documents", DocumentList).move_cursor(0)
 
-    # -- listing off the UI thread (while a refresh adds documents) ------------------------------
+    # -- the refresh's new documents, as they arrive -------------------------------------------
 
     class Listed(Message):
         """The documents were listed in a thread (handler: `on_library_feeds_listed`)."""
 
         def __init__(
-            self, read: tuple[tuple[object, ...], tuple[ListedDocument, ...]], sort: str
+            self,
+            read: tuple[tuple[object, ...], tuple[ListedDocument, ...]],
+            sort: str,
+            shown: tuple[Entry, ...] | None,
         ) -> None:
             super().__init__()
             self.read = read
             """The catalog's change key and the listing."""
             self.sort = sort
             """The sort it was listed in."""
+            self.shown = shown
+            """The entries the table listed when it showed this listing already, else
+            None."""
 
     def _list_soon(self) -> None:
-        """List the documents in a thread, at most once every `LIST_EVERY_SECONDS`: a
-        refresh adds feed after feed, and each listing reads the whole catalog."""
+        """Put the documents that arrived into the list, at most once every
+        `LIST_EVERY_SECONDS`: a refresh adds feed after feed, and each time the rows in
+        view are drawn again."""
         if self._list_timer is not None:
             return
         wait = self._listed_at + LIST_EVERY_SECONDS - time.monotonic()
@@ -284,16 +308,25 @@ class LibraryFeeds(Screen[None]):
     def _list_when_due(self) -> None:
         self._list_timer = None
         self._listed_at = time.monotonic()
-        self._list_in_background()
+        self._take_arrived()
+
+    def _take_arrived(self) -> None:
+        """Put the documents that arrived into the list, here: a few binary searches.
+        (Listing the catalog again for each feed read every shard in a thread, which
+        took turns with this one for the interpreter lock while the list was drawn.)"""
+        arrived, self._arrived = self._arrived, []
+        if arrived:
+            self._show_arrived(tuple(arrived))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
     def _list_in_background(self) -> None:
         """List the documents in this thread: at 400 documents the listing takes ~10 ms,
         at 50,000 more than a second, and the UI thread must not wait for it."""
-        self.post_message(self.Listed(self._read_listing(), self._sort))
+        read = self._read_listing()
+        self.post_message(self.Listed(read, self._sort, self._shown_as(read[1])))
 
     def on_library_feeds_listed(self, event: LibraryFeeds.Listed) -> None:
         if event.sort != self._sort:
             self._list_in_background()  # sorted otherwise meanwhile
             return
-        self._show_listing(event.read)
+        self._show_listing(event.read, event.shown)

@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from textual.widgets import Static
 
-from library.catalog import Catalog
+from library.catalog import Catalog, SortKey
 from reader.app import make_app
 from reader.screens.library import LibraryScreen
+from reader.widgets.document_list import DocumentList
 from service.workspace import Workspace
 from tests.feed_site import serve_feeds
 from tests.ui.conftest import SIZE
@@ -110,3 +111,73 @@ async def test_new_rows_are_listed_while_the_refresh_goes_on(tmp_path: Path) -> 
             assert screen.refreshing is not None, "the refresh ended before the row showed"
             assert "Storm today" in {entry.title for entry in screen.shown}
             app.workers.cancel_all()  # stop waiting for the slow feed
+
+
+async def test_rows_that_arrive_are_put_in_place_without_listing_the_library(
+    tmp_path: Path,
+) -> None:
+    """A feed's new documents go into the list shown, each where a listing would put
+    them, without the whole catalog read again for each feed."""
+    workspace = Workspace(Catalog.open(tmp_path / "lib"))
+    with serve_feeds() as (address, log):
+        log.slow_seconds = 0
+        for feed in ("rss2.xml", "slow.xml"):
+            workspace.follow_feed(f"{address}/{feed}")
+        log.slow_seconds = 8.0
+        app = make_app(workspace)
+        app.notify = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LibraryScreen)
+            await pilot.press("s")  # by title: the new rows go among the old ones
+            listings: list[str] = []
+            listing = workspace.listing
+
+            def counted(sort: SortKey = "added") -> object:
+                listings.append(sort)
+                return listing(sort)
+
+            workspace.listing = counted  # type: ignore[assignment, method-assign]
+            await pilot.press("r")
+            for _ in range(120):
+                if "Storm today" in {entry.title for entry in screen.shown}:
+                    break
+                await pilot.pause(0.05)
+            assert screen.refreshing is not None, "the refresh ended before the row showed"
+            assert listings == []
+            assert [e.id for e in screen.shown] == [
+                e.id for e in workspace.catalog.entries("title")
+            ]
+            app.workers.cancel_all()
+
+
+async def test_the_listing_after_a_refresh_draws_nothing_when_the_rows_are_all_there(
+    tmp_path: Path,
+) -> None:
+    workspace = Workspace(Catalog.open(tmp_path / "lib"))
+    with serve_feeds() as (address, log):
+        log.slow_seconds = 0
+        workspace.follow_feed(f"{address}/rss2.xml")
+        app = make_app(workspace)
+        app.notify = lambda *_args, **_kwargs: None  # type: ignore[method-assign]
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, LibraryScreen)
+            shown: list[int] = []
+            documents = screen.query_one("#documents", DocumentList)
+            set_entries = documents.set_entries
+
+            def counted(*args: object, **kwargs: object) -> None:
+                shown.append(len(screen.shown))
+                set_entries(*args, **kwargs)  # type: ignore[arg-type]
+
+            documents.set_entries = counted  # type: ignore[method-assign]
+            await pilot.press("r")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await app.workers.wait_for_complete()
+            assert screen.refreshing is None
+            assert len(shown) == 1, "the rows were put in once, and not drawn again"
+            assert [e.id for e in screen.shown] == [e.id for e in workspace.catalog.entries()]
