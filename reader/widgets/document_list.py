@@ -53,6 +53,9 @@ SOURCE_MIN_WIDTH = 6
 """A source column that would be narrower than this is left out."""
 PADDING = 1
 """Cells of padding on each side of every column."""
+SCROLL_BAR_LATER = 0.02
+"""Seconds after the rows that the scroll bar is drawn (a frame later; see
+`DocumentList._tell_scroll_bar_soon`)."""
 
 _SOURCE = Column("Source", 1, SOURCE_MAX_WIDTH, dim=True)
 _DATE = Column("Date", 2, 10)
@@ -80,6 +83,7 @@ def widest_source(entries: Sequence[Entry]) -> int:
     return max((cell_len(one_line(source)) for source in sources), default=0)
 
 
+@lru_cache(maxsize=64)
 def columns_for(width: int, source_width: int = SOURCE_MAX_WIDTH) -> tuple[Column, ...]:
     """The columns for a list `width` cells wide whose widest source takes `source_width`
     cells: the title takes what the others leave.
@@ -88,6 +92,8 @@ def columns_for(width: int, source_width: int = SOURCE_MAX_WIDTH) -> tuple[Colum
     two fifths of the width, the length takes its narrow form (`4m`), then the date, the
     marks and the length are left out, in that order; only then is the source shortened
     (left out below `SOURCE_MIN_WIDTH`). The progress (Read) is always shown.
+
+    Kept for each width: every line of the list drawn asks for them.
     """
     source = min(source_width, SOURCE_MAX_WIDTH)
     columns = [replace(_SOURCE, width=source)] if source > 0 else []
@@ -275,6 +281,8 @@ class DocumentList(ScrollView, can_focus=True):
         self._cursor = 0
         self._placeholder = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
+        self._bar_due = False
+        """Whether the scroll bar is to be told the list's height and place next frame."""
         self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
 
     # -- model ---------------------------------------------------------------------------------
@@ -338,7 +346,7 @@ class DocumentList(ScrollView, can_focus=True):
     def _set_height(self, lines: int) -> None:
         """Make the list `lines` tall. A change of height lays out the whole screen (the
         scroll bar may come or go), some milliseconds at every key typed in the filter;
-        when the scroll bar stays as it is, only its thumb is told."""
+        when the scroll bar stays as it is, only it is told (next frame)."""
         size = Size(self.size.width, lines)
         if size == self.virtual_size:
             return
@@ -348,9 +356,29 @@ class DocumentList(ScrollView, can_focus=True):
             self.virtual_size = size
             return
         self.set_reactive(DocumentList.virtual_size, size)
+        self._tell_scroll_bar_soon()
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        # As a scroll view does, but the scroll bar is told on the next frame (below).
+        if round(old_value) != round(new_value):
+            self.refresh(self.size.region)
+        self._tell_scroll_bar_soon()
+
+    def _tell_scroll_bar_soon(self) -> None:
+        """Move the scroll bar's thumb on the frame after the rows are drawn. Drawing the
+        bar costs as much as drawing the rows (some 1.5 ms each): rows that change with
+        the bar (documents a refresh puts in above, a page down) reach the screen a frame
+        sooner, and no single frame keeps the UI thread for both."""
+        if not self._bar_due and self.show_vertical_scrollbar:
+            self._bar_due = True
+            self.set_timer(SCROLL_BAR_LATER, self._tell_scroll_bar)
+
+    def _tell_scroll_bar(self) -> None:
+        self._bar_due = False
         if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = lines
-            self.vertical_scrollbar.refresh()
+            bar = self.vertical_scrollbar
+            bar.window_virtual_size = self.virtual_size.height
+            bar.position = self.scroll_y
 
     def redraw(self) -> None:
         """Draw the rows again, after the progress or highlight counts given to

@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from library.catalog import Catalog
 from reader.app import make_app
-from reader.widgets.document_list import DocumentList
+from reader.widgets.document_list import SCROLL_BAR_LATER, DocumentList
 from reader.widgets.filter_field import FilterField
 from service.workspace import Workspace
 from tests.ui.conftest import SIZE
@@ -78,6 +78,7 @@ async def test_the_scroll_bar_follows_the_rows_the_filter_leaves(tmp_path: Path)
         await pilot.pause()
         assert len(documents.entries) == 30
         assert documents.virtual_size.height == 31
+        await pilot.pause(SCROLL_BAR_LATER * 3)  # the bar is told a frame after the rows
         assert documents.vertical_scrollbar.window_virtual_size == 31
         await pilot.press(*" story number 7")
         await pilot.pause()

@@ -1,0 +1,49 @@
+"""The library's scroll bar is drawn a frame after the rows it follows, and always catches
+up with them; the app's UI thread gets the interpreter lock back from busy threads quickly."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from library.catalog import Catalog
+from reader.app import UI_SWITCH_SECONDS, make_app
+from reader.widgets.document_list import SCROLL_BAR_LATER, DocumentList
+from service.workspace import Workspace
+
+
+async def test_the_scroll_bar_catches_up_with_the_rows(tmp_path: Path) -> None:
+    catalog = Catalog.open(tmp_path / "lib")
+    for number in range(80):
+        (tmp_path / f"{number:02}.txt").write_text(
+            f"Story number {number}.\n\nIt goes on.\n", encoding="utf-8"
+        )
+    catalog.add(sorted(tmp_path.glob("*.txt")))
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        documents = app.screen.query_one("#documents", DocumentList)
+        bar = documents.vertical_scrollbar
+        assert bar.position == 0
+        await pilot.press("pagedown", "pagedown")
+        await pilot.pause()
+        assert documents.scroll_y > 0  # the rows moved at once
+        await pilot.pause(SCROLL_BAR_LATER * 3)
+        assert bar.position == documents.scroll_y
+        assert bar.window_virtual_size == documents.virtual_size.height
+        await pilot.press("G")
+        await pilot.pause(SCROLL_BAR_LATER * 3)
+        assert bar.position == documents.scroll_y == documents.max_scroll_y
+        await pilot.press("g")
+        await pilot.pause(SCROLL_BAR_LATER * 3)
+        assert bar.position == documents.scroll_y == 0
+
+
+async def test_busy_threads_hand_the_ui_thread_the_lock_within_a_millisecond(
+    tmp_path: Path,
+) -> None:
+    app = make_app(Workspace(Catalog.open(tmp_path / "lib")))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        assert sys.getswitchinterval() == UI_SWITCH_SECONDS == 0.001
+    assert sys.getswitchinterval() != UI_SWITCH_SECONDS  # given back when the app stops
