@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import signal
+import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -28,6 +29,9 @@ if TYPE_CHECKING:
 # Screens are imported when first shown: start-up pays only for the first one.
 
 DEFAULT_THEME = "textual-dark"
+
+UI_SWITCH_SECONDS = 0.001
+"""How long a background thread may keep the interpreter lock while the UI thread waits."""
 
 START_MODE = "start"
 """The mode the app starts in. It is not one of the app's `MODES`, so Textual makes its
@@ -88,6 +92,8 @@ class NewsreaderApp(App[None]):
         self._open_offset = open_offset
         self._after_first_frame = after_first_frame
         self._start_error: StoreError | None = None
+        self._switch_interval = sys.getswitchinterval()
+        """Python's switch interval before the app ran (given back when it stops)."""
         self.crash: tuple[Exception, Path | None] | None = None
         """The error that ended the app, if one did, and its crash log (None when it
         could be written nowhere)."""
@@ -133,7 +139,14 @@ class NewsreaderApp(App[None]):
         # a folder is set (a module, a settings read) is left until the screen is drawn.
         self._start_notes_folder()
 
+    def on_unmount(self) -> None:
+        sys.setswitchinterval(self._switch_interval)  # as it was (an app in a test run)
+
     def on_mount(self) -> None:
+        # Threads doing Python work in the background (listing, filtering, searching) hand
+        # the interpreter lock to this thread within a millisecond of its asking, not
+        # Python's default five: a key or a frame never waits longer than that for them.
+        sys.setswitchinterval(UI_SWITCH_SECONDS)
         # A closed terminal (SIGHUP) or a polite kill (SIGTERM) ends the app the normal way:
         # the reading position is saved and the terminal is restored.
         loop = asyncio.get_running_loop()
