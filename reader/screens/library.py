@@ -20,6 +20,7 @@ from library.entries import Entry
 from library.safe_files import StoreError
 from library.sanitize import one_line
 from reader.cli_progress import add_meter
+from reader.long_lived import made_long_lived
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.library_filter import FILTER_AT_ONCE, LibraryFilter
@@ -277,15 +278,16 @@ class LibraryScreen(LibraryFilter):
     def _list_large_in_background(
         self, sort: SortKey, keep: str | None, seen: tuple[object, ...]
     ) -> None:
-        listing = self.workspace.listing(sort=sort)
-        if get_current_worker().is_cancelled:
-            return
-        entries = tuple(listed.entry for listed in listing)
-        self._index_of(entries)  # made here, so that the first key typed finds it ready
-        self.app.call_from_thread(self._listed, sort, listing, keep, seen, entries)
-        self._keep_head(sort, listing)
-        if len(entries) > FILTER_AT_ONCE:
-            self._index_of(entries).warm()  # long before the filter's first keys
+        with made_long_lived():  # no collection walks the listing again and again
+            listing = self.workspace.listing(sort=sort)
+            if get_current_worker().is_cancelled:
+                return
+            entries = tuple(listed.entry for listed in listing)
+            self._index_of(entries)  # made here, so that the first key typed finds it ready
+            self.app.call_from_thread(self._listed, sort, listing, keep, seen, entries)
+            self._keep_head(sort, listing)
+            if len(entries) > FILTER_AT_ONCE:
+                self._index_of(entries).warm()  # long before the filter's first keys
 
     def _listed(
         self,
