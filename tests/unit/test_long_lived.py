@@ -35,10 +35,6 @@ def test_what_the_block_makes_is_frozen_and_the_collector_runs_again() -> None:
         made.extend([index] for index in range(1000))
     assert gc.isenabled()
     assert gc.get_freeze_count() >= frozen_before + 1000
-    assert all(
-        not gc.is_tracked(item) or not any(item is o for o in gc.get_objects(2))
-        for item in made[:5]
-    )
 
 
 def test_garbage_from_before_is_collected_not_frozen() -> None:
