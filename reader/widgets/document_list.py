@@ -480,7 +480,7 @@ class DocumentList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
         if y == 0:
-            key: tuple[object, ...] = ("header", width)
+            key: tuple[object, ...] = ("header", width, self._source_width)
             strip = self._strips.get(key)
             if strip is None:
                 style = self.rich_style + self.get_component_rich_style("document-list--header")

@@ -239,3 +239,18 @@ def test_bindings_have_ids_and_tooltips() -> None:
     for binding in bindings:
         assert binding.id and binding.id.startswith("library.")
         assert binding.tooltip and binding.description
+
+
+async def test_the_header_names_a_source_column_that_comes_with_new_rows() -> None:
+    """Documents without a source listed first, then one with a source (a refresh's
+    first feed): the header gains the Source column with the rows."""
+    app = ListApp([entry(n, source=None) for n in range(3)])
+    async with app.run_test(size=(120, 10)) as pilot:
+        await pilot.pause()
+        assert "Source" not in screen_text(app)[0]
+        documents = app.query_one(DocumentList)
+        documents.set_entries([entry(9), *app.entries], {}, {})
+        await pilot.pause()
+        lines = screen_text(app)
+        assert lines[0].split() == ["Title", "Source", "Date", "Length", "Read", "Marks"]
+        assert "The Gazette" in lines[1]
