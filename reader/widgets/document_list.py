@@ -124,7 +124,16 @@ def _give_way(columns: list[Column], column: Column, narrower: Column | None) ->
 
 
 def fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded."""
+    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded.
+
+    `text` is printable (see `row_values`): in ASCII, a character is a cell, and counting
+    cells the general way (a look-up per character) was most of the cost of a new row.
+    """
+    if text.isascii():
+        if len(text) > width:
+            return text[: width - 1] + "…" if width > 1 else text[:width]
+        padding = " " * (width - len(text))
+        return padding + text if right else text + padding
     cells = cell_len(text)
     if cells > width:
         return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
@@ -535,7 +544,13 @@ class DocumentList(ScrollView, can_focus=True):
     ) -> Strip:
         pad = " " * PADDING
         segments: list[Segment] = []
+        cells = 0
         for column in columns:
             cell = pad + fit(values[column.value], column.width, right=column.right) + pad
             segments.append(Segment(cell, dim if column.dim else style))
-        return Strip(segments).adjust_cell_length(width, style)
+            cells += column.width + 2 * PADDING  # what `fit` made it, told to the strip
+        if cells > width:
+            return Strip(segments).adjust_cell_length(width, style)
+        if cells < width:
+            segments.append(Segment(" " * (width - cells), style))
+        return Strip(segments, width)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
 
 from library.entries import Entry
+from library.sanitize import one_line
 from reader.widgets.document_list import (
     TITLE_MIN_WIDTH,
     Column,
@@ -254,3 +257,23 @@ async def test_the_header_names_a_source_column_that_comes_with_new_rows() -> No
         lines = screen_text(app)
         assert lines[0].split() == ["Title", "Source", "Date", "Length", "Read", "Marks"]
         assert "The Gazette" in lines[1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=0x2FFF), max_size=40),
+    st.integers(min_value=1, max_value=30),
+    st.booleans(),
+)
+def test_fit_makes_exactly_the_cells_asked_for_in_ascii_and_beyond(
+    text: str, width: int, right: bool
+) -> None:
+    """ASCII text is measured a character a cell (the quick way), other text cell by
+    cell: both come out exactly `width` cells wide, cut with an ellipsis or padded."""
+    text = one_line(text)
+    fitted = fit(text, width, right=right)
+    assert cell_len(fitted) == width
+    if cell_len(text) <= width:
+        assert fitted.strip(" ") == text.strip(" ")
+    else:
+        assert fitted.endswith("…") or width == 1
