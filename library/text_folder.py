@@ -33,6 +33,7 @@ from library.safe_files import (
     move_into_place,
     reason_of,
     sync_file,
+    write_in_pieces,
 )
 from library.sanitize import short_title
 from library.spancache import load_spans
@@ -171,9 +172,7 @@ class TextFolder:
         except OSError as err:
             raise _not_written(target, entry, err) from err
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            write_in_pieces(fd, data)
         except OSError as err:
             # Left for `discard_unnamed`, which deletes it only if no record names it.
             raise _not_written(target, entry, err) from err
