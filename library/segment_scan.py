@@ -39,25 +39,6 @@ _NO_BREAK_SPACE = r"[^\S\n]*+(?:\n(?![ \t]*\n)[^\S\n]*+)*+"
 _FOLLOWED = rf"{_NO_BREAK_SPACE}(?=[{segment._OPENERS}]*+(?P<next>[^\sa-z]))"
 _AFTER_RUN = rf"[{segment._CLOSERS}]*+(?=\s))" + _FOLLOWED
 
-
-def _either_case(words: list[str]) -> str:
-    """A pattern matching any of `words` (lowercase, none the start of another) in any
-    case, as a tree of alternatives: the engine tries a branch only if its first letter
-    is there, where a plain list of alternatives would be tried one by one (a 100 MB
-    text has a million full stops to try them at)."""
-    following: dict[str, list[str]] = {}
-    for word in words:
-        following.setdefault(word[0], []).append(word[1:])
-    branches = []
-    for first, rests in sorted(following.items()):
-        letter = f"[{re.escape(first)}{re.escape(first.upper())}]" if first.isalpha() else ""
-        letter = letter or re.escape(first)
-        branches.append(letter if rests == [""] else letter + _either_case(rests))
-    return branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-
-
-_ENDINGS = _either_case(sorted(segment._ABBREVIATION_ENDINGS))
-
 _BREAK_THEN_SPACE = re.compile(r"\n[ \t]*\n\s*+")
 """A paragraph break and all the whitespace after it: the next paragraph starts at its end."""
 _SPACE_THEN_BREAK = re.compile(r"\n(?<=\s\n)[ \t]*\n")
@@ -72,12 +53,12 @@ def _stop_pattern(stop: str) -> re.Pattern[str]:
     escaped = re.escape(stop)
     if stop != ".":
         return re.compile(rf"(?P<end>{escaped}(?<![{_RUN}]{escaped})[{_RUN}]*+" + _AFTER_RUN)
-    # The group `sure` matches (empty) when the stop ends the sentence unless a lowercase
-    # letter follows: more stops follow it, whitespace is before it, or a word whose last
-    # three letters end no abbreviation.
+    # The group `run` matches (empty) after a run of stops, `word` after a full stop
+    # that ends three ASCII letters: both end the sentence unless a lowercase letter
+    # follows, the second unless its letters end an abbreviation (looked up in Python: in
+    # the pattern, a tree of the endings took more time than all the rest of it).
     return re.compile(
-        rf"(?P<end>\.(?<![{_RUN}]\.)"
-        rf"(?:(?:[{_RUN}]++|(?<!\S\.)|(?<=[A-Za-z]{{3}}\.)(?<!{_ENDINGS}\.))(?P<sure>)|)"
+        rf"(?P<end>\.(?<![{_RUN}]\.)(?:[{_RUN}]++(?P<run>)|(?<=[A-Za-z]{{3}}\.)(?P<word>)|)"
         + _AFTER_RUN
     )
 
@@ -143,20 +124,28 @@ def _ends_of(
 ) -> tuple[array[int], array[int]]:
     """Where each sentence `pattern` finds ends, and where the sentence after it starts.
 
-    Unless `checked`, or its group `sure` matched, a candidate ends its sentence unless a
-    lowercase letter follows it (what `segment._continues` says of a run that does not
-    end in a lone full stop); a `checked` one is told by `segment._continues`.
+    Unless `checked`, a candidate ends its sentence unless a lowercase letter follows it
+    (what `segment._continues` says of a run that does not end in a lone full stop); a
+    `checked` one is told by `segment._continues`, unless the groups of the full stop's
+    pattern (`_stop_pattern`) tell it is of the first kind.
     """
     ends: array[int] = array("q")
     starts: array[int] = array("q")
     add_end, add_start = ends.append, starts.append
     continues = segment._continues
-    told = "sure" in pattern.groupindex
+    endings = segment._ABBREVIATION_ENDINGS
+    told = "word" in pattern.groupindex
     for match in pattern.finditer(text):
-        if not checked or (told and match.start("sure") >= 0):
-            if match.group("next").islower():
-                continue
-        elif continues(text, match):
+        if not checked:
+            plain = True
+        elif not told:
+            plain = False
+        elif match.start("word") >= 0:
+            at = match.start()
+            plain = text[at - 3 : at].lower() not in endings
+        else:
+            plain = match.start("run") >= 0
+        if match.group("next").islower() if plain else continues(text, match):
             continue
         add_end(match.end("end"))
         add_start(match.end())
