@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from library.approximate_search import find_approximate, overlaps
 from library.document import Span
 from library.normalization import normalize, normalize_query
+from library.paced_find import paced_find
 from library.pacing import Pacer
 
 DEFAULT_THRESHOLD = 75.0
@@ -134,17 +135,17 @@ class SearchIndex:
         text = normalized.text
         matches: list[Match] = []
         exact: list[Span] = []
-        pos = text.find(wanted)
+        pos = paced_find(text, wanted, 0, pace)
         while pos != -1 and len(matches) < limit:
             pace()
             end = pos + len(wanted)
             if normalized.splits_a_character(pos, end):
-                pos = text.find(wanted, pos + 1)
+                pos = paced_find(text, wanted, pos + 1, pace)
                 continue
             start_orig, end_orig = normalized.to_original(pos, end)
             matches.append(Match(start_orig, end_orig, 100.0, True))
             exact.append((pos, end))
-            pos = text.find(wanted, end)
+            pos = paced_find(text, wanted, end, pace)
         return matches, exact
 
     def _exact_words_first(
@@ -161,16 +162,16 @@ class SearchIndex:
         text = normalized.text
         tiers: tuple[list[Span], ...] = ([], [], [])  # inside a word, word start, whole
         seen = 0
-        pos = text.find(wanted)
+        pos = paced_find(text, wanted, 0, pace)
         while pos != -1 and len(tiers[2]) < limit and seen < max(limit, WORDS_FIRST_SCAN):
             pace()
             seen += 1
             end = pos + len(wanted)
             if normalized.splits_a_character(pos, end):
-                pos = text.find(wanted, pos + 1)
+                pos = paced_find(text, wanted, pos + 1, pace)
                 continue
             tiers[word_fit(text, pos, end)].append((pos, end))
-            pos = text.find(wanted, end)
+            pos = paced_find(text, wanted, end, pace)
         chosen = [*tiers[2], *tiers[1], *tiers[0]][:limit]
         matches = [Match(*normalized.to_original(*span), 100.0, True) for span in chosen]
         return matches, sorted(chosen)
