@@ -163,7 +163,13 @@ class ReaderSearch(Screen[None]):
         self.set_focus(self._view)
 
     def _start_search(self, query: str) -> None:
-        """Search `query` in a thread, near the reading cursor first in a long text."""
+        """Search `query` in a thread, near the reading cursor first in a long text (which
+        says it is searching meanwhile: its whole search takes seconds, and the count of
+        the query before would stand for this one's)."""
+        from library.search_index import SEARCHED_WHOLE
+
+        if len(self.document.text) > SEARCHED_WHOLE and self._find_bar is not None:
+            self._find_bar.show_count("", "searching…")
         self._search(query, (self._view.cursor_span or (0, 0))[0])
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
