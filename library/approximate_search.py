@@ -29,6 +29,7 @@ from rapidfuzz import fuzz
 
 from library.document import Span
 from library.normalization import MASK
+from library.paced_find import paced_find
 
 CHUNK_SIZE = 4096
 """Characters per chunk scored by the approximate stage (chunks overlap by the query)."""
@@ -327,7 +328,7 @@ class _ApproximateSearch:
         words = sorted(set(self.query.split(" ")), key=lambda word: (-len(word), word))
         for word in words:
             self.pace()
-            if len(word) >= 2 and word in self.text:
+            if len(word) >= 2 and paced_find(self.text, word, 0, self.pace) != -1:
                 return word
         return None
 
@@ -337,14 +338,14 @@ class _ApproximateSearch:
         text = self.text
         size = len(self.query)
         windows: list[Span] = []
-        pos = text.find(anchor)
+        pos = paced_find(text, anchor, 0, self.pace)
         while pos != -1 and len(windows) < _MAX_ANCHORS:
             low, high = max(0, pos - size - 2), min(len(text), pos + len(anchor) + size + 2)
             if windows and low <= windows[-1][1]:
                 windows[-1] = (windows[-1][0], high)
             else:
                 windows.append((low, high))
-            pos = text.find(anchor, pos + 1)
+            pos = paced_find(text, anchor, pos + 1, self.pace)
             self.pace()
         return windows
 

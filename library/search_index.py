@@ -14,11 +14,14 @@ from __future__ import annotations
 
 import threading
 from bisect import insort
+from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass
 
 from library.approximate_search import find_approximate, overlaps
 from library.document import Span
 from library.normalization import normalize, normalize_query
+from library.paced_find import paced_find
 from library.pacing import Pacer
 
 DEFAULT_THRESHOLD = 75.0
@@ -132,17 +135,17 @@ class SearchIndex:
         text = normalized.text
         matches: list[Match] = []
         exact: list[Span] = []
-        pos = text.find(wanted)
+        pos = paced_find(text, wanted, 0, pace)
         while pos != -1 and len(matches) < limit:
             pace()
             end = pos + len(wanted)
             if normalized.splits_a_character(pos, end):
-                pos = text.find(wanted, pos + 1)
+                pos = paced_find(text, wanted, pos + 1, pace)
                 continue
             start_orig, end_orig = normalized.to_original(pos, end)
             matches.append(Match(start_orig, end_orig, 100.0, True))
             exact.append((pos, end))
-            pos = text.find(wanted, end)
+            pos = paced_find(text, wanted, end, pace)
         return matches, exact
 
     def _exact_words_first(
@@ -159,16 +162,16 @@ class SearchIndex:
         text = normalized.text
         tiers: tuple[list[Span], ...] = ([], [], [])  # inside a word, word start, whole
         seen = 0
-        pos = text.find(wanted)
+        pos = paced_find(text, wanted, 0, pace)
         while pos != -1 and len(tiers[2]) < limit and seen < max(limit, WORDS_FIRST_SCAN):
             pace()
             seen += 1
             end = pos + len(wanted)
             if normalized.splits_a_character(pos, end):
-                pos = text.find(wanted, pos + 1)
+                pos = paced_find(text, wanted, pos + 1, pace)
                 continue
             tiers[word_fit(text, pos, end)].append((pos, end))
-            pos = text.find(wanted, end)
+            pos = paced_find(text, wanted, end, pace)
         chosen = [*tiers[2], *tiers[1], *tiers[0]][:limit]
         matches = [Match(*normalized.to_original(*span), 100.0, True) for span in chosen]
         return matches, sorted(chosen)
@@ -194,6 +197,8 @@ INDEX_CACHE_CHARACTERS = 8_000_000
 
 _indexes: dict[str, SearchIndex] = {}
 _indexes_lock = threading.Lock()
+_building: dict[str, Future[SearchIndex]] = {}
+"""Indexes being built, by text: a second search of the text waits for the first's."""
 
 
 def index_for(text: str) -> SearchIndex:
@@ -203,18 +208,99 @@ def index_for(text: str) -> SearchIndex:
     a dictionary look-up, not a re-normalisation. The least recently used indexes are
     dropped once together they cover more than `INDEX_CACHE_CHARACTERS`, so the texts of
     documents read long ago are not kept alive for a search that may never come.
+
+    An index being built is waited for, never built a second time: a query typed or
+    pasted at once starts a search per key, and each would otherwise normalise a long
+    text beside the others (eight 100 MB builds sharing the GIL).
     """
     with _indexes_lock:
         index = _indexes.pop(text, None)
         if index is not None:
             _indexes[text] = index  # now the most recently used
             return index
-    index = SearchIndex(text)  # built outside the lock: searches in other threads go on
+        building = _building.get(text)
+        if building is None:
+            building = _building[text] = Future()
+            builder = True
+        else:
+            builder = False
+    if not builder:
+        return building.result()
+    try:
+        index = SearchIndex(text)  # built outside the lock: searches in other threads go on
+    except BaseException as error:
+        with _indexes_lock:
+            del _building[text]
+        building.set_exception(error)
+        raise
     with _indexes_lock:
+        del _building[text]
         _indexes[text] = index
         total = sum(len(cached) for cached in _indexes)
         while total > INDEX_CACHE_CHARACTERS and len(_indexes) > 1:
             oldest = next(iter(_indexes))
             total -= len(oldest)
             del _indexes[oldest]
+    building.set_result(index)
     return index
+
+
+def cached_index(text: str) -> SearchIndex | None:
+    """The index of `text` if one is built and kept, else None (nothing is built)."""
+    with _indexes_lock:
+        return _indexes.get(text)
+
+
+SEARCHED_WHOLE = 8_000_000
+"""A text up to this long is only searched whole: its index is built in well under a
+second. A longer one is searched near the reader's place first (see `near_matches`)."""
+NEAR_PIECE = 1 << 20
+"""Characters of a long text searched at a time by `near_matches`."""
+NEAR_PIECES = 8
+"""At most this many pieces are searched before the whole text's index is built."""
+
+
+def near_matches(text: str, query: str, offset: int, *, limit: int) -> Iterator[tuple[Match, ...]]:
+    """The exact matches of `query` found so far, piece after piece of `text` from the
+    paragraph holding `offset` on, in reading order, while the whole text's index is not
+    built: a 100 MB text takes seconds to normalise, a piece of it milliseconds, so a
+    reader sees the first matches near their place at once and the count grow.
+
+    Yields after each piece, at most `NEAR_PIECES` times, and stops once `limit` matches
+    are found; yields nothing for a text of at most `SEARCHED_WHOLE` characters or one
+    whose index is built. Offsets are into `text`. A match across two pieces is found
+    only by the whole search, which gives the full answer (approximate matches too).
+    """
+    if len(text) <= SEARCHED_WHOLE or cached_index(text) is not None:
+        return
+    found: list[Match] = []
+    for start, end in _pieces_from(text, offset, NEAR_PIECES):
+        piece = SearchIndex(text[start:end])
+        for match in piece.find(query, limit - len(found), approximate_limit=0):
+            found.append(Match(match.start + start, match.end + start, match.score, True))
+        yield tuple(found)
+        if len(found) >= limit:
+            return
+
+
+def _pieces_from(text: str, offset: int, count: int) -> Iterator[tuple[int, int]]:
+    """Up to `count` pieces of `text` of about `NEAR_PIECE` characters, from the start of
+    the paragraph holding `offset` on; each ends at whitespace (a paragraph break when
+    one is near), so that no word is cut in two."""
+    start = text.rfind("\n\n", 0, max(0, min(offset, len(text)))) + 1
+    for _ in range(count):
+        if start >= len(text):
+            return
+        end = text.find("\n\n", start + NEAR_PIECE, start + 2 * NEAR_PIECE)
+        if end == -1:
+            end = _next_space(text, start + NEAR_PIECE)
+        yield start, end
+        start = end
+
+
+def _next_space(text: str, position: int) -> int:
+    """The first space or line break at or after `position`, else the text's end."""
+    if position >= len(text):
+        return len(text)
+    ends = [found for found in (text.find(" ", position), text.find("\n", position)) if found >= 0]
+    return min(ends, default=len(text))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from library.document import Spans
 from library.safe_files import atomic_write_bytes
-from library.segment import paragraph_spans, sentence_bounds
+from library.segment_scan import text_bounds
 
 MAGIC = b"NRSPANS"
 SEGMENTER_VERSION = 1
@@ -25,9 +25,9 @@ _HEADER = len(MAGIC) + 1 + 64  # magic, version byte, sha256 hex of the text
 
 
 def compute_spans(text: str) -> tuple[Spans, Spans]:
-    """Paragraph and sentence spans of `text`."""
-    paragraphs = Spans.of(paragraph_spans(text))
-    return paragraphs, Spans(*sentence_bounds(text, paragraphs))
+    """Paragraph and sentence spans of `text` (as `library.segment` splits it)."""
+    paragraphs, sentences = text_bounds(text)
+    return Spans(*paragraphs), Spans(*sentences)
 
 
 def _spans(values: array[int]) -> Spans:

@@ -26,6 +26,7 @@ from library.document_files import (
 )
 from library.entries import Entry, entry_from_record
 from library.safe_files import (
+    WRITE_PIECE,
     StoreError,
     atomic_write_bytes,
     atomic_write_text,
@@ -33,6 +34,7 @@ from library.safe_files import (
     move_into_place,
     reason_of,
     sync_file,
+    write_in_pieces,
 )
 from library.sanitize import short_title
 from library.spancache import load_spans
@@ -161,7 +163,10 @@ class TextFolder:
         Raises:
             StoreError: As for `write_text`.
         """
-        data = text.encode("utf-8")
+        # An ASCII text is encoded a piece at a time as it is written: a 100 MB text
+        # encoded whole is 100 MB more at the moment an add holds the most. Any other is
+        # encoded first, so that a text that cannot be encoded never leaves a file.
+        data = None if text.isascii() else text.encode("utf-8")
         flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
         try:
             fd = os.open(target, flags, 0o600)
@@ -171,9 +176,11 @@ class TextFolder:
         except OSError as err:
             raise _not_written(target, entry, err) from err
         try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
+            if data is not None:
+                write_in_pieces(fd, data)
+            else:
+                for start in range(0, len(text), WRITE_PIECE):
+                    write_in_pieces(fd, text[start : start + WRITE_PIECE].encode("ascii"))
         except OSError as err:
             # Left for `discard_unnamed`, which deletes it only if no record names it.
             raise _not_written(target, entry, err) from err

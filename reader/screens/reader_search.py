@@ -62,12 +62,14 @@ class ReaderSearch(Screen[None]):
     _status: ReaderStatus
 
     class MatchesFound(Message):
-        """A search finished (handler: `on_reader_search_matches_found`)."""
+        """A search finished, or (`so_far`) found these first matches near the reader's
+        place in a long text (handler: `on_reader_search_matches_found`)."""
 
-        def __init__(self, query: str, matches: tuple[Match, ...]) -> None:
+        def __init__(self, query: str, matches: tuple[Match, ...], *, so_far: bool = False) -> None:
             super().__init__()
             self.query = query
             self.matches = matches
+            self.so_far = so_far
 
     def __init__(self) -> None:
         super().__init__()
@@ -125,7 +127,7 @@ class ReaderSearch(Screen[None]):
 
     def on_find_bar_query_changed(self, event: FindBar.QueryChanged) -> None:
         if self._find.type(event.query):
-            self._search(event.query)
+            self._start_search(event.query)
         else:
             self._draw_matches()
 
@@ -134,7 +136,7 @@ class ReaderSearch(Screen[None]):
         if decision in ("wait", "search"):
             self._holding = True  # the keys after enter wait for the answer
             if decision == "search":
-                self._search(event.query)
+                self._start_search(event.query)
             return
         if decision == "clear":
             self.clear_search()
@@ -160,17 +162,40 @@ class ReaderSearch(Screen[None]):
         self.remove_class("-finding")
         self.set_focus(self._view)
 
+    def _start_search(self, query: str) -> None:
+        """Search `query` in a thread, near the reading cursor first in a long text (which
+        says it is searching meanwhile: its whole search takes seconds, and the count of
+        the query before would stand for this one's)."""
+        from library.search_index import SEARCHED_WHOLE
+
+        if len(self.document.text) > SEARCHED_WHOLE and self._find_bar is not None:
+            self._find_bar.show_count("", "searching…")
+        self._search(query, (self._view.cursor_span or (0, 0))[0])
+
     @work(thread=True, exclusive=True, exit_on_error=False, group="find")
-    def _search(self, query: str) -> None:
-        from library.search_index import index_for
+    def _search(self, query: str, around: int) -> None:
+        from textual.worker import get_current_worker
+
+        from library.search_index import index_for, near_matches
 
         matches: tuple[Match, ...] = ()
+        worker = get_current_worker()
+        text = self.document.text
         try:
-            matches = document_matches(index_for(self.document.text), query)
+            for so_far in near_matches(text, query, around, limit=MATCH_LIMIT):
+                if worker.is_cancelled:
+                    break  # a newer query took its place: its own search says more
+                self.post_message(self.MatchesFound(query, so_far, so_far=True))
+            matches = document_matches(index_for(text), query)
         finally:  # an answer, even to a search that failed: keys may be waiting for it
             self.post_message(self.MatchesFound(query, matches))
 
     async def on_reader_search_matches_found(self, event: ReaderSearch.MatchesFound) -> None:
+        if event.so_far:
+            if event.query == self._find.query and not self._find.answered:
+                self._find.show(event.matches)  # lit and counted until the answer comes
+                self._draw_matches(so_far=True)
+            return
         if not self._find.receive(event.query, event.matches):
             return  # a stale answer to an older query
         self._take_carried_match()
@@ -221,14 +246,22 @@ class ReaderSearch(Screen[None]):
 
     # Moving through the matches --------------------------------------------------------
 
-    def _draw_matches(self, notice: str = "") -> None:
+    def _draw_matches(self, notice: str = "", *, so_far: bool = False) -> None:
+        """Light the matches and show their count; `so_far` while a long text is still
+        being searched (the first matches near the reader's place are in)."""
         current = self._find.current_match
         marks = [
             (m.start, m.end, MarkKind.CURRENT_MATCH if m is current else MarkKind.MATCH)
             for m in self._find.in_order
         ]
         self._view.set_marks(marks, layer=MarkLayer.MATCHES)
-        if self._find_bar is not None:
+        if self._find_bar is None:
+            return
+        if so_far:
+            count = len(self._find.in_order)
+            label = f"{count} match{'' if count == 1 else 'es'} so far" if count else ""
+            self._find_bar.show_count(label, "searching…")
+        else:
             self._find_bar.show_count(self._find.count_label(capped=self._capped()), notice)
 
     def _capped(self) -> bool:
