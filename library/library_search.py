@@ -8,14 +8,33 @@ and order stay exactly what they are for a handful of documents:
 
 - exact matches: the index names the documents that may hold the query; their stored
   normalised texts are weighed in the library's order (whole-word matches, then word
-  starts, then the rest, as `search_documents` ranks them), stopping once `limit`
-  whole-word matches are in hand, since no later document can outrank them. The
+  starts, then the rest, as `search_documents` ranks them), each kind of match only
+  until `limit` of it are in hand, since no later document can outrank them. The
   documents owning the best `limit` exact matches are kept: the same ones a search of
-  every document would list.
+  every document would list. In three steps, each stopping as early as it can:
+
+  1. the first `IN_ORDER` documents, for `limit` whole-word matches: a query of whole
+     words ends here;
+  2. the documents where the query may end a word, which SQLite picks by reading their
+     texts itself (GLOB; the GIL released, stopped by a newer query) and which are few
+     while a word is being typed: every whole-word match is then known;
+  3. the documents holding the query, for word starts and then the rest.
+
+  A word being typed (`harbo`, `harbour au`) used to read and weigh every one of the
+  47,000 documents holding it at 50,000 articles (about a second of Python at each
+  key, taking turns for the GIL with the UI thread); it now weighs a few hundred, and
+  SQLite's pass over the texts (some 0.4 s) holds no GIL. The documents are kept as
+  places in the library's order (integers): a list of candidate objects as long as
+  the library, alive across a query, made Python's collector go over the whole app.
 - approximate matches, when exact ones leave room: the `APPROXIMATE_CANDIDATES`
   documents sharing the most trigrams with the query. Unlike the exact part this is a
   choice, not a proof: a near match in a document sharing fewer trigrams than a hundred
   others is not looked for.
+
+Queries of one or two characters have no trigram to ask about: SQLite reads every text
+for them (again without the GIL, and stopped by the next key). They are searched all the
+same, rather than waiting for a third character: `xi` must find "Xi", and once stale
+queries stop at once and hold no GIL, typing through them costs the UI nothing.
 
 Pure Python: nothing here imports Textual or Rich.
 """
@@ -97,6 +116,7 @@ def best_exact_owners(tallies: Sequence[tuple[str, Tiers]], limit: int) -> list[
 
 def library_candidates(
     index: TextIndex,
+    order: Sequence[str],
     position: Mapping[str, int],
     query: str,
     wanted: str,
@@ -108,20 +128,25 @@ def library_candidates(
 ) -> Candidates:
     """The documents a search of `query` (normalised: `wanted`) must look at.
 
-    `position` gives every document's place in the library's order (the index is in step
-    with the catalog); `read_text` gives an original text, or None when it cannot be read.
+    `order` holds every document's id in the library's order and `position` their places
+    in it (the index is in step with the catalog); `read_text` gives an original text, or
+    None when it cannot be read.
 
     Raises:
         SearchCancelled: `cancelled` said so.
     """
     if not wanted or limit <= 0:
         return Candidates((), 0)
-    found = [item for item in index.containing(wanted) if item.doc_id in position]
-    found.sort(key=lambda item: position[item.doc_id])
     each = limit if per_document is None else min(limit, per_document)
-    weighing = _Weighing(index, query, wanted, each, read_text, cancelled)
-    if not weighing.in_order(found[:IN_ORDER], limit) and len(found) > IN_ORDER:
-        weighing.in_one_pass(index.containing_texts(wanted), position)
+    weighing = _Weighing(index, order, query, wanted, each, read_text, cancelled)
+    found = _InOrder(index.containing(wanted, cancelled=cancelled), position)
+    if not weighing.until(found.first(IN_ORDER), WHOLE, limit):
+        ending = index.containing(wanted, ending_word=True, cancelled=cancelled)
+        if not weighing.until(_InOrder(ending, position), WHOLE, limit):
+            # Every whole-word match is known: word starts fill what is left, then the rest.
+            room = limit - weighing.listed[WHOLE]
+            if not weighing.until(found, START, room):
+                weighing.until(found, INSIDE, room - weighing.listed[START])
     tallies = sorted(weighing.tallies.items(), key=lambda item: position[item[0]])
     chosen = set(best_exact_owners(tallies, limit))
     approximate = len(wanted) >= MIN_FUZZY_QUERY and any(c.isalnum() for c in wanted)
@@ -132,8 +157,45 @@ def library_candidates(
 
 
 IN_ORDER = 256
-"""Documents weighed one by one in the library's order, hoping to stop early; past them,
-the rest are read in one pass (no early stop, but no query per document either)."""
+"""Documents weighed first, in the library's order, hoping for `limit` whole-word matches
+among them: a query of whole words stops there. Past them the index is asked which
+documents may hold the query ending a word (SQLite reads every candidate's text for
+that, some 0.4 s at 50,000 articles, with the GIL released)."""
+
+WHOLE, START, INSIDE = 0, 1, 2
+"""Where each kind of exact match is counted in `Tiers`."""
+
+
+class _InOrder:
+    """The documents an answer of the index names, in the library's order.
+
+    Only their places in that order are kept, and their rows: integers, which Python's
+    collector never scans. (A list of fifty thousand candidate objects kept across a
+    query made the collector go over the app's whole heap every few queries, holding
+    the GIL for 100 ms and more at 50,000 documents.)
+    """
+
+    def __init__(self, found: Iterable[Candidate], position: Mapping[str, int]) -> None:
+        self.rows: dict[int, int] = {}
+        """Place -> row in the index of each document whose stored text can be weighed
+        (see `Candidate.regular`); the others are weighed on their original text."""
+        self.places: list[int] = []
+        """Where each document is in the library's order, first first."""
+        for item in found:
+            place = position.get(item.doc_id)
+            if place is None:
+                continue  # not in the catalog as this search saw it
+            self.places.append(place)
+            if item.regular:
+                self.rows[place] = item.doc
+        self.places.sort()
+
+    def first(self, count: int) -> _InOrder:
+        """The first `count` of them."""
+        head = _InOrder((), {})
+        head.places = self.places[:count]
+        head.rows = self.rows
+        return head
 
 
 class _Weighing:
@@ -142,6 +204,7 @@ class _Weighing:
     def __init__(
         self,
         index: TextIndex,
+        order: Sequence[str],
         query: str,
         wanted: str,
         each: int,
@@ -149,6 +212,7 @@ class _Weighing:
         cancelled: Callable[[], bool] | None,
     ) -> None:
         self.index = index
+        self.order = order
         self.query = query
         self.wanted = wanted
         self.each = each
@@ -156,45 +220,46 @@ class _Weighing:
         self.cancelled = cancelled
         self.tallies: dict[str, Tiers] = {}
         """Documents holding exact matches, and how many of each kind they would list."""
-        self.whole = 0
+        self.known: dict[int, Tiers] = {}
+        """Every document weighed, by place."""
+        self.listed = [0, 0, 0]
+        """The matches of each kind, over every document weighed."""
         self.found = 0
         self.weighed = 0
 
-    def in_order(self, found: Sequence[Candidate], limit: int) -> bool:
-        """Weigh `found` in order; True once `limit` whole-word matches are in hand (no
-        later document can outrank them)."""
-        for item in found:
-            self._check()
-            body = self.index.body(item.doc) if item.regular else None
-            self._weigh(item, body)
-            if self.whole >= limit:
+    def until(self, documents: _InOrder, kind: int, room: int) -> bool:
+        """Go through `documents` in order, weighing those not weighed yet, until their
+        matches of this `kind` (`WHOLE`, `START`, `INSIDE`) fill `room`: True then (no
+        later document can outrank them); False when all were weighed short of it."""
+        if room <= 0:
+            return True
+        held = 0
+        for place in documents.places:
+            tiers = self.known.get(place)
+            if tiers is None:
+                tiers = self._weigh(place, documents.rows.get(place))
+            held += tiers[kind]
+            if held >= room:
                 return True
         return False
 
-    def in_one_pass(
-        self, found: Iterable[tuple[Candidate, str]], position: Mapping[str, int]
-    ) -> None:
-        """Weigh every document of `found` not weighed yet, whatever its order."""
-        for number, (item, body) in enumerate(found):
-            if number % 256 == 0:
-                self._check()
-            if item.doc_id in position and item.doc_id not in self.tallies:
-                self._weigh(item, body)
-
-    def _check(self) -> None:
+    def _weigh(self, place: int, row: int | None) -> Tiers:
         if self.cancelled is not None and self.cancelled():
             raise SearchCancelled
-
-    def _weigh(self, item: Candidate, body: str | None) -> None:
         self.weighed += 1
-        if item.regular:
+        doc_id = self.order[place]
+        if row is not None:
+            body = self.index.body(row)
             tiers = (0, 0, 0) if body is None else exact_tiers(body, self.wanted, self.each)
         else:
-            text = self.read_text(item.doc_id)
+            text = self.read_text(doc_id)
             tiers = (
                 (0, 0, 0) if text is None else exact_tiers_of_original(text, self.query, self.each)
             )
+        self.known[place] = tiers
         if any(tiers):
-            self.tallies[item.doc_id] = tiers
-            self.whole += tiers[0]
+            self.tallies[doc_id] = tiers
+            for kind in (WHOLE, START, INSIDE):
+                self.listed[kind] += tiers[kind]
             self.found += sum(tiers)
+        return tiers

@@ -63,6 +63,10 @@ BATCH = 200
 MAX_TRIGRAMS = 48
 """Trigrams of a query asked about at most: enough to narrow, cheap to ask."""
 
+PROGRESS_STEPS = 2_000
+"""SQLite's steps between two questions whether a query was cancelled (well under a
+millisecond of its work, and the question itself costs a microsecond)."""
+
 _SCHEMA = (
     "CREATE TABLE documents (doc_id TEXT PRIMARY KEY, doc INTEGER UNIQUE NOT NULL, "
     "content_hash TEXT NOT NULL, regular INTEGER NOT NULL)",
@@ -71,7 +75,7 @@ _SCHEMA = (
 )
 
 _CANDIDATES = (
-    "SELECT d.doc_id, d.doc, d.regular{body} FROM texts JOIN documents AS d "
+    "SELECT d.doc_id, d.doc, d.regular FROM texts JOIN documents AS d "
     "ON d.doc = texts.rowid WHERE {condition}"
 )
 
@@ -361,31 +365,68 @@ class TextIndex:
 
     # -- asking
 
-    def containing(self, wanted: str) -> list[Candidate]:
+    def containing(
+        self,
+        wanted: str,
+        *,
+        ending_word: bool = False,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> Iterator[Candidate]:
         """The documents whose text may hold the normalised `wanted`: every one that does,
         and for a query of three characters or more some that do not (an AND of its
-        trigrams does not say they are side by side)."""
-        condition, argument = _containing(wanted)
-        sql = _CANDIDATES.format(body="", condition=condition)
-        with self._guard() as db:
-            rows = db.execute(sql, (argument,)).fetchall()
-        return [Candidate(doc_id, doc, bool(regular)) for doc_id, doc, regular in rows]
+        trigrams does not say they are side by side).
 
-    def containing_texts(self, wanted: str) -> Iterator[tuple[Candidate, str]]:
-        """`containing`'s documents with their normalised texts, read in one pass."""
-        condition, argument = _containing(wanted)
-        sql = _CANDIDATES.format(body=", texts.body", condition=condition)
-        with self._guard() as db:
-            rows = db.execute(sql, (argument,))
+        With `ending_word`, only those where `wanted` may end a word: followed by anything
+        but an ASCII letter or digit, or by the end of the text (a superset of where
+        `library.search_index.word_fit` sees a word end), and every document whose words
+        are not where they are in its stored text (see `Candidate.regular`). SQLite tests
+        that on each text with the GIL released; the test of a word start before the query
+        is not made there, since a leading character class makes GLOB ten times slower.
+
+        The rows are read a batch at a time, so nothing of a long answer stays alive for
+        Python's collector to scan. Raises `SearchCancelled` once `cancelled` says so
+        (asked while SQLite works, too).
+        """
+        condition, arguments = _containing(wanted)
+        if ending_word and wanted[-1:].isalnum():
+            pattern = _glob_escaped(wanted)
+            condition += " AND (d.regular = 0 OR texts.body GLOB ? OR texts.body GLOB ?)"
+            arguments = (*arguments, f"*{pattern}[^0-9A-Za-z]*", f"*{pattern}")
+        sql = _CANDIDATES.format(condition=condition)
+        with self._asking(cancelled) as db:
+            rows = db.execute(sql, arguments)
         while True:
             # The lock is held for a batch, never across a yield: the consumer may stop
             # (a newer query), and other threads ask the index meanwhile.
-            with self._guard():
-                batch = rows.fetchmany(256)
+            with self._asking(cancelled):
+                batch = rows.fetchmany(512)
             if not batch:
                 return
-            for doc_id, doc, regular, body in batch:
-                yield Candidate(doc_id, doc, bool(regular)), str(body)
+            for doc_id, doc, regular in batch:
+                yield Candidate(doc_id, doc, bool(regular))
+
+    @contextmanager
+    def _asking(self, cancelled: Callable[[], bool] | None) -> Iterator[sqlite3.Connection]:
+        """`_guard`, with SQLite told to stop (`SearchCancelled`) once `cancelled` says so."""
+        with self._guard() as db:
+            if cancelled is None:
+                yield db
+                return
+            db.set_progress_handler(lambda: bool(cancelled()), PROGRESS_STEPS)
+            try:
+                yield db
+            except sqlite3.OperationalError as err:
+                if cancelled():
+                    raise SearchCancelled from err
+                raise
+            finally:
+                db.set_progress_handler(None, 0)
+
+    def body(self, doc: int) -> str | None:
+        """The normalised text of row `doc`, if it is there."""
+        with self._guard() as db:
+            row = db.execute("SELECT body FROM texts WHERE rowid = ?", (doc,)).fetchone()
+            return None if row is None else str(row[0])
 
     def sharing_trigrams(self, wanted: str, limit: int) -> list[str]:
         """The `limit` documents sharing the most trigrams with the normalised `wanted`,
@@ -403,19 +444,18 @@ class TextIndex:
         with self._guard() as db:
             return [doc_id for (doc_id,) in db.execute(sql, (*map(_quoted, grams), limit))]
 
-    def body(self, doc: int) -> str | None:
-        """The normalised text of row `doc`, if it is there."""
-        with self._guard() as db:
-            row = db.execute("SELECT body FROM texts WHERE rowid = ?", (doc,)).fetchone()
-            return None if row is None else str(row[0])
 
-
-def _containing(wanted: str) -> tuple[str, str]:
-    """The condition (and its one argument) for rows that may hold `wanted`."""
+def _containing(wanted: str) -> tuple[str, tuple[str, ...]]:
+    """The condition (and its arguments) for rows that may hold `wanted`."""
     grams = trigrams(wanted)
     if not grams:  # one or two characters: no trigram to ask about
-        return "instr(texts.body, ?) > 0", wanted
-    return "texts MATCH ?", " AND ".join(_quoted(gram) for gram in grams)
+        return "instr(texts.body, ?) > 0", (wanted,)
+    return "texts MATCH ?", (" AND ".join(_quoted(gram) for gram in grams),)
+
+
+def _glob_escaped(text: str) -> str:
+    """`text` as a GLOB pattern matching it literally."""
+    return "".join(f"[{c}]" if c in "*?[" else c for c in text)
 
 
 def catalog_digest(catalog: Sequence[tuple[str, str]]) -> str:

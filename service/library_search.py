@@ -70,7 +70,8 @@ class LibrarySearch:
         self._catalog = catalog
         entries = catalog.entries()
         self._entries = {entry.id: entry for entry in entries}
-        self._position = {entry.id: number for number, entry in enumerate(entries)}
+        self._order = tuple(entry.id for entry in entries)
+        self._position = {doc_id: number for number, doc_id in enumerate(self._order)}
         self._texts: dict[str, str] = {}
         self._texts_lock = threading.Lock()
         self._unreadable: dict[str, None] = {}
@@ -164,6 +165,7 @@ class LibrarySearch:
 
         candidates = library_candidates(
             self._index,
+            self._order,
             self._position,
             query,
             normalize_query(query),

@@ -14,6 +14,7 @@ the status line; what a cancelled build did is kept for the next query.
 
 from __future__ import annotations
 
+import gc
 import threading
 import time
 from collections.abc import Callable
@@ -45,6 +46,10 @@ RESULT_LIMIT = 200
 PER_DOCUMENT = 20
 """At most this many matches of one document are listed (`n` in the reader finds the rest),
 so one long book cannot push every other document off the list."""
+
+FULL_PASSES_APART = 10
+"""While the screen is open, the collector's full passes come this many times more
+seldom (see `LibrarySearchScreen._quiet_collector`)."""
 
 CONTEXT_INDENT = "  "
 """Each match's line of context stands under its document's title, indented."""
@@ -100,6 +105,8 @@ class LibrarySearchScreen(Screen[None]):
         """The query whose matches are listed (the one typed may be newer)."""
         self.shown_at = 0.0
         """When they were listed (`time.perf_counter`), for the benchmarks."""
+        self._collector_settings: tuple[int, int, int] | None = None
+        """The collector's thresholds before the first query (see `_quiet_collector`)."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
@@ -134,7 +141,27 @@ class LibrarySearchScreen(Screen[None]):
         if not event.value.strip():
             self._show(event.value, ())
             return
+        self._quiet_collector()
         self._search(event.value)
+
+    def _quiet_collector(self) -> None:
+        """Keep Python's collector from going over the whole app while searches run.
+
+        A full pass of the collector goes over every object the app holds (some 160,000
+        with 50,000 documents listed and their filter), holding the GIL for 70 to 300 ms,
+        and each search's allocations brought one on every query or two: the UI thread
+        waited that long in the middle of typing. So, at the first query, what the app
+        holds then is set aside from the collector's passes (`gc.freeze`: reference
+        counting still frees whatever is let go), and full passes come ten times more
+        seldom; both are undone when the screen closes. Young objects are collected as
+        ever.
+        """
+        if self._collector_settings is not None:
+            return
+        self._collector_settings = gc.get_threshold()
+        young, middle, full = self._collector_settings
+        gc.freeze()
+        gc.set_threshold(young, middle, full * FULL_PASSES_APART)
 
     def action_edit_query(self) -> None:
         field = self._field
@@ -175,6 +202,9 @@ class LibrarySearchScreen(Screen[None]):
         self.query_one("#search-status", Static).update(Content(status))
 
     def on_unmount(self) -> None:
+        if self._collector_settings is not None:
+            gc.set_threshold(*self._collector_settings)
+            gc.unfreeze()
         if isinstance(self._search_over, LibrarySearch):
             self._search_over.close()
 
