@@ -151,7 +151,9 @@ def library_candidates(
     chosen = set(best_exact_owners(tallies, limit))
     approximate = len(wanted) >= MIN_FUZZY_QUERY and any(c.isalnum() for c in wanted)
     if weighing.found < limit and approximate:
-        near = index.sharing_trigrams(wanted, max(APPROXIMATE_CANDIDATES, limit))
+        near = index.sharing_trigrams(
+            wanted, max(APPROXIMATE_CANDIDATES, limit), cancelled=cancelled
+        )
         chosen.update(doc_id for doc_id in near if doc_id in position)
     return Candidates(tuple(sorted(chosen, key=position.__getitem__)), weighing.weighed)
 

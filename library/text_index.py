@@ -428,9 +428,12 @@ class TextIndex:
             row = db.execute("SELECT body FROM texts WHERE rowid = ?", (doc,)).fetchone()
             return None if row is None else str(row[0])
 
-    def sharing_trigrams(self, wanted: str, limit: int) -> list[str]:
+    def sharing_trigrams(
+        self, wanted: str, limit: int, *, cancelled: Callable[[], bool] | None = None
+    ) -> list[str]:
         """The `limit` documents sharing the most trigrams with the normalised `wanted`,
-        most first (the later added first among equals): where a near match can be."""
+        most first (the later added first among equals): where a near match can be.
+        Raises `SearchCancelled` once `cancelled` says so."""
         grams = trigrams(wanted)
         if not grams or limit <= 0:
             return []
@@ -441,7 +444,7 @@ class TextIndex:
             f"SELECT d.doc_id FROM (SELECT doc FROM ({each}) GROUP BY doc "
             "ORDER BY count(*) DESC, doc DESC LIMIT ?) AS near JOIN documents AS d USING (doc)"
         )
-        with self._guard() as db:
+        with self._asking(cancelled) as db:
             return [doc_id for (doc_id,) in db.execute(sql, (*map(_quoted, grams), limit))]
 
 

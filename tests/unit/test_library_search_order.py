@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 import library.library_search as library_search
+import library.search as library_search_documents
 import library.text_index as text_index
+from library.search_index import SearchIndex
 from library.text_index import SearchCancelled, TextIndex
 from service.library_search import LibrarySearch
 from service.text_search import TextSearch
@@ -94,6 +96,18 @@ def test_whichever_way_it_stops_the_answer_is_that_of_every_text(
     indexed.close()
 
 
+class Asked:
+    """A `cancelled` that counts how often it was asked, and says yes past `until`."""
+
+    def __init__(self, until: int | None = None) -> None:
+        self.until = until
+        self.times = 0
+
+    def __call__(self) -> bool:
+        self.times += 1
+        return self.until is not None and self.times > self.until
+
+
 def test_sqlite_stops_reading_texts_once_the_query_is_cancelled(
     workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -101,18 +115,36 @@ def test_sqlite_stops_reading_texts_once_the_query_is_cancelled(
     add_texts(workspace, tmp_path / "docs", ["The harbour master spoke. " * 400] * 300)
     LibrarySearch(workspace.catalog).close()  # builds the index
     index = TextIndex.open(workspace.catalog.home)
-    asked = 0
-
-    def cancelled() -> bool:
-        nonlocal asked
-        asked += 1
-        return asked > 3
-
+    whole_reading = Asked()
+    assert list(index.containing("harb", ending_word=True, cancelled=whole_reading)) == []
+    assert whole_reading.times > 20  # asked all along while SQLite read the texts
+    stopped = Asked(until=3)
     with pytest.raises(SearchCancelled):
-        list(index.containing("harb", ending_word=True, cancelled=cancelled))
-    stopped_after = asked
-    asked = -1_000_000  # never cancelled: how often it is asked in a whole reading
-    assert list(index.containing("harb", ending_word=True, cancelled=cancelled)) == []
-    assert stopped_after < 10 < asked + 1_000_000  # asked while SQLite worked; stopped at once
-    assert len(list(index.containing("harb", cancelled=lambda: False))) == 300
+        list(index.containing("harb", ending_word=True, cancelled=stopped))
+    assert stopped.times < 8  # and it stopped as soon as told
+    assert len(list(index.containing("harb", cancelled=Asked()))) == 300
+    with pytest.raises(SearchCancelled):  # the documents most like a typo'd query, too
+        index.sharing_trigrams("harbur mastr", 10, cancelled=Asked(until=0))
+    assert len(index.sharing_trigrams("harbur mastr", 10, cancelled=Asked())) == 10
     index.close()
+
+
+def test_a_newer_query_stops_the_ranking_between_two_documents(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    add_texts(workspace, tmp_path / "docs", ["The harbour master spoke."] * 30)
+    search = LibrarySearch(workspace.catalog)
+    ranked: list[int] = []
+
+    class Counted(SearchIndex):
+        def __init__(self, text: str) -> None:
+            ranked.append(len(text))
+            super().__init__(text)
+
+    monkeypatch.setattr(library_search_documents, "SearchIndex", Counted)
+    with pytest.raises(SearchCancelled):
+        search.find("harbour master", 100, cancelled=lambda: bool(ranked))
+    assert len(ranked) == 1  # not every one of the 30 documents
+    ranked.clear()
+    assert len(search.find("harbour master", 100, cancelled=lambda: False)) >= 30
+    search.close()
