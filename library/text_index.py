@@ -462,5 +462,10 @@ def _glob_escaped(text: str) -> str:
 
 
 def catalog_digest(catalog: Sequence[tuple[str, str]]) -> str:
-    """One hash of every ``(document id, content hash)`` pair, in order."""
-    return hashlib.sha256("\n".join(f"{a} {b}" for a, b in catalog).encode()).hexdigest()
+    """One hash of every ``(document id, content hash)`` pair, in order: the pairs joined
+    by line breaks, hashed a pair at a time (joined first, the text of 50,000 pairs and
+    its bytes took 13 MB at once, at the first query of the app's search screen)."""
+    digest = hashlib.sha256()
+    for number, (doc_id, text_hash) in enumerate(catalog):
+        digest.update(f"{chr(10) if number else ''}{doc_id} {text_hash}".encode())
+    return digest.hexdigest()

@@ -148,3 +148,21 @@ def test_a_newer_query_stops_the_ranking_between_two_documents(
     ranked.clear()
     assert len(search.find("harbour master", 100, cancelled=lambda: False)) >= 30
     search.close()
+
+
+def test_the_catalog_digest_is_hashed_a_pair_at_a_time() -> None:
+    import hashlib
+    import tracemalloc
+
+    from library.text_index import catalog_digest
+
+    pairs = [(f"{n:012x}", hashlib.sha256(str(n).encode()).hexdigest()) for n in range(20_000)]
+    joined = "\n".join(f"{doc_id} {text_hash}" for doc_id, text_hash in pairs)
+    tracemalloc.start()
+    try:
+        digest = catalog_digest(pairs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert digest == hashlib.sha256(joined.encode()).hexdigest()  # as indexes kept it
+    assert peak < 100_000  # never the 1.5 MB text of every pair at once, nor its bytes
