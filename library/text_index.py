@@ -422,10 +422,14 @@ class TextIndex:
             finally:
                 db.set_progress_handler(None, 0)
 
-    def body(self, doc: int) -> str | None:
-        """The normalised text of row `doc`, if it is there."""
+    def body(self, doc_id: str) -> str | None:
+        """The normalised text of document `doc_id`, if it is indexed."""
         with self._guard() as db:
-            row = db.execute("SELECT body FROM texts WHERE rowid = ?", (doc,)).fetchone()
+            row = db.execute(
+                "SELECT t.body FROM documents AS d JOIN texts AS t ON t.rowid = d.doc "
+                "WHERE d.doc_id = ?",
+                (doc_id,),
+            ).fetchone()
             return None if row is None else str(row[0])
 
     def sharing_trigrams(
