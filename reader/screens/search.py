@@ -107,6 +107,8 @@ class LibrarySearchScreen(Screen[None]):
         """When they were listed (`time.perf_counter`), for the benchmarks."""
         self._collector_settings: tuple[int, int, int] | None = None
         """The collector's thresholds before the first query (see `_quiet_collector`)."""
+        self._thaw_on_close = False
+        """Whether closing gives the objects set aside back to the collector."""
 
     def compose(self) -> ComposeResult:
         yield Static(Content(" Search every document"), id="search-title")
@@ -153,12 +155,13 @@ class LibrarySearchScreen(Screen[None]):
         waited that long in the middle of typing. So, at the first query, what the app
         holds then is set aside from the collector's passes (`gc.freeze`: reference
         counting still frees whatever is let go), and full passes come ten times more
-        seldom; both are undone when the screen closes. Young objects are collected as
-        ever.
+        seldom; both are undone when the screen closes (unless the app had set objects
+        aside itself: they stay so). Young objects are collected as ever.
         """
         if self._collector_settings is not None:
             return
         self._collector_settings = gc.get_threshold()
+        self._thaw_on_close = gc.get_freeze_count() == 0
         young, middle, full = self._collector_settings
         gc.freeze()
         gc.set_threshold(young, middle, full * FULL_PASSES_APART)
@@ -204,7 +207,8 @@ class LibrarySearchScreen(Screen[None]):
     def on_unmount(self) -> None:
         if self._collector_settings is not None:
             gc.set_threshold(*self._collector_settings)
-            gc.unfreeze()
+            if self._thaw_on_close:
+                gc.unfreeze()
         if isinstance(self._search_over, LibrarySearch):
             self._search_over.close()
 

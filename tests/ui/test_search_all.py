@@ -106,3 +106,25 @@ async def test_the_collector_leaves_the_app_alone_while_searches_run(
         assert not isinstance(app.screen, LibrarySearchScreen)
         assert gc.get_freeze_count() == 0
         assert gc.get_threshold() == before
+
+
+async def test_objects_the_app_set_aside_itself_stay_so_after_the_screen(
+    ferry: tuple[Catalog, str],
+) -> None:
+    import gc
+
+    catalog, _ = ferry
+    app = make_app(Workspace(catalog))
+    gc.freeze()  # as an app may do once its library is loaded
+    try:
+        async with app.run_test(size=SIZE) as pilot:
+            await pilot.pause()
+            await pilot.press("f", *"harbour")
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+            await pilot.press("escape")
+            await pilot.pause()
+            assert not isinstance(app.screen, LibrarySearchScreen)
+            assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
