@@ -42,7 +42,7 @@ Pure Python: nothing here imports Textual or Rich.
 from __future__ import annotations
 
 from array import array
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from library.search_index import (
@@ -51,7 +51,7 @@ from library.search_index import (
     SearchIndex,
     word_fit,
 )
-from library.text_index import Candidate, SearchCancelled, TextIndex
+from library.text_index import Named, SearchCancelled, TextIndex
 
 APPROXIMATE_CANDIDATES = 120
 """Documents searched for approximate matches: those sharing most trigrams with the query."""
@@ -76,7 +76,7 @@ def exact_tiers(text: str, wanted: str, limit: int) -> Tiers:
     of the normalised `text`, counted by how well they sit on words.
 
     Follows that search step for step (same scan, same limits) on a text whose offsets
-    need no mapping back (see `Candidate.regular`).
+    need no mapping back (see `Named.irregular`).
     """
     counts = [0, 0, 0]  # inside a word, word start, whole
     seen = 0
@@ -180,24 +180,18 @@ class _InOrder:
     few queries, holding the GIL for 100 ms and more at 50,000 documents.)
     """
 
-    def __init__(self, found: Iterable[Candidate], position: Mapping[str, int]) -> None:
-        places = array("i")
-        self.irregular: set[int] = set()
-        """The places of the documents weighed on their original text, not the stored one
-        (see `Candidate.regular`): few."""
-        for item in found:
-            place = position.get(item.doc_id)
-            if place is None:
-                continue  # not in the catalog as this search saw it
-            places.append(place)
-            if not item.regular:
-                self.irregular.add(place)
-        self.places = array("i", sorted(places))
+    def __init__(self, found: Named, position: Mapping[str, int]) -> None:
+        # Documents the catalog as this search saw it does not list are left out.
+        known = [place for place in map(position.get, found.ids) if place is not None]
+        self.places = array("i", sorted(known))
         """Where each document is in the library's order, first first."""
+        self.irregular = {position[doc_id] for doc_id in found.irregular if doc_id in position}
+        """The places of the documents weighed on their original text, not the stored one
+        (see `Named.irregular`): few."""
 
     def first(self, count: int) -> _InOrder:
         """The first `count` of them."""
-        head = _InOrder((), {})
+        head = _InOrder(Named((), frozenset()), {})
         head.places = self.places[:count]
         head.irregular = self.irregular
         return head

@@ -75,9 +75,12 @@ _SCHEMA = (
 )
 
 _CANDIDATES = (
-    "SELECT d.doc_id, d.doc, d.regular FROM texts JOIN documents AS d "
-    "ON d.doc = texts.rowid WHERE {condition}"
+    "SELECT group_concat(d.doc_id, ' '), "
+    "group_concat(CASE WHEN d.regular THEN NULL ELSE d.doc_id END, ' ') "
+    "FROM texts JOIN documents AS d ON d.doc = texts.rowid WHERE {condition}"
 )
+"""Document ids are hexadecimal digits: a space between two cannot be taken for a part
+of one."""
 
 
 class IndexDamaged(Exception):
@@ -93,17 +96,16 @@ class SearchCancelled(Exception):
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
-    """A document the index names as one that may answer a query."""
+class Named:
+    """The documents the index names as ones that may answer a query."""
 
-    doc_id: str
-    """Its id."""
-    doc: int
-    """Its row in the text table."""
-    regular: bool
-    """Every character of its text folds to exactly one character of the same kind
-    (letter or digit, or neither), so words are where they are in the stored text and
-    exact matches can be weighed on it alone (see `library.library_search`)."""
+    ids: tuple[str, ...]
+    """Every one of them, in no particular order."""
+    irregular: frozenset[str]
+    """Those whose text is not regular: in a regular text every character folds to
+    exactly one character of the same kind (letter or digit, or neither), so words are
+    where they are in the stored text and exact matches can be weighed on it alone (see
+    `library.library_search`); the others are weighed on their original text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -371,21 +373,21 @@ class TextIndex:
         *,
         ending_word: bool = False,
         cancelled: Callable[[], bool] | None = None,
-    ) -> Iterator[Candidate]:
+    ) -> Named:
         """The documents whose text may hold the normalised `wanted`: every one that does,
         and for a query of three characters or more some that do not (an AND of its
         trigrams does not say they are side by side).
 
         With `ending_word`, only those where `wanted` may end a word: followed by anything
         but an ASCII letter or digit, or by the end of the text (a superset of where
-        `library.search_index.word_fit` sees a word end), and every document whose words
-        are not where they are in its stored text (see `Candidate.regular`). SQLite tests
-        that on each text with the GIL released; the test of a word start before the query
-        is not made there, since a leading character class makes GLOB ten times slower.
+        `library.search_index.word_fit` sees a word end), and every irregular one (see
+        `Named.irregular`). SQLite tests that on each text with the GIL released; the
+        test of a word start before the query is not made there, since a leading character
+        class makes GLOB ten times slower.
 
-        The rows are read a batch at a time, so nothing of a long answer stays alive for
-        Python's collector to scan. Raises `SearchCancelled` once `cancelled` says so
-        (asked while SQLite works, too).
+        SQLite joins the ids into two strings, split here: a row at a time, the answer
+        for 47,000 documents took 0.3 s of Python (and as many objects) at 50,000 articles.
+        Raises `SearchCancelled` once `cancelled` says so (asked while SQLite works).
         """
         condition, arguments = _containing(wanted)
         if ending_word and wanted[-1:].isalnum():
@@ -394,16 +396,8 @@ class TextIndex:
             arguments = (*arguments, f"*{pattern}[^0-9A-Za-z]*", f"*{pattern}")
         sql = _CANDIDATES.format(condition=condition)
         with self._asking(cancelled) as db:
-            rows = db.execute(sql, arguments)
-        while True:
-            # The lock is held for a batch, never across a yield: the consumer may stop
-            # (a newer query), and other threads ask the index meanwhile.
-            with self._asking(cancelled):
-                batch = rows.fetchmany(512)
-            if not batch:
-                return
-            for doc_id, doc, regular in batch:
-                yield Candidate(doc_id, doc, bool(regular))
+            every, irregular = db.execute(sql, arguments).fetchone()
+        return Named(tuple((every or "").split()), frozenset((irregular or "").split()))
 
     @contextmanager
     def _asking(self, cancelled: Callable[[], bool] | None) -> Iterator[sqlite3.Connection]:

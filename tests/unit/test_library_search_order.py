@@ -116,13 +116,13 @@ def test_sqlite_stops_reading_texts_once_the_query_is_cancelled(
     LibrarySearch(workspace.catalog).close()  # builds the index
     index = TextIndex.open(workspace.catalog.home)
     whole_reading = Asked()
-    assert list(index.containing("harb", ending_word=True, cancelled=whole_reading)) == []
+    assert index.containing("harb", ending_word=True, cancelled=whole_reading).ids == ()
     assert whole_reading.times > 20  # asked all along while SQLite read the texts
     stopped = Asked(until=3)
     with pytest.raises(SearchCancelled):
-        list(index.containing("harb", ending_word=True, cancelled=stopped))
+        index.containing("harb", ending_word=True, cancelled=stopped)
     assert stopped.times < 8  # and it stopped as soon as told
-    assert len(list(index.containing("harb", cancelled=Asked()))) == 300
+    assert len(index.containing("harb", cancelled=Asked()).ids) == 300
     with pytest.raises(SearchCancelled):  # the documents most like a typo'd query, too
         index.sharing_trigrams("harbur mastr", 10, cancelled=Asked(until=0))
     assert len(index.sharing_trigrams("harbur mastr", 10, cancelled=Asked())) == 10
