@@ -36,6 +36,13 @@ for them (again without the GIL, and stopped by the next key). They are searched
 same, rather than waiting for a third character: `xi` must find "Xi", and once stale
 queries stop at once and hold no GIL, typing through them costs the UI nothing.
 
+The search stays in the app's process, on a worker thread. A process of its own would
+keep all of its Python off the UI's GIL, but it would load the catalog and open the index
+again (1 to 1.8 s at 50,000 articles on this machine, measured) and hold its own copy of
+the catalog (some 110 MB resident at 50,000): more than the whole memory allowed for the
+app. With the steps above the UI thread waits some 40 ms at worst while a word is typed
+at 50,000 articles.
+
 Pure Python: nothing here imports Textual or Rich.
 """
 

@@ -128,3 +128,27 @@ async def test_objects_the_app_set_aside_itself_stay_so_after_the_screen(
             assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+async def test_the_search_is_made_as_the_screen_opens_before_any_key(
+    ferry: tuple[Catalog, str],
+) -> None:
+    catalog, doc_id = ferry
+    assert not (catalog.home / INDEX_FILE).exists()
+    app = make_app(Workspace(catalog))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, LibrarySearchScreen)
+        # The index was brought in step while nothing was typed yet.
+        assert (catalog.home / INDEX_FILE).is_file()
+        made = screen._search_over
+        assert isinstance(made, LibrarySearch)
+        await pilot.press(*"harbour")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert screen._search_over is made  # the first query found it made
+        assert [hit.document_id for hit in screen.results][:1] == [doc_id]
