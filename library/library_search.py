@@ -8,21 +8,48 @@ and order stay exactly what they are for a handful of documents:
 
 - exact matches: the index names the documents that may hold the query; their stored
   normalised texts are weighed in the library's order (whole-word matches, then word
-  starts, then the rest, as `search_documents` ranks them), stopping once `limit`
-  whole-word matches are in hand, since no later document can outrank them. The
+  starts, then the rest, as `search_documents` ranks them), each kind of match only
+  until `limit` of it are in hand, since no later document can outrank them. The
   documents owning the best `limit` exact matches are kept: the same ones a search of
-  every document would list.
+  every document would list. In three steps, each stopping as early as it can:
+
+  1. the first `IN_ORDER` documents, for `limit` whole-word matches: a query of whole
+     words ends here;
+  2. the documents where the query may end a word, which SQLite picks by reading their
+     texts itself (GLOB; the GIL released, stopped by a newer query) and which are few
+     while a word is being typed: every whole-word match is then known;
+  3. the documents holding the query, for word starts and then the rest.
+
+  A word being typed (`harbo`, `harbour au`) used to read and weigh every one of the
+  47,000 documents holding it at 50,000 articles (about a second of Python at each
+  key, taking turns for the GIL with the UI thread); it now weighs a few hundred, and
+  SQLite's pass over the texts (some 0.4 s) holds no GIL. The documents are kept as
+  places in the library's order (integers): a list of candidate objects as long as
+  the library, alive across a query, made Python's collector go over the whole app.
 - approximate matches, when exact ones leave room: the `APPROXIMATE_CANDIDATES`
   documents sharing the most trigrams with the query. Unlike the exact part this is a
   choice, not a proof: a near match in a document sharing fewer trigrams than a hundred
   others is not looked for.
+
+Queries of one or two characters have no trigram to ask about: SQLite reads every text
+for them (again without the GIL, and stopped by the next key). They are searched all the
+same, rather than waiting for a third character: `xi` must find "Xi", and once stale
+queries stop at once and hold no GIL, typing through them costs the UI nothing.
+
+The search stays in the app's process, on a worker thread. A process of its own would
+keep all of its Python off the UI's GIL, but it would load the catalog and open the index
+again (1 to 1.8 s at 50,000 articles on this machine, measured) and hold its own copy of
+the catalog (some 110 MB resident at 50,000): more than the whole memory allowed for the
+app. With the steps above the UI thread waits some 40 ms at worst while a word is typed
+at 50,000 articles.
 
 Pure Python: nothing here imports Textual or Rich.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from array import array
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from library.search_index import (
@@ -31,7 +58,7 @@ from library.search_index import (
     SearchIndex,
     word_fit,
 )
-from library.text_index import Candidate, SearchCancelled, TextIndex
+from library.text_index import Named, SearchCancelled, TextIndex
 
 APPROXIMATE_CANDIDATES = 120
 """Documents searched for approximate matches: those sharing most trigrams with the query."""
@@ -56,7 +83,7 @@ def exact_tiers(text: str, wanted: str, limit: int) -> Tiers:
     of the normalised `text`, counted by how well they sit on words.
 
     Follows that search step for step (same scan, same limits) on a text whose offsets
-    need no mapping back (see `Candidate.regular`).
+    need no mapping back (see `Named.irregular`).
     """
     counts = [0, 0, 0]  # inside a word, word start, whole
     seen = 0
@@ -97,6 +124,7 @@ def best_exact_owners(tallies: Sequence[tuple[str, Tiers]], limit: int) -> list[
 
 def library_candidates(
     index: TextIndex,
+    order: Sequence[str],
     position: Mapping[str, int],
     query: str,
     wanted: str,
@@ -108,32 +136,72 @@ def library_candidates(
 ) -> Candidates:
     """The documents a search of `query` (normalised: `wanted`) must look at.
 
-    `position` gives every document's place in the library's order (the index is in step
-    with the catalog); `read_text` gives an original text, or None when it cannot be read.
+    `order` holds every document's id in the library's order and `position` their places
+    in it (the index is in step with the catalog); `read_text` gives an original text, or
+    None when it cannot be read.
 
     Raises:
         SearchCancelled: `cancelled` said so.
     """
     if not wanted or limit <= 0:
         return Candidates((), 0)
-    found = [item for item in index.containing(wanted) if item.doc_id in position]
-    found.sort(key=lambda item: position[item.doc_id])
     each = limit if per_document is None else min(limit, per_document)
-    weighing = _Weighing(index, query, wanted, each, read_text, cancelled)
-    if not weighing.in_order(found[:IN_ORDER], limit) and len(found) > IN_ORDER:
-        weighing.in_one_pass(index.containing_texts(wanted), position)
+    weighing = _Weighing(index, order, query, wanted, each, read_text, cancelled)
+    found = _InOrder(index.containing(wanted, cancelled=cancelled), position)
+    if not weighing.until(found.first(IN_ORDER), WHOLE, limit):
+        ending = index.containing(wanted, ending_word=True, cancelled=cancelled)
+        if not weighing.until(_InOrder(ending, position), WHOLE, limit):
+            # Every whole-word match is known: word starts fill what is left, then the rest.
+            room = limit - weighing.listed[WHOLE]
+            if not weighing.until(found, START, room):
+                weighing.until(found, INSIDE, room - weighing.listed[START])
     tallies = sorted(weighing.tallies.items(), key=lambda item: position[item[0]])
     chosen = set(best_exact_owners(tallies, limit))
     approximate = len(wanted) >= MIN_FUZZY_QUERY and any(c.isalnum() for c in wanted)
     if weighing.found < limit and approximate:
-        near = index.sharing_trigrams(wanted, max(APPROXIMATE_CANDIDATES, limit))
+        near = index.sharing_trigrams(
+            wanted, max(APPROXIMATE_CANDIDATES, limit), cancelled=cancelled
+        )
         chosen.update(doc_id for doc_id in near if doc_id in position)
     return Candidates(tuple(sorted(chosen, key=position.__getitem__)), weighing.weighed)
 
 
 IN_ORDER = 256
-"""Documents weighed one by one in the library's order, hoping to stop early; past them,
-the rest are read in one pass (no early stop, but no query per document either)."""
+"""Documents weighed first, in the library's order, hoping for `limit` whole-word matches
+among them: a query of whole words stops there. Past them the index is asked which
+documents may hold the query ending a word (SQLite reads every candidate's text for
+that, some 0.4 s at 50,000 articles, with the GIL released)."""
+
+WHOLE, START, INSIDE = 0, 1, 2
+"""Where each kind of exact match is counted in `Tiers`."""
+
+NO_MATCH: Tiers = (0, 0, 0)
+
+
+class _InOrder:
+    """The documents an answer of the index names, in the library's order.
+
+    Only their places in that order are kept, in an array of integers: Python's collector
+    never scans it, and it takes 4 bytes a document. (A list of fifty thousand candidate
+    objects kept across a query made the collector go over the app's whole heap every
+    few queries, holding the GIL for 100 ms and more at 50,000 documents.)
+    """
+
+    def __init__(self, found: Named, position: Mapping[str, int]) -> None:
+        # Documents the catalog as this search saw it does not list are left out.
+        known = [place for place in map(position.get, found.ids) if place is not None]
+        self.places = array("i", sorted(known))
+        """Where each document is in the library's order, first first."""
+        self.irregular = {position[doc_id] for doc_id in found.irregular if doc_id in position}
+        """The places of the documents weighed on their original text, not the stored one
+        (see `Named.irregular`): few."""
+
+    def first(self, count: int) -> _InOrder:
+        """The first `count` of them."""
+        head = _InOrder(Named((), frozenset()), {})
+        head.places = self.places[:count]
+        head.irregular = self.irregular
+        return head
 
 
 class _Weighing:
@@ -142,6 +210,7 @@ class _Weighing:
     def __init__(
         self,
         index: TextIndex,
+        order: Sequence[str],
         query: str,
         wanted: str,
         each: int,
@@ -149,6 +218,7 @@ class _Weighing:
         cancelled: Callable[[], bool] | None,
     ) -> None:
         self.index = index
+        self.order = order
         self.query = query
         self.wanted = wanted
         self.each = each
@@ -156,45 +226,48 @@ class _Weighing:
         self.cancelled = cancelled
         self.tallies: dict[str, Tiers] = {}
         """Documents holding exact matches, and how many of each kind they would list."""
-        self.whole = 0
+        self.known: dict[int, Tiers] = {}
+        """Every document weighed, by place."""
+        self.listed = [0, 0, 0]
+        """The matches of each kind, over every document weighed."""
         self.found = 0
         self.weighed = 0
 
-    def in_order(self, found: Sequence[Candidate], limit: int) -> bool:
-        """Weigh `found` in order; True once `limit` whole-word matches are in hand (no
-        later document can outrank them)."""
-        for item in found:
-            self._check()
-            body = self.index.body(item.doc) if item.regular else None
-            self._weigh(item, body)
-            if self.whole >= limit:
+    def until(self, documents: _InOrder, kind: int, room: int) -> bool:
+        """Go through `documents` in order, weighing those not weighed yet, until their
+        matches of this `kind` (`WHOLE`, `START`, `INSIDE`) fill `room`: True then (no
+        later document can outrank them); False when all were weighed short of it."""
+        if room <= 0:
+            return True
+        held = 0
+        for place in documents.places:
+            tiers = self.known.get(place)
+            if tiers is None:
+                tiers = self._weigh(place, place not in documents.irregular)
+            held += tiers[kind]
+            if held >= room:
                 return True
         return False
 
-    def in_one_pass(
-        self, found: Iterable[tuple[Candidate, str]], position: Mapping[str, int]
-    ) -> None:
-        """Weigh every document of `found` not weighed yet, whatever its order."""
-        for number, (item, body) in enumerate(found):
-            if number % 256 == 0:
-                self._check()
-            if item.doc_id in position and item.doc_id not in self.tallies:
-                self._weigh(item, body)
-
-    def _check(self) -> None:
+    def _weigh(self, place: int, regular: bool) -> Tiers:
         if self.cancelled is not None and self.cancelled():
             raise SearchCancelled
-
-    def _weigh(self, item: Candidate, body: str | None) -> None:
         self.weighed += 1
-        if item.regular:
+        doc_id = self.order[place]
+        if regular:
+            body = self.index.body(doc_id)
             tiers = (0, 0, 0) if body is None else exact_tiers(body, self.wanted, self.each)
         else:
-            text = self.read_text(item.doc_id)
+            text = self.read_text(doc_id)
             tiers = (
                 (0, 0, 0) if text is None else exact_tiers_of_original(text, self.query, self.each)
             )
-        if any(tiers):
-            self.tallies[item.doc_id] = tiers
-            self.whole += tiers[0]
+        if not any(tiers):
+            tiers = NO_MATCH  # one tuple for every document without a match
+        self.known[place] = tiers
+        if tiers is not NO_MATCH:
+            self.tallies[doc_id] = tiers
+            for kind in (WHOLE, START, INSIDE):
+                self.listed[kind] += tiers[kind]
             self.found += sum(tiers)
+        return tiers

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
 from library.catalog import Catalog
@@ -70,7 +70,8 @@ class LibrarySearch:
         self._catalog = catalog
         entries = catalog.entries()
         self._entries = {entry.id: entry for entry in entries}
-        self._position = {entry.id: number for number, entry in enumerate(entries)}
+        self._order = tuple(entry.id for entry in entries)
+        self._position = {doc_id: number for number, doc_id in enumerate(self._order)}
         self._texts: dict[str, str] = {}
         self._texts_lock = threading.Lock()
         self._unreadable: dict[str, None] = {}
@@ -164,6 +165,7 @@ class LibrarySearch:
 
         candidates = library_candidates(
             self._index,
+            self._order,
             self._position,
             query,
             normalize_query(query),
@@ -173,16 +175,19 @@ class LibrarySearch:
             cancelled=cancelled,
         )
         self.weighed = candidates.weighed
-        texts: list[tuple[str, str]] = []
-        for doc_id in candidates.documents:
-            if cancelled is not None and cancelled():
-                raise SearchCancelled
-            text = read_text(doc_id)
-            if text is not None:
-                texts.append((doc_id, text))
-        found = search_documents(texts, query, limit, per_document=per_document)
-        by_id = dict(texts)
-        self._keep({doc_id: by_id[doc_id] for doc_id, _ in found})
+
+        def texts() -> Iterator[tuple[str, str]]:
+            """The candidates' texts, read as the ranking comes to them: a newer query
+            stops the ranking between two documents (it takes a few hundred ms)."""
+            for doc_id in candidates.documents:
+                if cancelled is not None and cancelled():
+                    raise SearchCancelled
+                text = read_text(doc_id)
+                if text is not None:
+                    yield doc_id, text
+
+        found = search_documents(texts(), query, limit, per_document=per_document)
+        self._keep({doc_id: text for doc_id, _ in found if (text := read[doc_id]) is not None})
         return tuple(
             SearchHit(doc_id, self._entries[doc_id].title, match) for doc_id, match in found
         )
