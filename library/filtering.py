@@ -113,8 +113,9 @@ class FilterIndex:
         self._lock = threading.Lock()
         """Filters run in worker threads; an older one may still finish as a newer starts."""
         self._making = threading.RLock()
-        """Held while the words and spaced fields are made: a key typed while `warm` makes
-        them waits for them rather than make them a second time alongside."""
+        """Held while the words, spaced fields, prefixes and look-alike candidates are made
+        (and through `warm`): a thread that needs one being made waits for it rather than
+        make it a second time alongside, taking turns for the interpreter lock."""
 
     def __len__(self) -> int:
         return len(self._folded)
@@ -123,9 +124,10 @@ class FilterIndex:
         """Make now what the first keys would otherwise wait for: the distinct words, the
         fields with word starts marked, the look-alike candidates of common lengths (call
         it in a worker when the user is about to type)."""
-        self._spaced_fields()
-        for length in range(MIN_FUZZY_WORD, MIN_FUZZY_WORD + 4):
-            self._candidates(length)
+        with self._making:  # a second warm waits for the first, then finds it all made
+            self._spaced_fields()
+            for length in range(MIN_FUZZY_WORD, MIN_FUZZY_WORD + 4):
+                self._candidates(length)
 
     def ranked(self, query: str, stop: Callable[[], bool] | None = None) -> list[int]:
         """The indices of the fields that match `query`, best first (see `filter_ranked`).
@@ -316,23 +318,31 @@ class FilterIndex:
         letters can look like: `fuzz.ratio` is at most ``2·min(a, b) / (a + b)``, so a word
         of a length from two thirds to one and a half times `length` (kept per length)."""
         candidates = self._candidates_of_length.get(length)
-        if candidates is None:
-            shortest, longest = _lengths_that_can_match(length)
-            near = [w for w in self._word_index() if shortest <= len(w) <= longest]
-            candidates = list(dict.fromkeys([*near, *self._prefix_index(length)]))
-            self._candidates_of_length[length] = candidates
-        return candidates
+        if candidates is not None:
+            return candidates
+        with self._making:  # made once, not by each thread that asks meanwhile
+            candidates = self._candidates_of_length.get(length)
+            if candidates is None:
+                shortest, longest = _lengths_that_can_match(length)
+                near = [w for w in self._word_index() if shortest <= len(w) <= longest]
+                candidates = list(dict.fromkeys([*near, *self._prefix_index(length)]))
+                self._candidates_of_length[length] = candidates
+            return candidates
 
     def _prefix_index(self, length: int) -> dict[str, list[int]]:
         """Each `length`-character start of a longer word → the fields that have it."""
         index = self._fields_of_prefix.get(length)
-        if index is None:
-            index = {}
-            for word, numbers in self._word_index().items():
-                if len(word) > length:
-                    index.setdefault(word[:length], []).extend(numbers)
-            self._fields_of_prefix[length] = index
-        return index
+        if index is not None:
+            return index
+        with self._making:
+            index = self._fields_of_prefix.get(length)
+            if index is None:
+                index = {}
+                for word, numbers in self._word_index().items():
+                    if len(word) > length:
+                        index.setdefault(word[:length], []).extend(numbers)
+                self._fields_of_prefix[length] = index
+            return index
 
 
 def _lengths_that_can_match(length: int) -> tuple[int, int]:

@@ -283,11 +283,15 @@ class LibraryScreen(LibraryFilter):
             if get_current_worker().is_cancelled:
                 return
             entries = tuple(listed.entry for listed in listing)
-            self._index_of(entries)  # made here, so that the first key typed finds it ready
+            index = self._index_of(entries)  # made here, so the first key finds it ready
+            if len(entries) > FILTER_AT_ONCE:
+                # Before the rows are shown, not after: warmed while the user types, it
+                # took turns for the interpreter lock with each key's filtering.
+                index.warm()
+            if get_current_worker().is_cancelled:
+                return
             self.app.call_from_thread(self._listed, sort, listing, keep, seen, entries)
             self._keep_head(sort, listing)
-            if len(entries) > FILTER_AT_ONCE:
-                self._index_of(entries).warm()  # long before the filter's first keys
 
     def _listed(
         self,

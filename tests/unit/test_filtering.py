@@ -6,6 +6,7 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process
@@ -216,3 +217,32 @@ def _word_score(word: str, hay: str, field_words: list[str]) -> float:
     candidates = [*field_words, *(w[: len(word)] for w in field_words if len(w) > len(word))]
     best = process.extractOne(word, candidates, scorer=fuzz.ratio, score_cutoff=WORD_THRESHOLD)
     return float(best[1]) if best is not None else 0.0
+
+
+def test_two_warms_at_once_make_each_candidate_list_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing's warm and the one `/` starts may overlap: the second waits for the
+    first (both taking turns for the interpreter lock made every filter key wait)."""
+    import threading
+    import time
+
+    from library import filtering
+
+    made: list[int] = []
+    lengths = filtering._lengths_that_can_match
+
+    def slow_lengths(length: int) -> tuple[int, int]:
+        made.append(length)
+        time.sleep(0.02)  # long enough for a second thread to ask meanwhile
+        return lengths(length)
+
+    monkeypatch.setattr(filtering, "_lengths_that_can_match", slow_lengths)
+    index = FilterIndex([f"Harbour report {n} from the quay" for n in range(200)])
+    threads = [threading.Thread(target=index.warm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(made) == sorted(set(made)) and made
+    assert index.ranked("harbuor") == FilterIndex(
+        [f"Harbour report {n} from the quay" for n in range(200)]
+    ).ranked("harbuor")
