@@ -10,7 +10,7 @@ import argparse
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
 
@@ -99,9 +99,15 @@ def _top_parser() -> _Parser:
     return top
 
 
-def _command_parsers() -> dict[str, _Parser]:
-    """A parser for each command (made only when a command is given: the app needs none)."""
-    commands: dict[str, _Parser] = {}
+MakeParser = Callable[[str, str], _Parser]
+"""Makes and registers the parser of one command: ``command(name, description)``."""
+
+
+def _command_parser(name: str) -> _Parser:
+    """The parser of the command `name`, made alone: the modules the other commands'
+    parsers need (the catalog's sort keys, the colors, the feeds' commands) are not
+    imported by a command that does not use them."""
+    made: dict[str, _Parser] = {}
     # `--library` is accepted after the command too (`list --library X`): each command
     # takes it as well, and `_run` uses it when given.
     library_option = argparse.ArgumentParser(add_help=False)
@@ -109,9 +115,14 @@ def _command_parsers() -> dict[str, _Parser]:
 
     def command(name: str, text: str) -> _Parser:
         parser = _Parser(prog=f"{PROG} {name}", description=text, parents=[library_option])
-        commands[name] = parser
+        made[name] = parser
         return parser
 
+    _PARSER_MAKERS[name](command)
+    return made[name]
+
+
+def _add_parser(command: MakeParser) -> None:
     add = command(
         "add",
         "Import files and folders (folders recursively) into the library: text, Markdown "
@@ -124,6 +135,8 @@ def _command_parsers() -> dict[str, _Parser]:
         help="fetch web pages in the library again (else they are left as they are)",
     )
 
+
+def _list_parser(command: MakeParser) -> None:
     from library.catalog import SORT_KEYS
 
     list_ = command("list", "List the documents in the library.")
@@ -136,16 +149,22 @@ def _command_parsers() -> dict[str, _Parser]:
         "--feed", metavar="NAME|ID", help="only the documents of this feed (its name or id)"
     )
 
+
+def _show_parser(command: MakeParser) -> None:
     show = command("show", "Print a document's text exactly as stored.")
     show.add_argument("id", metavar="ID")
     show.add_argument("--json", action="store_true", help="print metadata and text as JSON")
 
+
+def _search_parser(command: MakeParser) -> None:
     search = command("search", "Fuzzy search across the documents in the library.")
     search.add_argument("query", metavar="QUERY")
     search.add_argument("--doc", metavar="ID", help="search only this document")
     search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
     search.add_argument("--json", action="store_true", help="print a JSON array")
 
+
+def _highlight_parser(command: MakeParser) -> None:
     from annotations.model import DEFAULT_COLOR, Color
 
     highlight = command("highlight", "Highlight a passage of a document, found by its text.")
@@ -157,11 +176,15 @@ def _command_parsers() -> dict[str, _Parser]:
     highlight.add_argument("--color", choices=colors, default=DEFAULT_COLOR.value)
     highlight.add_argument("--tag", action="append", default=[], metavar="T", help="a tag")
 
+
+def _notes_parser(command: MakeParser) -> None:
     notes = command("notes", "List highlights and notes, of one document or of all.")
     notes.add_argument("id", nargs="?", metavar="ID")
     notes.add_argument("--search", metavar="QUERY", help="fuzzy filter on quote, note, tags")
     notes.add_argument("--json", action="store_true", help="print a JSON array")
 
+
+def _export_parser(command: MakeParser) -> None:
     export = command(
         "export",
         "Export highlights and notes. JSON and W3C go to stdout, or to -o FILE (-o DIR: "
@@ -183,6 +206,8 @@ def _command_parsers() -> dict[str, _Parser]:
         help="a file (a new one ends in .md for Markdown) or a folder",
     )
 
+
+def _import_notes_parser(command: MakeParser) -> None:
     import_notes = command(
         "import-notes",
         "Restore notes from a JSON or W3C export (idempotent). Exits 3 when some highlights "
@@ -190,6 +215,8 @@ def _command_parsers() -> dict[str, _Parser]:
     )
     import_notes.add_argument("file", metavar="FILE")
 
+
+def _remove_parser(command: MakeParser) -> None:
     remove = command(
         "remove",
         "Remove a document (its text and metadata); its highlights and reading place are "
@@ -197,13 +224,36 @@ def _command_parsers() -> dict[str, _Parser]:
     )
     remove.add_argument("id", metavar="ID")
 
+
+def _feed_parsers(command: MakeParser) -> None:
     from reader.cli_feeds import add_feed_parsers
 
     add_feed_parsers(command)
+
+
+def _config_parsers(command: MakeParser) -> None:
     from reader.cli_config import add_config_parsers
 
     add_config_parsers(command)
-    return commands
+
+
+_PARSER_MAKERS: dict[str, Callable[[MakeParser], None]] = {
+    "add": _add_parser,
+    "list": _list_parser,
+    "show": _show_parser,
+    "search": _search_parser,
+    "highlight": _highlight_parser,
+    "notes": _notes_parser,
+    "export": _export_parser,
+    "import-notes": _import_notes_parser,
+    "remove": _remove_parser,
+    "feed": _feed_parsers,
+    "refresh": _feed_parsers,
+    "config": _config_parsers,
+    "open": _config_parsers,
+}
+"""What makes each command's parser (`feed` and `refresh` are made together, as are
+`config` and `open`)."""
 
 
 def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -436,7 +486,7 @@ def _run(args_list: list[str]) -> int:
     if options.target is not None:
         raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
     name = rest[0]
-    args = _command_parsers()[name].parse_args(rest[1:])
+    args = _command_parser(name).parse_args(rest[1:])
     library = args.library if args.library is not None else options.library
     if name == "open":
         from reader.cli_config import run_open
