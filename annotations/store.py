@@ -72,6 +72,7 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
+from annotations.journal_rows import Row, live_rows
 from annotations.journal_spans import ever_written, is_current, placed_spans
 from annotations.kept_journals import (
     REMOVED_FOLDER,
@@ -82,7 +83,8 @@ from annotations.kept_journals import (
     move_back,
     read_kept,
 )
-from annotations.model import Highlight, timestamp
+from annotations.model import Highlight, field_values, timestamp
+from annotations.record_json import rows_json
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
@@ -103,6 +105,38 @@ class AnnotationStore(JournalFiles):
             if journal.ordered is None:  # sorted once per change, not per call
                 journal.ordered = tuple(sorted(journal.highlights.values(), key=by_position))
             return journal.ordered
+
+    def records_json(self, document_id: str | None = None) -> str:
+        """The highlights of one document (by position), or of every document (by
+        document id, then position), as `newsreader notes --json` prints them
+        (`annotations.record_json.records_json`).
+
+        A journal not read yet is read for its records' values only
+        (`annotations.journal_rows`): making a highlight of each record only to write
+        it back as the values it was read from would cost most of the time. A journal
+        not exactly as this store writes it is read whole, as `for_document` reads it
+        (repaired, set aside or refused, and told).
+        """
+        document_ids = self.document_ids() if document_id is None else (document_id,)
+        rows: list[Row] = []
+        for each in document_ids:
+            rows.extend(self._rows(each))
+        return rows_json(rows)
+
+    def _rows(self, document_id: str) -> list[Row]:
+        """A document's highlights as rows of field values, sorted as `for_document`."""
+        path = self.journal_path(document_id)
+        with self._mutex:
+            read = document_id in self._journals
+        if not read:
+            try:
+                raw = path.read_bytes()
+            except OSError:  # missing, or unreadable: the whole read says which, once
+                raw = None
+            rows = None if raw is None else live_rows(raw, document_id)
+            if rows is not None:
+                return rows
+        return [field_values(highlight) for highlight in self.for_document(document_id)]
 
     def get(self, document_id: str, highlight_id: str) -> Highlight | None:
         """Return one highlight, or None when the document has no highlight with that id."""

@@ -241,7 +241,11 @@ def cmd_highlight(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
-    highlights = workspace.highlights(workspace.catalog.resolve(args.id).id if args.id else None)
+    doc_id = workspace.catalog.resolve(args.id).id if args.id else None
+    if args.json and not args.search:
+        sys.stdout.write(workspace.highlights_json(doc_id))
+        return 0
+    highlights = workspace.highlights(doc_id)
     any_highlight = bool(highlights)
     if args.search:
         from library.filtering import filter_ranked  # rapidfuzz: only for a search
