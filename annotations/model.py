@@ -11,7 +11,6 @@ Pure Python: nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -250,6 +249,8 @@ def new_highlight(
         raise ValueError(
             f"A highlight must cover some of the text (0..{len(text)}), not {start}..{end}."
         )
+    import uuid  # (with `platform`, 3-5 ms): only a command that makes a highlight needs it
+
     prefix, suffix = context_around(text, start, end)
     moment = timestamp(now)
     return Highlight(
