@@ -52,6 +52,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from annotations.counts_cache import (
     CountedJournal,
@@ -72,7 +73,6 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
-from annotations.journal_rows import Row, live_rows
 from annotations.journal_spans import ever_written, is_current, placed_spans
 from annotations.kept_journals import (
     REMOVED_FOLDER,
@@ -84,8 +84,10 @@ from annotations.kept_journals import (
     read_kept,
 )
 from annotations.model import Highlight, field_values, timestamp
-from annotations.record_json import rows_json
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
+
+if TYPE_CHECKING:
+    from annotations.journal_rows import Row
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
 
@@ -117,6 +119,8 @@ class AnnotationStore(JournalFiles):
         not exactly as this store writes it is read whole, as `for_document` reads it
         (repaired, set aside or refused, and told).
         """
+        from annotations.record_json import rows_json  # the command line's, never the app's
+
         document_ids = self.document_ids() if document_id is None else (document_id,)
         rows: list[Row] = []
         for each in document_ids:
@@ -125,6 +129,8 @@ class AnnotationStore(JournalFiles):
 
     def _rows(self, document_id: str) -> list[Row]:
         """A document's highlights as rows of field values, sorted as `for_document`."""
+        from annotations.journal_rows import live_rows
+
         path = self.journal_path(document_id)
         with self._mutex:
             read = document_id in self._journals

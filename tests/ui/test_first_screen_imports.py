@@ -48,6 +48,8 @@ LATER_EVERYWHERE = (
     "annotations.links",
     "reader.screens.dialogs",
     "textual.widgets._text_area",
+    "annotations.record_json",  # the command line's `notes --json`
+    "annotations.journal_rows",
 )
 LATER_IN_THE_READER = (
     "reader.screens.contents",
