@@ -107,3 +107,55 @@ def test_the_feeds_commands_still_have_their_parsers(library: tuple[Path, str]) 
     code, loaded = loaded_by("--library", str(home), "feed", "list", "--json")
     assert code == 0
     assert "reader.cli_feeds" in loaded
+
+
+def test_starting_the_app_reads_its_arguments_without_argparse(
+    library: tuple[Path, str],
+) -> None:
+    home, doc_id = library
+    code, loaded = loaded_by("--library", str(home), doc_id)
+    assert code == 1  # no terminal here: said in one sentence, before Textual is imported
+    assert "argparse" not in loaded and "textual" not in loaded
+
+
+PLAIN_STARTS = [
+    [],
+    ["ID"],
+    ["--library", "DIR"],
+    ["--library", "DIR", "ID"],
+    ["ID", "--library", "DIR"],
+    ["--library", "", "ID"],
+    [""],
+]
+
+
+@pytest.mark.parametrize("head", PLAIN_STARTS, ids=repr)
+def test_a_plain_start_is_read_as_argparse_reads_it(head: list[str]) -> None:
+    from reader.cli import _plain_start
+    from reader.cli_parsers import top_parser
+
+    options, extra = top_parser().parse_known_args(head)
+    assert not extra and not options.version
+    assert _plain_start(head) == (options.library, options.target)
+
+
+@pytest.mark.parametrize(
+    "head",
+    [
+        ["--version"],
+        ["--help"],
+        ["--library"],
+        ["--library=DIR"],
+        ["--lib", "DIR"],
+        ["--library", "-D"],
+        ["--library", "A", "--library", "B"],
+        ["ID", "OTHER"],
+        ["-x"],
+        ["-"],
+    ],
+    ids=repr,
+)
+def test_anything_else_is_left_to_argparse(head: list[str]) -> None:
+    from reader.cli import _plain_start
+
+    assert _plain_start(head) is None
