@@ -55,11 +55,6 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from annotations.counts_cache import (
-    CountedJournal,
-    read_counts_cache,
-    write_counts_cache,
-)
 from annotations.journal import (
     append_lines,
     by_position,
@@ -74,21 +69,15 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
-from annotations.journal_spans import ever_written, is_current, placed_spans
-from annotations.kept_journals import (
-    REMOVED_FOLDER,
-    discard_kept,
-    kept_journals,
-    merge_newest,
-    move_aside,
-    move_back,
-    read_kept,
-)
 from annotations.model import Highlight, field_values, timestamp
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
 
 if TYPE_CHECKING:
     from annotations.journal_rows import Row
+
+# What opening a document does not need (counting, removing and restoring, the command
+# line's quick save, `notes --json`) is imported by the methods that do it: a start of the
+# app does not wait for those modules.
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
 
@@ -212,6 +201,8 @@ class AnnotationStore(JournalFiles):
         a small cache file, checked against the journal's inode, size and modification
         time; only journals that changed since are read (and the cache is then updated).
         """
+        from annotations.counts_cache import CountedJournal, read_counts_cache, write_counts_cache
+
         cached = read_counts_cache(self.folder)
         fresh: dict[str, CountedJournal] = {}
         for document_id, key in self._journal_files():
@@ -403,6 +394,8 @@ class AnnotationStore(JournalFiles):
         to this way is not compacted either: a new highlight leaves nothing to compact,
         and the next save that reads it whole compacts when needed.
         """
+        from annotations.journal_spans import ever_written, is_current, placed_spans
+
         document_id = highlight.document_id
         path = self.journal_path(document_id)
         with self._mutex:
@@ -451,6 +444,8 @@ class AnnotationStore(JournalFiles):
             StoreLocked: Another process held the journal too long (nothing moved).
             StoreError: The journal cannot be moved aside (nothing moved), or back.
         """
+        from annotations.kept_journals import REMOVED_FOLDER, move_aside, move_back
+
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
             journal = self._load(document_id, locked=True)
@@ -474,6 +469,8 @@ class AnnotationStore(JournalFiles):
 
         Cheap: the removed folder is listed once, however many ids are asked about.
         """
+        from annotations.kept_journals import REMOVED_FOLDER, kept_journals
+
         wanted = None if document_ids is None else tuple(document_ids)
         return tuple(sorted(kept_journals(self.folder / REMOVED_FOLDER, wanted)))
 
@@ -491,6 +488,14 @@ class AnnotationStore(JournalFiles):
         Raises:
             StoreLocked, StoreReadOnly, StoreError: as `save`; nothing was changed.
         """
+        from annotations.kept_journals import (
+            REMOVED_FOLDER,
+            discard_kept,
+            kept_journals,
+            merge_newest,
+            read_kept,
+        )
+
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
             paths = kept_journals(self.folder / REMOVED_FOLDER, (document_id,)).get(document_id)

@@ -50,6 +50,8 @@ LATER_EVERYWHERE = (
     "textual.widgets._text_area",
     "annotations.record_json",  # the command line's `notes --json`
     "annotations.journal_rows",
+    "annotations.journal_spans",  # the command line's quick save
+    "annotations.kept_journals",  # removing and restoring documents
 )
 LATER_IN_THE_READER = (
     "reader.screens.contents",
@@ -57,6 +59,7 @@ LATER_IN_THE_READER = (
     "reader.widgets.highlights_panel",
     "library.contents",
     "library.links",
+    "annotations.counts_cache",  # the library's counts
 )
 
 
