@@ -52,6 +52,7 @@ LATER_EVERYWHERE = (
     "annotations.journal_rows",
     "annotations.journal_spans",  # the command line's quick save
     "annotations.kept_journals",  # removing and restoring documents
+    "library.textfile",  # reading a file to add, or to rebuild a structure
 )
 LATER_IN_THE_READER = (
     "reader.screens.contents",

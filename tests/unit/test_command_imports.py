@@ -41,6 +41,8 @@ NEVER_TO_READ = (
     "concurrent.futures",  # and `logging`: for writing many files at once (an add)
     "logging",
     "secrets",  # for an add's marker
+    "library.segment",  # for spans not cached yet
+    "library.textfile",  # for reading a file to add
 )
 """Modules a command that only reads (`notes`, `show`) has no use for either."""
 
