@@ -11,8 +11,7 @@ Pure Python: nothing here imports Textual or Rich.
 from __future__ import annotations
 
 import re
-import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -250,6 +249,8 @@ def new_highlight(
         raise ValueError(
             f"A highlight must cover some of the text (0..{len(text)}), not {start}..{end}."
         )
+    import uuid  # (with `platform`, 3-5 ms): only a command that makes a highlight needs it
+
     prefix, suffix = context_around(text, start, end)
     moment = timestamp(now)
     return Highlight(
@@ -379,6 +380,18 @@ def share_repeated(record: dict[str, Any], shared: dict[str, str]) -> None:
         record["updated"] = created
 
 
+def written_values(record: object) -> tuple[Any, ...] | None:
+    """A record's field values, in declaration order, when the record is exactly as
+    `to_record` writes it and every value is what a highlight made from it would hold
+    (`_plain_values`; the color and status as their text, the tags as a list); None for
+    any other record, which only `from_record` can judge. For reading a journal's
+    records without making highlights of them (`annotations.journal_rows`)."""
+    if type(record) is not dict or record.keys() != _FIELD_SET or record["updated"] == "":
+        return None
+    values = _VALUES_OF(record)
+    return values if _plain_values(values) else None
+
+
 def _as_written(record: object) -> Highlight | None:
     """The highlight of a record exactly as `to_record` writes it (every field there, none
     to default), or None: then `from_record` takes the long way, which accepts what only
@@ -412,6 +425,9 @@ def _trusted(values: tuple[Any, ...]) -> Highlight:
 
 _FIELDS_OF = attrgetter(*_FIELDS)
 """A highlight's field values, in declaration order."""
+field_values: Callable[[Highlight], tuple[Any, ...]] = _FIELDS_OF
+"""A highlight's field values, in declaration order (as `written_values` gives a
+record's)."""
 _VALUES_OF = itemgetter(*_FIELDS)
 """A record's values, in the highlight's field order."""
 _SLOT_SETTERS = tuple(getattr(Highlight, name).__set__ for name in _FIELDS)

@@ -21,9 +21,9 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import fields
-from operator import attrgetter
+from typing import Any
 
-from annotations.model import AnchorStatus, Color, Highlight, to_record
+from annotations.model import AnchorStatus, Color, Highlight, field_values, to_record
 from library.sanitize import printable_json, printable_json_text
 
 _TEXT_FIELDS = (
@@ -64,22 +64,38 @@ _FIELD_SEPARATOR = ", "
 
 def records_json(highlights: Sequence[Highlight]) -> str:
     """Return ``printable_json([to_record(h) for h in highlights])``, written fast."""
-    if tuple(field.name for field in fields(Highlight)) != _LAYOUT:
+    if _fields() != _LAYOUT:
         # A field was added to the model: the slow way is right until this learns it.
         return printable_json([to_record(h) for h in highlights])
-    if not highlights:
+    return rows_json(list(map(field_values, highlights)))
+
+
+def rows_json(rows: Sequence[Sequence[Any]]) -> str:
+    """`records_json` of the highlights whose field values, in declaration order, are
+    `rows` (from highlights, or from records as `annotations.journal_rows` reads them:
+    a color, a status and tags as their text and a list write as the members and the
+    tuple do)."""
+    if _fields() != _LAYOUT:
+        return printable_json([dict(zip(_fields(), row, strict=True)) for row in rows])
+    if not rows:
         return printable_json([])
-    columns = {name: _encoded(list(map(attrgetter(name), highlights))) for name in _TEXT_FIELDS}
-    columns["start"] = [repr(h.start) for h in highlights]
-    columns["end"] = [repr(h.end) for h in highlights]
-    columns["color"] = [_ENUM_JSON[h.color] for h in highlights]
-    columns["status"] = [_ENUM_JSON[h.status] for h in highlights]
-    columns["score"] = [_score(h.score) for h in highlights]
-    columns["tags"] = _tags_column(highlights)
+    columns = dict(zip(_LAYOUT, zip(*rows, strict=True), strict=True))
+    encoded = {name: _encoded(list(columns[name])) for name in _TEXT_FIELDS}
+    encoded["start"] = list(map(repr, columns["start"]))
+    encoded["end"] = list(map(repr, columns["end"]))
+    encoded["color"] = list(map(_ENUM_JSON.__getitem__, columns["color"]))
+    encoded["status"] = list(map(_ENUM_JSON.__getitem__, columns["status"]))
+    encoded["score"] = list(map(_score, columns["score"]))
+    encoded["tags"] = _tags_column(columns["tags"])
     # One record's text is one %-format (in C), its layout fixed: keys hold no "%".
     template = "{" + _FIELD_SEPARATOR.join(json.dumps(name) + ": %s" for name in _LAYOUT) + "}"
-    records = [template % row for row in zip(*(columns[name] for name in _LAYOUT), strict=True)]
+    records = [template % row for row in zip(*(encoded[name] for name in _LAYOUT), strict=True)]
     return "[\n" + ",\n".join(records) + "\n]\n"
+
+
+def _fields() -> tuple[str, ...]:
+    """The model's fields, in declaration order."""
+    return tuple(field.name for field in fields(Highlight))
 
 
 _ENUM_JSON: dict[object, str] = {
@@ -106,13 +122,13 @@ def _encoded(values: list[object]) -> list[str]:
     return text[1:-1].split("\n")
 
 
-def _tags_column(highlights: Sequence[Highlight]) -> list[str]:
+def _tags_column(tag_lists: Sequence[Sequence[str]]) -> list[str]:
     """Each highlight's tags as its record shows them: ``[]``, or ``["a", "b"]``."""
-    encoded = iter(_encoded([tag for h in highlights for tag in h.tags]))
+    encoded = iter(_encoded([tag for tags in tag_lists for tag in tags]))
     column = []
-    for highlight in highlights:
-        if not highlight.tags:
+    for tags in tag_lists:
+        if not tags:
             column.append("[]")
             continue
-        column.append("[" + _FIELD_SEPARATOR.join(next(encoded) for _ in highlight.tags) + "]")
+        column.append("[" + _FIELD_SEPARATOR.join(next(encoded) for _ in tags) + "]")
     return column

@@ -49,15 +49,12 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from annotations.counts_cache import (
-    CountedJournal,
-    read_counts_cache,
-    write_counts_cache,
-)
 from annotations.journal import (
     append_lines,
     by_position,
@@ -72,18 +69,15 @@ from annotations.journal_files import (
     LABEL,
     JournalFiles,
 )
-from annotations.journal_spans import ever_written, is_current, placed_spans
-from annotations.kept_journals import (
-    REMOVED_FOLDER,
-    discard_kept,
-    kept_journals,
-    merge_newest,
-    move_aside,
-    move_back,
-    read_kept,
-)
-from annotations.model import Highlight, timestamp
+from annotations.model import Highlight, field_values, timestamp
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
+
+if TYPE_CHECKING:
+    from annotations.journal_rows import Row
+
+# What opening a document does not need (counting, removing and restoring, the command
+# line's quick save, `notes --json`) is imported by the methods that do it: a start of the
+# app does not wait for those modules.
 
 __all__ = ["ANNOTATIONS_FOLDER", "COMPACT_SLACK", "JOURNAL_SUFFIX", "LABEL", "AnnotationStore"]
 
@@ -103,6 +97,47 @@ class AnnotationStore(JournalFiles):
             if journal.ordered is None:  # sorted once per change, not per call
                 journal.ordered = tuple(sorted(journal.highlights.values(), key=by_position))
             return journal.ordered
+
+    def records_json(self, document_id: str | None = None) -> str:
+        """The highlights of one document (by position), or of every document (by
+        document id, then position), as `newsreader notes --json` prints them
+        (`annotations.record_json.records_json`).
+
+        A journal not read yet is read for its records' values only
+        (`annotations.journal_rows`): making a highlight of each record only to write
+        it back as the values it was read from would cost most of the time. A journal
+        not exactly as this store writes it is read whole, as `for_document` reads it
+        (repaired, set aside or refused, and told).
+
+        The collector waits meanwhile: what is made here (records, rows, text) holds no
+        cycles, and collecting while tens of thousands of them are made only walks them,
+        and everything else alive, again and again (a tenth of the time with 10,000).
+        """
+        from annotations.record_json import rows_json  # the command line's, never the app's
+
+        document_ids = self.document_ids() if document_id is None else (document_id,)
+        rows: list[Row] = []
+        with _collector_waiting():
+            for each in document_ids:
+                rows.extend(self._rows(each))
+            return rows_json(rows)
+
+    def _rows(self, document_id: str) -> list[Row]:
+        """A document's highlights as rows of field values, sorted as `for_document`."""
+        from annotations.journal_rows import live_rows
+
+        path = self.journal_path(document_id)
+        with self._mutex:
+            read = document_id in self._journals
+        if not read:
+            try:
+                raw = path.read_bytes()
+            except OSError:  # missing, or unreadable: the whole read says which, once
+                raw = None
+            rows = None if raw is None else live_rows(raw, document_id)
+            if rows is not None:
+                return rows
+        return [field_values(highlight) for highlight in self.for_document(document_id)]
 
     def get(self, document_id: str, highlight_id: str) -> Highlight | None:
         """Return one highlight, or None when the document has no highlight with that id."""
@@ -166,6 +201,8 @@ class AnnotationStore(JournalFiles):
         a small cache file, checked against the journal's inode, size and modification
         time; only journals that changed since are read (and the cache is then updated).
         """
+        from annotations.counts_cache import CountedJournal, read_counts_cache, write_counts_cache
+
         cached = read_counts_cache(self.folder)
         fresh: dict[str, CountedJournal] = {}
         for document_id, key in self._journal_files():
@@ -357,6 +394,8 @@ class AnnotationStore(JournalFiles):
         to this way is not compacted either: a new highlight leaves nothing to compact,
         and the next save that reads it whole compacts when needed.
         """
+        from annotations.journal_spans import ever_written, is_current, placed_spans
+
         document_id = highlight.document_id
         path = self.journal_path(document_id)
         with self._mutex:
@@ -405,6 +444,8 @@ class AnnotationStore(JournalFiles):
             StoreLocked: Another process held the journal too long (nothing moved).
             StoreError: The journal cannot be moved aside (nothing moved), or back.
         """
+        from annotations.kept_journals import REMOVED_FOLDER, move_aside, move_back
+
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
             journal = self._load(document_id, locked=True)
@@ -428,6 +469,8 @@ class AnnotationStore(JournalFiles):
 
         Cheap: the removed folder is listed once, however many ids are asked about.
         """
+        from annotations.kept_journals import REMOVED_FOLDER, kept_journals
+
         wanted = None if document_ids is None else tuple(document_ids)
         return tuple(sorted(kept_journals(self.folder / REMOVED_FOLDER, wanted)))
 
@@ -445,6 +488,14 @@ class AnnotationStore(JournalFiles):
         Raises:
             StoreLocked, StoreReadOnly, StoreError: as `save`; nothing was changed.
         """
+        from annotations.kept_journals import (
+            REMOVED_FOLDER,
+            discard_kept,
+            kept_journals,
+            merge_newest,
+            read_kept,
+        )
+
         path = self.journal_path(document_id)
         with self._lock(document_id).held():
             paths = kept_journals(self.folder / REMOVED_FOLDER, (document_id,)).get(document_id)
@@ -467,3 +518,15 @@ class AnnotationStore(JournalFiles):
         for problem in problems:
             self._warn(problem)
         return len({highlight_id for kept in read for highlight_id in kept.highlights})
+
+
+@contextmanager
+def _collector_waiting() -> Iterator[None]:
+    """No garbage collection in the block (unless it was already off); as it was after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

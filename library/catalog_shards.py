@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -332,6 +331,8 @@ class ShardedTable:
         if len(names) == 1:
             self._save_shard(names[0])
         else:
+            from concurrent.futures import ThreadPoolExecutor  # (and logging): for writers only
+
             # Several at a time, as their fsyncs wait on the disk without the GIL.
             with ThreadPoolExecutor(max_workers=_SAVE_WORKERS) as pool:
                 for _ in pool.map(self._save_shard, names):

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import os
 import re
-import secrets
 import stat
 from collections.abc import Collection, Iterable, Iterator
 from contextlib import contextmanager, suppress
@@ -163,6 +162,8 @@ class AddRegistry:
         Raises:
             StoreError: The folder cannot be written (the message names it).
         """
+        import secrets  # (hmac, hashlib's C part): for adds only
+
         from filelock import FileLock
 
         marker = self.folder / f"{_MARKER_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"

@@ -15,7 +15,6 @@ from pathlib import Path
 
 from library.document import Spans
 from library.safe_files import atomic_write_bytes
-from library.segment_scan import text_bounds
 
 MAGIC = b"NRSPANS"
 SEGMENTER_VERSION = 1
@@ -26,6 +25,8 @@ _HEADER = len(MAGIC) + 1 + 64  # magic, version byte, sha256 hex of the text
 
 def compute_spans(text: str) -> tuple[Spans, Spans]:
     """Paragraph and sentence spans of `text` (as `library.segment` splits it)."""
+    from library.segment_scan import text_bounds  # (its patterns): only when not kept
+
     paragraphs, sentences = text_bounds(text)
     return Spans(*paragraphs), Spans(*sentences)
 

@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING
 from library.safe_files import atomic_write_bytes
 from library.structure import NO_STRUCTURE, Kind, Structure, StructureColumns
 from library.structure_index import StructureIndex
-from library.textfile import UnreadableFile
 
 if TYPE_CHECKING:
     from library.parse import Parsed
@@ -214,6 +213,8 @@ def rebuild_structure(text_path: Path, source: str | None, content_hash: str) ->
     The raw page kept beside the text is tried first, then the file it was added from;
     either counts only if it still gives exactly the stored text (else: no structure).
     """
+    from library.textfile import UnreadableFile  # (its patterns): for a rebuild only
+
     readers = _readers(text_path, source)
     if not readers:
         return None

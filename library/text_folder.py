@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -124,6 +123,8 @@ class TextFolder:
                 self._keep_raw_page(target, plan, doc_id)
                 if progress is not None:
                     progress(1)
+            from concurrent.futures import ThreadPoolExecutor  # (and logging): for adds only
+
             # Several at a time: each fsync waits on the disk without holding the GIL, and
             # the file system commits the waiting ones together (2-3x fewer seconds).
             with ThreadPoolExecutor(max_workers=SYNC_WORKERS) as pool:

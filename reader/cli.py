@@ -6,13 +6,12 @@ Every error reaches the user as one line on stderr and a non-zero exit, never a 
 
 from __future__ import annotations
 
-import argparse
 import gc
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Any, TextIO, cast
 
 from library.home import resolve_home
 from library.sanitize import one_line
@@ -27,6 +26,8 @@ from reader.cli_output import (
 )
 
 if TYPE_CHECKING:
+    import argparse
+
     from textual.app import App
 
     from service.workspace import Workspace
@@ -48,162 +49,11 @@ COMMAND_NAMES = (
 )
 """The commands, in the order `--help` lists them (each is run by `reader.cli_commands`)."""
 
-USAGE = """\
-newsreader [--library DIR] [PATH|ID]          open the app (PATH is added first, then opened)
-       newsreader [--library DIR] COMMAND ...  (--library DIR may also come after COMMAND)
-
-commands:
-  add PATH... [--refresh]                      import files, folders and web pages
-  list [--sort KEY] [--unread] [--feed F] [--json]  the documents
-  show ID [--json]                             one document's text, or its metadata and text
-  search QUERY [--doc ID] [--limit N] [--json] fuzzy search across documents
-  highlight ID --quote TEXT [--nth N] [--note TEXT] [--color C] [--tag T]...
-                                               highlight a passage (found fuzzily)
-  notes [ID] [--search QUERY] [--json]         highlights and notes
-  export [ID...] [--format markdown|json|w3c] [-o PATH]
-                                               export notes (Markdown, JSON, W3C)
-  import-notes FILE                            restore notes from a JSON or W3C export
-  remove ID                                    remove a document from the library
-  feed add URL | list [--json] | remove ID | import FILE.opml | export [-o FILE]
-                                               follow feeds (a page naming one works too)
-  refresh [FEED...] [--json] [--timeout S]     add the feeds' new entries, full articles
-  config [KEY [VALUE]] [--json]                the settings (export-folder, highlight-style)
-  open newsreader://open?doc=ID&highlight=HID  open the app on a note's passage
-
-ID is a document id or a unique prefix of one. Run `newsreader COMMAND --help` for details.
-A library folder that does not exist is created only by `add`, `feed add`, `feed import`
-and the app.
-"""
-
-LIBRARY_HELP = "the library folder to use (default: $NEWSREADER_HOME, else the user data folder)"
-
 CREATING_COMMANDS = frozenset({"add"})
 CREATING_FEED_ACTIONS = frozenset({"add", "import"})
 """`feed add` and `feed import` create a library too: following feeds is a way to start."""
 """The commands that create a library folder that does not exist yet (the app does too);
 every other command refuses a missing one, so a mistyped --library makes no new library."""
-
-
-class _Parser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are exceptions, so `main` prints them as one line."""
-
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{self.prog}: {message}")
-
-
-def _top_parser() -> _Parser:
-    top = _Parser(prog=PROG, usage=USAGE, add_help=True)
-    top.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
-    top.add_argument("--version", action="store_true", help="print the version and exit")
-    top.add_argument("target", nargs="?", help=argparse.SUPPRESS)
-    return top
-
-
-def _command_parsers() -> dict[str, _Parser]:
-    """A parser for each command (made only when a command is given: the app needs none)."""
-    commands: dict[str, _Parser] = {}
-    # `--library` is accepted after the command too (`list --library X`): each command
-    # takes it as well, and `_run` uses it when given.
-    library_option = argparse.ArgumentParser(add_help=False)
-    library_option.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
-
-    def command(name: str, text: str) -> _Parser:
-        parser = _Parser(prog=f"{PROG} {name}", description=text, parents=[library_option])
-        commands[name] = parser
-        return parser
-
-    add = command(
-        "add",
-        "Import files and folders (folders recursively) into the library: text, Markdown "
-        "and EPUB books; - reads one document from standard input.",
-    )
-    add.add_argument("paths", nargs="+", metavar="PATH")
-    add.add_argument(
-        "--refresh",
-        action="store_true",
-        help="fetch web pages in the library again (else they are left as they are)",
-    )
-
-    from library.catalog import SORT_KEYS
-
-    list_ = command("list", "List the documents in the library.")
-    list_.add_argument("--sort", choices=SORT_KEYS, default="added")
-    list_.add_argument("--json", action="store_true", help="print a JSON array")
-    list_.add_argument(
-        "--unread", action="store_true", help="only documents not read yet (new or begun)"
-    )
-    list_.add_argument(
-        "--feed", metavar="NAME|ID", help="only the documents of this feed (its name or id)"
-    )
-
-    show = command("show", "Print a document's text exactly as stored.")
-    show.add_argument("id", metavar="ID")
-    show.add_argument("--json", action="store_true", help="print metadata and text as JSON")
-
-    search = command("search", "Fuzzy search across the documents in the library.")
-    search.add_argument("query", metavar="QUERY")
-    search.add_argument("--doc", metavar="ID", help="search only this document")
-    search.add_argument("--limit", type=int, default=20, metavar="N", help="at most N matches")
-    search.add_argument("--json", action="store_true", help="print a JSON array")
-
-    from annotations.model import DEFAULT_COLOR, Color
-
-    highlight = command("highlight", "Highlight a passage of a document, found by its text.")
-    highlight.add_argument("id", metavar="ID")
-    highlight.add_argument("--quote", required=True, metavar="TEXT", help="the text to mark")
-    highlight.add_argument("--nth", type=int, metavar="N", help="which of several places (1-)")
-    highlight.add_argument("--note", default="", metavar="TEXT", help="a note (Markdown)")
-    colors = [color.value for color in Color]
-    highlight.add_argument("--color", choices=colors, default=DEFAULT_COLOR.value)
-    highlight.add_argument("--tag", action="append", default=[], metavar="T", help="a tag")
-
-    notes = command("notes", "List highlights and notes, of one document or of all.")
-    notes.add_argument("id", nargs="?", metavar="ID")
-    notes.add_argument("--search", metavar="QUERY", help="fuzzy filter on quote, note, tags")
-    notes.add_argument("--json", action="store_true", help="print a JSON array")
-
-    export = command(
-        "export",
-        "Export highlights and notes. JSON and W3C go to stdout, or to -o FILE (-o DIR: "
-        "newsreader-notes.json or newsreader-notes.w3c.json in it); Markdown of one document "
-        "goes to stdout or to -o FILE.md, of several into a folder (-o DIR, else the "
-        "library's exports/). -o never creates the folders on its way.",
-    )
-    export.add_argument("ids", nargs="*", metavar="ID", help="documents (default: all)")
-    export.add_argument(
-        "--format",
-        choices=("markdown", "json", "w3c"),
-        default="markdown",
-        help="default: markdown",
-    )
-    export.add_argument(
-        "-o",
-        "--output",
-        metavar="PATH",
-        help="a file (a new one ends in .md for Markdown) or a folder",
-    )
-
-    import_notes = command(
-        "import-notes",
-        "Restore notes from a JSON or W3C export (idempotent). Exits 3 when some highlights "
-        "were skipped (each is named), 1 when all were.",
-    )
-    import_notes.add_argument("file", metavar="FILE")
-
-    remove = command(
-        "remove",
-        "Remove a document (its text and metadata); its highlights and reading place are "
-        "kept, and come back if it is added again.",
-    )
-    remove.add_argument("id", metavar="ID")
-
-    from reader.cli_feeds import add_feed_parsers
-
-    add_feed_parsers(command)
-    from reader.cli_config import add_config_parsers
-
-    add_config_parsers(command)
-    return commands
 
 
 def _split_global(argv: Sequence[str]) -> tuple[list[str], list[str]]:
@@ -413,10 +263,43 @@ def _run_command(name: str, workspace: Workspace, args: argparse.Namespace) -> i
     return status
 
 
+def _plain_start(head: list[str]) -> tuple[str | None, str | None] | None:
+    """``(library, target)`` of a plain start of the app, ``[--library DIR] [TARGET]``
+    (in either order), read without argparse: its import and parser are a few
+    milliseconds of every start. None for anything else, which argparse reads (and
+    answers: help, version, an unknown option, a missing value)."""
+    library: str | None = None
+    target: str | None = None
+    words = list(head)
+    while words:
+        word = words.pop(0)
+        if word == "--library" and library is None and words and not words[0].startswith("-"):
+            library = words.pop(0)
+        elif target is None and not word.startswith("-"):
+            target = word
+        else:
+            return None
+    return library, target
+
+
+def _start(library: str | None, target: str | None) -> int:
+    """Open the app (on a passage, when `target` is a link to one)."""
+    if target is not None and _names_a_passage(target):
+        from reader.cli_config import run_open
+
+        return run_open(library, target)
+    return run_app(library, target)
+
+
 def _run(args_list: list[str]) -> int:
     """Parse the command line and run the app or the command it names."""
     head, rest = _split_global(args_list)
-    options, extra = _top_parser().parse_known_args(head)
+    plain = None if rest else _plain_start(head)
+    if plain is not None:
+        return _start(*plain)
+    from reader.cli_parsers import command_parser, top_parser
+
+    options, extra = top_parser().parse_known_args(head)
     if extra:
         if options.target is not None and not Path(options.target).exists():
             names = ", ".join(COMMAND_NAMES)
@@ -428,15 +311,11 @@ def _run(args_list: list[str]) -> int:
         sys.stdout.write(f"{PROG} {version('newsreader')}\n")
         return 0
     if not rest:
-        if _names_a_passage(options.target):
-            from reader.cli_config import run_open
-
-            return run_open(options.library, options.target)
-        return run_app(options.library, options.target)
+        return _start(options.library, options.target)
     if options.target is not None:
         raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
     name = rest[0]
-    args = _command_parsers()[name].parse_args(rest[1:])
+    args = command_parser(name).parse_args(rest[1:])
     library = args.library if args.library is not None else options.library
     if name == "open":
         from reader.cli_config import run_open

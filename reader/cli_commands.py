@@ -10,14 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from library.add_batches import STEPS_PER_FILE
 from library.catalog import SORT_KEYS
 from library.sanitize import one_line
 from reader.cli_config import cmd_config, cmd_open
-from reader.cli_feeds import cmd_feed, cmd_refresh
 from reader.cli_output import PROG, CommandError, UsageError, out, print_json, warn
-from reader.cli_progress import ProgressLine
-from reader.cli_rows import SEARCH_CONTEXT_INDENT, ListRow, SearchRow, terminal_width
 from service.workspace import AddOutcome, ListedDocument, Workspace
 
 ADDED_DETAIL_INDENT = " " * 11
@@ -39,11 +35,14 @@ def cmd_add(workspace: Workspace, args: argparse.Namespace) -> int:
     outcomes: list[AddOutcome] = []
     if "-" in args.paths:  # one document from standard input, as cat reads it
         outcomes.append(workspace.add_text(_standard_input()))
+    from library.add_batches import STEPS_PER_FILE
     from library.web_address import is_web_address
 
     # A web address stays a string: a Path would fold its `//`.
     paths = [p if is_web_address(p) else Path(p) for p in args.paths if p != "-"]
     if paths:
+        from reader.cli_progress import ProgressLine
+
         progress = ProgressLine("Adding files", unit="files", steps_per_item=STEPS_PER_FILE)
         try:
             outcomes.append(workspace.add(paths, progress=progress.tell, refresh=args.refresh))
@@ -98,6 +97,8 @@ def _print_added(outcome: AddOutcome) -> None:
 
 
 def cmd_list(workspace: Workspace, args: argparse.Namespace) -> int:
+    from reader.cli_rows import ListRow, terminal_width
+
     listing = workspace.listing(sort=next(key for key in SORT_KEYS if key == args.sort))
     whole = bool(listing)
     listing, narrowed_to = _narrowed_listing(workspace, listing, args)
@@ -155,6 +156,8 @@ def cmd_show(workspace: Workspace, args: argparse.Namespace) -> int:
 def cmd_search(workspace: Workspace, args: argparse.Namespace) -> int:
     if args.limit < 1:
         raise UsageError(f"{PROG} search: --limit must be at least 1")
+    from reader.cli_progress import ProgressLine
+
     doc_ids = [workspace.catalog.resolve(args.doc).id] if args.doc else None
     progress = ProgressLine("Building the search index")
     try:
@@ -184,6 +187,8 @@ def cmd_search(workspace: Workspace, args: argparse.Namespace) -> int:
     if not hits:
         sys.stderr.write(f"{PROG}: no matches for {one_line(args.query)!r}\n")
         return 1
+    from reader.cli_rows import SEARCH_CONTEXT_INDENT, SearchRow, terminal_width
+
     width = terminal_width() if sys.stdout.isatty() else None
     context_width = 80 if width is None else max(12, width - len(SEARCH_CONTEXT_INDENT))
     for hit in hits:
@@ -236,11 +241,15 @@ def cmd_highlight(workspace: Workspace, args: argparse.Namespace) -> int:
 
 
 def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
-    from library.filtering import filter_ranked
-
-    highlights = workspace.highlights(workspace.catalog.resolve(args.id).id if args.id else None)
+    doc_id = workspace.catalog.resolve(args.id).id if args.id else None
+    if args.json and not args.search:
+        sys.stdout.write(workspace.highlights_json(doc_id))
+        return 0
+    highlights = workspace.highlights(doc_id)
     any_highlight = bool(highlights)
     if args.search:
+        from library.filtering import filter_ranked  # rapidfuzz: only for a search
+
         fields = [h.search_text for h in highlights]
         highlights = tuple(highlights[i] for i in filter_ranked(args.search, fields))
     if args.json:
@@ -402,6 +411,18 @@ def cmd_import_notes(workspace: Workspace, args: argparse.Namespace) -> int:
         return 0
     # As a partial `add`: 3 when some highlights came in (or were there) and some did not.
     return 3 if result.added or result.updated or result.unchanged else 1
+
+
+def cmd_feed(workspace: Workspace, args: argparse.Namespace) -> int:
+    from reader.cli_feeds import cmd_feed as run_feed  # the feeds' modules: for them only
+
+    return run_feed(workspace, args)
+
+
+def cmd_refresh(workspace: Workspace, args: argparse.Namespace) -> int:
+    from reader.cli_feeds import cmd_refresh as run_refresh
+
+    return run_refresh(workspace, args)
 
 
 COMMANDS: dict[str, Callable[[Workspace, argparse.Namespace], int]] = {

@@ -400,6 +400,12 @@ class Workspace:
             return self.annotations.all()
         return self.annotations.for_document(doc_id)
 
+    def highlights_json(self, doc_id: str | None = None) -> str:
+        """`highlights` as the JSON array `newsreader notes --json` prints, read without
+        making a highlight of each record when the journal allows (see
+        `AnnotationStore.records_json`)."""
+        return self.annotations.records_json(doc_id)
+
     def as_read(self, highlights: Sequence[Highlight]) -> tuple[Highlight, ...]:
         """`highlights` with the words they cover now, for people to read.
 

@@ -48,6 +48,11 @@ LATER_EVERYWHERE = (
     "annotations.links",
     "reader.screens.dialogs",
     "textual.widgets._text_area",
+    "annotations.record_json",  # the command line's `notes --json`
+    "annotations.journal_rows",
+    "annotations.journal_spans",  # the command line's quick save
+    "annotations.kept_journals",  # removing and restoring documents
+    "library.textfile",  # reading a file to add, or to rebuild a structure
 )
 LATER_IN_THE_READER = (
     "reader.screens.contents",
@@ -55,6 +60,7 @@ LATER_IN_THE_READER = (
     "reader.widgets.highlights_panel",
     "library.contents",
     "library.links",
+    "annotations.counts_cache",  # the library's counts
 )
 
 

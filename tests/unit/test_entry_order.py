@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -48,14 +50,15 @@ _entries = st.builds(
 
 def _places(entries: tuple[Entry, ...], sort: SortKey, progress: dict[str, float]) -> list[object]:
     """What decides each row's place (rows equal in all of it may come in any order)."""
-    key = {
+    keys: dict[str, Callable[[Entry], object]] = {
         "added": lambda e: None,
         "title": lambda e: e.title.casefold(),
         "date": lambda e: e.date or "",
         "source": lambda e: (e.source is None, (e.source or "").casefold()),
         "length": lambda e: e.words,
         "progress": lambda e: progress.get(e.id, 0.0),
-    }[sort]
+    }
+    key = keys[sort]
     return [(key(e), e.added, e.path is None, e.path or "") for e in entries]
 
 
