@@ -214,6 +214,7 @@ class LibraryFeeds(Screen[None]):
             self._list_timer.stop()
             self._list_timer = None
         self._take_arrived()
+        self._update_title(self.query_one("#filter", Input).value)  # no longer refreshing
         self._list_in_background()  # what else changed meanwhile (drawn only if anything did)
         self.notify(
             one_line(event.message),

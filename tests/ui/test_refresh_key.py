@@ -180,4 +180,6 @@ async def test_the_listing_after_a_refresh_draws_nothing_when_the_rows_are_all_t
             await app.workers.wait_for_complete()
             assert screen.refreshing is None
             assert len(shown) == 1, "the rows were put in once, and not drawn again"
+            title = str(screen.query_one("#library-title", Static).render())
+            assert "refreshing" not in title, title
             assert [e.id for e in screen.shown] == [e.id for e in workspace.catalog.entries()]
