@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -40,3 +41,12 @@ def book() -> Path:
     if not BOOK.is_file():
         pytest.skip("../shared/bench/war_and_peace.txt is not present")
     return BOOK
+
+
+@pytest.fixture(autouse=True)
+def thawed_collector() -> Iterator[None]:
+    """Give back to the garbage collector whatever a test's app set aside from it
+    (`gc.freeze`: a large library's listing, a search screen): frozen, the objects of one
+    test would never be collected, and the next test would start with them set aside."""
+    yield
+    gc.unfreeze()
