@@ -103,3 +103,17 @@ def test_text_given_is_let_go_of() -> None:
     handed_over = ["one\n\ntwo"]
     plain_paragraphs(handed_over)
     assert handed_over == []
+
+
+@pytest.mark.parametrize("ending", [" ", "\t", " \t", "\t "])
+def test_a_line_ending_in_a_space_or_a_tab_anywhere_is_seen(ending: str) -> None:
+    """The search for lines ending in blank space finds each kind, at the text's start,
+    in its middle and in its last line, as the rules line by line read them."""
+    block = "\n".join(["the keeper wrote of wind and tide"] * 4)
+    blocks = [block] * 40
+    for where in (0, 20, 39):
+        lines = blocks[where].split("\n")
+        lines[1] += ending
+        changed = [*blocks[:where], "\n".join(lines), *blocks[where + 1 :]]
+        text = "Title\n\n" + "\n\n".join(changed)
+        _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
