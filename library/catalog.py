@@ -368,12 +368,10 @@ class Catalog:
         """
         if not items:
             return AddResult()
-        import hashlib
-
         from library.add_batches import STEPS_PER_FILE
-        from library.adding import AddPlan
+        from library.adding import AddPlan, text_hash
 
-        hashes = [hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() for _, parsed in items]
+        hashes = [text_hash(parsed.text) for _, parsed in items]
         now = self._clock()
         with ExitStack() as registration:
             # Plan on a snapshot, then write the texts outside the lock: writing many text

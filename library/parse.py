@@ -85,10 +85,12 @@ def load_file(path: Path, *, shown_as: str | None = None) -> Parsed:
         from library.web_page import parse_page  # a saved web page: its article
 
         return parse_page(read_bytes(path, shown_as=name), url=None, name=name)
-    handed_over = [read_file(path, shown_as=name)]
+    markdown = suffix in MARKDOWN_SUFFIXES
+    # (plain text's paragraphs drop the newlines ending it: never decoded, never copied)
+    handed_over = [read_file(path, shown_as=name, trailing_newlines=markdown)]
     return _parse(
         handed_over,
-        markdown=path.suffix.lower() in MARKDOWN_SUFFIXES,
+        markdown=markdown,
         fallback_title=readable_stem(path),
         name=name,
     )

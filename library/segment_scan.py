@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 from array import array
 from functools import cache
-from itertools import chain
+from itertools import chain, product
 
 from library import segment
 
@@ -49,18 +49,34 @@ _LEADING_SPACE = re.compile(r"\s*+")
 
 @cache
 def _stop_pattern(stop: str) -> re.Pattern[str]:
-    """Candidate sentence endings that start with `stop`, one of `_RUN`."""
+    """Candidate sentence endings that start with `stop`, one of `_RUN` but the full stop
+    (see `_FULL_STOP`)."""
     escaped = re.escape(stop)
-    if stop != ".":
-        return re.compile(rf"(?P<end>{escaped}(?<![{_RUN}]{escaped})[{_RUN}]*+" + _AFTER_RUN)
-    # The group `run` matches (empty) after a run of stops, `word` after a full stop
-    # that ends three ASCII letters: both end the sentence unless a lowercase letter
-    # follows, the second unless its letters end an abbreviation (looked up in Python: in
-    # the pattern, a tree of the endings took more time than all the rest of it).
-    return re.compile(
-        rf"(?P<end>\.(?<![{_RUN}]\.)(?:[{_RUN}]++(?P<run>)|(?<=[A-Za-z]{{3}}\.)(?P<word>)|)"
-        + _AFTER_RUN
-    )
+    return re.compile(rf"(?P<end>{escaped}(?<![{_RUN}]{escaped})[{_RUN}]*+" + _AFTER_RUN)
+
+
+_ASCII_NOT_LOWER = r"[\x00-\x08\x0e-\x1b\x21-\x60\x7b-\x7f]"
+"""What may follow a candidate ending (`[^\\sa-z]`) and is ASCII: never a lowercase
+letter, so the sentence ends there with no look at it in Python."""
+_FULL_STOP = re.compile(
+    # The group `run` matches (empty) after a run of stops; `tail` holds the three ASCII
+    # letters a lone full stop ends, if it does: both end the sentence unless a
+    # lowercase letter follows, the second unless its letters end an abbreviation
+    # (looked up in Python: in the pattern, a tree of the endings took more time than
+    # all the rest of it). The group `ascii` matches (empty, and last of all) when what
+    # follows is ASCII, so never lowercase; `space` is the whitespace between sentences.
+    rf"(?P<end>\.(?<![{_RUN}]\.)(?:[{_RUN}]++(?P<run>)|(?<=(?P<tail>[A-Za-z]{{3}})\.)|)"
+    rf"[{segment._CLOSERS}]*+(?=\s))(?P<space>{_NO_BREAK_SPACE})"
+    rf"(?=[{segment._OPENERS}]*+(?P<next>[^\sa-z]))"
+    rf"(?:(?=[{segment._OPENERS}]*+{_ASCII_NOT_LOWER})(?P<ascii>))?"
+)
+_ABBREVIATION_TAILS = frozenset(
+    "".join(letters)
+    for ending in segment._ABBREVIATION_ENDINGS
+    for letters in product(*((char.lower(), char.upper()) for char in ending))
+)
+"""`segment._ABBREVIATION_ENDINGS` in every mix of cases: a word's last three letters are
+looked up as they are, with no `lower` call for each of a book's half million stops."""
 
 
 _CJK_PATTERN = re.compile(
@@ -107,7 +123,10 @@ def text_bounds(text: str) -> tuple[tuple[array[int], array[int]], tuple[array[i
     inner_starts: list[array[int]] = []
     for stop in _RUN:
         if stop in text:
-            ended, started = _ends_of(text, _stop_pattern(stop), checked=stop == ".")
+            if stop == ".":
+                ended, started = _full_stop_ends(text)
+            else:
+                ended, started = _ends_of(text, _stop_pattern(stop), checked=False)
             inner_ends.append(ended)
             inner_starts.append(started)
     if any(stop in text for stop in segment._CJK_STOPS):
@@ -126,27 +145,40 @@ def _ends_of(
 
     Unless `checked`, a candidate ends its sentence unless a lowercase letter follows it
     (what `segment._continues` says of a run that does not end in a lone full stop); a
-    `checked` one is told by `segment._continues`, unless the groups of the full stop's
-    pattern (`_stop_pattern`) tell it is of the first kind.
+    `checked` one is told by `segment._continues`.
     """
     ends: array[int] = array("q")
     starts: array[int] = array("q")
     add_end, add_start = ends.append, starts.append
     continues = segment._continues
-    endings = segment._ABBREVIATION_ENDINGS
-    told = "word" in pattern.groupindex
     for match in pattern.finditer(text):
-        if not checked:
-            plain = True
-        elif not told:
-            plain = False
-        elif match.start("word") >= 0:
-            at = match.start()
-            plain = text[at - 3 : at].lower() not in endings
-        else:
-            plain = match.start("run") >= 0
-        if match.group("next").islower() if plain else continues(text, match):
+        if continues(text, match) if checked else match.group("next").islower():
             continue
         add_end(match.end("end"))
         add_start(match.end())
+    return ends, starts
+
+
+def _full_stop_ends(text: str) -> tuple[array[int], array[int]]:
+    """`_ends_of` for the full stop: the stop of nearly every sentence (a 100 MB book has
+    half a million), so the loop does as little as it can for the common one, a word
+    that is no abbreviation followed by ASCII (see `_FULL_STOP`)."""
+    ends: array[int] = array("q")
+    starts: array[int] = array("q")
+    add_end, add_start = ends.append, starts.append
+    continues = segment._continues
+    tails = _ABBREVIATION_TAILS
+    tail_group, space_group = _FULL_STOP.groupindex["tail"], _FULL_STOP.groupindex["space"]
+    run_group = _FULL_STOP.groupindex["run"]
+    for match in _FULL_STOP.finditer(text):
+        tail = match.group(tail_group)
+        if tail is not None and tail not in tails or match.start(run_group) >= 0:
+            # (a word or a run of stops: the sentence ends unless a lowercase letter follows)
+            if match.lastgroup != "ascii" and match.group("next").islower():
+                continue
+        elif continues(text, match):
+            continue
+        end, start = match.span(space_group)
+        add_end(end)
+        add_start(start)
     return ends, starts

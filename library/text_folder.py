@@ -114,11 +114,12 @@ class TextFolder:
                     continue  # a changed document: its new text is staged under the lock
                 target = self.text_path(doc_id)
                 written[doc_id] = content_hash
-                self._write_new_text(target, text, plan.entries[doc_id])
                 # A long text is split into sentences now, once, so that opening it is
                 # instant; its structure too, so it never parses its source again.
                 if len(text) >= SPANS_AT_ADD_FROM:
-                    load_spans(target.with_suffix(".spans"), text, content_hash)
+                    self._write_new_text_and_spans(target, text, content_hash, plan.entries[doc_id])
+                else:
+                    self._write_new_text(target, text, plan.entries[doc_id])
                 self._keep_structure(target, content_hash, plan, doc_id)
                 self._keep_raw_page(target, plan, doc_id)
                 if progress is not None:
@@ -187,6 +188,27 @@ class TextFolder:
             raise _not_written(target, entry, err) from err
         finally:
             os.close(fd)
+
+    def _write_new_text_and_spans(
+        self, target: Path, text: str, content_hash: str, entry: Entry
+    ) -> None:
+        """`_write_new_text`, while the text's sentence spans are found and kept.
+
+        The write waits on the disk (the kernel slows a writer down when much is waiting
+        to go to disk, as after a few large adds: a second or more for 100 MB), and waits
+        without holding the interpreter's lock, so it is done on a thread of its own while
+        the sentences are found. Should the process die between the two, the spans are a
+        leftover of this registered add, tidied at the next open.
+
+        Raises:
+            StoreError: As for `write_text`.
+        """
+        from concurrent.futures import ThreadPoolExecutor  # (and logging): for adds only
+
+        with ThreadPoolExecutor(max_workers=1) as writer:
+            writing = writer.submit(self._write_new_text, target, text, entry)
+            load_spans(target.with_suffix(".spans"), text, content_hash)
+        writing.result()
 
     def write_late(
         self, final: AddPlan, current: dict[str, Record], late: dict[str, tuple[str, str]]

@@ -64,18 +64,26 @@ _UTF8_READ_AS_CP1252 = re.compile(f"[ÂÃ][{re.escape(_CONTINUATIONS)}]|â€")
 _NON_ASCII_RUN = re.compile("[^\x00-\x7f\ufffd]+")
 
 
-def decode_bytes(data: bytes, name: str) -> str:
+def decode_bytes(data: bytes, name: str, *, trailing_newlines: bool = True) -> str:
     """Return the text held in `data`, with line endings made ``\\n``.
 
     A byte-order mark is obeyed; otherwise UTF-8, then UTF-16 without a mark, then
     Windows-1252/Latin-1, then whatever charset-normalizer recognises.
+
+    Args:
+        data: The bytes.
+        name: How messages name them.
+        trailing_newlines: Whether the newlines ending a long UTF-8 text are kept. A
+            reader that drops them anyway (plain text's paragraphs) says False: the text
+            is then decoded without them, where stripping them after would copy it all.
 
     Raises:
         UnreadableFile: `data` is empty, blank, binary or not text in any known encoding.
     """
     if not data:
         raise UnreadableFile(f"{name} is empty.")
-    text = _decode(data, name)
+    end = len(data) if trailing_newlines else _end_without_newlines(data)
+    text = _decode(data, name, end)
     if text.startswith("\ufeff"):
         text = text[1:]
     if "\r" in text:
@@ -88,8 +96,23 @@ def decode_bytes(data: bytes, name: str) -> str:
     return text
 
 
-def _decode(data: bytes, name: str) -> str:
-    """Decode `data` as the most likely encoding (see `decode_bytes`)."""
+def _end_without_newlines(data: bytes) -> int:
+    """Where `data` ends once the newline bytes ending it are left out, if what is left is
+    long enough that every test of `decode_bytes` sees the same (its samples hold at most
+    `_SAMPLE_BYTES` characters of four bytes at most); else its length."""
+    end = len(data)
+    while end > 4 * _SAMPLE_BYTES:
+        start = max(end - 4096, 0)
+        kept = len(data[start:end].rstrip(b"\n"))
+        if kept:
+            return max(start + kept, 4 * _SAMPLE_BYTES)
+        end = start
+    return len(data)
+
+
+def _decode(data: bytes, name: str, end: int | None = None) -> str:
+    """Decode `data` as the most likely encoding (see `decode_bytes`); valid UTF-8 only
+    up to `end`, the rest being newlines (see `_end_without_newlines`)."""
     text = _decode_marked(data)
     if text is not None:
         return text
@@ -103,7 +126,9 @@ def _decode(data: bytes, name: str) -> str:
     if _looks_binary(sample):
         raise UnreadableFile(f"{name} looks like a binary file, not text.")
     try:
-        return data.decode("utf-8")
+        if end is None or end == len(data):
+            return data.decode("utf-8")
+        return str(memoryview(data)[:end], "utf-8")  # (no copy of the bytes kept)
     except UnicodeDecodeError:
         pass
     return _decode_damaged_or_legacy(data, name)
@@ -230,14 +255,17 @@ def _western(data: bytes) -> str | None:
 # --- reading files ----------------------------------------------------------------------
 
 
-def read_file(path: Path, *, shown_as: str | None = None) -> str:
-    """Return the text of the file at `path` (see `read_bytes`), decoded.
+def read_file(path: Path, *, shown_as: str | None = None, trailing_newlines: bool = True) -> str:
+    """Return the text of the file at `path` (see `read_bytes`), decoded (see
+    `decode_bytes`, also for `trailing_newlines`).
 
     Raises:
         UnreadableFile: the file cannot be read (see `read_bytes`), or is not text.
     """
     name = shown_as or path.name or str(path)
-    return decode_bytes(read_bytes(path, shown_as=shown_as), name)
+    return decode_bytes(
+        read_bytes(path, shown_as=shown_as), name, trailing_newlines=trailing_newlines
+    )
 
 
 def read_bytes(path: Path, *, shown_as: str | None = None) -> bytes:

@@ -103,3 +103,46 @@ def test_text_given_is_let_go_of() -> None:
     handed_over = ["one\n\ntwo"]
     plain_paragraphs(handed_over)
     assert handed_over == []
+
+
+@pytest.mark.parametrize("ending", [" ", "\t", " \t", "\t "])
+def test_a_line_ending_in_a_space_or_a_tab_anywhere_is_seen(ending: str) -> None:
+    """The search for lines ending in blank space finds each kind, at the text's start,
+    in its middle and in its last line, as the rules line by line read them."""
+    block = "\n".join(["the keeper wrote of wind and tide"] * 4)
+    blocks = [block] * 40
+    for where in (0, 20, 39):
+        lines = blocks[where].split("\n")
+        lines[1] += ending
+        changed = [*blocks[:where], "\n".join(lines), *blocks[where + 1 :]]
+        text = "Title\n\n" + "\n\n".join(changed)
+        _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
+
+
+def _finished_by_lines(lines: list[str], followed: bool) -> int | None:
+    """The lines that end a sentence and are followed by another in their block, counted
+    line by line; None when one ends in whitespace other than a space or a tab."""
+    if any(line.endswith(module._OTHER_SPACES) for line in lines):
+        return None
+    nexts = [*(bool(line) for line in lines[1:]), followed]
+    return sum(
+        1
+        for line, more in zip(lines, nexts, strict=True)
+        if more and line.endswith(module._ENDINGS)
+    )
+
+
+_PIECE_TEXT = st.lists(
+    st.sampled_from(
+        ["word", "end.", "end!", "why?", "so:", "“quoted”", "»", "…", "é.", "(aside)", " "]
+        + ["\n", "\n", "\n\n", "\n\n\n", "\x0c", "\u00a0", "\x0b", "\t", ";", "'"]
+    ),
+    max_size=40,
+).map("".join)
+
+
+@settings(max_examples=800, deadline=None)
+@given(_PIECE_TEXT, st.booleans())
+def test_finished_lines_are_counted_as_line_by_line(piece: str, followed: bool) -> None:
+    lines = piece.split("\n")
+    assert module._finished_lines(piece, lines, followed) == _finished_by_lines(lines, followed)

@@ -57,6 +57,8 @@ def test_the_scan_splits_as_the_segmenter(text: str) -> None:
         "A stop at the very end.  \u2028",
         "雨。「雨」！雨．３ and. 。.Next",
         "Mr. Smith met Dr. Jones in the U.S. The talks went on, etc. The end.",
+        # a full stop after a word, then ASCII, a lowercase letter beyond it, an opener
+        "He left. élan. Then INC. The MRS. Jones. ETC. Ärger. «Next. (then. “What.",
     ],
 )
 def test_the_scan_splits_as_the_segmenter_on_edge_cases(text: str) -> None:
