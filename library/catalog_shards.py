@@ -189,8 +189,12 @@ class CatalogShards:
         return found
 
     def record(self, doc_id: str) -> Record | None:
-        """The record of exactly `doc_id`, or None (reads one shard)."""
-        return self._records_of(shard_of(doc_id)).get(doc_id)
+        """The record of exactly `doc_id`, or None (reads one shard, checks one record)."""
+        name = shard_of(doc_id)
+        record = self._records_of(name).get(doc_id)
+        if record is not None:
+            self.store(name).check_records(DOCUMENTS_TABLE, {doc_id: record})
+        return record
 
     def _records_of(self, name: str) -> dict[str, Record]:
         """The records of the shard `name`, to read, not to change: read again only when
@@ -203,7 +207,9 @@ class CatalogShards:
             return store.read_table(DOCUMENTS_TABLE)
         known = self._records_memo.pop(name, None)
         if known is None or known[0] != key:
-            known = (key, store.read_table(DOCUMENTS_TABLE))
+            # Unchecked here: the records handed out are checked alone (`record`,
+            # `records_starting`), not the ~800 beside them in a shard at 50,000.
+            known = (key, store.read_table(DOCUMENTS_TABLE, checked=False))
         self._records_memo[name] = known  # the newest last
         while len(self._records_memo) > _SHARDS_REMEMBERED:
             del self._records_memo[next(iter(self._records_memo))]
@@ -216,9 +222,13 @@ class CatalogShards:
         found: dict[str, Record] = {}
         for name in self.shard_names():
             if name == shard_of(lowered) if len(lowered) > 1 else name[0] == lowered:
-                for doc_id, record in self._records_of(name).items():
-                    if doc_id.lower().startswith(lowered):
-                        found[doc_id] = record
+                matching = {
+                    doc_id: record
+                    for doc_id, record in self._records_of(name).items()
+                    if doc_id.lower().startswith(lowered)
+                }
+                self.store(name).check_records(DOCUMENTS_TABLE, matching)
+                found.update(matching)
         return found
 
     # -- writing

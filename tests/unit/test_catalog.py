@@ -846,9 +846,9 @@ def test_a_document_found_by_its_id_reads_its_shard_once(
     reads: list[Path] = []
     read_table = Store.read_table
 
-    def counted(store: Store, name: str) -> dict[str, Record]:
+    def counted(store: Store, name: str, *, checked: bool = True) -> dict[str, Record]:
         reads.append(store.path)
-        return read_table(store, name)
+        return read_table(store, name, checked=checked)
 
     monkeypatch.setattr(Store, "read_table", counted)
     assert fresh.entry(fresh.resolve(added.id[:6]).id).title == "Harbour news"
@@ -857,3 +857,48 @@ def test_a_document_found_by_its_id_reads_its_shard_once(
     reads.clear()
     assert fresh.entry(added.id).words == 1  # the shard changed: read again
     assert reads == [shard_file(catalog, added.id)]
+
+
+def test_a_document_read_by_its_id_checks_its_record_alone(
+    catalog: Catalog, sources: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`show ID` in a large library checks the one record it uses, not the ~800 beside it
+    in the same shard; a fault in that record is still told, once."""
+    from library import catalog as catalog_module
+    from library.catalog_shards import shard_of
+
+    added = catalog.add([article(sources, "a.txt", "Harbour news")]).added[0]
+    neighbours = {
+        f"{shard_of(added.id)}{n:010x}": {**added.to_record(), "title": f"Other {n}"}
+        for n in range(50)
+    }
+    store = Catalog.open(catalog.home)._catalog.store(shard_of(added.id))
+    with store.transaction() as db:
+        db.table("documents").put_many(neighbours)
+    from library.entries import check_entry_record as check
+
+    checked: list[str] = []
+
+    def counted(doc_id: str, record: object) -> object:
+        checked.append(doc_id)
+        return check(doc_id, record)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(catalog_module, "check_entry_record", counted)
+    fresh = Catalog.open(catalog.home)
+    assert fresh.entry(fresh.resolve(added.id).id).title == "Harbour news"
+    assert set(checked) == {added.id}
+
+
+def test_a_fault_in_the_record_read_by_its_id_is_still_told(
+    catalog: Catalog, sources: Path
+) -> None:
+    from library.catalog_shards import shard_of
+
+    added = catalog.add([article(sources, "a.txt", "Harbour news")]).added[0]
+    store = Catalog.open(catalog.home)._catalog.store(shard_of(added.id))
+    with store.transaction() as db:
+        db.table("documents").put(added.id, {**added.to_record(), "words": "many"})
+    fresh = Catalog.open(catalog.home)
+    assert fresh.entry(fresh.resolve(added.id[:6]).id).title == "Harbour news"
+    told = [message for message in fresh.warnings if "wrong kind" in message]
+    assert len(told) == 1, fresh.warnings
