@@ -265,7 +265,7 @@ def cmd_notes(workspace: Workspace, args: argparse.Namespace) -> int:
         return 0
     from annotations.model import AnchorStatus
 
-    titles = workspace.titles()
+    titles = workspace.titles({h.document_id for h in highlights})
     shown_document = None
     for h in workspace.as_read(highlights):
         if h.document_id != shown_document:

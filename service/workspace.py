@@ -36,6 +36,10 @@ if TYPE_CHECKING:
     from service.library_search import LibrarySearch
     from service.text_search import TextSearch
 
+TITLES_ONE_BY_ONE = 200
+"""Up to this many documents' titles are read from their shards one by one (`titles`);
+more are read with the whole catalog."""
+
 
 class AlreadyHighlighted(Exception):
     """The passage asked for is highlighted already; the message is one sentence."""
@@ -427,8 +431,22 @@ class Workspace:
             shown.append(highlight)
         return tuple(shown)
 
-    def titles(self) -> dict[str, str]:
-        """Every document's title, by id."""
+    def titles(self, doc_ids: Iterable[str] | None = None) -> dict[str, str]:
+        """Titles by id: of the documents `doc_ids` (those still in the library), or of
+        every document. A few are read from their shards, one by one: the highlights of one
+        document must not wait for the catalog of 50,000 to be read whole."""
+        if doc_ids is not None:
+            wanted = set(doc_ids)
+            if len(wanted) <= TITLES_ONE_BY_ONE:
+                from library.catalog import UnknownDocument
+
+                found = {}
+                for doc_id in wanted:
+                    try:
+                        found[doc_id] = self.catalog.entry(doc_id).title
+                    except UnknownDocument:
+                        continue  # removed since: its highlights are kept
+                return found
         return {entry.id: entry.title for entry in self.catalog.entries()}
 
     # -- export and import

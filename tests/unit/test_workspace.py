@@ -183,3 +183,21 @@ def test_warnings_are_told_once(workspace: Workspace) -> None:
     assert len(told) == 1 and "settings" in told[0]
     assert fresh.unseen_warnings() == ()
     assert fresh.warnings == told
+
+
+def test_the_titles_of_a_few_documents_are_read_without_the_whole_catalog(
+    workspace: Workspace, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`notes ID` names the documents its highlights come from: in a library of 50,000,
+    reading every title for that took most of a second."""
+    src = tmp_path / "src"
+    src.mkdir()
+    added = workspace.add([write(src, f"{n}.txt", f"Story {n}\n\nText {n}.\n") for n in range(3)])
+    first, second, third = added.result.added
+    workspace.remove(third.id)
+    monkeypatch.setattr(
+        workspace.catalog, "entries", lambda *_a, **_k: pytest.fail("read the whole catalog")
+    )
+    titles = workspace.titles([first.id, third.id])
+    assert titles == {first.id: first.title}  # the removed one is left out
+    assert second.id not in titles
