@@ -469,6 +469,16 @@ class DocumentList(ScrollView, can_focus=True):
 
     # -- drawing -------------------------------------------------------------------------------
 
+    def on_mount(self) -> None:
+        self.call_after_refresh(self._prepare_scroll_bar)
+
+    def _prepare_scroll_bar(self) -> None:
+        """Make the scroll bar (hidden) once the first frame is drawn, not when the list
+        first outgrows the screen: then it was made, its module imported and styled in the
+        frame that lays the screen out for it (~10 ms, the rows of a refresh arriving)."""
+        if self.is_mounted:
+            _ = self.vertical_scrollbar
+
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._entries) + 1)
         self._strips.clear()

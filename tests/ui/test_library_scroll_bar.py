@@ -47,3 +47,17 @@ async def test_busy_threads_hand_the_ui_thread_the_lock_within_a_millisecond(
         await pilot.pause()
         assert sys.getswitchinterval() == UI_SWITCH_SECONDS == 0.001
     assert sys.getswitchinterval() != UI_SWITCH_SECONDS  # given back when the app stops
+
+
+async def test_the_scroll_bar_is_made_before_the_list_outgrows_the_screen(
+    tmp_path: Path,
+) -> None:
+    """Made (hidden) after the first frame: made when a refresh's rows first overflow the
+    screen, it was imported and styled in the frame that laid the screen out for it."""
+    app = make_app(Workspace(Catalog.open(tmp_path / "lib")))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await pilot.pause()
+        await pilot.pause()
+        documents = app.screen.query_one("#documents", DocumentList)
+        assert not documents.show_vertical_scrollbar  # one document: nothing to scroll
+        assert documents._vertical_scrollbar is not None  # (Textual makes it on demand)
