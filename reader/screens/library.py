@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from contextlib import suppress
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from textual import on, work
 from textual.app import ComposeResult
@@ -29,9 +28,6 @@ from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
 from service.listing_head import LARGE_LIBRARY, load_head, save_head
 from service.workspace import AddOutcome, ListedDocument, Workspace
-
-if TYPE_CHECKING:
-    pass
 
 _KEY_OF = {"/": "slash"}
 """The key names of the characters the library's priority keys type into its filter."""
@@ -320,40 +316,6 @@ class LibraryScreen(LibraryFilter):
             self._seen = seen  # nothing to draw again
             return
         self._apply_listing(listing, None, seen)
-
-    def _shown_as(self, listing: tuple[ListedDocument, ...]) -> tuple[Entry, ...] | None:
-        """The entries listed, if they show `listing` already (see `LibraryFeeds`)."""
-        entries, progress, counts = self._entries, self._progress, self._counts
-        if len(entries) != len(listing):
-            return None
-        for entry, listed in zip(entries, listing, strict=True):
-            if (
-                entry != listed.entry
-                or progress.get(entry.id) != listed.progress
-                or counts.get(entry.id, 0) != listed.highlights
-            ):
-                return None
-        return entries
-
-    def _show_arrived(self, new: tuple[Entry, ...]) -> None:
-        """Put documents a refresh added into the list shown, each in its place (see
-        `LibraryFeeds`); the new ones were never opened and have no highlights."""
-        if self._listing_pending:  # the head of a large library: the whole listing is due
-            self._list_in_background()
-            return
-        from library.entry_order import with_new
-
-        progress = self._progress
-        before = self._entries
-        self._entries = with_new(before, new, self._sort, lambda e: progress.get(e.id, 0.0))
-        for entry in new:
-            self._counts.setdefault(entry.id, 0)
-        if self._total_hint is not None:
-            self._total_hint = len(self._entries)
-        known = self._pool_source_width
-        if known is not None and known[0] is before:  # measured once per listing, not again
-            self._pool_source_width = (self._entries, max(known[1], widest_source(new)))
-        self._refill()
 
     def _apply_listing(
         self,

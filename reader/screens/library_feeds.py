@@ -19,7 +19,7 @@ from textual.widgets import Input
 from library.entries import Entry
 from library.safe_files import StoreError
 from library.sanitize import one_line
-from reader.widgets.document_list import DocumentList
+from reader.widgets.document_list import DocumentList, widest_source
 from service.workspace import ListedDocument, Workspace
 
 if TYPE_CHECKING:
@@ -53,8 +53,12 @@ class LibraryFeeds(Screen[None]):
 
     _entries: tuple[Entry, ...]
     _progress: dict[str, float]
+    _counts: dict[str, int]
     _shown: list[Entry]
     _sort: SortKey
+    _listing_pending: bool
+    _total_hint: int | None
+    _pool_source_width: tuple[tuple[Entry, ...], int] | None
 
     def __init__(self, workspace: Workspace) -> None:
         super().__init__()
@@ -99,15 +103,6 @@ class LibraryFeeds(Screen[None]):
     ) -> None:
         """Fill the table with a listing `_read_listing` made; when `shown` (what
         `_shown_as` said) is still the entries listed, only note the listing as seen."""
-        raise NotImplementedError
-
-    def _shown_as(self, listing: tuple[ListedDocument, ...]) -> tuple[Entry, ...] | None:
-        """The entries listed, if they show `listing` already (asked in a thread); else
-        None."""
-        raise NotImplementedError
-
-    def _show_arrived(self, new: tuple[Entry, ...]) -> None:
-        """Put the documents `new` into the table, each in its place."""
         raise NotImplementedError
 
     # -- refreshing (`r`) -----------------------------------------------------------------------
@@ -318,6 +313,41 @@ class LibraryFeeds(Screen[None]):
         arrived, self._arrived = self._arrived, []
         if arrived:
             self._show_arrived(tuple(arrived))
+
+    def _shown_as(self, listing: tuple[ListedDocument, ...]) -> tuple[Entry, ...] | None:
+        """The entries listed, if they show `listing` already (asked in a thread); else
+        None."""
+        entries, progress, counts = self._entries, self._progress, self._counts
+        if len(entries) != len(listing):
+            return None
+        for entry, listed in zip(entries, listing, strict=True):
+            if (
+                entry != listed.entry
+                or progress.get(entry.id) != listed.progress
+                or counts.get(entry.id, 0) != listed.highlights
+            ):
+                return None
+        return entries
+
+    def _show_arrived(self, new: tuple[Entry, ...]) -> None:
+        """Put documents a refresh added into the list shown, each in its place; the new
+        ones were never opened and have no highlights."""
+        if self._listing_pending:  # the head of a large library: the whole listing is due
+            self._list_in_background()
+            return
+        from library.entry_order import with_new
+
+        progress = self._progress
+        before = self._entries
+        self._entries = with_new(before, new, self._sort, lambda e: progress.get(e.id, 0.0))
+        for entry in new:
+            self._counts.setdefault(entry.id, 0)
+        if self._total_hint is not None:
+            self._total_hint = len(self._entries)
+        known = self._pool_source_width
+        if known is not None and known[0] is before:  # measured once per listing, not again
+            self._pool_source_width = (self._entries, max(known[1], widest_source(new)))
+        self._refill()
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="listing")
     def _list_in_background(self) -> None:
