@@ -187,6 +187,8 @@ class DocumentList(ScrollView, can_focus=True):
         height: 1fr;
         overflow-x: hidden;
         overflow-y: auto;
+        scrollbar-gutter: stable;
+        scrollbar-size-vertical: 1;
         background: $surface;
         color: $foreground;
         & > .document-list--header { text-style: bold; background: $panel; }
@@ -353,15 +355,15 @@ class DocumentList(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_height(self, lines: int) -> None:
-        """Make the list `lines` tall. A change of height lays out the whole screen (the
-        scroll bar may come or go), some milliseconds at every key typed in the filter;
-        when the scroll bar stays as it is, only it is told (next frame)."""
+        """Make the list `lines` tall. The rows are drawn at once; the scroll bar, whether
+        it comes, goes or moves, on the next frame (`_tell_scroll_bar_soon`). Its column
+        is kept whether it shows or not, so the rows are as wide either way: a list that
+        first outgrows the screen (a refresh's rows arriving) lays the screen out once,
+        with its rows already drawn, not in the frame that draws them."""
         size = Size(self.size.width, lines)
         if size == self.virtual_size:
             return
-        if not self.is_mounted or self.show_vertical_scrollbar != (
-            lines > self.container_size.height
-        ):
+        if not self.is_mounted:
             self.virtual_size = size
             return
         self.set_reactive(DocumentList.virtual_size, size)
@@ -374,17 +376,23 @@ class DocumentList(ScrollView, can_focus=True):
         self._tell_scroll_bar_soon()
 
     def _tell_scroll_bar_soon(self) -> None:
-        """Move the scroll bar's thumb on the frame after the rows are drawn. Drawing the
-        bar costs as much as drawing the rows (some 1.5 ms each): rows that change with
-        the bar (documents a refresh puts in above, a page down) reach the screen a frame
-        sooner, and no single frame keeps the UI thread for both."""
-        if not self._bar_due and self.show_vertical_scrollbar:
+        """Show, hide or move the scroll bar on the frame after the rows are drawn. Drawing
+        the bar costs as much as drawing the rows (some 1.5 ms each), and showing or
+        hiding it lays the screen out: rows that change with the bar (documents a refresh
+        puts in above, a page down) reach the screen a frame sooner, and no single frame
+        keeps the UI thread for both."""
+        if not self._bar_due:
             self._bar_due = True
             self.set_timer(SCROLL_BAR_LATER, self._tell_scroll_bar)
 
     def _tell_scroll_bar(self) -> None:
         self._bar_due = False
-        if self.show_vertical_scrollbar:
+        if not self.is_mounted:
+            return
+        needed = self.virtual_size.height > self.container_size.height
+        if needed != self.show_vertical_scrollbar:
+            self.show_vertical_scrollbar = needed  # lays the screen out
+        if needed:
             bar = self.vertical_scrollbar
             bar.window_virtual_size = self.virtual_size.height
             bar.position = self.scroll_y

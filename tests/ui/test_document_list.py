@@ -231,7 +231,8 @@ async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
             title = next(iter(documents.render_line(y))).text  # the first cell is the title
             assert cell_len(title) == title_width + 2
             assert title.rstrip().endswith("…")
-        assert all(documents.render_line(y).cell_length == 80 for y in range(3))
+        assert all(documents.render_line(y).cell_length == width for y in range(3))
+        assert width == 80 - 1  # the scroll bar's column is kept, shown or not
 
 
 def test_bindings_have_ids_and_tooltips() -> None:
