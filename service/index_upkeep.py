@@ -14,6 +14,11 @@ so another copy of the app waits at most one batch for the index, never for the 
 One upkeep runs per library at a time (a lock file beside the index); a second one
 started meanwhile leaves, and the running one goes round again if the catalog changed.
 
+The upkeep also keeps the first rows of a large library for the app's next start
+(`service.listing_head`): the app writes them after each of its own listings, but a library
+that an add made large (or changed behind a head kept before) would otherwise be listed
+whole, or shown out of date, before the app's first frame.
+
 Run as ``python -m service.index_upkeep HOME``.
 """
 
@@ -81,9 +86,27 @@ def run_upkeep(home: Path) -> bool:
         return False
     try:
         _reconcile_until_still(Path(home))
+        _keep_listing_head(Path(home))
     finally:
         lock.release()
     return True
+
+
+def _keep_listing_head(home: Path) -> None:
+    """Write the head the app's next start shows (a large library only; a cache, so a
+    failure costs that start its speed and nothing else)."""
+    from library.catalog import Catalog
+    from library.entry_order import SORT_KEYS
+    from library.safe_files import StoreError
+    from service.listing_head import save_head
+    from service.workspace import Workspace
+
+    with suppress(StoreError, OSError, ValueError):
+        catalog = Catalog.open(home)
+        sort = catalog.setting("library_sort", "added")
+        sort = sort if sort in SORT_KEYS else "added"  # as the library screen reads it
+        listing = Workspace(catalog).listing(sort=sort)
+        save_head(home, sort, listing, len(listing))  # (removed for a small library)
 
 
 def _reconcile_until_still(home: Path) -> None:

@@ -130,3 +130,31 @@ def test_kill_9_of_the_upkeep_leaves_an_index_the_next_search_brings_in_step(
     search.close()
     assert _indexed(home) == _catalog_hashes(home)
     assert not upkeep_running(home)
+
+
+def test_the_upkeep_keeps_the_head_the_next_start_shows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A library an add made large gets its first rows kept for the app's next start
+    (else that start lists every document before its first frame), in the order the
+    library is sorted; a head kept before an add is brought up to date."""
+    import service.listing_head as listing_head
+
+    monkeypatch.setattr(listing_head, "LARGE_LIBRARY", 5)
+    monkeypatch.setattr("service.index_upkeep.start_upkeep", lambda home: None)
+    workspace = Workspace.open(tmp_path / "lib")
+    home = workspace.catalog.home
+    workspace.add([_articles(tmp_path / "in", 3)])
+    assert run_upkeep(home)
+    assert listing_head.load_head(home, "added") is None  # four documents: listed at once
+    workspace.add([_articles(tmp_path / "more", 4, start=3)])
+    workspace.catalog.set_setting("library_sort", "title")
+    assert run_upkeep(home)
+    head = listing_head.load_head(home, "title")
+    assert head is not None and head.total == 8
+    listed = [row.entry.id for row in workspace.listing(sort="title")]
+    assert [row.entry.id for row in head.rows] == listed
+    workspace.add([_articles(tmp_path / "last", 1, start=7)])
+    assert run_upkeep(home)
+    head = listing_head.load_head(home, "title")
+    assert head is not None and head.total == 9
