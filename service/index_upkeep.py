@@ -96,15 +96,16 @@ def _keep_listing_head(home: Path) -> None:
     """Write the head the app's next start shows (a large library only; a cache, so a
     failure costs that start its speed and nothing else)."""
     from library.catalog import Catalog
-    from library.entry_order import SORT_KEYS
+    from library.entry_order import SORT_KEYS, SortKey
     from library.safe_files import StoreError
     from service.listing_head import save_head
     from service.workspace import Workspace
 
     with suppress(StoreError, OSError, ValueError):
         catalog = Catalog.open(home)
-        sort = catalog.setting("library_sort", "added")
-        sort = sort if sort in SORT_KEYS else "added"  # as the library screen reads it
+        stored = catalog.setting("library_sort", "added")
+        # As the library screen reads it:
+        sort: SortKey = stored if stored in SORT_KEYS else "added"
         listing = Workspace(catalog).listing(sort=sort)
         save_head(home, sort, listing, len(listing))  # (removed for a small library)
 
