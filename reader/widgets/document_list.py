@@ -503,26 +503,57 @@ class DocumentList(ScrollView, can_focus=True):
     def on_blur(self) -> None:
         self._refresh_row(self._cursor)
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """The lines in `crop`, each a row drawn once and kept (`render_line`). Textual's
+        own path styles every line of every frame for borders, padding, tint and opacity
+        (this list has none of them) and makes a new strip of each: some 0.1 ms a line,
+        so documents a refresh puts in above, which move every row, kept the UI thread
+        3-5 ms a frame. The terminal's line filters are applied as Textual applies them;
+        a kept row keeps its filtered copy too."""
+        filters = self.get_line_filters()
+        background = self.background_colors[1]
+        strips: list[Strip] = []
+        for y in crop.line_range:
+            strip = self.render_line(y)
+            for line_filter in filters:
+                strip = strip.apply_filter(line_filter, background)
+            strips.append(strip)
+        x1, x2 = crop.column_span
+        if (x1, x2) != (0, self.size.width):  # partly covered (Textual asks for what shows)
+            strips = [
+                strip.crop_extend(x1, x2, self._row_styles(False, False)[0]) for strip in strips
+            ]
+        return strips
+
     def render_line(self, y: int) -> Strip:
+        # Rows are as wide as the widget: the column kept for the scroll bar is the
+        # list's background (the bar, when shown, is drawn over it).
         width = self.scrollable_content_region.width
-        columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
+        full = max(width, self.size.width)
         if y == 0:
-            key: tuple[object, ...] = ("header", width, self._source_width)
+            key: tuple[object, ...] = ("header", width, full, self._source_width)
             strip = self._strips.get(key)
             if strip is None:
+                columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
                 style = self.rich_style + self.get_component_rich_style("document-list--header")
                 labels = {column.value: column.label for column in columns}
                 values = tuple(labels.get(index, "") for index in range(len(ROW_FIELDS)))
                 strip = self._row_strip(columns, values, style, style, width)
+                strip = self._as_wide(strip, full)
                 self._strips.set(key, strip)
             return strip
         row = round(self.scroll_offset.y) + y - 1
         if not self._entries and y == 2 and self._placeholder:
             style, dim = self._row_styles(False, False)
             text = fit(one_line(self._placeholder), max(1, width - 4))
-            return Strip([Segment("  " + text, dim)]).adjust_cell_length(width, style)
+            return Strip([Segment("  " + text, dim)]).adjust_cell_length(full, style)
         if not 0 <= row < len(self._entries):
-            return Strip.blank(width, self.rich_style)
+            key = ("blank", full)
+            strip = self._strips.get(key)
+            if strip is None:
+                strip = Strip.blank(full, self._row_styles(False, False)[0])
+                self._strips.set(key, strip)
+            return strip
         kind = (
             ("focused-cursor" if self.has_focus else "cursor") if row == self._cursor else row % 2
         )
@@ -531,14 +562,22 @@ class DocumentList(ScrollView, can_focus=True):
         highlights = self._highlights.get(entry.id, 0)
         # Keyed by what the row shows, not where: rows that only moved (new documents
         # listed above them) are not drawn again.
-        key = (entry, progress, highlights, width, self._source_width, kind)
+        key = (entry, progress, highlights, width, full, self._source_width, kind)
         strip = self._strips.get(key)
         if strip is None:
+            columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
             values = row_values(entry, progress, highlights)
             style, dim = self._row_styles(row == self._cursor, row % 2 == 1)
-            strip = self._row_strip(columns, values, style, dim, width)
+            strip = self._as_wide(self._row_strip(columns, values, style, dim, width), full)
             self._strips.set(key, strip)
         return strip
+
+    def _as_wide(self, strip: Strip, full: int) -> Strip:
+        """`strip` with the scroll bar's column after it, in the list's background."""
+        if strip.cell_length >= full:
+            return strip
+        plain = self._row_styles(False, False)[0]  # the list's own style, kept
+        return Strip([*strip, Segment(" " * (full - strip.cell_length), plain)], full)
 
     def _row_styles(self, cursor: bool, stripe: bool) -> tuple[Style, Style]:
         """The style of a row's cells, and of its dimmed cells."""

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.cells import cell_len
 from textual.app import App, ComposeResult
+from textual.geometry import Region
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from library.entries import Entry
 from library.sanitize import one_line
@@ -231,8 +235,8 @@ async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
             title = next(iter(documents.render_line(y))).text  # the first cell is the title
             assert cell_len(title) == title_width + 2
             assert title.rstrip().endswith("…")
-        assert all(documents.render_line(y).cell_length == width for y in range(3))
         assert width == 80 - 1  # the scroll bar's column is kept, shown or not
+        assert all(documents.render_line(y).cell_length == 80 for y in range(4))
 
 
 def test_bindings_have_ids_and_tooltips() -> None:
@@ -278,3 +282,31 @@ def test_fit_makes_exactly_the_cells_asked_for_in_ascii_and_beyond(
         assert fitted.strip(" ") == text.strip(" ")
     else:
         assert fitted.endswith("…") or width == 1
+
+
+def _cells(strip: Strip) -> list[tuple[str, object]]:
+    return [(character, segment.style) for segment in strip for character in segment.text]
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_lines_are_drawn_as_textual_draws_them(
+    no_color: bool, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The list hands over its kept rows itself (`render_lines`), without Textual's
+    per-line styling: cell for cell, in colour or not (NO_COLOR adds a line filter), whole
+    or cropped, they are what Textual's own path draws."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    else:
+        monkeypatch.delenv("NO_COLOR", raising=False)
+    app = ListApp([entry(n) for n in range(1, 30)])
+    async with app.run_test(size=(70, 12)) as pilot:
+        await pilot.pause()
+        documents = app.query_one(DocumentList)
+        await pilot.press("j", "j")
+        width, height = documents.size
+        for crop in (Region(0, 0, width, height), Region(3, 2, width - 10, 4)):
+            ours = documents.render_lines(crop)
+            textuals = ScrollView.render_lines(documents, crop)
+            assert [strip.cell_length for strip in ours] == [crop.width] * crop.height
+            assert [_cells(s) for s in ours] == [_cells(s) for s in textuals]
