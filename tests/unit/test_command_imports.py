@@ -47,6 +47,13 @@ NEVER_TO_READ = (
 )
 """Modules a command that only reads (`notes`, `show`) has no use for either."""
 
+NEVER_TO_HIGHLIGHT = (
+    "uuid",  # an id is sixteen random bytes
+    "platform",
+    "filelock",  # the journal's lock is taken with flock (`library.file_locks`)
+)
+"""Modules `highlight` has no use for, though it makes a highlight and takes a lock."""
+
 
 def loaded_by(*argv: str) -> tuple[int, set[str]]:
     """The exit status of `newsreader ARGV` run alone, and the modules it imported."""
@@ -77,7 +84,7 @@ def library(tmp_path: Path) -> tuple[Path, str]:
 @pytest.mark.parametrize(
     ("command", "never"),
     [
-        (("highlight", "{id}", "--quote", "harbour authority", "--nth", "1"), ()),
+        (("highlight", "{id}", "--quote", "harbour authority", "--nth", "1"), NEVER_TO_HIGHLIGHT),
         (("notes", "{id}", "--json"), NEVER_TO_READ),
         (("notes", "{id}"), NEVER_TO_READ),
         (("show", "{id}"), NEVER_TO_READ),
