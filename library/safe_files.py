@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -124,6 +123,8 @@ def atomic_write_bytes(
     """
     directory = path.parent
     directory.mkdir(parents=True, exist_ok=True)
+    import tempfile  # (with `random`, ~1.5 ms): a command that only appends has no use for it
+
     fd, temp_name = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
     temporary = Path(temp_name)
     try:
