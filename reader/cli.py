@@ -9,7 +9,8 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
@@ -297,7 +298,38 @@ def _run(args_list: list[str]) -> int:
     plain = None if rest else _plain_start(head)
     if plain is not None:
         return _start(*plain)
-    from reader.cli_parsers import command_parser, top_parser
+    with _collector_waiting():
+        options = _parsed_head(head)
+        if options.version:
+            from importlib.metadata import version
+
+            sys.stdout.write(f"{PROG} {version('newsreader')}\n")
+            return 0
+        if not rest:
+            return _start(options.library, options.target)
+        if options.target is not None:
+            raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
+        name = rest[0]
+        from reader.cli_parsers import command_parser
+
+        args = command_parser(name).parse_args(rest[1:])
+        library = args.library if args.library is not None else options.library
+        if name == "open":
+            from reader.cli_config import run_open
+
+            return run_open(library, args.uri)
+        creates = name in CREATING_COMMANDS or (
+            name == "feed" and args.action in CREATING_FEED_ACTIONS
+        )
+        workspace = open_workspace(library, create=creates)
+        import reader.cli_commands  # noqa: F401 - its modules too, before the collector runs
+    return _run_command(name, workspace, args)
+
+
+def _parsed_head(head: list[str]) -> argparse.Namespace:
+    """The options before the command (`--library`, `--version`, a target), refused in one
+    sentence when something else is there."""
+    from reader.cli_parsers import top_parser
 
     options, extra = top_parser().parse_known_args(head)
     if extra:
@@ -305,25 +337,24 @@ def _run(args_list: list[str]) -> int:
             names = ", ".join(COMMAND_NAMES)
             raise UsageError(f"{PROG}: unknown command {options.target!r} (commands: {names})")
         raise UsageError(f"{PROG}: unexpected arguments: {' '.join(extra)}")
-    if options.version:
-        from importlib.metadata import version
+    return options
 
-        sys.stdout.write(f"{PROG} {version('newsreader')}\n")
-        return 0
-    if not rest:
-        return _start(options.library, options.target)
-    if options.target is not None:
-        raise UsageError(f"{PROG}: unexpected argument {options.target!r} before {rest[0]!r}")
-    name = rest[0]
-    args = command_parser(name).parse_args(rest[1:])
-    library = args.library if args.library is not None else options.library
-    if name == "open":
-        from reader.cli_config import run_open
 
-        return run_open(library, args.uri)
-    creates = name in CREATING_COMMANDS or (name == "feed" and args.action in CREATING_FEED_ACTIONS)
-    workspace = open_workspace(library, create=creates)
-    return _run_command(name, workspace, args)
+@contextmanager
+def _collector_waiting() -> Iterator[None]:
+    """No garbage collection while a command starts (as it was after).
+
+    What a command makes before it runs (its modules, its parser, the opened library)
+    lives as long as the process and holds no garbage; the collector would only walk it
+    again and again while it is made, some milliseconds of a short command.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def _names_a_passage(target: str | None) -> bool:
