@@ -369,10 +369,34 @@ def _names_a_passage(target: str | None) -> bool:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; returns the exit status."""
+    """Run the command line (`argv`, else the program's own arguments); returns the exit
+    status."""
+    status = _main(list(sys.argv[1:] if argv is None else argv))
+    if argv is None:
+        _leave_objects_to_the_exit()
+    return status
+
+
+def _leave_objects_to_the_exit() -> None:
+    """Keep Python's shutdown from walking every object the command made.
+
+    Called when `main` runs as the program itself (given no arguments: the `newsreader`
+    script exits with its status). While Python unloads the modules on the way out, the
+    collector goes over every live object again and again: some 10 ms of a 100 ms command.
+    Frozen, they are left to the operating system, which frees the whole process at once.
+    Nothing is lost by it: standard output and error are flushed all the same, every
+    change was made durable (and files closed) before the command returned, and exit
+    handlers still run. A caller that runs commands in its own process (the tests) passes
+    them, and keeps collecting its garbage as before.
+    """
+    gc.freeze()
+
+
+def _main(args: list[str]) -> int:
+    """`main`, its every error told in one line with its exit status."""
     _prepare_streams()
     try:
-        return _run(list(sys.argv[1:] if argv is None else argv))
+        return _run(args)
     except UsageError as err:
         sys.stderr.write(f"{one_line(str(err))}\n")
         return 2
