@@ -328,7 +328,16 @@ def _run(args_list: list[str]) -> int:
 
 def _parsed_head(head: list[str]) -> argparse.Namespace:
     """The options before the command (`--library`, `--version`, a target), refused in one
-    sentence when something else is there."""
+    sentence when something else is there.
+
+    The usual ``[--library DIR]`` is read as argparse reads it (`_plain_start`), without
+    making the parser: its help texts alone are a few milliseconds of each command.
+    """
+    import argparse
+
+    plain = _plain_start(head)
+    if plain is not None:
+        return argparse.Namespace(library=plain[0], version=False, target=plain[1])
     from reader.cli_parsers import top_parser
 
     options, extra = top_parser().parse_known_args(head)
