@@ -54,6 +54,7 @@ NEVER_TO_HIGHLIGHT = (
     "shutil",  # argparse's help width is found without it (`reader.cli_parsers`)
     "tempfile",  # (and `random`): a highlight is appended, not written whole
     "random",
+    "annotations.document_annotations",  # one opened document's highlights, for the app
 )
 """Modules `highlight` has no use for, though it makes a highlight and takes a lock, once
 the document has highlights (its first is written as a whole new journal)."""
