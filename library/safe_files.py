@@ -281,7 +281,6 @@ class CrossProcessLock:
         self.label = label
         self.timeout = timeout
         self._fallback: BaseFileLock | None = None
-        self._folder_made = False
         self._creation = threading.Lock()
         self._holding = threading.local()
 
@@ -315,12 +314,13 @@ class CrossProcessLock:
 
         lock_path = f"{self.path}.lock"
         try:
-            with self._creation:
-                if not self._folder_made:
-                    self.path.parent.mkdir(parents=True, exist_ok=True)
-                    self._folder_made = True
-                fallback = self._fallback
-            fd = None if fallback is not None else file_locks.hold(lock_path, self.timeout)
+            if self._fallback is not None:
+                return self._take_with_filelock(lock_path)
+            try:
+                fd = file_locks.hold(lock_path, self.timeout)
+            except FileNotFoundError:  # its folder is not made yet, or was removed since
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = file_locks.hold(lock_path, self.timeout)
         except file_locks.LockTimeout as err:
             raise self._locked() from err
         except OSError as err:
@@ -336,6 +336,7 @@ class CrossProcessLock:
         try:
             with self._creation:
                 if self._fallback is None:
+                    self.path.parent.mkdir(parents=True, exist_ok=True)
                     self._fallback = FileLock(lock_path, timeout=self.timeout)
                 lock = self._fallback
             lock.acquire()

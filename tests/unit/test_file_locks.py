@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -74,6 +75,17 @@ def test_it_keeps_a_filelock_of_another_process_out(tmp_path: Path) -> None:
         holder.communicate("\n", timeout=30)
     with FileLock(f"{path}.lock", timeout=0.05):
         pass
+
+
+def test_its_folder_is_made_again_when_removed(tmp_path: Path) -> None:
+    """A library's annotations folder removed while the program runs (by hand, or by a
+    test wiping it) is made again, as filelock made it, rather than refused."""
+    folder = tmp_path / "annotations"
+    lock = CrossProcessLock(folder / "doc.jsonl", "annotations file", timeout=0.05)
+    for _ in range(2):
+        with lock.held():
+            assert (folder / "doc.jsonl.lock").exists()
+        shutil.rmtree(folder)
 
 
 def test_threads_take_turns(tmp_path: Path) -> None:
