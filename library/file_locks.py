@@ -37,6 +37,10 @@ _OPEN_FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os
 """A lock file is made when missing, never followed through a symbolic link, and never
 inherited by a program started meanwhile (it would keep the lock after we let go)."""
 
+LOCK_FILE_MODE = 0o666
+"""A new lock file's permissions before the umask, as filelock makes it: whoever may
+write the library may take its locks."""
+
 
 class LockTimeout(Exception):
     """Another holder kept the lock past the time allowed."""
@@ -55,7 +59,7 @@ def hold(path: str, timeout: float) -> int | None:
         return None
     deadline = time.monotonic() + timeout
     wait = FIRST_WAIT
-    fd = os.open(path, _OPEN_FLAGS, 0o644)
+    fd = os.open(path, _OPEN_FLAGS, LOCK_FILE_MODE)
     try:
         while True:
             taken = _try(fd)
@@ -68,7 +72,7 @@ def hold(path: str, timeout: float) -> int | None:
                 # Its file was removed or replaced while we waited: the lock of a file no
                 # longer at `path` excludes nobody. Take the one there now.
                 os.close(fd)
-                fd = os.open(path, _OPEN_FLAGS, 0o644)
+                fd = os.open(path, _OPEN_FLAGS, LOCK_FILE_MODE)
                 continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:

@@ -88,6 +88,23 @@ def test_its_folder_is_made_again_when_removed(tmp_path: Path) -> None:
         shutil.rmtree(folder)
 
 
+def test_a_new_lock_file_has_the_permissions_filelock_gives_it(tmp_path: Path) -> None:
+    """With a umask that lets a group write (a library shared by a group), a lock file
+    made by either is writable by the group too, so each can be taken by the other."""
+    previous = os.umask(0o002)
+    try:
+        with CrossProcessLock(tmp_path / "ours" / "notes.json", "notes file").held():
+            pass
+        (tmp_path / "theirs").mkdir()
+        with FileLock(tmp_path / "theirs" / "notes.json.lock"):
+            pass
+    finally:
+        os.umask(previous)
+    ours = (tmp_path / "ours" / "notes.json.lock").stat().st_mode
+    theirs = (tmp_path / "theirs" / "notes.json.lock").stat().st_mode
+    assert ours == theirs == 0o100664
+
+
 def test_threads_take_turns(tmp_path: Path) -> None:
     lock = CrossProcessLock(tmp_path / "notes.json", "notes file", timeout=5)
     inside: list[int] = []
