@@ -537,7 +537,7 @@ class Workspace:
 
     def _highlights_changed(self, doc_ids: tuple[str, ...]) -> None:
         if self._mirror is None:
-            from annotations.mirror_settings import export_folder
+            from annotations.notes_folder import export_folder
 
             if export_folder(self.catalog) is None:
                 return  # no notes folder: nothing to mirror, and no mirror to import

@@ -55,6 +55,7 @@ NEVER_TO_HIGHLIGHT = (
     "tempfile",  # (and `random`): a highlight is appended, not written whole
     "random",
     "annotations.document_annotations",  # one opened document's highlights, for the app
+    "annotations.mirror_settings",  # only whether there is a notes folder (`notes_folder`)
 )
 """Modules `highlight` has no use for, though it makes a highlight and takes a lock, once
 the document has highlights (its first is written as a whole new journal)."""
