@@ -37,9 +37,9 @@ Span = tuple[int, int]
 ORPHANED = AnchorStatus.ORPHANED.value
 """The status of a highlight that has no place in the text (it covers nothing)."""
 
-_ODD_START = re.compile(rb'"start"(?!:\d+,"end":\d+[,}])')
-"""A ``"start"`` not followed by offsets as the journal writes them (a hand edit, or a
-string that reads "start"): then the bytes alone cannot say which spans are written."""
+_ODD_OFFSETS = rb'(?!:\d+,"end":\d+[,}])'
+"""After a ``"start"``: not offsets as the journal writes them (a hand edit, or a string
+that reads "start"); then the bytes alone cannot say which spans are written."""
 
 
 def is_current(raw: bytes) -> bool:
@@ -55,13 +55,22 @@ def is_current(raw: bytes) -> bool:
 
 def ever_written(raw: bytes, span: Span) -> bool | None:
     """Whether a record of the journal `raw` ever had `span` (live, replaced or deleted),
-    from its bytes alone (two scans of them in C, no parsing); None when some
-    ``"start"`` of it is not written as this store writes it (then step 2 of the module
-    docstring decides)."""
-    if _ODD_START.search(raw) is not None:
-        return None
+    from its bytes alone (one scan of them in C, no parsing); None when a ``"start"`` of
+    it not written as this store writes it comes first (then step 2 of the module
+    docstring decides).
+
+    One scan looks for both and stops at whichever comes first (a span found means the
+    same as a "cannot say" to the caller: the whole read decides). It goes through the
+    whole journal only when neither is there, the usual case: two scans, one for each,
+    would cost twice as much (some 4 ms more with 10,000 highlights).
+    """
     start, end = span
-    return re.search(b'"start":%d,"end":%d[,}]' % (start, end), raw) is not None
+    # "start" first, outside any group: the search then skips to each "start" in C.
+    written = rb'(?P<span>:%d,"end":%d[,}])' % (start, end)
+    found = re.search(b'"start"(?:' + written + b"|" + _ODD_OFFSETS + b")", raw)
+    if found is None:
+        return False
+    return True if found.group("span") is not None else None
 
 
 def placed_spans(raw: bytes, document_id: str) -> set[Span] | None:

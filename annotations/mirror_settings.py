@@ -16,11 +16,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
+from annotations.notes_folder import EXPORT_FOLDER as EXPORT_FOLDER
+from annotations.notes_folder import export_folder as export_folder
 from library.catalog import Catalog
-
-EXPORT_FOLDER = "export-folder"
-"""Where every highlight change is mirrored, one Markdown file per document (unset: no
-mirror, and exports go to the library's ``exports/``)."""
 
 HIGHLIGHT_STYLE = "highlight-style"
 """How a highlight's words are written: ``quote`` (a block quote) or ``mark`` (a block
@@ -153,12 +151,6 @@ def clear_setting(catalog: Catalog, name: str) -> None:
         StoreError: The settings store refused the change.
     """
     catalog.set_setting(setting_kind(name).name, None)
-
-
-def export_folder(catalog: Catalog) -> Path | None:
-    """The notes folder, when one is set."""
-    value = catalog.setting(EXPORT_FOLDER)
-    return Path(value) if isinstance(value, str) and value else None
 
 
 def highlight_style(catalog: Catalog) -> HighlightStyle:

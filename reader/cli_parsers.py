@@ -9,8 +9,10 @@ catalog's sort keys, the colors, the feeds' commands).
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from collections.abc import Callable
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from reader.cli_output import PROG, UsageError
 
@@ -44,8 +46,48 @@ and the app.
 LIBRARY_HELP = "the library folder to use (default: $NEWSREADER_HOME, else the user data folder)"
 
 
+def terminal_columns() -> int:
+    """The terminal's width as `shutil.get_terminal_size` finds it: $COLUMNS when it is a
+    positive number, else standard output's terminal, else 80."""
+    try:
+        columns = int(os.environ["COLUMNS"])
+    except (KeyError, ValueError):
+        columns = 0
+    if columns > 0:
+        return columns
+    try:
+        columns = os.get_terminal_size(sys.__stdout__.fileno()).columns  # type: ignore[union-attr]
+    except (AttributeError, ValueError, OSError):
+        columns = 0
+    return columns or 80
+
+
+class HelpLayout(argparse.HelpFormatter):
+    """argparse's own help layout, its width found without importing `shutil`.
+
+    argparse makes a formatter for every argument added (to check it can be shown), and
+    each one imported `shutil` (with `bz2`, `lzma` and `fnmatch`: some 2 ms of every
+    command) only to ask for the terminal's width.
+    """
+
+    def __init__(
+        self,
+        prog: str,
+        indent_increment: int = 2,
+        max_help_position: int = 24,
+        width: int | None = None,
+    ) -> None:
+        if width is None:
+            width = terminal_columns() - 2  # as argparse does
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class Parser(argparse.ArgumentParser):
     """An ArgumentParser whose errors are exceptions, so `main` prints them as one line."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpLayout)
+        super().__init__(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         raise UsageError(f"{self.prog}: {message}")
@@ -68,13 +110,13 @@ def command_parser(name: str) -> Parser:
     parsers need (the catalog's sort keys, the colors, the feeds' commands) are not
     imported by a command that does not use them."""
     made: dict[str, Parser] = {}
-    # `--library` is accepted after the command too (`list --library X`): each command
-    # takes it as well, and `_run` uses it when given.
-    library_option = argparse.ArgumentParser(add_help=False)
-    library_option.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
 
     def command(name: str, text: str) -> Parser:
-        parser = Parser(prog=f"{PROG} {name}", description=text, parents=[library_option])
+        parser = Parser(prog=f"{PROG} {name}", description=text)
+        # `--library` is accepted after the command too (`list --library X`): each
+        # command takes it as well, and `_run` uses it when given. (Added here, not from
+        # a parent parser: making one looks its texts up again, ~1 ms of each command.)
+        parser.add_argument("--library", metavar="DIR", help=LIBRARY_HELP)
         made[name] = parser
         return parser
 

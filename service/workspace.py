@@ -7,7 +7,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from annotations.document_annotations import DocumentAnnotations
 from annotations.model import DEFAULT_COLOR, AnchorStatus, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog, SortKey
@@ -24,6 +23,7 @@ from service.anchors import (
 from service.quotes import find_quote
 
 if TYPE_CHECKING:
+    from annotations.document_annotations import DocumentAnnotations
     from annotations.export import ExportResult
     from annotations.markdown_files import FileChange
     from annotations.mirror import NotesMirror
@@ -332,6 +332,9 @@ class Workspace:
             )
         except StoreError as err:
             report, problem = NOTHING_TO_REFIND, str(err)
+        # Imported here: the command line never opens a document's highlights this way.
+        from annotations.document_annotations import DocumentAnnotations
+
         # Saved through a store that notices when another copy replaces the text while
         # it is open (see `OpenedTextStore`).
         annotations = DocumentAnnotations(
@@ -534,7 +537,7 @@ class Workspace:
 
     def _highlights_changed(self, doc_ids: tuple[str, ...]) -> None:
         if self._mirror is None:
-            from annotations.mirror_settings import export_folder
+            from annotations.notes_folder import export_folder
 
             if export_folder(self.catalog) is None:
                 return  # no notes folder: nothing to mirror, and no mirror to import

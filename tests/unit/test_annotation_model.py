@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
@@ -20,6 +21,7 @@ from annotations.model import (
     edited,
     from_record,
     new_highlight,
+    new_id,
     normalize_tags,
     timestamp,
     to_record,
@@ -67,6 +69,14 @@ def test_new_highlight_has_a_fresh_uuid_and_iso_utc_times() -> None:
     one, two = make(), make()
     assert one.id != two.id and len(one.id) == 32 and int(one.id, 16) >= 0
     assert one.created == one.updated == "2024-05-01T12:00:00.123Z"
+
+
+def test_a_new_id_is_a_random_uuid_as_uuid4_writes_it() -> None:
+    ids = {new_id() for _ in range(200)}
+    assert len(ids) == 200
+    for made in ids:
+        parsed = uuid.UUID(hex=made)
+        assert (parsed.hex, parsed.version, parsed.variant) == (made, 4, uuid.RFC_4122)
 
 
 def test_new_highlight_without_now_uses_the_current_time() -> None:

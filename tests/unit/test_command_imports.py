@@ -47,6 +47,19 @@ NEVER_TO_READ = (
 )
 """Modules a command that only reads (`notes`, `show`) has no use for either."""
 
+NEVER_TO_HIGHLIGHT = (
+    "uuid",  # an id is sixteen random bytes
+    "platform",
+    "filelock",  # the journal's lock is taken with flock (`library.file_locks`)
+    "shutil",  # argparse's help width is found without it (`reader.cli_parsers`)
+    "tempfile",  # (and `random`): a highlight is appended, not written whole
+    "random",
+    "annotations.document_annotations",  # one opened document's highlights, for the app
+    "annotations.mirror_settings",  # only whether there is a notes folder (`notes_folder`)
+)
+"""Modules `highlight` has no use for, though it makes a highlight and takes a lock, once
+the document has highlights (its first is written as a whole new journal)."""
+
 
 def loaded_by(*argv: str) -> tuple[int, set[str]]:
     """The exit status of `newsreader ARGV` run alone, and the modules it imported."""
@@ -95,6 +108,21 @@ def test_a_command_on_one_document_imports_only_what_it_uses(
     inside = tuple(f"{name}." for name in unused)
     imported = {name for name in loaded if name in unused or name.startswith(inside)}
     assert not imported, f"{' '.join(command)} imported what it does not use"
+
+
+def test_one_more_highlight_imports_only_what_it_uses(library: tuple[Path, str]) -> None:
+    home, doc_id = library
+    assert (
+        main(["--library", str(home), "highlight", doc_id, "--quote", "harbour", "--nth", "2"]) == 0
+    )
+    code, loaded = loaded_by(
+        "--library", str(home), "highlight", doc_id, "--quote", "harbour authority", "--nth", "1"
+    )
+    assert code == 0
+    unused = NEVER_FOR_ONE_DOCUMENT + NEVER_TO_HIGHLIGHT
+    inside = tuple(f"{name}." for name in unused)
+    imported = {name for name in loaded if name in unused or name.startswith(inside)}
+    assert not imported, "one more highlight imported what it does not use"
 
 
 def test_notes_searched_still_filter_fuzzily(library: tuple[Path, str]) -> None:

@@ -125,6 +125,9 @@ def test_ever_written_finds_every_span_ever_written_or_says_it_cannot() -> None:
     assert ever_written(noted, (30, 40)) is None  # a note that reads "start"
     spaced = written.replace(b'"start":0,', b'"start": 0,')
     assert ever_written(spaced, (30, 40)) is None
+    # Whichever comes first answers: the span (written), or an odd "start" (cannot say).
+    assert ever_written(written + noted.split(b"\n", 1)[1], (10, 20)) is True
+    assert ever_written(noted + written.split(b"\n", 1)[1], (10, 20)) is None
 
 
 def test_placed_spans_answers_only_for_a_journal_as_the_store_writes_it() -> None:
