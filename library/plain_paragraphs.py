@@ -322,15 +322,64 @@ def _shape_of_text(text: str) -> _Shape | None:
     if text[0].isspace() and _LINE_STARTING_AT_MARGIN.search(text) is None:
         return None
     blocks = len(_BLANK_RUN.findall(text)) + 1
+    counts = _line_counts_in_two(text)
+    if counts is None:
+        return None
+    filled, finished, long_inner, margin = counts
+    inner = filled - blocks  # every line of a block but its last
+    single_block = blocks == 1
+    wrapped = (
+        inner >= (3 if single_block else 2)
+        and (inner - long_inner) * 10 >= inner * 8
+        and (inner - finished) * 2 >= inner
+    )
+    if wrapped and single_block:
+        return None
+    return _Shape(wrapped, 0, margin if wrapped else 0, single_block)
+
+
+_LineCounts = tuple[int, int, int, int]
+"""Of some lines: how many are not empty, how many not last in their block end a sentence,
+how many not last in their block are longer than a title line, and the longest's length."""
+
+SPLIT_FROM = 1 << 23
+"""Texts of at least this many characters have the lines of their second half measured
+by a forked child (see `library.forked_work`) while the first half's are measured here."""
+
+
+def _line_counts_in_two(text: str) -> _LineCounts | None:
+    """`_line_counts` of the whole of `text`, a long one in two halves at once."""
+    middle = text.find("\n", len(text) // 2) if len(text) >= SPLIT_FROM else -1
+    if middle == -1:
+        return _line_counts(text, 0, len(text))
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    with ForkedWork(_line_counts, text, middle + 1, len(text)) as second:
+        first = _line_counts(text, 0, middle)
+        if first is None:
+            return None
+        rest = second.result()
+    if rest is None:
+        return None
+    return (
+        first[0] + rest[0],
+        first[1] + rest[1],
+        first[2] + rest[2],
+        max(first[3], rest[3]),
+    )
+
+
+def _line_counts(text: str, start: int, end: int) -> _LineCounts | None:
+    """What `_shape_of_text` needs of the lines of `text[start:end]` (where a line starts,
+    and a line ends), or None when a line ends in whitespace other than a space or tab."""
     filled = finished = long_inner = margin = 0
-    start = 0
-    while start < len(text):
-        cut = text.find("\n", start + _PIECE_CHARS)
-        end = len(text) if cut == -1 else cut
-        piece = text[start:end]
+    while start < end:
+        cut = text.find("\n", start + _PIECE_CHARS, end)
+        stop = end if cut == -1 else cut
+        piece = text[start:stop]
         lines = piece.split("\n")
         filled += len(lines) - lines.count("")
-        followed = text[end + 1 : end + 2] not in ("", "\n")  # the piece's last line
+        followed = text[stop + 1 : stop + 2] not in ("", "\n")  # the piece's last line
         counted = _finished_lines(piece, lines, followed)
         if counted is None:
             return None
@@ -343,17 +392,8 @@ def _shape_of_text(text: str) -> _Shape | None:
             after.append(followed)
             inside = map(and_, map(bool, lines), after)
             long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, lengths)))
-        start = end + 1
-    inner = filled - blocks  # every line of a block but its last
-    single_block = blocks == 1
-    wrapped = (
-        inner >= (3 if single_block else 2)
-        and (inner - long_inner) * 10 >= inner * 8
-        and (inner - finished) * 2 >= inner
-    )
-    if wrapped and single_block:
-        return None
-    return _Shape(wrapped, 0, margin if wrapped else 0, single_block)
+        start = stop + 1
+    return filled, finished, long_inner, margin
 
 
 def _finished_lines(piece: str, lines: list[str], followed: bool) -> int | None:

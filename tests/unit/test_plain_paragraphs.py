@@ -7,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from library import forked_work
 from library import plain_paragraphs as module
 from library.plain_paragraphs import Paragraphs, paragraphs_by_lines, plain_paragraphs
 
@@ -79,14 +80,40 @@ def _same(fast: Paragraphs, by_lines: Paragraphs) -> None:
 
 
 @settings(max_examples=600, deadline=None)
-@given(_TEXT, st.integers(1, 60), st.integers(1, 40))
+@given(_TEXT, st.integers(1, 60), st.integers(1, 40), st.booleans())
 def test_the_fast_paragraphs_are_those_of_the_rules_line_by_line(
-    text: str, stretch: int, piece: int
+    text: str, stretch: int, piece: int, halves: bool
 ) -> None:
+    """Also with the lines measured in two halves (the second by a forked child in a long
+    text: here, with no fork, after the first)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "STRETCH_CHARS", stretch)
         patch.setattr(module, "_PIECE_CHARS", piece)
+        patch.setattr(forked_work, "may_fork", lambda: False)
+        if halves:
+            patch.setattr(module, "SPLIT_FROM", 0)
         _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_a_long_texts_lines_are_measured_in_two_processes_as_in_one(wrapped: bool) -> None:
+    line = "the keeper wrote of wind and tide" if wrapped else "It ended. " * 12
+    block = "\n".join([line] * 4)
+    text = "Title\n\n" + "\n\n".join([block] * 60 + ["Name: Ada Reyes\nwrote"] + [block] * 60)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "SPLIT_FROM", 1000)
+        patch.setattr(forked_work, "may_fork", lambda: True)
+        forked: list[bool] = []
+        original = forked_work.ForkedWork.result
+
+        def noted(work: forked_work.ForkedWork[object]) -> object:
+            forked.append(work.forked)
+            return original(work)
+
+        patch.setattr(forked_work.ForkedWork, "result", noted)
+        found = plain_paragraphs([text])
+    assert forked == [True]
+    _same(found, paragraphs_by_lines(text.split("\n")))
 
 
 def test_a_long_wrapped_text_is_joined_by_the_fast_passes() -> None:
