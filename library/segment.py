@@ -217,14 +217,31 @@ at each ``" x"``, which `bytes.count` finds at the speed of memory."""
 _NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
 
 
+SPLIT_FROM = 1 << 23
+"""Texts of at least this many characters have the words of their second half counted by
+a forked child (see `library.forked_work`) while the first half's are counted here."""
+
+
 def count_words(text: str) -> int:
     """Return the number of whitespace-separated words in `text` (as `str.split` counts)."""
     if len(text) <= _COUNTED_AT_ONCE:
         return len(text.split())
+    middle = text.find(" ", len(text) // 2) if len(text) >= SPLIT_FROM else -1
+    if middle == -1:
+        return _words_between(text, 0, len(text))
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    # No word goes over the space at `middle`: the halves' counts add up.
+    with ForkedWork(_words_between, text, middle, len(text)) as second:
+        return _words_between(text, 0, middle) + second.result()
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    """`count_words(text[start:end])`, counted a piece at a time."""
     count = 0
     in_word = False
-    for start in range(0, len(text), _COUNTED_AT_ONCE):
-        piece = text[start : start + _COUNTED_AT_ONCE]
+    for at in range(start, end, _COUNTED_AT_ONCE):
+        piece = text[at : min(at + _COUNTED_AT_ONCE, end)]
         if not piece.isascii() and _NON_ASCII_SPACE.search(piece) is not None:
             words = len(piece.split())  # a space beyond ASCII: counted as split counts
         else:
