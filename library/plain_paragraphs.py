@@ -423,7 +423,7 @@ def _stretches(text: str, start: int, shape: _Shape) -> list[str]:
     found: list[str] = []
     done = start
     read = start  # sites before this are in a block read already
-    for site in _rule_sites(text, start):
+    for site in _rule_sites(text, start, shape.margin):
         if site < read:
             continue
         block_start = text.rfind("\n\n", start, site)
@@ -439,13 +439,48 @@ def _stretches(text: str, start: int, shape: _Shape) -> list[str]:
     return found
 
 
-def _rule_sites(text: str, start: int) -> Iterator[int]:
+def _rule_sites(text: str, start: int, margin: int) -> Iterator[int]:
     """Offsets inside the blocks from `start` on that a line-by-line rule may apply to,
-    in order; a block may be named more than once."""
+    in order; a block may be named more than once.
+
+    A line that starts with a rule's mark or a `key:` is named only if the rules keep its
+    line break with the line before or after it (see `_keeps_a_break`): most such lines
+    are prose ("He said: yes", a dialogue line after a dash), whose block the passes
+    over long stretches join as the rules would.
+    """
     if _RULE_AT_START.match(text, start) is not None:
         yield start
-    found = [(site.end() - 1 for site in rule.finditer(text, start)) for rule in _RULE_SITES]
-    yield from merge(_field_sites(text, start), *found)
+    dashes, marks, indented = (
+        (site.end() - 1 for site in rule.finditer(text, start)) for rule in _RULE_SITES
+    )
+    special = merge(_field_sites(text, start), marks)
+    kept = (site for site in special if _keeps_a_break(text, site, start, margin))
+    yield from merge(kept, dashes, indented)
+
+
+def _keeps_a_break(text: str, at: int, start: int, margin: int) -> bool:
+    """Whether the rules keep the line break between the line holding `at` and the line
+    before it or after it in its block (`_keeps_break`, for a wrapped text of `margin`;
+    the text's blocks start at `start`, and no line ends in whitespace).
+
+    Only a rule or a `key: value` line ever keeps a break, so a block whose special
+    lines keep none is joined by the rules exactly as by the passes: its lines stripped
+    and joined by a space (a dash ending a line is named apart).
+    """
+    line_start = max(start, text.rfind("\n", start, at) + 1)
+    line_end = text.find("\n", at)
+    if line_end == -1:
+        line_end = len(text)
+    line = text[line_start:line_end]
+    if line_start - 2 >= start and text[line_start - 2] != "\n":
+        before_start = max(start, text.rfind("\n", start, line_start - 1) + 1)
+        if _keeps_break(text[before_start : line_start - 1], line, margin):
+            return True
+    if text[line_end + 1 : line_end + 2] not in ("", "\n"):
+        after_end = text.find("\n", line_end + 1)
+        after = text[line_end + 1 : len(text) if after_end == -1 else after_end]
+        return _keeps_break(line, after, margin)
+    return False
 
 
 def _field_sites(text: str, start: int) -> Iterator[int]:

@@ -173,3 +173,19 @@ _PIECE_TEXT = st.lists(
 def test_finished_lines_are_counted_as_line_by_line(piece: str, followed: bool) -> None:
     lines = piece.split("\n")
     assert module._finished_lines(piece, lines, followed) == _finished_by_lines(lines, followed)
+
+
+def test_prose_lines_that_look_special_leave_their_block_to_the_fast_passes() -> None:
+    """A line starting with `key:` or a dash whose breaks the rules join anyway (wrapped
+    prose all round) names no site; a list of fields and a line short of the margin do."""
+    full = "the keeper wrote of wind and tide and of the harbour well"
+    prose = f"{full}\nHe looked up: the wind and tide and of the harbour well\n{full}"
+    dialogue = f"{full}\n-- and tide and of the harbour well and the keeper wrote\n{full}"
+    fields = "Name: Ada Reyes\nAge: forty"
+    short = f"{full}\nwrote\nNote: the wind and tide and of the harbour well kept"
+    for block, named in ((prose, False), (dialogue, False), (fields, True), (short, True)):
+        text = f"{full}\n{full}\n\n{block}\n\n{full}\n{full}"
+        start = text.index("\n\n") + 2
+        sites = list(module._rule_sites(text, start, len(full)))
+        assert bool(sites) == named, block
+        _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
