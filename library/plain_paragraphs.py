@@ -384,14 +384,13 @@ def _line_counts(text: str, start: int, end: int) -> _LineCounts | None:
         if counted is None:
             return None
         finished += counted
-        lengths = list(map(len, lines))
-        longest = max(lengths)
+        longest = max(map(len, lines))
         margin = max(margin, longest)
         if longest > _TITLE_LINE_MAX:
             after = list(map(bool, lines[1:]))
             after.append(followed)
             inside = map(and_, map(bool, lines), after)
-            long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, lengths)))
+            long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, map(len, lines))))
         start = stop + 1
     return filled, finished, long_inner, margin
 
