@@ -30,6 +30,8 @@ _T = TypeVar("_T")
 
 _CHUNK = 1 << 20
 """Bytes written to, or read from, the pipe at a time."""
+_SIZE_BYTES = 8
+"""The size of the result, sent before it."""
 
 
 def may_fork() -> bool:
@@ -73,7 +75,9 @@ class ForkedWork(Generic[_T]):
             code = 1
             try:
                 os.close(readable)
-                _write_all(writable, pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL))
+                data = pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL)
+                _write_all(writable, len(data).to_bytes(_SIZE_BYTES, "little"))
+                _write_all(writable, data)
                 code = 0
             finally:
                 os._exit(code)
@@ -94,7 +98,7 @@ class ForkedWork(Generic[_T]):
             data = _read_all(self._pipe)
         finally:
             finished = self._close(kill=False)
-        if finished:
+        if finished and data is not None:
             try:
                 found: _T = pickle.loads(data)  # noqa: S301 - made by this program's child
             except Exception:  # noqa: BLE001 - cut short: the work is done here instead
@@ -137,9 +141,22 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _read_all(fd: int) -> bytes:
-    """Everything the child writes, until it closes the pipe (or dies)."""
-    pieces: list[bytes] = []
-    while piece := os.read(fd, _CHUNK):
-        pieces.append(piece)
-    return b"".join(pieces)
+def _read_all(fd: int) -> bytearray | None:
+    """What the child sends (its size first, so that it is read into one buffer, not
+    gathered in pieces and joined: a long text's half is 50 MB), or None if the pipe
+    closes before all of it came."""
+    size = _read_into(fd, bytearray(_SIZE_BYTES))
+    if size is None:
+        return None
+    return _read_into(fd, bytearray(int.from_bytes(size, "little")))
+
+
+def _read_into(fd: int, buffer: bytearray) -> bytearray | None:
+    view = memoryview(buffer)
+    filled = 0
+    while filled < len(buffer):
+        got = os.readv(fd, [view[filled : filled + _CHUNK]])
+        if not got:
+            return None
+        filled += got
+    return buffer

@@ -310,7 +310,7 @@ def plain_paragraphs(handed_over: list[str]) -> Paragraphs:
         _blocks(text[:head_end].split("\n")), shape, more_after=rest < len(text)
     )
     if rest < len(text):
-        paragraphs.extend(_stretches(text, rest, shape))
+        paragraphs.extend(_stretches_in_two(text, rest, shape))
     return Paragraphs(paragraphs, lone)
 
 
@@ -413,46 +413,76 @@ def _ends_in_odd_space(lines: list[str]) -> bool:
     return any(map(str.endswith, lines, repeat(_OTHER_SPACES)))
 
 
-def _stretches(text: str, start: int, shape: _Shape) -> list[str]:
-    """The paragraphs of the blocks from `start` on, in pieces: each block a rule may
-    apply to read line by line, the stretches between joined by passes over them."""
+def _stretches_in_two(text: str, start: int, shape: _Shape) -> list[str]:
+    """`_stretches` from `start` on; of a long text in two halves split between two
+    blocks, the second joined by a forked child (see `library.forked_work`) into one
+    piece while the first is here. The rules never look past a block, and the text is
+    not wrapped differently in either half, since `shape` is the whole text's."""
+    middle = text.find("\n\n", (start + len(text)) // 2) if len(text) >= SPLIT_FROM else -1
+    if middle == -1:
+        return _stretches(text, start, shape)
+    while text[middle - 1] == "\n":  # the first half ends with its last block's text
+        middle -= 1
+    second_start = middle + 2
+    while text[second_start] == "\n":  # (the text ends in no newline)
+        second_start += 1
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    with ForkedWork(_stretch_joined, text, second_start, shape) as second:
+        found = _stretches(text, start, shape, middle)
+        rest = second.result()
+    if rest:
+        found.append(rest)
+    return found
+
+
+def _stretch_joined(text: str, start: int, shape: _Shape) -> str:
+    """`_stretches` from `start` on, as one piece: the way back from a child is shortest."""
+    return "\n\n".join(_stretches(text, start, shape))
+
+
+def _stretches(text: str, start: int, shape: _Shape, end: int | None = None) -> list[str]:
+    """The paragraphs of the blocks from `start` on (to `end`, a block's end, if given),
+    in pieces: each block a rule may apply to read line by line, the stretches between
+    joined by passes over them."""
+    end = len(text) if end is None else end
     sentinel = next(char for char in _SENTINELS if char not in text)
     if not shape.hard_wrapped:
-        return list(_joined(text, start, len(text), shape, sentinel))
+        return list(_joined(text, start, end, shape, sentinel))
     found: list[str] = []
     done = start
     read = start  # sites before this are in a block read already
-    for site in _rule_sites(text, start, shape.margin):
+    for site in _rule_sites(text, start, end, shape.margin):
         if site < read:
             continue
         block_start = text.rfind("\n\n", start, site)
         block_start = start if block_start == -1 else block_start + 2
-        block_end = text.find("\n\n", site)
-        block_end = len(text) if block_end == -1 else block_end
+        block_end = text.find("\n\n", site, end)
+        block_end = end if block_end == -1 else block_end
         found.extend(_joined(text, done, block_start, shape, sentinel))
         lines = text[block_start:block_end].split("\n")
         found.extend(_reflow(lines, shape.indent, shape.margin, split_at_short_lines=False))
         # (a dash ending the block's last line names the first newline after it)
         done, read = block_end, block_end + 1
-    found.extend(_joined(text, done, len(text), shape, sentinel))
+    found.extend(_joined(text, done, end, shape, sentinel))
     return found
 
 
-def _rule_sites(text: str, start: int, margin: int) -> Iterator[int]:
-    """Offsets inside the blocks from `start` on that a line-by-line rule may apply to,
-    in order; a block may be named more than once.
+def _rule_sites(text: str, start: int, end: int, margin: int) -> Iterator[int]:
+    """Offsets inside the blocks from `start` to `end` (a block's end) that a line-by-line
+    rule may apply to, in order; a block may be named more than once.
 
     A line that starts with a rule's mark or a `key:` is named only if the rules keep its
     line break with the line before or after it (see `_keeps_a_break`): most such lines
     are prose ("He said: yes", a dialogue line after a dash), whose block the passes
     over long stretches join as the rules would.
     """
-    if _RULE_AT_START.match(text, start) is not None:
+    if _RULE_AT_START.match(text, start, end) is not None:
         yield start
     dashes, marks, indented = (
-        (site.end() - 1 for site in rule.finditer(text, start)) for rule in _RULE_SITES
+        (site.end() - 1 for site in rule.finditer(text, start, end)) for rule in _RULE_SITES
     )
-    special = merge(_field_sites(text, start), marks)
+    special = merge(_field_sites(text, start, end), marks)
     kept = (site for site in special if _keeps_a_break(text, site, start, margin))
     yield from merge(kept, dashes, indented)
 
@@ -482,10 +512,10 @@ def _keeps_a_break(text: str, at: int, start: int, margin: int) -> bool:
     return False
 
 
-def _field_sites(text: str, start: int) -> Iterator[int]:
-    """The colons after `start` that end the first one to three words of their line, as
-    in `key: value` (see `_FIELD_LINE`); other colons are prose to the rules."""
-    for colon in _COLON.finditer(text, start):
+def _field_sites(text: str, start: int, end: int) -> Iterator[int]:
+    """The colons from `start` to `end` that end the first one to three words of their
+    line, as in `key: value` (see `_FIELD_LINE`); other colons are prose to the rules."""
+    for colon in _COLON.finditer(text, start, end):
         at = colon.start()
         line_start = max(start, text.rfind("\n", start, at) + 1)
         if at - line_start > _FIELD_KEY_MAX or _FIELD_KEY.fullmatch(text, line_start, at):

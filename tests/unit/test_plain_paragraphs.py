@@ -4,7 +4,7 @@ stretches give exactly what the rules read line by line give."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from library import forked_work
@@ -81,6 +81,12 @@ def _same(fast: Paragraphs, by_lines: Paragraphs) -> None:
 
 @settings(max_examples=600, deadline=None)
 @given(_TEXT, st.integers(1, 60), st.integers(1, 40), st.booleans())
+@example(  # split inside a run of blank lines after a line ending in a dash
+    "the the\n\nthe the\n\nthe the\nthe the\nName: Ada\n\nthe the wrote well-\n\n\nName: Ada",
+    1,
+    1,
+    True,
+)
 def test_the_fast_paragraphs_are_those_of_the_rules_line_by_line(
     text: str, stretch: int, piece: int, halves: bool
 ) -> None:
@@ -96,7 +102,9 @@ def test_the_fast_paragraphs_are_those_of_the_rules_line_by_line(
 
 
 @pytest.mark.parametrize("wrapped", [True, False])
-def test_a_long_texts_lines_are_measured_in_two_processes_as_in_one(wrapped: bool) -> None:
+def test_a_long_text_is_measured_and_joined_in_two_processes_as_in_one(wrapped: bool) -> None:
+    """Its lines are measured, and its stretches joined, in two halves: the second half
+    by a forked child each time."""
     line = "the keeper wrote of wind and tide" if wrapped else "It ended. " * 12
     block = "\n".join([line] * 4)
     text = "Title\n\n" + "\n\n".join([block] * 60 + ["Name: Ada Reyes\nwrote"] + [block] * 60)
@@ -112,7 +120,7 @@ def test_a_long_texts_lines_are_measured_in_two_processes_as_in_one(wrapped: boo
 
         patch.setattr(forked_work.ForkedWork, "result", noted)
         found = plain_paragraphs([text])
-    assert forked == [True]
+    assert forked == [True, True]
     _same(found, paragraphs_by_lines(text.split("\n")))
 
 
@@ -186,6 +194,6 @@ def test_prose_lines_that_look_special_leave_their_block_to_the_fast_passes() ->
     for block, named in ((prose, False), (dialogue, False), (fields, True), (short, True)):
         text = f"{full}\n{full}\n\n{block}\n\n{full}\n{full}"
         start = text.index("\n\n") + 2
-        sites = list(module._rule_sites(text, start, len(full)))
+        sites = list(module._rule_sites(text, start, len(text), len(full)))
         assert bool(sites) == named, block
         _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
