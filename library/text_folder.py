@@ -37,7 +37,6 @@ from library.safe_files import (
     write_in_pieces,
 )
 from library.sanitize import short_title
-from library.segment_scan import text_bounds_soon
 from library.spancache import write_spans
 from library.storage import Record
 from library.structure import NO_STRUCTURE
@@ -206,6 +205,8 @@ class TextFolder:
             StoreError: As for `write_text`.
         """
         from concurrent.futures import ThreadPoolExecutor  # (and logging): for adds only
+
+        from library.segment_scan import text_bounds_soon  # (its patterns): long texts only
 
         spans_path = target.with_suffix(".spans")
         # The sentences of a long text's second half are found by a forked child, begun
