@@ -250,6 +250,8 @@ _LINE_STARTING_AT_MARGIN = re.compile(r"\n\S")
 _LEADING_SPACE = re.compile(r"\n[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n\n+")
 _LINE_BREAKS = re.compile(r"\n+")
+_LONE_LINE_END = re.compile(r"\n(?<=[^\n]\n)(?=[^\n])")
+"""A line end between two lines of text: no run of blank lines touches it."""
 _FINISHED_LINE = re.compile(f"\n(?<=[{re.escape(_SENTENCE_ENDING)}]\n)(?=[^\n])")
 """The line end of a line that ends a sentence and is followed by another in its block:
 the engine skips from one line end to the next (a pattern starting with the set of
@@ -321,11 +323,11 @@ def _shape_of_text(text: str) -> _Shape | None:
     empty), every line is indented, or it is one wrapped block."""
     if text[0].isspace() and _LINE_STARTING_AT_MARGIN.search(text) is None:
         return None
-    blocks = len(_BLANK_RUN.findall(text)) + 1
     counts = _line_counts_in_two(text)
     if counts is None:
         return None
-    filled, finished, long_inner, margin = counts
+    gaps, filled, finished, long_inner, margin = counts
+    blocks = gaps + 1
     inner = filled - blocks  # every line of a block but its last
     single_block = blocks == 1
     wrapped = (
@@ -338,9 +340,10 @@ def _shape_of_text(text: str) -> _Shape | None:
     return _Shape(wrapped, 0, margin if wrapped else 0, single_block)
 
 
-_LineCounts = tuple[int, int, int, int]
-"""Of some lines: how many are not empty, how many not last in their block end a sentence,
-how many not last in their block are longer than a title line, and the longest's length."""
+_LineCounts = tuple[int, int, int, int, int]
+"""Of some lines: how many runs of blank lines they hold, how many lines are not empty,
+how many not last in their block end a sentence, how many not last in their block are
+longer than a title line, and the longest's length."""
 
 SPLIT_FROM = 1 << 23
 """Texts of at least this many characters have the lines of their second half measured
@@ -349,9 +352,10 @@ by a forked child (see `library.forked_work`) while the first half's are measure
 
 def _line_counts_in_two(text: str) -> _LineCounts | None:
     """`_line_counts` of the whole of `text`, a long one in two halves at once."""
-    middle = text.find("\n", len(text) // 2) if len(text) >= SPLIT_FROM else -1
-    if middle == -1:
+    found = _LONE_LINE_END.search(text, len(text) // 2) if len(text) >= SPLIT_FROM else None
+    if found is None:
         return _line_counts(text, 0, len(text))
+    middle = found.start()
     from library.forked_work import ForkedWork  # (pickle): for long texts only
 
     with ForkedWork(_line_counts, text, middle + 1, len(text)) as second:
@@ -365,13 +369,16 @@ def _line_counts_in_two(text: str) -> _LineCounts | None:
         first[0] + rest[0],
         first[1] + rest[1],
         first[2] + rest[2],
-        max(first[3], rest[3]),
+        first[3] + rest[3],
+        max(first[4], rest[4]),
     )
 
 
 def _line_counts(text: str, start: int, end: int) -> _LineCounts | None:
     """What `_shape_of_text` needs of the lines of `text[start:end]` (where a line starts,
-    and a line ends), or None when a line ends in whitespace other than a space or tab."""
+    and a line ends, touching no run of blank lines), or None when a line ends in
+    whitespace other than a space or tab."""
+    gaps = len(_BLANK_RUN.findall(text, start, end))
     filled = finished = long_inner = margin = 0
     while start < end:
         cut = text.find("\n", start + _PIECE_CHARS, end)
@@ -392,7 +399,7 @@ def _line_counts(text: str, start: int, end: int) -> _LineCounts | None:
             inside = map(and_, map(bool, lines), after)
             long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, map(len, lines))))
         start = stop + 1
-    return filled, finished, long_inner, margin
+    return gaps, filled, finished, long_inner, margin
 
 
 def _finished_lines(piece: str, lines: list[str], followed: bool) -> int | None:
