@@ -142,14 +142,14 @@ def text_bounds(text: str, start: int = 0, end: int | None = None) -> Bounds:
     inner_ends: list[array[int]] = []
     inner_starts: list[array[int]] = []
     for stop in _RUN:
-        if text.find(stop, start, end) != -1:
+        if stop in text:  # (in a part of it, a stop elsewhere only costs a search)
             if stop == ".":
                 ended, started = _full_stop_ends(text, start, end)
             else:
                 ended, started = _ends_of(text, _stop_pattern(stop), start, end, checked=False)
             inner_ends.append(ended)
             inner_starts.append(started)
-    if any(text.find(stop, start, end) != -1 for stop in segment._CJK_STOPS):
+    if any(stop in text for stop in segment._CJK_STOPS):
         ended, started = _ends_of(text, _CJK_PATTERN, start, end, checked=True)
         inner_ends.append(ended)
         inner_starts.append(started)
