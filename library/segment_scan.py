@@ -63,12 +63,14 @@ _ASCII_NOT_LOWER = r"[\x00-\x08\x0e-\x1b\x21-\x60\x7b-\x7f]"
 letter, so the sentence ends there with no look at it in Python."""
 _FULL_STOP = re.compile(
     # The group `run` matches (empty) after a run of stops; `tail` holds the three ASCII
-    # letters a lone full stop ends, if it does: both end the sentence unless a
-    # lowercase letter follows, the second unless its letters end an abbreviation
-    # (looked up in Python: in the pattern, a tree of the endings took more time than
-    # all the rest of it). The group `ascii` matches (empty, and last of all) when what
-    # follows is ASCII, so never lowercase; `space` is the whitespace between sentences.
-    rf"(?P<end>\.(?<![{_RUN}]\.)(?:[{_RUN}]++(?P<run>)|(?<=(?P<tail>[A-Za-z]{{3}})\.)|)"
+    # letters a lone full stop ends, if it does, and `pair` the word of two ASCII letters
+    # ("it.", "me."): each ends the sentence unless a lowercase letter follows, the
+    # second and third unless their letters end an abbreviation (looked up in Python: in
+    # the pattern, a tree of the endings took more time than all the rest of it). The
+    # group `ascii` matches (empty, and last of all) when what follows is ASCII, so never
+    # lowercase; `space` is the whitespace between sentences.
+    rf"(?P<end>\.(?<![{_RUN}]\.)"
+    rf"(?:[{_RUN}]++(?P<run>)|(?<=(?P<tail>[A-Za-z]{{3}})\.)|(?<=\s(?P<pair>[A-Za-z]{{2}})\.)|)"
     rf"[{segment._CLOSERS}]*+(?=\s))(?P<space>{_NO_BREAK_SPACE})"
     rf"(?=[{segment._OPENERS}]*+(?P<next>[^\sa-z]))"
     rf"(?:(?=[{segment._OPENERS}]*+{_ASCII_NOT_LOWER})(?P<ascii>))?"
@@ -80,6 +82,15 @@ _ABBREVIATION_TAILS = frozenset(
 )
 """`segment._ABBREVIATION_ENDINGS` in every mix of cases: a word's last three letters are
 looked up as they are, with no `lower` call for each of a book's half million stops."""
+_ABBREVIATION_PAIRS = frozenset(
+    "".join(letters)
+    for key in segment._NEVER_FINAL | segment._FINAL_BEFORE_CAPITAL
+    if len(key) == 2 and key.isalpha()
+    for letters in product(*((char.lower(), char.upper()) for char in key))
+)
+"""The abbreviations of two letters, in every mix of cases: any other word of two letters
+after whitespace ends its sentence at a full stop, as `segment._continues` finds (nor
+is it an initialism); a book has tens of thousands ("it.", "me.", "up.")."""
 
 
 _CJK_PATTERN = re.compile(
@@ -227,11 +238,13 @@ def _full_stop_ends(text: str, start: int, end: int) -> tuple[array[int], array[
     starts: array[int] = array("q")
     add_end, add_start = ends.append, starts.append
     continues = segment._continues
-    tails = _ABBREVIATION_TAILS
+    tails = _ABBREVIATION_TAILS | _ABBREVIATION_PAIRS
     tail_group, space_group = _FULL_STOP.groupindex["tail"], _FULL_STOP.groupindex["space"]
-    run_group = _FULL_STOP.groupindex["run"]
+    run_group, pair_group = _FULL_STOP.groupindex["run"], _FULL_STOP.groupindex["pair"]
     for match in _FULL_STOP.finditer(text, start, end):
         tail = match.group(tail_group)
+        if tail is None:
+            tail = match.group(pair_group)
         if tail is not None and tail not in tails or match.start(run_group) >= 0:
             # (a word or a run of stops: the sentence ends unless a lowercase letter follows)
             if match.lastgroup != "ascii" and match.group("next").islower():

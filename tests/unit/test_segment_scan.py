@@ -35,6 +35,7 @@ _PIECES = st.sampled_from(
     + ["\n\n", "\n \n", "\n\t\n", " \n\n ", "\n\x0c\n", "\n\u2028\n", "\n\n\n", "\n"]
     + ["said.", "Moscow.", "etc.", "Inc.", "art.", "heart.", "Esq.", "vols.", "mdr."]
     + ["The", "the", "He", "élan", "Ärger", "“Why?” he", "No. 5", "U.S. The"]
+    + ["it.", "St.", "MS.", "co.", "Jr.", " up. ", "\u00a0me.", "(to.", "3ab."]
 )
 _TEXTS = st.lists(_PIECES, max_size=80).map("".join) | st.lists(_PIECES, max_size=60).map(" ".join)
 
@@ -59,6 +60,8 @@ def test_the_scan_splits_as_the_segmenter(text: str) -> None:
         "Mr. Smith met Dr. Jones in the U.S. The talks went on, etc. The end.",
         # a full stop after a word, then ASCII, a lowercase letter beyond it, an opener
         "He left. élan. Then INC. The MRS. Jones. ETC. Ärger. «Next. (then. “What.",
+        # a word of two letters: most end a sentence, abbreviations may not
+        "Give it. He did it.\u2003So do I. Co. Ltd. St. Paul. pp. 5. No. 3 and MS. The end",
     ],
 )
 def test_the_scan_splits_as_the_segmenter_on_edge_cases(text: str) -> None:
