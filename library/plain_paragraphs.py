@@ -250,6 +250,8 @@ _LINE_STARTING_AT_MARGIN = re.compile(r"\n\S")
 _LEADING_SPACE = re.compile(r"\n[^\S\n]+")
 _BLANK_RUN = re.compile(r"\n\n+")
 _LINE_BREAKS = re.compile(r"\n+")
+_LONE_LINE_END = re.compile(r"\n(?<=[^\n]\n)(?=[^\n])")
+"""A line end between two lines of text: no run of blank lines touches it."""
 _FINISHED_LINE = re.compile(f"\n(?<=[{re.escape(_SENTENCE_ENDING)}]\n)(?=[^\n])")
 """The line end of a line that ends a sentence and is followed by another in its block:
 the engine skips from one line end to the next (a pattern starting with the set of
@@ -310,7 +312,7 @@ def plain_paragraphs(handed_over: list[str]) -> Paragraphs:
         _blocks(text[:head_end].split("\n")), shape, more_after=rest < len(text)
     )
     if rest < len(text):
-        paragraphs.extend(_stretches(text, rest, shape))
+        paragraphs.extend(_stretches_in_two(text, rest, shape))
     return Paragraphs(paragraphs, lone)
 
 
@@ -321,29 +323,11 @@ def _shape_of_text(text: str) -> _Shape | None:
     empty), every line is indented, or it is one wrapped block."""
     if text[0].isspace() and _LINE_STARTING_AT_MARGIN.search(text) is None:
         return None
-    blocks = len(_BLANK_RUN.findall(text)) + 1
-    filled = finished = long_inner = margin = 0
-    start = 0
-    while start < len(text):
-        cut = text.find("\n", start + _PIECE_CHARS)
-        end = len(text) if cut == -1 else cut
-        piece = text[start:end]
-        lines = piece.split("\n")
-        filled += len(lines) - lines.count("")
-        followed = text[end + 1 : end + 2] not in ("", "\n")  # the piece's last line
-        counted = _finished_lines(piece, lines, followed)
-        if counted is None:
-            return None
-        finished += counted
-        lengths = list(map(len, lines))
-        longest = max(lengths)
-        margin = max(margin, longest)
-        if longest > _TITLE_LINE_MAX:
-            after = list(map(bool, lines[1:]))
-            after.append(followed)
-            inside = map(and_, map(bool, lines), after)
-            long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, lengths)))
-        start = end + 1
+    counts = _line_counts_in_two(text)
+    if counts is None:
+        return None
+    gaps, filled, finished, long_inner, margin = counts
+    blocks = gaps + 1
     inner = filled - blocks  # every line of a block but its last
     single_block = blocks == 1
     wrapped = (
@@ -354,6 +338,68 @@ def _shape_of_text(text: str) -> _Shape | None:
     if wrapped and single_block:
         return None
     return _Shape(wrapped, 0, margin if wrapped else 0, single_block)
+
+
+_LineCounts = tuple[int, int, int, int, int]
+"""Of some lines: how many runs of blank lines they hold, how many lines are not empty,
+how many not last in their block end a sentence, how many not last in their block are
+longer than a title line, and the longest's length."""
+
+SPLIT_FROM = 1 << 23
+"""Texts of at least this many characters have the lines of their second half measured
+by a forked child (see `library.forked_work`) while the first half's are measured here."""
+
+
+def _line_counts_in_two(text: str) -> _LineCounts | None:
+    """`_line_counts` of the whole of `text`, a long one in two halves at once."""
+    found = _LONE_LINE_END.search(text, len(text) // 2) if len(text) >= SPLIT_FROM else None
+    if found is None:
+        return _line_counts(text, 0, len(text))
+    middle = found.start()
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    with ForkedWork(_line_counts, text, middle + 1, len(text)) as second:
+        first = _line_counts(text, 0, middle)
+        if first is None:
+            return None
+        rest = second.result()
+    if rest is None:
+        return None
+    return (
+        first[0] + rest[0],
+        first[1] + rest[1],
+        first[2] + rest[2],
+        first[3] + rest[3],
+        max(first[4], rest[4]),
+    )
+
+
+def _line_counts(text: str, start: int, end: int) -> _LineCounts | None:
+    """What `_shape_of_text` needs of the lines of `text[start:end]` (where a line starts,
+    and a line ends, touching no run of blank lines), or None when a line ends in
+    whitespace other than a space or tab."""
+    gaps = len(_BLANK_RUN.findall(text, start, end))
+    filled = finished = long_inner = margin = 0
+    while start < end:
+        cut = text.find("\n", start + _PIECE_CHARS, end)
+        stop = end if cut == -1 else cut
+        piece = text[start:stop]
+        lines = piece.split("\n")
+        filled += len(lines) - lines.count("")
+        followed = text[stop + 1 : stop + 2] not in ("", "\n")  # the piece's last line
+        counted = _finished_lines(piece, lines, followed)
+        if counted is None:
+            return None
+        finished += counted
+        longest = max(map(len, lines))
+        margin = max(margin, longest)
+        if longest > _TITLE_LINE_MAX:
+            after = list(map(bool, lines[1:]))
+            after.append(followed)
+            inside = map(and_, map(bool, lines), after)
+            long_inner += sum(map(and_, inside, map(_TITLE_LINE_MAX.__lt__, map(len, lines))))
+        start = stop + 1
+    return gaps, filled, finished, long_inner, margin
 
 
 def _finished_lines(piece: str, lines: list[str], followed: bool) -> int | None:
@@ -374,44 +420,109 @@ def _ends_in_odd_space(lines: list[str]) -> bool:
     return any(map(str.endswith, lines, repeat(_OTHER_SPACES)))
 
 
-def _stretches(text: str, start: int, shape: _Shape) -> list[str]:
-    """The paragraphs of the blocks from `start` on, in pieces: each block a rule may
-    apply to read line by line, the stretches between joined by passes over them."""
+def _stretches_in_two(text: str, start: int, shape: _Shape) -> list[str]:
+    """`_stretches` from `start` on; of a long text in two halves split between two
+    blocks, the second joined by a forked child (see `library.forked_work`) into one
+    piece while the first is here. The rules never look past a block, and the text is
+    not wrapped differently in either half, since `shape` is the whole text's."""
+    middle = text.find("\n\n", (start + len(text)) // 2) if len(text) >= SPLIT_FROM else -1
+    if middle == -1:
+        return _stretches(text, start, shape)
+    while text[middle - 1] == "\n":  # the first half ends with its last block's text
+        middle -= 1
+    second_start = middle + 2
+    while text[second_start] == "\n":  # (the text ends in no newline)
+        second_start += 1
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    with ForkedWork(_stretch_joined, text, second_start, shape) as second:
+        found = _stretches(text, start, shape, middle)
+        rest = second.result()
+    if rest:
+        found.append(rest)
+    return found
+
+
+def _stretch_joined(text: str, start: int, shape: _Shape) -> str:
+    """`_stretches` from `start` on, as one piece: the way back from a child is shortest."""
+    return "\n\n".join(_stretches(text, start, shape))
+
+
+def _stretches(text: str, start: int, shape: _Shape, end: int | None = None) -> list[str]:
+    """The paragraphs of the blocks from `start` on (to `end`, a block's end, if given),
+    in pieces: each block a rule may apply to read line by line, the stretches between
+    joined by passes over them."""
+    end = len(text) if end is None else end
     sentinel = next(char for char in _SENTINELS if char not in text)
     if not shape.hard_wrapped:
-        return list(_joined(text, start, len(text), shape, sentinel))
+        return list(_joined(text, start, end, shape, sentinel))
     found: list[str] = []
     done = start
     read = start  # sites before this are in a block read already
-    for site in _rule_sites(text, start):
+    for site in _rule_sites(text, start, end, shape.margin):
         if site < read:
             continue
         block_start = text.rfind("\n\n", start, site)
         block_start = start if block_start == -1 else block_start + 2
-        block_end = text.find("\n\n", site)
-        block_end = len(text) if block_end == -1 else block_end
+        block_end = text.find("\n\n", site, end)
+        block_end = end if block_end == -1 else block_end
         found.extend(_joined(text, done, block_start, shape, sentinel))
         lines = text[block_start:block_end].split("\n")
         found.extend(_reflow(lines, shape.indent, shape.margin, split_at_short_lines=False))
         # (a dash ending the block's last line names the first newline after it)
         done, read = block_end, block_end + 1
-    found.extend(_joined(text, done, len(text), shape, sentinel))
+    found.extend(_joined(text, done, end, shape, sentinel))
     return found
 
 
-def _rule_sites(text: str, start: int) -> Iterator[int]:
-    """Offsets inside the blocks from `start` on that a line-by-line rule may apply to,
-    in order; a block may be named more than once."""
-    if _RULE_AT_START.match(text, start) is not None:
+def _rule_sites(text: str, start: int, end: int, margin: int) -> Iterator[int]:
+    """Offsets inside the blocks from `start` to `end` (a block's end) that a line-by-line
+    rule may apply to, in order; a block may be named more than once.
+
+    A line that starts with a rule's mark or a `key:` is named only if the rules keep its
+    line break with the line before or after it (see `_keeps_a_break`): most such lines
+    are prose ("He said: yes", a dialogue line after a dash), whose block the passes
+    over long stretches join as the rules would.
+    """
+    if _RULE_AT_START.match(text, start, end) is not None:
         yield start
-    found = [(site.end() - 1 for site in rule.finditer(text, start)) for rule in _RULE_SITES]
-    yield from merge(_field_sites(text, start), *found)
+    dashes, marks, indented = (
+        (site.end() - 1 for site in rule.finditer(text, start, end)) for rule in _RULE_SITES
+    )
+    special = merge(_field_sites(text, start, end), marks)
+    kept = (site for site in special if _keeps_a_break(text, site, start, margin))
+    yield from merge(kept, dashes, indented)
 
 
-def _field_sites(text: str, start: int) -> Iterator[int]:
-    """The colons after `start` that end the first one to three words of their line, as
-    in `key: value` (see `_FIELD_LINE`); other colons are prose to the rules."""
-    for colon in _COLON.finditer(text, start):
+def _keeps_a_break(text: str, at: int, start: int, margin: int) -> bool:
+    """Whether the rules keep the line break between the line holding `at` and the line
+    before it or after it in its block (`_keeps_break`, for a wrapped text of `margin`;
+    the text's blocks start at `start`, and no line ends in whitespace).
+
+    Only a rule or a `key: value` line ever keeps a break, so a block whose special
+    lines keep none is joined by the rules exactly as by the passes: its lines stripped
+    and joined by a space (a dash ending a line is named apart).
+    """
+    line_start = max(start, text.rfind("\n", start, at) + 1)
+    line_end = text.find("\n", at)
+    if line_end == -1:
+        line_end = len(text)
+    line = text[line_start:line_end]
+    if line_start - 2 >= start and text[line_start - 2] != "\n":
+        before_start = max(start, text.rfind("\n", start, line_start - 1) + 1)
+        if _keeps_break(text[before_start : line_start - 1], line, margin):
+            return True
+    if text[line_end + 1 : line_end + 2] not in ("", "\n"):
+        after_end = text.find("\n", line_end + 1)
+        after = text[line_end + 1 : len(text) if after_end == -1 else after_end]
+        return _keeps_break(line, after, margin)
+    return False
+
+
+def _field_sites(text: str, start: int, end: int) -> Iterator[int]:
+    """The colons from `start` to `end` that end the first one to three words of their
+    line, as in `key: value` (see `_FIELD_LINE`); other colons are prose to the rules."""
+    for colon in _COLON.finditer(text, start, end):
         at = colon.start()
         line_start = max(start, text.rfind("\n", start, at) + 1)
         if at - line_start > _FIELD_KEY_MAX or _FIELD_KEY.fullmatch(text, line_start, at):

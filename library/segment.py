@@ -209,27 +209,47 @@ makes some 17 million strings at once (a gigabyte), a piece at a time only a few
 
 _SPACE_BYTES = b"\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f "
 """The bytes `str.split` splits at (the ASCII ones among its whitespace)."""
-_WORD_OR_SPACE = bytes.maketrans(
-    bytes(range(256)), bytes(0x20 if byte in _SPACE_BYTES else 0x78 for byte in range(256))
+_WORD_BYTE = bytes.maketrans(
+    bytes(range(256)), bytes(0 if byte in _SPACE_BYTES else 1 for byte in range(256))
 )
-"""Makes every whitespace byte a space and every other byte an ``x``: a word then starts
-at each ``" x"``, which `bytes.count` finds at the speed of memory."""
+"""Makes every whitespace byte 0 and every other byte 1: read as one (little-endian)
+integer, a word then starts at each byte 1 whose byte before is 0, which a shift, a mask
+and a count of bits find for a mebibyte at once (faster than `bytes.count` of two bytes,
+which stops at most of a text's bytes)."""
 _NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
+
+
+SPLIT_FROM = 1 << 23
+"""Texts of at least this many characters have the words of their second half counted by
+a forked child (see `library.forked_work`) while the first half's are counted here."""
 
 
 def count_words(text: str) -> int:
     """Return the number of whitespace-separated words in `text` (as `str.split` counts)."""
     if len(text) <= _COUNTED_AT_ONCE:
         return len(text.split())
+    middle = text.find(" ", len(text) // 2) if len(text) >= SPLIT_FROM else -1
+    if middle == -1:
+        return _words_between(text, 0, len(text))
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    # No word goes over the space at `middle`: the halves' counts add up.
+    with ForkedWork(_words_between, text, middle, len(text)) as second:
+        return _words_between(text, 0, middle) + second.result()
+
+
+def _words_between(text: str, start: int, end: int) -> int:
+    """`count_words(text[start:end])`, counted a piece at a time."""
     count = 0
     in_word = False
-    for start in range(0, len(text), _COUNTED_AT_ONCE):
-        piece = text[start : start + _COUNTED_AT_ONCE]
+    for at in range(start, end, _COUNTED_AT_ONCE):
+        piece = text[at : min(at + _COUNTED_AT_ONCE, end)]
         if not piece.isascii() and _NON_ASCII_SPACE.search(piece) is not None:
             words = len(piece.split())  # a space beyond ASCII: counted as split counts
         else:
-            marked = piece.encode("utf-8", "surrogatepass").translate(_WORD_OR_SPACE)
-            words = marked.count(b" x") + (marked[:1] == b"x")
+            marked = piece.encode("utf-8", "surrogatepass").translate(_WORD_BYTE)
+            bits = int.from_bytes(marked, "little")
+            words = (bits & ~(bits << 8)).bit_count()
         if in_word and not piece[0].isspace():
             words -= 1  # a word cut in two by the piece's start was counted already
         count += words

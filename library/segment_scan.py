@@ -27,8 +27,11 @@ from __future__ import annotations
 
 import re
 from array import array
-from functools import cache
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import cache, partial
 from itertools import chain, product
+from typing import TypeAlias
 
 from library import segment
 
@@ -60,12 +63,14 @@ _ASCII_NOT_LOWER = r"[\x00-\x08\x0e-\x1b\x21-\x60\x7b-\x7f]"
 letter, so the sentence ends there with no look at it in Python."""
 _FULL_STOP = re.compile(
     # The group `run` matches (empty) after a run of stops; `tail` holds the three ASCII
-    # letters a lone full stop ends, if it does: both end the sentence unless a
-    # lowercase letter follows, the second unless its letters end an abbreviation
-    # (looked up in Python: in the pattern, a tree of the endings took more time than
-    # all the rest of it). The group `ascii` matches (empty, and last of all) when what
-    # follows is ASCII, so never lowercase; `space` is the whitespace between sentences.
-    rf"(?P<end>\.(?<![{_RUN}]\.)(?:[{_RUN}]++(?P<run>)|(?<=(?P<tail>[A-Za-z]{{3}})\.)|)"
+    # letters a lone full stop ends, if it does, and `pair` the word of two ASCII letters
+    # ("it.", "me."): each ends the sentence unless a lowercase letter follows, the
+    # second and third unless their letters end an abbreviation (looked up in Python: in
+    # the pattern, a tree of the endings took more time than all the rest of it). The
+    # group `ascii` matches (empty, and last of all) when what follows is ASCII, so never
+    # lowercase; `space` is the whitespace between sentences.
+    rf"(?P<end>\.(?<![{_RUN}]\.)"
+    rf"(?:[{_RUN}]++(?P<run>)|(?<=(?P<tail>[A-Za-z]{{3}})\.)|(?<=\s(?P<pair>[A-Za-z]{{2}})\.)|)"
     rf"[{segment._CLOSERS}]*+(?=\s))(?P<space>{_NO_BREAK_SPACE})"
     rf"(?=[{segment._OPENERS}]*+(?P<next>[^\sa-z]))"
     rf"(?:(?=[{segment._OPENERS}]*+{_ASCII_NOT_LOWER})(?P<ascii>))?"
@@ -77,6 +82,15 @@ _ABBREVIATION_TAILS = frozenset(
 )
 """`segment._ABBREVIATION_ENDINGS` in every mix of cases: a word's last three letters are
 looked up as they are, with no `lower` call for each of a book's half million stops."""
+_ABBREVIATION_PAIRS = frozenset(
+    "".join(letters)
+    for key in segment._NEVER_FINAL | segment._FINAL_BEFORE_CAPITAL
+    if len(key) == 2 and key.isalpha()
+    for letters in product(*((char.lower(), char.upper()) for char in key))
+)
+"""The abbreviations of two letters, in every mix of cases: any other word of two letters
+after whitespace ends its sentence at a full stop, as `segment._continues` finds (nor
+is it an initialism); a book has tens of thousands ("it.", "me.", "up.")."""
 
 
 _CJK_PATTERN = re.compile(
@@ -85,52 +99,69 @@ _CJK_PATTERN = re.compile(
 )
 
 
-def paragraph_bounds(text: str) -> tuple[array[int], array[int]]:
-    """The starts and ends of `segment.paragraph_spans(text)`."""
+def paragraph_bounds(
+    text: str, start: int = 0, end: int | None = None
+) -> tuple[array[int], array[int]]:
+    """The starts and ends of `segment.paragraph_spans(text)`; of `text[start:end]` alone
+    if given (at offsets into `text`), where `start` is 0 or where a paragraph starts, and
+    `end` the end of `text` or where one starts (see `text_bounds`)."""
+    end = len(text) if end is None else end
     starts: array[int] = array("q")
     ends: array[int] = array("q")
-    start = _LEADING_SPACE.match(text).end()  # type: ignore[union-attr]  # always matches
-    for brk in _BREAK_THEN_SPACE.finditer(text, start):
-        starts.append(start)
+    at = _LEADING_SPACE.match(text, start, end).end()  # type: ignore[union-attr]  # always
+    for brk in _BREAK_THEN_SPACE.finditer(text, at, end):
+        starts.append(at)
         ends.append(brk.start())
-        start = brk.end()
-    if start < len(text):
-        starts.append(start)
-        ends.append(len(text))
-    _trim_ends(text, ends)
+        at = brk.end()
+    if at < end:
+        starts.append(at)
+        ends.append(end)
+    _trim_ends(text, ends, start, end)
     return starts, ends
 
 
-def _trim_ends(text: str, ends: array[int]) -> None:
+def _trim_ends(text: str, ends: array[int], start: int, end: int) -> None:
     """Move back each end that follows whitespace (every paragraph starts trimmed)."""
-    spaced = {found.start() for found in _SPACE_THEN_BREAK.finditer(text)}
+    spaced = {found.start() for found in _SPACE_THEN_BREAK.finditer(text, start, end)}
     if ends and text[ends[-1] - 1].isspace():
         spaced.add(ends[-1])
     if not spaced:
         return
-    for index, end in enumerate(ends):
-        if end in spaced:
-            while text[end - 1].isspace():
-                end -= 1
-            ends[index] = end
+    for index, paragraph_end in enumerate(ends):
+        if paragraph_end in spaced:
+            while text[paragraph_end - 1].isspace():
+                paragraph_end -= 1
+            ends[index] = paragraph_end
 
 
-def text_bounds(text: str) -> tuple[tuple[array[int], array[int]], tuple[array[int], array[int]]]:
+Bounds: TypeAlias = "tuple[tuple[array[int], array[int]], tuple[array[int], array[int]]]"
+"""The paragraphs and the sentences of a text: the starts and the ends of each."""
+
+
+def text_bounds(text: str, start: int = 0, end: int | None = None) -> Bounds:
     """The paragraphs and the sentences of `text` (starts and ends of each), as
-    `segment.paragraph_spans` and `segment.sentence_bounds` give them."""
-    paragraphs = paragraph_bounds(text)
+    `segment.paragraph_spans` and `segment.sentence_bounds` give them.
+
+    With `start` and `end`, those of `text[start:end]` alone, at offsets into `text`: the
+    same as the whole text's that lie in it when `start` is 0 or a paragraph's start and
+    `end` is the end of the text or a paragraph's start. Nothing the rules look at reaches
+    over a paragraph break (a sentence end is told by what lies before the next break),
+    and what lies just before a paragraph's start is whitespace to every pattern.
+    """
+    end = len(text) if end is None else end
+    paragraphs = paragraph_bounds(text, start, end)
     inner_ends: list[array[int]] = []
     inner_starts: list[array[int]] = []
     for stop in _RUN:
-        if stop in text:
+        if stop in text:  # (in a part of it, a stop elsewhere only costs a search)
             if stop == ".":
-                ended, started = _full_stop_ends(text)
+                ended, started = _full_stop_ends(text, start, end)
             else:
-                ended, started = _ends_of(text, _stop_pattern(stop), checked=False)
+                ended, started = _ends_of(text, _stop_pattern(stop), start, end, checked=False)
             inner_ends.append(ended)
             inner_starts.append(started)
     if any(stop in text for stop in segment._CJK_STOPS):
-        ended, started = _ends_of(text, _CJK_PATTERN, checked=True)
+        ended, started = _ends_of(text, _CJK_PATTERN, start, end, checked=True)
         inner_ends.append(ended)
         inner_starts.append(started)
     starts = array("q", sorted(chain(paragraphs[0], *inner_starts)))
@@ -138,8 +169,48 @@ def text_bounds(text: str) -> tuple[tuple[array[int], array[int]], tuple[array[i
     return paragraphs, (starts, ends)
 
 
+SPLIT_FROM = 1 << 23
+"""Texts of at least this many characters are split in two halves at a paragraph's start
+by `text_bounds_soon`, the second half split by a forked child (see
+`library.forked_work`) while the first is here: a 100 MB text's sentences are found in
+half the time on a machine with two cores. A shorter text takes less time than the
+fork and the way back of its offsets would save."""
+
+
+@contextmanager
+def text_bounds_soon(text: str) -> Iterator[Callable[[], Bounds]]:
+    """`text_bounds(text)`, of a long text begun at once in a forked child (its second
+    half), and finished by the function this yields (the first half, and the child's
+    offsets joined after). Enter it before starting any thread: a child is forked only
+    while this process runs no other (see `library.forked_work.may_fork`). Leaving the
+    block ends a child whose offsets were not asked for."""
+    middle = _middle_paragraph_start(text) if len(text) >= SPLIT_FROM else None
+    if middle is None:
+        yield partial(text_bounds, text)
+        return
+    from library.forked_work import ForkedWork  # (pickle): for long texts only
+
+    with ForkedWork(text_bounds, text, middle, len(text)) as second:
+        yield lambda: _joined_bounds(text_bounds(text, 0, middle), second.result())
+
+
+def _middle_paragraph_start(text: str) -> int | None:
+    """The start of a paragraph at the middle of `text` or after it, if there is one."""
+    brk = _BREAK_THEN_SPACE.search(text, len(text) // 2)
+    return None if brk is None or brk.end() >= len(text) else brk.end()
+
+
+def _joined_bounds(first: Bounds, second: Bounds) -> Bounds:
+    """The bounds of two consecutive parts of a text as one."""
+    (first_paragraphs, first_sentences), (paragraphs, sentences) = first, second
+    return (
+        (first_paragraphs[0] + paragraphs[0], first_paragraphs[1] + paragraphs[1]),
+        (first_sentences[0] + sentences[0], first_sentences[1] + sentences[1]),
+    )
+
+
 def _ends_of(
-    text: str, pattern: re.Pattern[str], *, checked: bool
+    text: str, pattern: re.Pattern[str], start: int, end: int, *, checked: bool
 ) -> tuple[array[int], array[int]]:
     """Where each sentence `pattern` finds ends, and where the sentence after it starts.
 
@@ -151,7 +222,7 @@ def _ends_of(
     starts: array[int] = array("q")
     add_end, add_start = ends.append, starts.append
     continues = segment._continues
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(text, start, end):
         if continues(text, match) if checked else match.group("next").islower():
             continue
         add_end(match.end("end"))
@@ -159,7 +230,7 @@ def _ends_of(
     return ends, starts
 
 
-def _full_stop_ends(text: str) -> tuple[array[int], array[int]]:
+def _full_stop_ends(text: str, start: int, end: int) -> tuple[array[int], array[int]]:
     """`_ends_of` for the full stop: the stop of nearly every sentence (a 100 MB book has
     half a million), so the loop does as little as it can for the common one, a word
     that is no abbreviation followed by ASCII (see `_FULL_STOP`)."""
@@ -167,18 +238,20 @@ def _full_stop_ends(text: str) -> tuple[array[int], array[int]]:
     starts: array[int] = array("q")
     add_end, add_start = ends.append, starts.append
     continues = segment._continues
-    tails = _ABBREVIATION_TAILS
+    tails = _ABBREVIATION_TAILS | _ABBREVIATION_PAIRS
     tail_group, space_group = _FULL_STOP.groupindex["tail"], _FULL_STOP.groupindex["space"]
-    run_group = _FULL_STOP.groupindex["run"]
-    for match in _FULL_STOP.finditer(text):
+    run_group, pair_group = _FULL_STOP.groupindex["run"], _FULL_STOP.groupindex["pair"]
+    for match in _FULL_STOP.finditer(text, start, end):
         tail = match.group(tail_group)
+        if tail is None:
+            tail = match.group(pair_group)
         if tail is not None and tail not in tails or match.start(run_group) >= 0:
             # (a word or a run of stops: the sentence ends unless a lowercase letter follows)
             if match.lastgroup != "ascii" and match.group("next").islower():
                 continue
         elif continues(text, match):
             continue
-        end, start = match.span(space_group)
-        add_end(end)
-        add_start(start)
+        sentence_end, next_start = match.span(space_group)
+        add_end(sentence_end)
+        add_start(next_start)
     return ends, starts

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.catalog_shards import DOCUMENTS_TABLE
+from library.document import Spans
 from library.document_files import (
     AddRegistry,
     find_leftovers,
@@ -36,7 +37,7 @@ from library.safe_files import (
     write_in_pieces,
 )
 from library.sanitize import short_title
-from library.spancache import load_spans
+from library.spancache import write_spans
 from library.storage import Record
 from library.structure import NO_STRUCTURE
 from library.structure_files import keeps_structure, structure_path, write_structure
@@ -205,9 +206,16 @@ class TextFolder:
         """
         from concurrent.futures import ThreadPoolExecutor  # (and logging): for adds only
 
-        with ThreadPoolExecutor(max_workers=1) as writer:
+        from library.segment_scan import text_bounds_soon  # (its patterns): long texts only
+
+        spans_path = target.with_suffix(".spans")
+        # The sentences of a long text's second half are found by a forked child, begun
+        # before the writer's thread starts (see `text_bounds_soon`).
+        with text_bounds_soon(text) as bounds, ThreadPoolExecutor(max_workers=1) as writer:
             writing = writer.submit(self._write_new_text, target, text, entry)
-            load_spans(target.with_suffix(".spans"), text, content_hash)
+            paragraphs, sentences = bounds()
+            with suppress(OSError):  # a cache that cannot be written is made again later
+                write_spans(spans_path, content_hash, Spans(*paragraphs), Spans(*sentences))
         writing.result()
 
     def write_late(

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from library import text_folder
+from library import forked_work, segment_scan, text_folder
 from library.catalog import Catalog
 from library.parse import parse_text
 from library.safe_files import StoreError
@@ -26,12 +26,28 @@ def _long_text() -> str:
     return "A LONG LOG\n\n" + "\n\n".join(f"{paragraph} Day {n}." for n in range(2_000)) + "\n"
 
 
-def test_a_long_text_and_its_spans_are_stored_as_found(tmp_path: Path) -> None:
+@pytest.mark.parametrize("forks", [False, True])
+def test_a_long_text_and_its_spans_are_stored_as_found(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forks: bool
+) -> None:
+    """Also with the second half of the text split into sentences by a forked child."""
     raw = _long_text()
     path = tmp_path / "log.txt"
     path.write_text(raw, encoding="utf-8")
     catalog = Catalog.open(tmp_path / "library")
+    forked: list[bool] = []
+    if forks:
+        monkeypatch.setattr(segment_scan, "SPLIT_FROM", 1000)
+        monkeypatch.setattr(forked_work, "may_fork", lambda: True)
+        original = forked_work.ForkedWork.result
+
+        def noted(work: forked_work.ForkedWork[segment_scan.Bounds]) -> segment_scan.Bounds:
+            forked.append(work.forked)
+            return original(work)
+
+        monkeypatch.setattr(forked_work.ForkedWork, "result", noted)
     (entry,) = catalog.add([path]).added
+    assert forked == ([True] if forks else [])
     parsed = parse_text(raw, fallback_title="log")
     assert len(parsed.text) >= text_folder.SPANS_AT_ADD_FROM  # the threaded path
     assert catalog.text(entry.id) == parsed.text

@@ -4,9 +4,10 @@ stretches give exactly what the rules read line by line give."""
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from library import forked_work
 from library import plain_paragraphs as module
 from library.plain_paragraphs import Paragraphs, paragraphs_by_lines, plain_paragraphs
 
@@ -79,14 +80,48 @@ def _same(fast: Paragraphs, by_lines: Paragraphs) -> None:
 
 
 @settings(max_examples=600, deadline=None)
-@given(_TEXT, st.integers(1, 60), st.integers(1, 40))
+@given(_TEXT, st.integers(1, 60), st.integers(1, 40), st.booleans())
+@example(  # split inside a run of blank lines after a line ending in a dash
+    "the the\n\nthe the\n\nthe the\nthe the\nName: Ada\n\nthe the wrote well-\n\n\nName: Ada",
+    1,
+    1,
+    True,
+)
 def test_the_fast_paragraphs_are_those_of_the_rules_line_by_line(
-    text: str, stretch: int, piece: int
+    text: str, stretch: int, piece: int, halves: bool
 ) -> None:
+    """Also with the lines measured in two halves (the second by a forked child in a long
+    text: here, with no fork, after the first)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "STRETCH_CHARS", stretch)
         patch.setattr(module, "_PIECE_CHARS", piece)
+        patch.setattr(forked_work, "may_fork", lambda: False)
+        if halves:
+            patch.setattr(module, "SPLIT_FROM", 0)
         _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))
+
+
+@pytest.mark.parametrize("wrapped", [True, False])
+def test_a_long_text_is_measured_and_joined_in_two_processes_as_in_one(wrapped: bool) -> None:
+    """Its lines are measured, and its stretches joined, in two halves: the second half
+    by a forked child each time."""
+    line = "the keeper wrote of wind and tide" if wrapped else "It ended. " * 12
+    block = "\n".join([line] * 4)
+    text = "Title\n\n" + "\n\n".join([block] * 60 + ["Name: Ada Reyes\nwrote"] + [block] * 60)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(module, "SPLIT_FROM", 1000)
+        patch.setattr(forked_work, "may_fork", lambda: True)
+        forked: list[bool] = []
+        original = forked_work.ForkedWork.result
+
+        def noted(work: forked_work.ForkedWork[object]) -> object:
+            forked.append(work.forked)
+            return original(work)
+
+        patch.setattr(forked_work.ForkedWork, "result", noted)
+        found = plain_paragraphs([text])
+    assert forked == [True, True]
+    _same(found, paragraphs_by_lines(text.split("\n")))
 
 
 def test_a_long_wrapped_text_is_joined_by_the_fast_passes() -> None:
@@ -146,3 +181,19 @@ _PIECE_TEXT = st.lists(
 def test_finished_lines_are_counted_as_line_by_line(piece: str, followed: bool) -> None:
     lines = piece.split("\n")
     assert module._finished_lines(piece, lines, followed) == _finished_by_lines(lines, followed)
+
+
+def test_prose_lines_that_look_special_leave_their_block_to_the_fast_passes() -> None:
+    """A line starting with `key:` or a dash whose breaks the rules join anyway (wrapped
+    prose all round) names no site; a list of fields and a line short of the margin do."""
+    full = "the keeper wrote of wind and tide and of the harbour well"
+    prose = f"{full}\nHe looked up: the wind and tide and of the harbour well\n{full}"
+    dialogue = f"{full}\n-- and tide and of the harbour well and the keeper wrote\n{full}"
+    fields = "Name: Ada Reyes\nAge: forty"
+    short = f"{full}\nwrote\nNote: the wind and tide and of the harbour well kept"
+    for block, named in ((prose, False), (dialogue, False), (fields, True), (short, True)):
+        text = f"{full}\n{full}\n\n{block}\n\n{full}\n{full}"
+        start = text.index("\n\n") + 2
+        sites = list(module._rule_sites(text, start, len(text), len(full)))
+        assert bool(sites) == named, block
+        _same(plain_paragraphs([text]), paragraphs_by_lines(text.split("\n")))

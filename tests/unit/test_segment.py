@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library import segment
+from library import forked_work, segment
 from library.reading_time import reading_minutes
 from library.segment import count_words, paragraph_spans, sentence_spans
 
@@ -277,8 +277,33 @@ def test_sentences_are_those_of_each_paragraph_scanned_on_its_own(text: str) -> 
 
 
 @settings(max_examples=300, deadline=None)
-@given(_TEXT, st.integers(1, 9))
-def test_words_counted_a_piece_at_a_time_are_those_split_finds(text: str, piece: int) -> None:
+@given(_TEXT, st.integers(1, 9), st.booleans())
+def test_words_counted_a_piece_at_a_time_are_those_split_finds(
+    text: str, piece: int, halves: bool
+) -> None:
+    """Also in two halves (the second one's counted by a forked child in a long text:
+    here, with no fork, after the first)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segment, "_COUNTED_AT_ONCE", piece)
+        patch.setattr(forked_work, "may_fork", lambda: False)
+        if halves:
+            patch.setattr(segment, "SPLIT_FROM", 0)
         assert count_words(text) == len(text.split())
+
+
+def test_words_of_a_long_text_are_counted_in_two_processes() -> None:
+    text = "One two  three,\tfour\n\nfive — six " * 400
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment, "_COUNTED_AT_ONCE", 1000)
+        patch.setattr(segment, "SPLIT_FROM", 10_000)
+        patch.setattr(forked_work, "may_fork", lambda: True)
+        forked: list[bool] = []
+        original = forked_work.ForkedWork.result
+
+        def noted(work: forked_work.ForkedWork[int]) -> int:
+            forked.append(work.forked)
+            return original(work)
+
+        patch.setattr(forked_work.ForkedWork, "result", noted)
+        assert count_words(text) == len(text.split())
+    assert forked == [True]

@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library import segment
+from library import forked_work, segment, segment_scan
 from library.parse import parse_text
-from library.segment_scan import paragraph_bounds, text_bounds
+from library.segment_scan import paragraph_bounds, text_bounds, text_bounds_soon
 
 
 def _by_segment(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -35,6 +35,7 @@ _PIECES = st.sampled_from(
     + ["\n\n", "\n \n", "\n\t\n", " \n\n ", "\n\x0c\n", "\n\u2028\n", "\n\n\n", "\n"]
     + ["said.", "Moscow.", "etc.", "Inc.", "art.", "heart.", "Esq.", "vols.", "mdr."]
     + ["The", "the", "He", "élan", "Ärger", "“Why?” he", "No. 5", "U.S. The"]
+    + ["it.", "St.", "MS.", "co.", "Jr.", " up. ", "\u00a0me.", "(to.", "3ab."]
 )
 _TEXTS = st.lists(_PIECES, max_size=80).map("".join) | st.lists(_PIECES, max_size=60).map(" ".join)
 
@@ -59,10 +60,46 @@ def test_the_scan_splits_as_the_segmenter(text: str) -> None:
         "Mr. Smith met Dr. Jones in the U.S. The talks went on, etc. The end.",
         # a full stop after a word, then ASCII, a lowercase letter beyond it, an opener
         "He left. élan. Then INC. The MRS. Jones. ETC. Ärger. «Next. (then. “What.",
+        # a word of two letters: most end a sentence, abbreviations may not
+        "Give it. He did it.\u2003So do I. Co. Ltd. St. Paul. pp. 5. No. 3 and MS. The end",
     ],
 )
 def test_the_scan_splits_as_the_segmenter_on_edge_cases(text: str) -> None:
     assert _by_scan(text) == _by_segment(text)
+
+
+@settings(max_examples=600, deadline=None)
+@given(_TEXTS | st.text(max_size=300), st.data())
+def test_the_bounds_of_two_parts_split_at_a_paragraph_are_the_whole_texts(
+    text: str, data: st.DataObject
+) -> None:
+    """A text is split at any paragraph's start (as in two processes, by
+    `text_bounds_soon`), and the bounds of its parts joined are the whole text's."""
+    whole = text_bounds(text)
+    middle = data.draw(st.sampled_from([0, *whole[0][0], len(text)]))
+    first, second = text_bounds(text, 0, middle), text_bounds(text, middle, len(text))
+    assert segment_scan._joined_bounds(first, second) == whole
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_a_long_text_is_split_in_two_processes_as_in_one(forks: bool) -> None:
+    paragraph = "Mr. Reyes wrote of the wind. The tide came in late! Did it?  \n"
+    text = "\n\n".join(f"{paragraph}Day {n}. 雨。「雨」！" for n in range(300))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(segment_scan, "SPLIT_FROM", 1000)
+        patch.setattr(forked_work, "may_fork", lambda: forks)
+        forked: list[bool] = []
+        original = forked_work.ForkedWork.result
+
+        def noted(work: forked_work.ForkedWork[segment_scan.Bounds]) -> segment_scan.Bounds:
+            forked.append(work.forked)
+            return original(work)
+
+        patch.setattr(forked_work.ForkedWork, "result", noted)
+        with text_bounds_soon(text) as bounds:
+            found = bounds()
+    assert forked == [forks]
+    assert found == text_bounds(text)
 
 
 def test_paragraphs_alone_are_those_of_the_segmenter() -> None:

@@ -1,0 +1,106 @@
+"""Work done in a forked child (`library.forked_work`): the same result as done here,
+and done here whenever the child cannot be forked or fails."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from library import forked_work
+from library.forked_work import ForkedWork, may_fork
+
+
+@pytest.fixture
+def forking(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fork even if a thread another test left behind is still running."""
+    monkeypatch.setattr(forked_work, "may_fork", lambda: True)
+
+
+def _pid_and_sum(numbers: tuple[int, ...]) -> tuple[int, int]:
+    return os.getpid(), sum(numbers)
+
+
+@pytest.mark.usefixtures("forking")
+def test_the_work_is_done_in_a_child_and_its_result_comes_back() -> None:
+    numbers = tuple(range(300_000))  # a result larger than a pipe holds at once
+    with ForkedWork(lambda: (os.getpid(), numbers)) as work:
+        assert work.forked
+        pid, back = work.result()
+    assert pid != os.getpid()
+    assert back == numbers
+
+
+def test_without_a_fork_the_work_is_done_here_when_asked(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(forked_work, "may_fork", lambda: False)
+    with ForkedWork(_pid_and_sum, (1, 2, 3)) as work:
+        assert not work.forked
+        assert work.result() == (os.getpid(), 6)
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_child_that_fails_leaves_the_work_to_be_done_here() -> None:
+    parent = os.getpid()
+
+    def fails_in_a_child() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 42
+
+    with ForkedWork(fails_in_a_child) as work:
+        assert work.forked
+        assert work.result() == 42
+
+
+@pytest.mark.usefixtures("forking")
+def test_a_child_that_dies_leaves_the_work_to_be_done_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_a_child() -> str:
+        if os.getpid() != parent:
+            os._exit(3)
+        return "done here"
+
+    with ForkedWork(dies_in_a_child) as work:
+        assert work.result() == "done here"
+
+
+@pytest.mark.usefixtures("forking")
+def test_leaving_the_block_ends_a_child_whose_result_was_not_asked_for(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    forked: list[int] = []
+    fork = os.fork
+
+    def noted_fork() -> int:
+        pid = fork()
+        if pid:
+            forked.append(pid)
+        return pid
+
+    monkeypatch.setattr(os, "fork", noted_fork)
+    began = time.perf_counter()
+    with pytest.raises(ValueError, match="the caller's part failed"), ForkedWork(time.sleep, 60):
+        raise ValueError("the caller's part failed")
+    assert time.perf_counter() - began < 10
+    assert len(forked) == 1
+    with pytest.raises(ChildProcessError):
+        os.waitpid(forked[0], os.WNOHANG)  # ended and waited for: no child left behind
+
+
+def test_no_child_is_forked_while_another_thread_runs() -> None:
+    stop = threading.Event()
+    thread = threading.Thread(target=stop.wait)
+    thread.start()
+    try:
+        assert not may_fork()
+        with ForkedWork(_pid_and_sum, (4, 5)) as work:
+            assert not work.forked
+            assert work.result() == (os.getpid(), 9)
+    finally:
+        stop.set()
+        thread.join()
