@@ -34,7 +34,6 @@ from typing import TYPE_CHECKING, Any
 
 from library.catalog_shards import DOCUMENTS_TABLE, LEGACY_FILE, SHARD_FOLDER, CatalogShards
 from library.clock import utc_now
-from library.document import Document
 from library.document_files import RUNNING_FOLDER, AddRegistry
 from library.entries import (
     AddResult,
@@ -51,7 +50,6 @@ from library.entry_order import SortKey as SortKey
 from library.entry_order import sort_entries
 from library.safe_files import StatKey, StoreError, reason_of
 from library.sanitize import one_line, short_title
-from library.spancache import load_spans
 from library.storage import Record, Store
 from library.text_folder import TextFolder
 
@@ -60,6 +58,7 @@ if TYPE_CHECKING:
     # adding: listing and reading never need them, and every start and command does.
     from library.add_batches import AddSource
     from library.adding import AddPlan
+    from library.document import Document
     from library.parse import Parsed
 
 
@@ -267,6 +266,9 @@ class Catalog:
 
     def load(self, doc_id: str) -> Document:
         """Return the document `doc_id` with its text split into paragraphs and sentences."""
+        from library.document import Document  # (with its structure: for opening only)
+        from library.spancache import load_spans
+
         entry = self.entry(doc_id)
         text = self.text(doc_id)
         paragraphs, sentences = load_spans(
@@ -399,6 +401,9 @@ class Catalog:
                 # Swapped in under the lock, and only while the catalog still names it:
                 # another copy may have committed a newer version since this commit.
                 self._texts.finish_updates()
+            if staged:
+                from library.spancache import load_spans  # (an add's): see `load`
+
             for doc_id, (text, content_hash) in staged.items():
                 load_spans(self.text_path(doc_id).with_suffix(".spans"), text, content_hash)
         return AddResult(

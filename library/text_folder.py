@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from library.catalog_shards import DOCUMENTS_TABLE
-from library.document import Spans
 from library.document_files import (
     AddRegistry,
     find_leftovers,
@@ -37,10 +36,7 @@ from library.safe_files import (
     write_in_pieces,
 )
 from library.sanitize import short_title
-from library.spancache import write_spans
 from library.storage import Record
-from library.structure import NO_STRUCTURE
-from library.structure_files import keeps_structure, structure_path, write_structure
 
 if TYPE_CHECKING:
     from library.adding import AddPlan
@@ -206,7 +202,9 @@ class TextFolder:
         """
         from concurrent.futures import ThreadPoolExecutor  # (and logging): for adds only
 
+        from library.document import Spans  # (with the structure model): adds only
         from library.segment_scan import text_bounds_soon  # (its patterns): long texts only
+        from library.spancache import write_spans
 
         spans_path = target.with_suffix(".spans")
         # The sentences of a long text's second half are found by a forked child, begun
@@ -248,6 +246,11 @@ class TextFolder:
     ) -> None:
         """Write the structure of a text about to be named (see `keeps_structure`); one
         that cannot be written is made again when the document is opened."""
+        # Imported here, by an add: the commands that only read (show, notes, highlight)
+        # open the catalog, and these modules were some 5 ms of each of them.
+        from library.structure import NO_STRUCTURE
+        from library.structure_files import keeps_structure, structure_path, write_structure
+
         structure = plan.structures.get(doc_id, NO_STRUCTURE)
         if keeps_structure(plan.entries[doc_id].path, structure):
             with suppress(OSError):

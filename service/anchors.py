@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from annotations.model import AnchorStatus, Highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
-from library.document import Document
 from library.safe_files import StatKey, StoreError
+
+if TYPE_CHECKING:
+    from library.document import Document  # (and the structure model): an opened one
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Literal
 from annotations.model import DEFAULT_COLOR, AnchorStatus, Color, Highlight, new_highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog, SortKey
-from library.document import Document
 from library.entries import AddResult, Entry
 from library.safe_files import StoreError
 from service.anchors import (
@@ -29,6 +28,7 @@ if TYPE_CHECKING:
     from annotations.mirror import NotesMirror
     from annotations.notes_import import ImportResult
     from library.add_batches import AddSource
+    from library.document import Document
     from library.feed_store import FeedStore
     from library.fetch import Limits
     from library.structure import Structure

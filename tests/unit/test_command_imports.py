@@ -32,6 +32,10 @@ NEVER_FOR_ONE_DOCUMENT = (
     "library.add_batches",
     "reader.cli_rows",
     "reader.cli_progress",
+    "library.document",  # an opened document, with the structure model: the app's
+    "library.structure",
+    "library.structure_files",
+    "library.spancache",
 )
 """Modules `highlight`, `notes ID --json` and `show ID` have no use for."""
 
