@@ -334,7 +334,11 @@ def _anchor_fields(item: dict[str, Any], *, placed: bool) -> tuple[AnchorStatus,
         # Not written by newsreader: nothing says the offsets hold, so re-anchoring looks.
         status, content_hash = AnchorStatus.EXACT, ""
     if not placed:
-        status, content_hash = AnchorStatus.ORPHANED, ""
+        if status != AnchorStatus.ORPHANED.value:
+            content_hash = ""  # it claims a place it does not give: re-anchoring looks
+        # (An orphan written by newsreader, with the hash of the text it was lost on, stays
+        # one on that very text: placed anew by its quote, a '.' would land on any stop.)
+        status = AnchorStatus.ORPHANED
     anchor_status = AnchorStatus(status)
     if anchor_status is not AnchorStatus.FUZZY or not _is_score(score):
         return anchor_status, None, content_hash

@@ -607,3 +607,29 @@ def test_import_merges_duplicate_ids_in_one_file(
     assert store.get(highlights[0].document_id, highlights[0].id) == replace(
         highlights[0], note="newest", updated=newer["updated"]
     )
+
+
+def test_w3c_keeps_an_orphan_lost_on_the_same_text(
+    marked: tuple[Catalog, AnnotationStore, list[str], list[Highlight]],
+) -> None:
+    """An orphan with no span (start = end) on the text it was lost on comes back an
+    orphan, not placed by its quote on whatever matches it (a '.' matches any stop)."""
+    catalog, store, _, highlights = marked
+    first = highlights[0]
+    text = catalog.text(first.document_id)
+    orphan = replace(
+        first,
+        id="0" * 32,
+        quote=".",
+        prefix="",
+        suffix="",
+        start=len(text),
+        end=len(text),
+        status=AnchorStatus.ORPHANED,
+        score=None,
+    )
+    store.save(orphan)
+    exported = export_w3c(catalog, store)
+    wipe(store)
+    import_notes(catalog, store, exported)
+    assert everything(store)[orphan.id] == orphan
