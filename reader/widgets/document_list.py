@@ -512,9 +512,10 @@ class DocumentList(ScrollView, can_focus=True):
         a kept row keeps its filtered copy too."""
         filters = self.get_line_filters()
         background = self.background_colors[1]
+        place = self._place()  # once: the widget's regions are worked out at each ask
         strips: list[Strip] = []
         for y in crop.line_range:
-            strip = self.render_line(y)
+            strip = self._line(y, *place)
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
             strips.append(strip)
@@ -526,10 +527,17 @@ class DocumentList(ScrollView, can_focus=True):
         return strips
 
     def render_line(self, y: int) -> Strip:
-        # Rows are as wide as the widget: the column kept for the scroll bar is the
-        # list's background (the bar, when shown, is drawn over it).
+        return self._line(y, *self._place())
+
+    def _place(self) -> tuple[int, int, int, bool]:
+        """What every line of a frame is drawn for: the rows' width, the widget's (the
+        column kept for the scroll bar is the list's background; the bar, when shown, is
+        drawn over it), the first row in view, and whether the list has the focus."""
         width = self.scrollable_content_region.width
-        full = max(width, self.size.width)
+        return width, max(width, self.size.width), round(self.scroll_offset.y), self.has_focus
+
+    def _line(self, y: int, width: int, full: int, top: int, focused: bool) -> Strip:
+        """Line `y` of the widget (0: the header), drawn for `_place`."""
         if y == 0:
             key: tuple[object, ...] = ("header", width, full, self._source_width)
             strip = self._strips.get(key)
@@ -542,7 +550,7 @@ class DocumentList(ScrollView, can_focus=True):
                 strip = self._as_wide(strip, full)
                 self._strips.set(key, strip)
             return strip
-        row = round(self.scroll_offset.y) + y - 1
+        row = top + y - 1
         if not self._entries and y == 2 and self._placeholder:
             style, dim = self._row_styles(False, False)
             text = fit(one_line(self._placeholder), max(1, width - 4))
@@ -554,9 +562,7 @@ class DocumentList(ScrollView, can_focus=True):
                 strip = Strip.blank(full, self._row_styles(False, False)[0])
                 self._strips.set(key, strip)
             return strip
-        kind = (
-            ("focused-cursor" if self.has_focus else "cursor") if row == self._cursor else row % 2
-        )
+        kind = ("focused-cursor" if focused else "cursor") if row == self._cursor else row % 2
         entry = self._entries[row]
         progress = self._progress.get(entry.id)
         highlights = self._highlights.get(entry.id, 0)
