@@ -9,11 +9,9 @@ view, each into one cached strip, so the library costs the same to show whatever
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import ClassVar
 
-from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -26,145 +24,56 @@ from textual.strip import Strip
 
 from library.entries import Entry
 from library.sanitize import one_line
-from reader.labels import length_label, progress_label
+from reader.layout.list_columns import (
+    PADDING,
+    ROW_FIELDS,
+    SOURCE_MAX_WIDTH,
+    SOURCE_MIN_WIDTH,
+    TITLE_MIN_WIDTH,
+    Column,
+    columns_for,
+    fit,
+    row_values,
+    short_length_label,
+    widest_source,
+)
+from reader.layout.scroll_thumb import thumb_lines, top_for
+
+__all__ = [  # the columns' names, kept importable from here
+    "BAR_WIDTH",
+    "PADDING",
+    "ROW_FIELDS",
+    "SOURCE_MAX_WIDTH",
+    "SOURCE_MIN_WIDTH",
+    "TITLE_MIN_WIDTH",
+    "Column",
+    "DocumentList",
+    "columns_for",
+    "fit",
+    "row_values",
+    "short_length_label",
+    "widest_source",
+]
 
 
 @dataclass(frozen=True, slots=True)
-class Column:
-    """One column of the list."""
+class _Place:
+    """What a frame's lines are drawn for (`DocumentList._place`)."""
 
-    label: str
-    """The header's text."""
-    value: int
-    """Which of `row_values` the column shows."""
     width: int
-    """Width in cells, padding excluded."""
-    right: bool = False
-    """Whether the values are aligned to the right."""
-    dim: bool = False
-    """Whether the values are drawn dimmed."""
+    """Cells of a row (the widget's, less the scroll bar's)."""
+    full: int
+    """Cells of a line: the widget's width."""
+    top: int
+    """The first row in view."""
+    focused: bool
+    """Whether the list has the focus (its cursor is drawn brighter)."""
+    thumb: tuple[int, int]
+    """The rows of the view the scroll bar's thumb covers (see `thumb_lines`)."""
 
 
-TITLE_MIN_WIDTH = 20
-"""The title never gets fewer cells than this (the other columns give way first)."""
-SOURCE_MAX_WIDTH = 20
-"""The source column is as wide as the widest source shown, up to this."""
-SOURCE_MIN_WIDTH = 6
-"""A source column that would be narrower than this is left out."""
-PADDING = 1
-"""Cells of padding on each side of every column."""
-SCROLL_BAR_LATER = 0.02
-"""Seconds after the rows that the scroll bar is drawn (a frame later; see
-`DocumentList._tell_scroll_bar_soon`)."""
-
-_SOURCE = Column("Source", 1, SOURCE_MAX_WIDTH, dim=True)
-_DATE = Column("Date", 2, 10)
-_LENGTH = Column("Length", 3, 6, right=True)
-_SHORT_LENGTH = Column("Len", 6, 4, right=True)
-_READ = Column("Read", 4, 4, right=True)
-_MARKS = Column("Marks", 5, 5, right=True)
-
-
-_GIVING_WAY: tuple[tuple[Column, Column | None], ...] = (
-    (_LENGTH, _SHORT_LENGTH),
-    (_DATE, None),
-    (_MARKS, None),
-    (_SHORT_LENGTH, None),
-)
-"""What gives way to the title, in order: each column, and its narrower form (or None)."""
-
-
-@lru_cache(maxsize=32)
-def widest_source(entries: Sequence[Entry]) -> int:
-    """Cells of the widest source among `entries` (0 when none has one). A list filtered
-    from a library is given the library's: its columns stay put while the user types,
-    and the thousands of rows a key can match are not measured again at every key."""
-    sources = {entry.source for entry in entries if entry.source}  # a few, among thousands
-    return max((cell_len(one_line(source)) for source in sources), default=0)
-
-
-@lru_cache(maxsize=64)
-def columns_for(width: int, source_width: int = SOURCE_MAX_WIDTH) -> tuple[Column, ...]:
-    """The columns for a list `width` cells wide whose widest source takes `source_width`
-    cells: the title takes what the others leave.
-
-    Columns are laid out by what they are worth: while the title would get less than
-    two fifths of the width, the length takes its narrow form (`4m`), then the date, the
-    marks and the length are left out, in that order; only then is the source shortened
-    (left out below `SOURCE_MIN_WIDTH`). The progress (Read) is always shown.
-
-    Kept for each width: every line of the list drawn asks for them.
-    """
-    source = min(source_width, SOURCE_MAX_WIDTH)
-    columns = [replace(_SOURCE, width=source)] if source > 0 else []
-    columns += [_DATE, _LENGTH, _READ, _MARKS]
-
-    def title_width() -> int:
-        return width - sum(column.width + 2 * PADDING for column in columns) - 2 * PADDING
-
-    comfortable = max(TITLE_MIN_WIDTH, width * 2 // 5)
-    for given_way, narrower in _GIVING_WAY:
-        if title_width() >= comfortable:
-            break
-        columns = _give_way(columns, given_way, narrower)
-    missing = TITLE_MIN_WIDTH - title_width()
-    if missing > 0 and source > 0:
-        source = max(0, source - missing)
-        columns = [c for c in columns if c.label != "Source"]
-        if source >= SOURCE_MIN_WIDTH:
-            columns.insert(0, replace(_SOURCE, width=source))
-    return (Column("Title", 0, max(TITLE_MIN_WIDTH, title_width())), *columns)
-
-
-def _give_way(columns: list[Column], column: Column, narrower: Column | None) -> list[Column]:
-    """`columns` with `column` in its `narrower` form, or left out when there is none."""
-    if narrower is None:
-        return [kept for kept in columns if kept is not column]
-    return [narrower if kept is column else kept for kept in columns]
-
-
-def fit(text: str, width: int, *, right: bool = False) -> str:
-    """`text` in exactly `width` cells: cut with an ellipsis when too long, else padded.
-
-    `text` is printable (see `row_values`): in ASCII, a character is a cell, and counting
-    cells the general way (a look-up per character) was most of the cost of a new row.
-    """
-    if text.isascii():
-        if len(text) > width:
-            return text[: width - 1] + "…" if width > 1 else text[:width]
-        padding = " " * (width - len(text))
-        return padding + text if right else text + padding
-    cells = cell_len(text)
-    if cells > width:
-        return set_cell_size(text, width - 1) + "…" if width > 1 else set_cell_size(text, width)
-    if right:
-        return " " * (width - cells) + text
-    return text + " " * (width - cells)
-
-
-ROW_FIELDS = ("title", "source", "date", "length", "read", "marks", "short length")
-"""What `row_values` gives, in order (`Column.value` indexes it)."""
-
-
-def row_values(entry: Entry, progress: float | None, highlights: int) -> tuple[str, ...]:
-    """What each column can show for `entry` (made visible and put on one line), in the
-    order of `ROW_FIELDS`."""
-    return (
-        one_line(entry.title),
-        one_line(entry.source or ""),
-        one_line(entry.date or ""),
-        length_label(entry.reading_minutes),
-        progress_label(progress),
-        str(highlights) if highlights else "",
-        short_length_label(entry.reading_minutes),
-    )
-
-
-def short_length_label(minutes: int) -> str:
-    """Reading time in at most four characters, for a narrow list: `4m`, `2h`, `41h`."""
-    if minutes < 60:
-        return f"{minutes}m"
-    return f"{round(minutes / 60)}h"
+BAR_WIDTH = 1
+"""Cells of the scroll bar the list draws in its rightmost column (`_line`)."""
 
 
 class DocumentList(ScrollView, can_focus=True):
@@ -180,20 +89,22 @@ class DocumentList(ScrollView, can_focus=True):
         "document-list--cursor",
         "document-list--stripe",
         "document-list--dim",
+        "document-list--bar",
+        "document-list--thumb",
     }
 
     DEFAULT_CSS = """
     DocumentList {
         height: 1fr;
         overflow-x: hidden;
-        overflow-y: auto;
-        scrollbar-gutter: stable;
-        scrollbar-size-vertical: 1;
+        overflow-y: hidden;  /* the list draws its own scroll bar (see `_line`) */
         background: $surface;
         color: $foreground;
         & > .document-list--header { text-style: bold; background: $panel; }
         & > .document-list--stripe { background: $surface-lighten-1; }
         & > .document-list--dim { color: $text-muted; }
+        & > .document-list--bar { background: $scrollbar-background; }
+        & > .document-list--thumb { background: $scrollbar; }
         & > .document-list--cursor { background: $primary 40%; text-style: bold; }
         &:focus > .document-list--cursor {
             background: $block-cursor-background;
@@ -292,8 +203,8 @@ class DocumentList(ScrollView, can_focus=True):
         self._cursor = 0
         self._placeholder = ""
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(1024)
-        self._bar_due = False
-        """Whether the scroll bar is to be told the list's height and place next frame."""
+        self._dragging = False
+        """Whether the scroll bar is being dragged (the mouse is captured)."""
         self._styles: dict[tuple[bool, bool, bool], tuple[Style, Style]] = {}
 
     # -- model ---------------------------------------------------------------------------------
@@ -318,6 +229,12 @@ class DocumentList(ScrollView, can_focus=True):
     def cursor_row(self) -> int:
         """The row under the cursor (0 when the list is empty)."""
         return self._cursor
+
+    @property
+    def scroll_thumb(self) -> tuple[int, int]:
+        """The rows of the view (0: the first under the header) the scroll bar's thumb
+        covers; ``(0, 0)`` when every row is shown and the bar is blank."""
+        return self._place().thumb
 
     @property
     def current(self) -> Entry | None:
@@ -355,11 +272,9 @@ class DocumentList(ScrollView, can_focus=True):
         self.refresh()
 
     def _set_height(self, lines: int) -> None:
-        """Make the list `lines` tall. The rows are drawn at once; the scroll bar, whether
-        it comes, goes or moves, on the next frame (`_tell_scroll_bar_soon`). Its column
-        is kept whether it shows or not, so the rows are as wide either way: a list that
-        first outgrows the screen (a refresh's rows arriving) lays the screen out once,
-        with its rows already drawn, not in the frame that draws them."""
+        """Make the list `lines` tall. Its scroll bar is drawn in its lines (`_line`), so
+        a list that outgrows the screen (a refresh's rows arriving) is drawn in one frame
+        and never lays the screen out."""
         size = Size(self.size.width, lines)
         if size == self.virtual_size:
             return
@@ -367,35 +282,16 @@ class DocumentList(ScrollView, can_focus=True):
             self.virtual_size = size
             return
         self.set_reactive(DocumentList.virtual_size, size)
-        self._tell_scroll_bar_soon()
+        self.refresh()  # the thumb's size and place
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        # As a scroll view does, but the scroll bar is told on the next frame (below).
         if round(old_value) != round(new_value):
-            self.refresh(self.size.region)
-        self._tell_scroll_bar_soon()
+            self.refresh()  # the rows and the thumb move
 
-    def _tell_scroll_bar_soon(self) -> None:
-        """Show, hide or move the scroll bar on the frame after the rows are drawn. Drawing
-        the bar costs as much as drawing the rows (some 1.5 ms each), and showing or
-        hiding it lays the screen out: rows that change with the bar (documents a refresh
-        puts in above, a page down) reach the screen a frame sooner, and no single frame
-        keeps the UI thread for both."""
-        if not self._bar_due:
-            self._bar_due = True
-            self.set_timer(SCROLL_BAR_LATER, self._tell_scroll_bar)
-
-    def _tell_scroll_bar(self) -> None:
-        self._bar_due = False
-        if not self.is_mounted:
-            return
-        needed = self.virtual_size.height > self.container_size.height
-        if needed != self.show_vertical_scrollbar:
-            self.show_vertical_scrollbar = needed  # lays the screen out
-        if needed:
-            bar = self.vertical_scrollbar
-            bar.window_virtual_size = self.virtual_size.height
-            bar.position = self.scroll_y
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        # Its bar is its own: Textual's answer asks for Textual's bar being shown.
+        return not self.disabled and self.max_scroll_y > 0
 
     def redraw(self) -> None:
         """Draw the rows again, after the progress or highlight counts given to
@@ -464,8 +360,8 @@ class DocumentList(ScrollView, can_focus=True):
             self.post_message(self.Selected(self, entry))
 
     def on_click(self, event: events.Click) -> None:
-        if event.y < 1:
-            return  # the header
+        if event.y < 1 or self._on_bar(event.x):
+            return  # the header, or the scroll bar (pressed: `on_mouse_down`)
         row = round(self.scroll_offset.y) + event.y - 1
         if not 0 <= row < len(self._entries):
             return
@@ -475,17 +371,38 @@ class DocumentList(ScrollView, can_focus=True):
         else:
             self.move_cursor(row)
 
+    # -- the scroll bar, pressed and dragged ---------------------------------------------------
+
+    def _on_bar(self, x: int) -> bool:
+        return x >= self.size.width - BAR_WIDTH and self.max_scroll_y > 0
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        if event.y < 1 or not self._on_bar(event.x):
+            return
+        event.stop()
+        self._dragging = True
+        self.capture_mouse()
+        self._scroll_to_bar(event.y)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._dragging:
+            event.stop()
+            self._scroll_to_bar(event.y)
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._dragging:
+            event.stop()
+            self._dragging = False
+            self.release_mouse()
+
+    def _scroll_to_bar(self, y: int) -> None:
+        """Show the rows the bar's line `y` (of the widget) stands for, as a scroll bar
+        does; the cursor stays on its document."""
+        shown = self._rows_in_view
+        top = top_for(y - 1, len(self._entries), shown, shown)
+        self.scroll_to(y=min(top, self.max_scroll_y), animate=False, immediate=True)
+
     # -- drawing -------------------------------------------------------------------------------
-
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._prepare_scroll_bar)
-
-    def _prepare_scroll_bar(self) -> None:
-        """Make the scroll bar (hidden) once the first frame is drawn, not when the list
-        first outgrows the screen: then it was made, its module imported and styled in the
-        frame that lays the screen out for it (~10 ms, the rows of a refresh arriving)."""
-        if self.is_mounted:
-            _ = self.vertical_scrollbar
 
     def on_resize(self, event: events.Resize) -> None:
         self.virtual_size = Size(event.size.width, len(self._entries) + 1)
@@ -512,10 +429,10 @@ class DocumentList(ScrollView, can_focus=True):
         a kept row keeps its filtered copy too."""
         filters = self.get_line_filters()
         background = self.background_colors[1]
-        place = self._place()  # once: the widget's regions are worked out at each ask
+        place = self._place()
         strips: list[Strip] = []
         for y in crop.line_range:
-            strip = self._line(y, *place)
+            strip = self._line(y, place)
             for line_filter in filters:
                 strip = strip.apply_filter(line_filter, background)
             strips.append(strip)
@@ -527,19 +444,42 @@ class DocumentList(ScrollView, can_focus=True):
         return strips
 
     def render_line(self, y: int) -> Strip:
-        return self._line(y, *self._place())
+        return self._line(y, self._place())
 
-    def _place(self) -> tuple[int, int, int, bool]:
-        """What every line of a frame is drawn for: the rows' width, the widget's (the
-        column kept for the scroll bar is the list's background; the bar, when shown, is
-        drawn over it), the first row in view, and whether the list has the focus."""
-        width = self.scrollable_content_region.width
-        return width, max(width, self.size.width), round(self.scroll_offset.y), self.has_focus
+    def _place(self) -> _Place:
+        """What every line of a frame is drawn for (worked out once a frame: Textual
+        works the widget's regions out at each ask)."""
+        full = self.size.width
+        top = round(self.scroll_offset.y)
+        shown = self._rows_in_view
+        thumb = thumb_lines(len(self._entries), shown, top, shown)
+        return _Place(max(1, full - BAR_WIDTH), full, top, self.has_focus, thumb)
 
-    def _line(self, y: int, width: int, full: int, top: int, focused: bool) -> Strip:
-        """Line `y` of the widget (0: the header), drawn for `_place`."""
+    def _line(self, y: int, place: _Place) -> Strip:
+        """Line `y` of the widget (0: the header): the row there, then the scroll bar's
+        cell (the thumb, its track, or blank when every row is shown). Each combination
+        is kept, so a row that only moved, or whose bar cell is as before, is not drawn
+        again."""
+        if y == 0 or place.thumb == (0, 0):
+            bar = "none"
+        else:
+            bar = "thumb" if place.thumb[0] <= y - 1 < place.thumb[1] else "track"
+        row_key, row = self._row(y, place)
+        if row_key is None:
+            return row
+        key = (row_key, place.full, bar)
+        strip = self._strips.get(key)
+        if strip is None:
+            strip = self._with_bar(row, place.full, bar)
+            self._strips.set(key, strip)
+        return strip
+
+    def _row(self, y: int, place: _Place) -> tuple[tuple[object, ...] | None, Strip]:
+        """The row drawn at line `y` without the bar's cell, and the key it is kept by
+        (None for the placeholder, drawn whole each time)."""
+        width = place.width
         if y == 0:
-            key: tuple[object, ...] = ("header", width, full, self._source_width)
+            key: tuple[object, ...] = ("header", width, self._source_width)
             strip = self._strips.get(key)
             if strip is None:
                 columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
@@ -547,43 +487,51 @@ class DocumentList(ScrollView, can_focus=True):
                 labels = {column.value: column.label for column in columns}
                 values = tuple(labels.get(index, "") for index in range(len(ROW_FIELDS)))
                 strip = self._row_strip(columns, values, style, style, width)
-                strip = self._as_wide(strip, full)
                 self._strips.set(key, strip)
-            return strip
-        row = top + y - 1
+            return key, strip
+        row = place.top + y - 1
         if not self._entries and y == 2 and self._placeholder:
             style, dim = self._row_styles(False, False)
             text = fit(one_line(self._placeholder), max(1, width - 4))
-            return Strip([Segment("  " + text, dim)]).adjust_cell_length(full, style)
+            line = Strip([Segment("  " + text, dim)]).adjust_cell_length(place.full, style)
+            return None, line
         if not 0 <= row < len(self._entries):
-            key = ("blank", full)
+            key = ("blank", width)
             strip = self._strips.get(key)
             if strip is None:
-                strip = Strip.blank(full, self._row_styles(False, False)[0])
+                strip = Strip.blank(width, self._row_styles(False, False)[0])
                 self._strips.set(key, strip)
-            return strip
+            return key, strip
+        focused = place.focused
         kind = ("focused-cursor" if focused else "cursor") if row == self._cursor else row % 2
         entry = self._entries[row]
         progress = self._progress.get(entry.id)
         highlights = self._highlights.get(entry.id, 0)
         # Keyed by what the row shows, not where: rows that only moved (new documents
         # listed above them) are not drawn again.
-        key = (entry, progress, highlights, width, full, self._source_width, kind)
+        key = (entry, progress, highlights, width, self._source_width, kind)
         strip = self._strips.get(key)
         if strip is None:
             columns = columns_for(width, min(self._source_width, SOURCE_MAX_WIDTH))
             values = row_values(entry, progress, highlights)
             style, dim = self._row_styles(row == self._cursor, row % 2 == 1)
-            strip = self._as_wide(self._row_strip(columns, values, style, dim, width), full)
+            strip = self._row_strip(columns, values, style, dim, width)
             self._strips.set(key, strip)
-        return strip
+        return key, strip
 
-    def _as_wide(self, strip: Strip, full: int) -> Strip:
-        """`strip` with the scroll bar's column after it, in the list's background."""
-        if strip.cell_length >= full:
-            return strip
-        plain = self._row_styles(False, False)[0]  # the list's own style, kept
-        return Strip([*strip, Segment(" " * (full - strip.cell_length), plain)], full)
+    def _with_bar(self, row: Strip, full: int, bar: str) -> Strip:
+        """`row` followed by the scroll bar's cell (`bar`: "thumb", "track" or "none")."""
+        plain = self._row_styles(False, False)[0]
+        if bar == "none":
+            style = plain
+        else:
+            style = plain + self.get_component_rich_style(
+                f"document-list--{'thumb' if bar == 'thumb' else 'bar'}"
+            )
+        cells = full - row.cell_length
+        if cells <= 0:
+            return row
+        return Strip([*row, Segment(" " * cells, style)], full)
 
     def _row_styles(self, cursor: bool, stripe: bool) -> tuple[Style, Style]:
         """The style of a row's cells, and of its dimmed cells."""

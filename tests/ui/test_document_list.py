@@ -14,6 +14,7 @@ from textual.strip import Strip
 from library.entries import Entry
 from library.sanitize import one_line
 from reader.widgets.document_list import (
+    BAR_WIDTH,
     TITLE_MIN_WIDTH,
     Column,
     DocumentList,
@@ -229,13 +230,13 @@ async def test_long_and_wide_titles_are_cut_to_their_column() -> None:
     async with app.run_test(size=(80, 10)) as pilot:
         await pilot.pause()
         documents = app.query_one(DocumentList)
-        width = documents.scrollable_content_region.width
+        width = documents.size.width - BAR_WIDTH
         title_width = columns_for(width, cell_len("The Gazette"))[0].width
         for y in (1, 2):
             title = next(iter(documents.render_line(y))).text  # the first cell is the title
             assert cell_len(title) == title_width + 2
             assert title.rstrip().endswith("…")
-        assert width == 80 - 1  # the scroll bar's column is kept, shown or not
+        assert width == 80 - 1  # the scroll bar's column, drawn by the list
         assert all(documents.render_line(y).cell_length == 80 for y in range(4))
 
 

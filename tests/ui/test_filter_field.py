@@ -10,7 +10,7 @@ from textual.screen import Screen
 
 from library.catalog import Catalog
 from reader.app import make_app
-from reader.widgets.document_list import SCROLL_BAR_LATER, DocumentList
+from reader.widgets.document_list import DocumentList
 from reader.widgets.filter_field import FilterField
 from service.workspace import Workspace
 from tests.ui.conftest import SIZE
@@ -73,17 +73,17 @@ async def test_the_scroll_bar_follows_the_rows_the_filter_leaves(tmp_path: Path)
     async with app.run_test(size=(100, 24)) as pilot:
         await pilot.pause()
         documents = app.screen.query_one("#documents", DocumentList)
-        assert documents.vertical_scrollbar.window_virtual_size == 62  # header, guide
+        start, end = documents.scroll_thumb
+        assert start == 0 and 0 < end < documents.size.height - 1  # 61 rows: a short thumb
         await pilot.press("slash", *"harbour")
         await pilot.pause()
         assert len(documents.entries) == 30
         assert documents.virtual_size.height == 31
-        await pilot.pause(SCROLL_BAR_LATER * 3)  # the bar is told a frame after the rows
-        assert documents.vertical_scrollbar.window_virtual_size == 31
+        assert documents.scroll_thumb[1] > end  # 30 rows: a longer thumb
         await pilot.press(*" story number 7")
         await pilot.pause()
         assert len(documents.entries) < 10
-        assert not documents.show_vertical_scrollbar  # gone: that one was laid out
+        assert documents.scroll_thumb == (0, 0)  # every row shown: no thumb
 
 
 async def test_the_title_line_counts_with_thousands_separated(
