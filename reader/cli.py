@@ -145,12 +145,13 @@ def start_app(workspace: Workspace, open_id: str | None, offset: int | None = No
     gc.disable()
     try:
         from reader.app import make_app
+        from reader.long_lived import keep_start_up_out_of_collections
 
         app = make_app(
             workspace,
             open_id=open_id,
             open_offset=offset,
-            after_first_frame=_collect_from_now_on,
+            after_first_frame=keep_start_up_out_of_collections,
         )
         _exit_cleanly_on_signals(app)
         app.run()
@@ -195,12 +196,6 @@ def _exit_cleanly_on_signals(app: App[Any]) -> None:
 
     for number in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(number, ask_to_exit)
-
-
-def _collect_from_now_on() -> None:
-    """Freeze what start-up made (see `run_app`) and let the collector run again."""
-    gc.freeze()
-    gc.enable()
 
 
 def _expected_errors() -> tuple[type[Exception], ...]:
