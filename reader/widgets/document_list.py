@@ -24,7 +24,8 @@ from textual.strip import Strip
 
 from library.entries import Entry
 from library.sanitize import one_line
-from reader.layout.list_columns import (
+from reader.layout.scroll_thumb import thumb_lines, top_for
+from reader.widgets.list_columns import (
     PADDING,
     ROW_FIELDS,
     SOURCE_MAX_WIDTH,
@@ -37,7 +38,6 @@ from reader.layout.list_columns import (
     short_length_label,
     widest_source,
 )
-from reader.layout.scroll_thumb import thumb_lines, top_for
 
 __all__ = [  # the columns' names, kept importable from here
     "BAR_WIDTH",

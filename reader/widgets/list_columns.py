@@ -1,6 +1,6 @@
 """The library list's columns: which fit a width, what each row shows in them, and how a
-value is fitted to its cells. Pure (no Textual), so the table's layout is tested on its own
-and the list widget only draws."""
+value is fitted to its cells (measured as the terminal draws it, with Rich's cell widths).
+No Textual: the table's layout is tested on its own, and the list widget only draws."""
 
 from __future__ import annotations
 
