@@ -49,7 +49,6 @@ Pure Python: nothing here imports Textual or Rich.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -70,6 +69,7 @@ from annotations.journal_files import (
     JournalFiles,
 )
 from annotations.model import Highlight, field_values, timestamp
+from library.collector import collector_paused
 from library.safe_files import StoreError, atomic_write_bytes, reason_of
 
 if TYPE_CHECKING:
@@ -117,7 +117,7 @@ class AnnotationStore(JournalFiles):
 
         document_ids = self.document_ids() if document_id is None else (document_id,)
         rows: list[Row] = []
-        with _collector_waiting():
+        with collector_paused():
             for each in document_ids:
                 rows.extend(self._rows(each))
             return rows_json(rows)
@@ -518,15 +518,3 @@ class AnnotationStore(JournalFiles):
         for problem in problems:
             self._warn(problem)
         return len({highlight_id for kept in read for highlight_id in kept.highlights})
-
-
-@contextmanager
-def _collector_waiting() -> Iterator[None]:
-    """No garbage collection in the block (unless it was already off); as it was after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()

@@ -9,11 +9,11 @@ from __future__ import annotations
 import gc
 import os
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, cast
 
+from library.collector import collector_paused
 from library.home import resolve_home
 from library.sanitize import one_line
 from reader.cli_output import (
@@ -293,7 +293,7 @@ def _run(args_list: list[str]) -> int:
     plain = None if rest else _plain_start(head)
     if plain is not None:
         return _start(*plain)
-    with _collector_waiting():
+    with collector_paused():
         options = _parsed_head(head)
         if options.version:
             from importlib.metadata import version
@@ -342,23 +342,6 @@ def _parsed_head(head: list[str]) -> argparse.Namespace:
             raise UsageError(f"{PROG}: unknown command {options.target!r} (commands: {names})")
         raise UsageError(f"{PROG}: unexpected arguments: {' '.join(extra)}")
     return options
-
-
-@contextmanager
-def _collector_waiting() -> Iterator[None]:
-    """No garbage collection while a command starts (as it was after).
-
-    What a command makes before it runs (its modules, its parser, the opened library)
-    lives as long as the process and holds no garbage; the collector would only walk it
-    again and again while it is made, some milliseconds of a short command.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _names_a_passage(target: str | None) -> bool:

@@ -30,6 +30,8 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from library.collector import collector_paused
+
 
 @contextmanager
 def made_long_lived() -> Iterator[None]:
@@ -37,15 +39,12 @@ def made_long_lived() -> Iterator[None]:
     objects, then freeze every object there is (see the module docstring). The collector
     runs again after only if it ran before: the app starts with it paused until its first
     frame is drawn."""
-    running = gc.isenabled()
     gc.collect()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if running:
-            gc.enable()
+    with collector_paused():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def keep_start_up_out_of_collections() -> None:
