@@ -29,8 +29,12 @@ import subprocess
 import sys
 from contextlib import suppress
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from library.text_index import INDEX_FILE
+
+if TYPE_CHECKING:
+    from library.catalog import Catalog
 
 UPKEEP_LOCK = f"{INDEX_FILE}.upkeep.lock"
 """The lock file held by the upkeep running for a library, in its home."""
@@ -85,37 +89,34 @@ def run_upkeep(home: Path) -> bool:
     except (Timeout, OSError):
         return False
     try:
-        _reconcile_until_still(Path(home))
-        _keep_listing_head(Path(home))
+        from library.catalog import Catalog
+
+        catalog = Catalog.open(Path(home))
+        _reconcile_until_still(catalog)
+        _keep_listing_head(catalog)
     finally:
         lock.release()
     return True
 
 
-def _keep_listing_head(home: Path) -> None:
+def _keep_listing_head(catalog: Catalog) -> None:
     """Write the head the app's next start shows (a large library only; a cache, so a
     failure costs that start its speed and nothing else)."""
-    from library.catalog import Catalog
-    from library.entry_order import SORT_KEYS, SortKey
     from library.safe_files import StoreError
     from service.listing_head import save_head
     from service.workspace import Workspace
 
     with suppress(StoreError, OSError, ValueError):
-        catalog = Catalog.open(home)
-        stored = catalog.setting("library_sort", "added")
-        # As the library screen reads it:
-        sort: SortKey = stored if stored in SORT_KEYS else "added"
-        listing = Workspace(catalog).listing(sort=sort)
-        save_head(home, sort, listing, len(listing))  # (removed for a small library)
+        workspace = Workspace(catalog)
+        sort = workspace.library_sort()
+        listing = workspace.listing(sort=sort)
+        save_head(catalog.home, sort, listing, len(listing))  # (removed for a small library)
 
 
-def _reconcile_until_still(home: Path) -> None:
-    from library.catalog import Catalog
+def _reconcile_until_still(catalog: Catalog) -> None:
     from library.text_index import IndexDamaged, IndexUnavailable, TextIndex
 
-    catalog = Catalog.open(home)
-    index = TextIndex.open(home)
+    index = TextIndex.open(catalog.home)
     try:
         for _ in range(ROUNDS):
             key = catalog.change_key()

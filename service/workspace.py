@@ -155,6 +155,14 @@ class Workspace:
 
     # -- documents
 
+    def library_sort(self) -> SortKey:
+        """The order the library was last listed in (`added` when none was chosen, or
+        when what is stored is no order there is)."""
+        from library.catalog import SORT_KEYS
+
+        stored = self.catalog.setting("library_sort", "added")
+        return stored if stored in SORT_KEYS else "added"
+
     def listing(self, sort: SortKey = "added") -> tuple[ListedDocument, ...]:
         """Every document in `sort` order, with its progress and highlight count."""
         entries = self.catalog.entries(sort=sort)

@@ -170,8 +170,7 @@ class LibraryScreen(LibraryFilter):
         """Whether the rows shown are the kept head, the whole listing still to come."""
         self._keep_first = current
         self._seen: tuple[object, ...] = ()
-        sort = workspace.catalog.setting("library_sort", "added")
-        self._sort: SortKey = sort if sort in SORT_KEYS else "added"
+        self._sort: SortKey = workspace.library_sort()
 
     def compose(self) -> ComposeResult:
         yield Static(id="library-title")
