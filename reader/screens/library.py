@@ -23,9 +23,10 @@ from reader.long_lived import made_long_lived
 from reader.messages import OpenDocument
 from reader.notices import report_not_saved, tell_store_warnings
 from reader.screens.library_filter import FILTER_AT_ONCE, LibraryFilter
-from reader.widgets.document_list import DocumentList, widest_source
+from reader.widgets.document_list import DocumentList
 from reader.widgets.filter_field import FilterField, type_in_turn
 from reader.widgets.key_bar import KeyBar
+from reader.widgets.list_columns import widest_source
 from service.listing_head import LARGE_LIBRARY, load_head, save_head
 from service.workspace import AddOutcome, ListedDocument, Workspace
 

@@ -19,7 +19,8 @@ from textual.widgets import Input
 from library.entries import Entry
 from library.safe_files import StoreError
 from library.sanitize import one_line
-from reader.widgets.document_list import DocumentList, widest_source
+from reader.widgets.document_list import DocumentList
+from reader.widgets.list_columns import widest_source
 from service.workspace import ListedDocument, Workspace
 
 if TYPE_CHECKING:

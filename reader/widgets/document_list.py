@@ -29,31 +29,12 @@ from reader.widgets.list_columns import (
     PADDING,
     ROW_FIELDS,
     SOURCE_MAX_WIDTH,
-    SOURCE_MIN_WIDTH,
-    TITLE_MIN_WIDTH,
     Column,
     columns_for,
     fit,
     row_values,
-    short_length_label,
     widest_source,
 )
-
-__all__ = [  # the columns' names, kept importable from here
-    "BAR_WIDTH",
-    "PADDING",
-    "ROW_FIELDS",
-    "SOURCE_MAX_WIDTH",
-    "SOURCE_MIN_WIDTH",
-    "TITLE_MIN_WIDTH",
-    "Column",
-    "DocumentList",
-    "columns_for",
-    "fit",
-    "row_values",
-    "short_length_label",
-    "widest_source",
-]
 
 
 @dataclass(frozen=True, slots=True)
@@ -461,9 +442,11 @@ class DocumentList(ScrollView, can_focus=True):
         is kept, so a row that only moved, or whose bar cell is as before, is not drawn
         again."""
         if y == 0 or place.thumb == (0, 0):
-            bar = "none"
+            bar = ""
+        elif place.thumb[0] <= y - 1 < place.thumb[1]:
+            bar = "document-list--thumb"
         else:
-            bar = "thumb" if place.thumb[0] <= y - 1 < place.thumb[1] else "track"
+            bar = "document-list--bar"
         row_key, row = self._row(y, place)
         if row_key is None:
             return row
@@ -520,14 +503,11 @@ class DocumentList(ScrollView, can_focus=True):
         return key, strip
 
     def _with_bar(self, row: Strip, full: int, bar: str) -> Strip:
-        """`row` followed by the scroll bar's cell (`bar`: "thumb", "track" or "none")."""
-        plain = self._row_styles(False, False)[0]
-        if bar == "none":
-            style = plain
-        else:
-            style = plain + self.get_component_rich_style(
-                f"document-list--{'thumb' if bar == 'thumb' else 'bar'}"
-            )
+        """`row` followed by the scroll bar's cell, styled by the component class `bar`
+        (the thumb's or the track's; '' for the list's own: no bar)."""
+        style = self._row_styles(False, False)[0]
+        if bar:
+            style += self.get_component_rich_style(bar)
         cells = full - row.cell_length
         if cells <= 0:
             return row

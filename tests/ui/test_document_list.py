@@ -13,15 +13,8 @@ from textual.strip import Strip
 
 from library.entries import Entry
 from library.sanitize import one_line
-from reader.widgets.document_list import (
-    BAR_WIDTH,
-    TITLE_MIN_WIDTH,
-    Column,
-    DocumentList,
-    columns_for,
-    fit,
-    row_values,
-)
+from reader.widgets.document_list import BAR_WIDTH, DocumentList
+from reader.widgets.list_columns import TITLE_MIN_WIDTH, Column, columns_for, fit, row_values
 
 
 def entry(n: int, title: str | None = None, source: str | None = "The Gazette") -> Entry:
