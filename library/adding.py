@@ -351,26 +351,6 @@ def entry_for(
     )
 
 
-HASHED_AT_ONCE = 1 << 20
-"""Characters encoded at a time for `text_hash`."""
-
-
-def text_hash(text: str) -> str:
-    """The content hash of `text`: the sha256 of its UTF-8, in hex (its first digits are
-    a new document's id).
-
-    A long text is encoded and hashed a mebibyte at a time, which gives the same digest:
-    encoded whole, a 100 MB text would be 100 MB more held at once, and as many fresh
-    pages of memory for the system to hand over.
-    """
-    if len(text) <= HASHED_AT_ONCE:
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
-    digest = hashlib.sha256()
-    for start in range(0, len(text), HASHED_AT_ONCE):
-        digest.update(text[start : start + HASHED_AT_ONCE].encode("utf-8"))
-    return digest.hexdigest()
-
-
 def new_id(text: str, content_hash: str, taken: set[str]) -> str:
     """Return the id for new text: its hash prefix, or a variant if that is already used."""
     doc_id = content_hash[:ID_LENGTH]

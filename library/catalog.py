@@ -371,7 +371,8 @@ class Catalog:
         if not items:
             return AddResult()
         from library.add_batches import STEPS_PER_FILE
-        from library.adding import AddPlan, text_hash
+        from library.adding import AddPlan
+        from library.text_hash import text_hash
 
         hashes = [text_hash(parsed.text) for _, parsed in items]
         now = self._clock()

@@ -19,7 +19,6 @@ and flattening them for drawing half a second more.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import operator
 import sys
 from array import array
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING
 from library.safe_files import atomic_write_bytes
 from library.structure import NO_STRUCTURE, Kind, Structure, StructureColumns
 from library.structure_index import StructureIndex
+from library.text_hash import text_hash
 
 if TYPE_CHECKING:
     from library.parse import Parsed
@@ -223,7 +223,7 @@ def rebuild_structure(text_path: Path, source: str | None, content_hash: str) ->
             parsed = read()
         except (UnreadableFile, OSError):
             continue
-        if hashlib.sha256(parsed.text.encode("utf-8")).hexdigest() == content_hash:
+        if text_hash(parsed.text) == content_hash:
             return parsed.structure
     return NO_STRUCTURE
 

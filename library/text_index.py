@@ -50,6 +50,7 @@ from pathlib import Path
 
 from library.normalization import fold_char, normalize
 from library.safe_files import StoreError
+from library.text_hash import text_hash
 
 INDEX_FILE = "search.sqlite"
 """The index's file in the library home (with `-wal` and `-shm` beside it while in use)."""
@@ -118,11 +119,6 @@ class Reconciled:
     """Documents dropped because the catalog no longer lists them."""
     unreadable: tuple[str, ...]
     """Documents whose text could not be read: not in the index until it can be."""
-
-
-def content_hash(text: str) -> str:
-    """The sha256 of `text`, as the catalog records it."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def trigrams(wanted: str) -> list[str]:
@@ -333,7 +329,7 @@ class TextIndex:
         for doc_id, text in texts:  # normalised before the write lock is taken
             normalized = normalize(text)
             regular = offsets_follow(text, not normalized.folding)
-            rows.append((doc_id, content_hash(text), normalized.text, regular))
+            rows.append((doc_id, text_hash(text), normalized.text, regular))
         if not rows:
             return
         with self._writing() as db:
@@ -464,6 +460,6 @@ def catalog_digest(catalog: Sequence[tuple[str, str]]) -> str:
     by line breaks, hashed a pair at a time (joined first, the text of 50,000 pairs and
     its bytes took 13 MB at once, at the first query of the app's search screen)."""
     digest = hashlib.sha256()
-    for number, (doc_id, text_hash) in enumerate(catalog):
-        digest.update(f"{chr(10) if number else ''}{doc_id} {text_hash}".encode())
+    for number, (doc_id, content_hash) in enumerate(catalog):
+        digest.update(f"{chr(10) if number else ''}{doc_id} {content_hash}".encode())
     return digest.hexdigest()

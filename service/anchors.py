@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -10,6 +9,7 @@ from annotations.model import AnchorStatus, Highlight
 from annotations.store import AnnotationStore
 from library.catalog import Catalog
 from library.safe_files import StatKey, StoreError
+from library.text_hash import text_hash
 
 if TYPE_CHECKING:
     from library.document import Document  # (and the structure model): an opened one
@@ -80,11 +80,6 @@ def refresh_anchors(
         fuzzy=statuses.count(AnchorStatus.FUZZY),
         orphaned=statuses.count(AnchorStatus.ORPHANED),
     )
-
-
-def content_hash_of(text: str) -> str:
-    """The sha256 of `text` as the catalog records it (`Entry.content_hash`)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 @dataclass(frozen=True, slots=True)
@@ -180,7 +175,7 @@ class OpenedTextStore:
                 text = self._catalog.text(self._document_id)
             except StoreError:
                 return None
-            if content_hash_of(text) != wanted:
+            if text_hash(text) != wanted:
                 return None  # the catalog names the new text a moment before it is in place
             self._library_text = _LibraryText(text, wanted)
             self._shown.clear()

@@ -12,11 +12,11 @@ from annotations.store import AnnotationStore
 from library.catalog import Catalog, SortKey
 from library.entries import AddResult, Entry
 from library.safe_files import StoreError
+from library.text_hash import text_hash
 from service.anchors import (
     NOTHING_TO_REFIND,
     AnchorReport,
     OpenedTextStore,
-    content_hash_of,
     refresh_anchors,
 )
 from service.quotes import find_quote
@@ -402,7 +402,7 @@ class Workspace:
             tags=tags,
             # The hash of the very text the offsets index: the catalog's entry, read a
             # moment apart, may already name a newer text another copy is adding.
-            content_hash=content_hash_of(text),
+            content_hash=text_hash(text),
         )
         existing = self.annotations.save_unless_covered(highlight)
         if existing is not None:
