@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from library import forked_work
 from library import plain_paragraphs as module
 from library.plain_paragraphs import Paragraphs, paragraphs_by_lines, plain_paragraphs
+from tests.forking import note_forks
 
 _WORDS = ("the", "harbour", "keeper", "wrote", "of", "wind", "and", "tide", "well-", "known")
 _LINE = st.one_of(
@@ -110,15 +111,7 @@ def test_a_long_text_is_measured_and_joined_in_two_processes_as_in_one(wrapped: 
     text = "Title\n\n" + "\n\n".join([block] * 60 + ["Name: Ada Reyes\nwrote"] + [block] * 60)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(module, "SPLIT_FROM", 1000)
-        patch.setattr(forked_work, "may_fork", lambda: True)
-        forked: list[bool] = []
-        original = forked_work.ForkedWork.result
-
-        def noted(work: forked_work.ForkedWork[object]) -> object:
-            forked.append(work.forked)
-            return original(work)
-
-        patch.setattr(forked_work.ForkedWork, "result", noted)
+        forked = note_forks(patch)
         found = plain_paragraphs([text])
     assert forked == [True, True]
     _same(found, paragraphs_by_lines(text.split("\n")))

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from library import forked_work, segment
 from library.reading_time import reading_minutes
 from library.segment import count_words, paragraph_spans, sentence_spans
+from tests.forking import note_forks
 
 
 def sentences_of(text: str) -> list[str]:
@@ -296,14 +297,6 @@ def test_words_of_a_long_text_are_counted_in_two_processes() -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segment, "_COUNTED_AT_ONCE", 1000)
         patch.setattr(segment, "SPLIT_FROM", 10_000)
-        patch.setattr(forked_work, "may_fork", lambda: True)
-        forked: list[bool] = []
-        original = forked_work.ForkedWork.result
-
-        def noted(work: forked_work.ForkedWork[int]) -> int:
-            forked.append(work.forked)
-            return original(work)
-
-        patch.setattr(forked_work.ForkedWork, "result", noted)
+        forked = note_forks(patch)
         assert count_words(text) == len(text.split())
     assert forked == [True]

@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from library import forked_work, segment, segment_scan
+from library import segment, segment_scan
 from library.parse import parse_text
 from library.segment_scan import paragraph_bounds, text_bounds, text_bounds_soon
+from tests.forking import note_forks
 
 
 def _by_segment(text: str) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
@@ -87,15 +88,7 @@ def test_a_long_text_is_split_in_two_processes_as_in_one(forks: bool) -> None:
     text = "\n\n".join(f"{paragraph}Day {n}. 雨。「雨」！" for n in range(300))
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(segment_scan, "SPLIT_FROM", 1000)
-        patch.setattr(forked_work, "may_fork", lambda: forks)
-        forked: list[bool] = []
-        original = forked_work.ForkedWork.result
-
-        def noted(work: forked_work.ForkedWork[segment_scan.Bounds]) -> segment_scan.Bounds:
-            forked.append(work.forked)
-            return original(work)
-
-        patch.setattr(forked_work.ForkedWork, "result", noted)
+        forked = note_forks(patch, may_fork=forks)
         with text_bounds_soon(text) as bounds:
             found = bounds()
     assert forked == [forks]
