@@ -219,7 +219,10 @@ def markdown(
         "to a match count on screen.",
         "- **Growth** (`bench/growth_bench.py`): libraries of 1,000, 10,000 and 50,000 generated "
         "articles (kept between runs in the temporary folder): `show`, `notes ID`, `highlight` "
-        "at each size and the ratio of the largest to the smallest, `list --json` beside "
+        "at each size, the sizes taking turns in each round (four rounds of these for each of "
+        "the listings), and the ratio of the largest to the smallest as the median of the "
+        "rounds' ratios; `highlight` marks a passage of its own each round, and the library's "
+        "annotations are put back afterwards. `list --json` beside "
         "`ls -l` and `find`, and in a pseudo-terminal the first title against the floor, one "
         "more filter key (the `r` of `harbour`), and `q` from a document back to the library. "
         "Each library is started once, untimed, before the timed starts: a large library "
