@@ -94,8 +94,9 @@ def fsync_directory(directory: Path) -> None:
 
 def atomic_write_bytes(
     path: Path,
-    data: bytes,
+    data: bytes | memoryview,
     *,
+    head: bytes = b"",
     sync_directory: bool = True,
     durable: bool = True,
     shared: bool = False,
@@ -109,7 +110,9 @@ def atomic_write_bytes(
 
     Args:
         path: The file to write; its folder is created if missing.
-        data: The complete new content.
+        data: The complete new content (after `head`).
+        head: Bytes written before `data`: a header need not be joined to a long body
+            (a copy of tens of megabytes, for a long document's spans).
         sync_directory: Fsync the folder after the rename. Pass False when writing many
             files into one folder and call `fsync_directory` once at the end.
         durable: Fsync the file before the rename. Pass False for a cache that is checked
@@ -134,6 +137,7 @@ def atomic_write_bytes(
                 if mode is not None:
                     os.fchmod(handle.fileno(), mode)
             handle.flush()
+            write_in_pieces(handle.fileno(), head)
             write_in_pieces(handle.fileno(), data)
             if durable:
                 os.fsync(handle.fileno())
@@ -150,7 +154,7 @@ def atomic_write_bytes(
         fsync_directory(directory)
 
 
-def write_in_pieces(fd: int, data: bytes) -> None:
+def write_in_pieces(fd: int, data: bytes | memoryview) -> None:
     """Write all of `data` to the file `fd`, `WRITE_PIECE` bytes per call: the kernel
     takes a very large write far more slowly than the same bytes in pieces.
 

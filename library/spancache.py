@@ -75,23 +75,31 @@ def _in_order(spans: Spans) -> bool:
     )
 
 
-def _interleaved(spans: Spans) -> array[int]:
-    values = array("q", bytes(16 * len(spans)))
-    values[0::2] = spans.starts
-    values[1::2] = spans.ends
-    return values
+def _interleave(values: array[int], at: int, spans: Spans) -> None:
+    """Put `spans` into `values` from `at` on: start, end, start, end, …"""
+    stop = at + 2 * len(spans)
+    values[at:stop:2] = spans.starts
+    values[at + 1 : stop : 2] = spans.ends
 
 
 def write_spans(path: Path, content_hash: str, paragraphs: Spans, sentences: Spans) -> None:
-    """Cache the spans of the text `content_hash` at `path` (atomically)."""
-    values = array("q", [len(paragraphs)])
-    values.extend(_interleaved(paragraphs))
-    values.extend(_interleaved(sentences))
+    """Cache the spans of the text `content_hash` at `path` (atomically).
+
+    The offsets are put in place in one array and written after the header as they lie
+    in memory: a 100 MB text has a million sentences, 19 MB of offsets, and each copy of
+    them (the array grown, turned to bytes, joined to the header) took ~15 ms.
+    """
+    values = array("q", bytes(8)) * (1 + 2 * (len(paragraphs) + len(sentences)))
+    values[0] = len(paragraphs)
+    _interleave(values, 1, paragraphs)
+    _interleave(values, 1 + 2 * len(paragraphs), sentences)
     if sys.byteorder != "little":
         values.byteswap()
     header = MAGIC + bytes([SEGMENTER_VERSION]) + content_hash.encode("ascii")
     # Not fsync'd: a cache a crash leaves empty or stale is made again (see `read_spans`).
-    atomic_write_bytes(path, header + values.tobytes(), sync_directory=False, durable=False)
+    atomic_write_bytes(
+        path, memoryview(values).cast("B"), head=header, sync_directory=False, durable=False
+    )
 
 
 def load_spans(path: Path, text: str, content_hash: str) -> tuple[Spans, Spans]:
