@@ -33,6 +33,19 @@ def test_the_work_is_done_in_a_child_and_its_result_comes_back() -> None:
     assert back == numbers
 
 
+@pytest.mark.usefixtures("forking")
+def test_where_there_is_no_memory_file_the_result_comes_back_through_a_temporary_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delattr(os, "memfd_create", raising=False)
+    text = "word " * 200_000
+    with ForkedWork(lambda: (os.getpid(), text)) as work:
+        assert work.forked
+        pid, back = work.result()
+    assert pid != os.getpid()
+    assert back == text
+
+
 def test_without_a_fork_the_work_is_done_here_when_asked(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
