@@ -74,6 +74,23 @@ def test_a_large_add_to_an_indexed_library_is_left_to_the_upkeep(
     assert len(_indexed(workspace.catalog.home)) == 3  # the guide and the first two
 
 
+def test_a_long_text_added_to_an_indexed_library_is_left_to_the_upkeep(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Path]
+) -> None:
+    monkeypatch.setattr(library_search, "INLINE_BYTES", 20_000)
+    workspace = Workspace.open(tmp_path / "lib")
+    LibrarySearch(workspace.catalog).close()
+    short = _articles(tmp_path / "in", 1)
+    workspace.add([short])
+    assert started == []  # a short text: indexed by the add itself
+    assert _indexed(workspace.catalog.home) == _catalog_hashes(workspace.catalog.home)
+    long = tmp_path / "long.txt"
+    long.write_text("A sentence that goes on for a while here. " * 1_000, encoding="utf-8")
+    workspace.add([long])
+    assert started == [workspace.catalog.home]  # ~42 KB: the add did not wait for it
+    assert len(_indexed(workspace.catalog.home)) == 2  # the guide and the short one
+
+
 def test_the_upkeep_brings_the_index_in_step_and_the_search_finds_it_done(
     tmp_path: Path,
 ) -> None:
