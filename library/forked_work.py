@@ -24,10 +24,10 @@ import os
 import pickle
 import signal
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from contextlib import suppress
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 _T = TypeVar("_T")
 
@@ -74,7 +74,7 @@ class ForkedWork(Generic[_T]):
         if pid == 0:  # the child: never returns to the caller's code
             code = 1
             try:
-                _write_all(file, pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL))
+                self._send(file)
                 code = 0
             finally:
                 os._exit(code)
@@ -93,13 +93,22 @@ class ForkedWork(Generic[_T]):
         file, self._file = self._file, None
         try:
             if self._wait(kill=False):
-                found: _T = _read_result(file)
-                return found
+                with mmap.mmap(file, os.fstat(file).st_size, access=mmap.ACCESS_READ) as pages:
+                    return self._received(pages)
         except Exception:  # noqa: BLE001, S110 - cut short: the work is done here instead
             pass
         finally:
             os.close(file)
         return self._work(*self._args)
+
+    def _send(self, file: int) -> None:
+        """Do the work and write its result into `file` (in the child)."""
+        _write_all(file, pickle.dumps(self._work(*self._args), pickle.HIGHEST_PROTOCOL))
+
+    def _received(self, pages: mmap.mmap) -> _T:
+        """The result the child wrote, read from the pages of its file."""
+        found: _T = pickle.loads(pages)  # noqa: S301 - made by this program's child
+        return found
 
     def _wait(self, *, kill: bool) -> bool:
         """Wait for the child (ended first, if `kill`); tell whether it finished its
@@ -147,7 +156,30 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def _read_result(fd: int) -> Any:
-    """The result the child wrote into the file `fd`, unpickled straight from its pages."""
-    with mmap.mmap(fd, os.fstat(fd).st_size, access=mmap.ACCESS_READ) as pages:
-        return pickle.loads(pages)  # noqa: S301 - made by this program's child
+class ForkedText(ForkedWork[str]):
+    """`separator.join(work(*args))`, as `ForkedWork` does it, for work that makes a long
+    text in pieces: the child writes each piece's UTF-8 into the file as it goes, and this
+    process decodes them in one pass from its pages. Pickled, a 50 MB text was first
+    joined, then copied into a pickle, in the child: ~60 ms and 100 MB of new memory."""
+
+    def __init__(
+        self, work: Callable[..., Iterable[str]], *args: object, separator: str = ""
+    ) -> None:
+        """Fork the child that makes the pieces (see `ForkedWork.__init__`)."""
+        self._pieces = work  # (set before the fork: the child makes them)
+        self._separator = separator
+        super().__init__(self._joined, *args)
+
+    def _joined(self, *args: object) -> str:
+        return self._separator.join(self._pieces(*args))
+
+    def _send(self, file: int) -> None:
+        between = self._separator.encode("utf-8", "surrogatepass")
+        for number, piece in enumerate(self._pieces(*self._args)):
+            if number:
+                _write_all(file, between)
+            _write_all(file, piece.encode("utf-8", "surrogatepass"))
+
+    def _received(self, pages: mmap.mmap) -> str:
+        with memoryview(pages) as view:  # (released before the pages are unmapped)
+            return str(view, "utf-8", "surrogatepass")

@@ -433,19 +433,15 @@ def _stretches_in_two(text: str, start: int, shape: _Shape) -> list[str]:
     second_start = middle + 2
     while text[second_start] == "\n":  # (the text ends in no newline)
         second_start += 1
-    from library.forked_work import ForkedWork  # (pickle): for long texts only
+    from library.forked_work import ForkedText  # (pickle): for long texts only
 
-    with ForkedWork(_stretch_joined, text, second_start, shape) as second:
+    # The second half's pieces come back as one: the way back from a child is shortest.
+    with ForkedText(_stretches, text, second_start, shape, separator="\n\n") as second:
         found = _stretches(text, start, shape, middle)
         rest = second.result()
     if rest:
         found.append(rest)
     return found
-
-
-def _stretch_joined(text: str, start: int, shape: _Shape) -> str:
-    """`_stretches` from `start` on, as one piece: the way back from a child is shortest."""
-    return "\n\n".join(_stretches(text, start, shape))
 
 
 def _stretches(text: str, start: int, shape: _Shape, end: int | None = None) -> list[str]:

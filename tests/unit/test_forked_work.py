@@ -10,7 +10,7 @@ import time
 import pytest
 
 from library import forked_work
-from library.forked_work import ForkedWork, may_fork
+from library.forked_work import ForkedText, ForkedWork, may_fork
 
 
 @pytest.fixture
@@ -117,3 +117,33 @@ def test_no_child_is_forked_while_another_thread_runs() -> None:
     finally:
         stop.set()
         thread.join()
+
+
+def _pieces(count: int) -> list[str]:
+    # ASCII, accents, a character beyond the BMP and a lone surrogate (which UTF-8 alone
+    # cannot carry): each comes back as it was.
+    return [f"piece {number} é 雨 \U0001f600 \ud800" for number in range(count)]
+
+
+@pytest.mark.parametrize("forks", [True, False])
+def test_text_made_in_pieces_comes_back_joined(
+    monkeypatch: pytest.MonkeyPatch, forks: bool
+) -> None:
+    monkeypatch.setattr(forked_work, "may_fork", lambda: forks)
+    with ForkedText(_pieces, 20_000, separator="\n\n") as work:
+        assert work.forked is forks
+        assert work.result() == "\n\n".join(_pieces(20_000))
+
+
+@pytest.mark.usefixtures("forking")
+def test_text_a_child_fails_to_make_is_made_here() -> None:
+    parent = os.getpid()
+
+    def pieces() -> list[str]:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return ["made", "here"]
+
+    with ForkedText(pieces, separator=" ") as work:
+        assert work.forked
+        assert work.result() == "made here"
