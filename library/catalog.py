@@ -372,9 +372,8 @@ class Catalog:
             return AddResult()
         from library.add_batches import STEPS_PER_FILE
         from library.adding import AddPlan
-        from library.text_hash import text_hash
 
-        hashes = [text_hash(parsed.text) for _, parsed in items]
+        hashes = [parsed.content_hash for _, parsed in items]
         now = self._clock()
         with ExitStack() as registration:
             # Plan on a snapshot, then write the texts outside the lock: writing many text

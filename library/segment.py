@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import re
 from array import array
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from library.document import Span
+
+_T = TypeVar("_T")
 
 # One or more blank lines (lines holding nothing but spaces or tabs) end a paragraph.
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)*")
@@ -223,22 +226,30 @@ _NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")
 
 
 SPLIT_FROM = 1 << 23
-"""Texts of at least this many characters have the words of their second half counted by
-a forked child (see `library.forked_work`) while the first half's are counted here."""
+"""Texts of at least this many characters have most of their words counted by a forked
+child (see `library.forked_work`) while the rest are counted here."""
 
 
 def count_words(text: str) -> int:
     """Return the number of whitespace-separated words in `text` (as `str.split` counts)."""
+    return count_words_beside(text, lambda: None, here=0.5)[0]
+
+
+def count_words_beside(text: str, beside: Callable[[], _T], *, here: float) -> tuple[int, _T]:
+    """`count_words(text)`, and what `beside()` returns: of a long text, the words from
+    the share `here` of it on are counted by a forked child meanwhile, so that work done
+    here beside the count (hashing the text, say) finishes with the child's."""
     if len(text) <= _COUNTED_AT_ONCE:
-        return len(text.split())
-    middle = text.find(" ", len(text) // 2) if len(text) >= SPLIT_FROM else -1
-    if middle == -1:
-        return _words_between(text, 0, len(text))
+        return len(text.split()), beside()
+    cut = text.find(" ", int(len(text) * here)) if len(text) >= SPLIT_FROM else -1
+    if cut == -1:
+        return _words_between(text, 0, len(text)), beside()
     from library.forked_work import ForkedWork  # (pickle): for long texts only
 
-    # No word goes over the space at `middle`: the halves' counts add up.
-    with ForkedWork(_words_between, text, middle, len(text)) as second:
-        return _words_between(text, 0, middle) + second.result()
+    # No word goes over the space at `cut`: the two parts' counts add up.
+    with ForkedWork(_words_between, text, cut, len(text)) as rest:
+        done_beside = beside()
+        return _words_between(text, 0, cut) + rest.result(), done_beside
 
 
 def _words_between(text: str, start: int, end: int) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from library import plain_paragraphs, segment
+from library import plain_paragraphs, segment, text_hash
 from library.catalog import Catalog
 from library.plain_paragraphs import paragraphs_by_lines
 
@@ -71,6 +71,7 @@ def test_adding_a_large_document_holds_a_few_copies_of_its_text(
     monkeypatch.setattr(plain_paragraphs, "_PIECE_CHARS", 1 << 16)
     monkeypatch.setattr(plain_paragraphs, "STRETCH_CHARS", 1 << 17)
     monkeypatch.setattr(segment, "_COUNTED_AT_ONCE", 1 << 16)
+    monkeypatch.setattr(text_hash, "HASHED_AT_ONCE", 1 << 16)
     text = wrapped_book(6000)
     assert len(text) > 2_000_000
     path = tmp_path / "book.txt"
