@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from library.safe_files import atomic_write_bytes
 from library.structure import NO_STRUCTURE, Kind, Structure, StructureColumns
 from library.structure_index import StructureIndex
-from library.text_hash import text_hash
 
 if TYPE_CHECKING:
     from library.parse import Parsed
@@ -223,7 +222,7 @@ def rebuild_structure(text_path: Path, source: str | None, content_hash: str) ->
             parsed = read()
         except (UnreadableFile, OSError):
             continue
-        if text_hash(parsed.text) == content_hash:
+        if parsed.content_hash == content_hash:
             return parsed.structure
     return NO_STRUCTURE
 
