@@ -26,6 +26,7 @@ import signal
 import threading
 from collections.abc import Callable, Iterable
 from contextlib import suppress
+from functools import partial
 from types import TracebackType
 from typing import Generic, TypeVar
 
@@ -156,6 +157,10 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
+def _joined(separator: str, work: Callable[..., Iterable[str]], *args: object) -> str:
+    return separator.join(work(*args))
+
+
 class ForkedText(ForkedWork[str]):
     """`separator.join(work(*args))`, as `ForkedWork` does it, for work that makes a long
     text in pieces: the child writes each piece's UTF-8 into the file as it goes, and this
@@ -168,10 +173,9 @@ class ForkedText(ForkedWork[str]):
         """Fork the child that makes the pieces (see `ForkedWork.__init__`)."""
         self._pieces = work  # (set before the fork: the child makes them)
         self._separator = separator
-        super().__init__(self._joined, *args)
-
-    def _joined(self, *args: object) -> str:
-        return self._separator.join(self._pieces(*args))
+        # (a function of its own, not a method: this object holds it, and a cycle would
+        # keep the text in `args` alive until the collector ran, if it ran at all)
+        super().__init__(partial(_joined, separator, work), *args)
 
     def _send(self, file: int) -> None:
         between = self._separator.encode("utf-8", "surrogatepass")

@@ -3,9 +3,12 @@ and done here whenever the child cannot be forked or fails."""
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 import time
+import weakref
+from typing import Any
 
 import pytest
 
@@ -147,3 +150,26 @@ def test_text_a_child_fails_to_make_is_made_here() -> None:
     with ForkedText(pieces, separator=" ") as work:
         assert work.forked
         assert work.result() == "made here"
+
+
+class _Held:
+    """Stands for the long text a piece of work is handed."""
+
+
+@pytest.mark.parametrize("kind", [ForkedWork, ForkedText])
+@pytest.mark.parametrize("forks", [True, False])
+def test_what_the_work_was_handed_is_let_go_of_without_the_collector(
+    monkeypatch: pytest.MonkeyPatch, kind: type[ForkedWork[Any]], forks: bool
+) -> None:
+    # The add pauses the collector: a reference cycle would keep a 100 MB text alive.
+    monkeypatch.setattr(forked_work, "may_fork", lambda: forks)
+    held = _Held()
+    kept = weakref.ref(held)
+    gc.disable()
+    try:
+        with kind(lambda handed: ["piece"], held) as work:
+            work.result()
+        del work, held
+        assert kept() is None
+    finally:
+        gc.enable()
