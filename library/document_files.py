@@ -164,27 +164,28 @@ class AddRegistry:
         """
         import secrets  # (hmac, hashlib's C part): for adds only
 
-        from filelock import FileLock
+        from library.file_locks import take_now
 
         marker = self.folder / f"{_MARKER_PREFIX}{os.getpid()}-{secrets.token_hex(4)}"
         path = marker.with_name(marker.name + _MARKER_SUFFIX)
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            lock = FileLock(str(path), timeout=0)
-            lock.acquire()
+            let_go = take_now(str(path))
         except OSError as err:
             raise StoreError(
                 f"The documents folder {self.folder} cannot be written: {reason_of(err)}."
             ) from err
+        if let_go is None:  # (a name of this process's own: nobody else takes it)
+            raise StoreError(f"The documents folder {self.folder} has an add marker in use.")
         try:
             yield
         finally:
-            lock.release()
+            let_go()
             path.unlink(missing_ok=True)
 
     def any_running(self) -> bool:
         """Tell whether an add is registered; remove the files of dead registrations."""
-        from filelock import FileLock, Timeout
+        from library.file_locks import take_now
 
         try:
             markers = [
@@ -196,15 +197,14 @@ class AddRegistry:
             return False
         running = False
         for marker in markers:
-            probe = FileLock(str(marker), timeout=0)
             try:
-                probe.acquire()
-            except Timeout:
-                running = True
-                continue
+                let_go = take_now(str(marker))
             except OSError:
                 running = True  # cannot tell: assume the add is alive
                 continue
-            probe.release()
+            if let_go is None:
+                running = True
+                continue
+            let_go()
             marker.unlink(missing_ok=True)
         return running

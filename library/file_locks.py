@@ -18,6 +18,8 @@ from __future__ import annotations
 import errno
 import os
 import time
+from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 try:
@@ -82,6 +84,30 @@ def hold(path: str, timeout: float) -> int | None:
     except BaseException:
         os.close(fd)
         raise
+
+
+def take_now(path: str) -> Callable[[], None] | None:
+    """Take the lock on the file `path` (made when missing) without waiting, through flock
+    or, where flock cannot be had, through filelock: what lets it go, or None while
+    another holder has it.
+
+    Raises:
+        OSError: The lock file cannot be made or opened.
+    """
+    try:
+        fd = hold(path, 0)
+    except LockTimeout:
+        return None
+    if fd is not None:
+        return partial(release, fd)
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path, timeout=0)
+    try:
+        lock.acquire()
+    except Timeout:
+        return None
+    return lock.release
 
 
 def release(fd: int) -> None:
