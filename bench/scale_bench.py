@@ -145,7 +145,7 @@ def _wait_until_indexed(home: Path, timeout: float = 600.0) -> float:
 
 def wait_for_index_upkeep(home: Path, timeout: float = 600.0) -> float:
     """Seconds until the index upkeep an add started has finished."""
-    from library.text_index import INDEX_FILE
+    from library.index_file import INDEX_FILE
     from service.index_upkeep import upkeep_running
 
     began = time.perf_counter()

@@ -48,12 +48,10 @@ from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
+from library.index_file import INDEX_FILE
 from library.normalization import fold_char, normalize
 from library.safe_files import StoreError
 from library.text_hash import text_hash
-
-INDEX_FILE = "search.sqlite"
-"""The index's file in the library home (with `-wal` and `-shm` beside it while in use)."""
 
 SCHEMA_VERSION = 2
 """Bump when the tables or the normalisation change: an older index is built again."""

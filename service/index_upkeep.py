@@ -31,7 +31,7 @@ from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from library.text_index import INDEX_FILE
+from library.index_file import INDEX_FILE
 
 if TYPE_CHECKING:
     from library.catalog import Catalog

@@ -288,7 +288,7 @@ class Workspace:
         """Keep the library's search index current (searches reconcile anyway)."""
         changed = [entry.id for entry in (*result.added, *result.updated)]
         if changed:
-            from service.library_search import index_documents
+            from service.index_hooks import index_documents
 
             index_documents(self.catalog, changed)
 
@@ -310,7 +310,7 @@ class Workspace:
 
     def _unindex(self, doc_id: str) -> None:
         """Drop a removed document from the search index (searches reconcile anyway)."""
-        from service.library_search import unindex_documents
+        from service.index_hooks import unindex_documents
 
         unindex_documents(self.catalog.home, [doc_id])
 

@@ -12,7 +12,8 @@ import pytest
 from textual.widgets import Static
 
 from library.catalog import Catalog
-from library.text_index import INDEX_FILE, SearchCancelled
+from library.index_file import INDEX_FILE
+from library.text_index import SearchCancelled
 from reader.app import make_app
 from reader.screens.search import LibrarySearchScreen
 from reader.widgets.result_list import ResultList

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from library.index_file import INDEX_FILE
 from reader.cli import main
 
 REPO = Path(__file__).resolve().parents[2]
@@ -127,6 +128,33 @@ def test_one_more_highlight_imports_only_what_it_uses(library: tuple[Path, str])
     inside = tuple(f"{name}." for name in unused)
     imported = {name for name in loaded if name in unused or name.startswith(inside)}
     assert not imported, "one more highlight imported what it does not use"
+
+
+NEVER_TO_ADD_UNINDEXED = (
+    "filelock",  # an add's marker is locked with flock (`library.file_locks`)
+    "rapidfuzz",  # the search, for an add that has nothing to index
+    "service.library_search",
+    "library.library_search",
+    "library.text_index",  # (and SQLite): the library has no index yet
+    "sqlite3",
+)
+"""Modules an add to a library with no search index has no use for."""
+
+
+def test_an_add_to_a_library_without_an_index_imports_no_search(
+    library: tuple[Path, str], tmp_path: Path
+) -> None:
+    home, _ = library
+    assert not (home / INDEX_FILE).exists()
+    article = tmp_path / "one more.txt"
+    article.write_text("One more article about the harbour, and its ferry.\n", encoding="utf-8")
+    code, loaded = loaded_by("--library", str(home), "add", str(article))
+    assert code == 0
+    inside = tuple(f"{name}." for name in NEVER_TO_ADD_UNINDEXED)
+    imported = {
+        name for name in loaded if name in NEVER_TO_ADD_UNINDEXED or name.startswith(inside)
+    }
+    assert not imported, "an add imported the search it has no use for"
 
 
 def test_notes_searched_still_filter_fuzzily(library: tuple[Path, str]) -> None:

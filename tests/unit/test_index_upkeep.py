@@ -10,9 +10,10 @@ from pathlib import Path
 import pytest
 from filelock import FileLock
 
-import service.library_search as library_search
 from library.catalog import Catalog
-from library.text_index import INDEX_FILE, TextIndex
+from library.index_file import INDEX_FILE
+from library.text_index import TextIndex
+from service import index_hooks
 from service.index_upkeep import UPKEEP_LOCK, run_upkeep, start_upkeep, upkeep_running
 from service.library_search import LibrarySearch
 from service.workspace import Workspace
@@ -51,7 +52,7 @@ def started(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
 def test_an_add_to_a_large_library_without_an_index_starts_an_upkeep(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Path]
 ) -> None:
-    monkeypatch.setattr(library_search, "INDEX_FROM", 5)
+    monkeypatch.setattr(index_hooks, "INDEX_FROM", 5)
     workspace = Workspace.open(tmp_path / "lib")
     workspace.add([_articles(tmp_path / "in", 3)])
     assert started == []  # four documents: the first search builds it in no time
@@ -63,7 +64,7 @@ def test_an_add_to_a_large_library_without_an_index_starts_an_upkeep(
 def test_a_large_add_to_an_indexed_library_is_left_to_the_upkeep(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Path]
 ) -> None:
-    monkeypatch.setattr(library_search, "INLINE_DOCUMENTS", 2)
+    monkeypatch.setattr(index_hooks, "INLINE_DOCUMENTS", 2)
     workspace = Workspace.open(tmp_path / "lib")
     LibrarySearch(workspace.catalog).close()
     workspace.add([_articles(tmp_path / "in", 2)])
@@ -77,7 +78,7 @@ def test_a_large_add_to_an_indexed_library_is_left_to_the_upkeep(
 def test_a_long_text_added_to_an_indexed_library_is_left_to_the_upkeep(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, started: list[Path]
 ) -> None:
-    monkeypatch.setattr(library_search, "INLINE_BYTES", 20_000)
+    monkeypatch.setattr(index_hooks, "INLINE_BYTES", 20_000)
     workspace = Workspace.open(tmp_path / "lib")
     LibrarySearch(workspace.catalog).close()
     short = _articles(tmp_path / "in", 1)

@@ -16,9 +16,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from library.catalog import Catalog
+from library.index_file import INDEX_FILE
 from library.library_search import exact_tiers, exact_tiers_of_original
 from library.normalization import normalize, normalize_query
-from library.text_index import INDEX_FILE, SearchCancelled, TextIndex, offsets_follow
+from library.text_index import SearchCancelled, TextIndex, offsets_follow
 from reader.cli import main
 from service.library_search import LibrarySearch
 from service.text_search import SearchHit, TextSearch
