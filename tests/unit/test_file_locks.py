@@ -209,3 +209,19 @@ def test_without_flock_filelock_takes_it(
     assert not lock._fallback.is_locked
     with FileLock(f"{path}.lock"), pytest.raises(StoreLocked), lock.held():
         pass
+
+
+@pytest.mark.parametrize("flock", [True, False], ids=["flock", "filelock"])
+def test_taking_it_now_gives_way_to_a_holder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, flock: bool
+) -> None:
+    if not flock:
+        monkeypatch.setattr(file_locks, "fcntl", None)
+    path = str(tmp_path / "add.lock")
+    let_go = file_locks.take_now(path)
+    assert let_go is not None
+    with pytest.raises(Timeout), FileLock(path, timeout=0):
+        pass  # held: another taker is kept out
+    let_go()
+    with FileLock(path, timeout=0):
+        assert file_locks.take_now(path) is None  # another holder: no waiting
