@@ -122,7 +122,11 @@ def adds(workspace: Workspace, runs: int) -> list[Figure]:
 
 
 def _wait_until_indexed(home: Path, timeout: float = 600.0) -> float:
-    """Seconds until the search index of the library at `home` holds every document."""
+    """Seconds until the search index of the library at `home` holds every document.
+
+    Not `wait_for_index_upkeep`: that one waits for the index file to appear and then for
+    the upkeep's lock, and a library indexed already has its file, so it could return
+    before the upkeep started by the add had taken its lock."""
     from library.catalog import Catalog
     from library.text_index import IndexUnavailable, TextIndex
 
